@@ -1,0 +1,160 @@
+import { randomBytes } from 'node:crypto';
+
+/** A configuration value is wrong or missing; the message is one line naming the setting. */
+export class ConfigError extends Error {
+  constructor(readonly setting: string, problem: string) {
+    super(`${setting}: ${problem}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export type NodeEnv = 'development' | 'production' | 'test';
+
+/**
+ * The validated configuration. Built once from the environment (or from overrides in
+ * tests); everything else, the DataSource included, is built from it.
+ */
+export class AppConfig {
+  readonly nodeEnv: NodeEnv;
+  readonly port: number;
+  readonly host: string;
+  /** The origin clients and IdPs reach us at; SP entity IDs and consumer URLs derive from it. */
+  readonly publicUrl: string;
+  /** PostgreSQL server; when absent the embedded PGlite database is used. */
+  readonly databaseUrl: string | null;
+  /** PGlite data folder, or null for an in-memory database. */
+  readonly dataDir: string | null;
+  readonly migrationsRun: boolean;
+  /** Load the demo world into an empty embedded database on first start. */
+  readonly demoSeed: boolean;
+  /** Serve the built-in demo IdPs (never in production). */
+  readonly demoIdp: boolean;
+  readonly redisUrl: string | null;
+  /** Key that encrypts secrets at rest (32 bytes, base64 or hex); secret. */
+  readonly secretKey: Buffer;
+  readonly sessionIdleMinutes: number;
+  readonly sessionAbsoluteHours: number;
+  readonly samlClockSkewSeconds: number;
+  readonly samlMaxBodyBytes: number;
+  readonly graphqlMaxDepth: number;
+  readonly graphqlMaxComplexity: number;
+  readonly logSql: boolean;
+
+  constructor(env: Record<string, string | undefined>) {
+    this.nodeEnv = oneOf(env, 'NODE_ENV', ['development', 'production', 'test'], 'development') as NodeEnv;
+    this.port = int(env, 'PORT', 3000, 0, 65535);
+    this.host = str(env, 'HOST', '127.0.0.1');
+    this.publicUrl = url(env, 'PUBLIC_URL', `http://localhost:${this.port}`).replace(/\/+$/, '');
+    this.databaseUrl = optionalUrl(env, 'DATABASE_URL', ['postgres:', 'postgresql:']);
+    const dataDir = str(env, 'DATA_DIR', this.nodeEnv === 'test' ? 'memory' : './data/pglite');
+    this.dataDir = dataDir === 'memory' ? null : dataDir;
+    this.migrationsRun = bool(env, 'MIGRATIONS_RUN', true);
+    this.demoSeed = bool(env, 'DEMO_SEED', this.databaseUrl === null && this.nodeEnv !== 'test');
+    this.demoIdp = bool(env, 'DEMO_IDP', this.nodeEnv === 'development');
+    if (this.demoIdp && this.nodeEnv === 'production') {
+      throw new ConfigError('DEMO_IDP', 'the demo identity providers cannot run in production');
+    }
+    this.redisUrl = optionalUrl(env, 'REDIS_URL', ['redis:', 'rediss:']);
+    this.secretKey = secretKey(env, this.nodeEnv);
+    this.sessionIdleMinutes = int(env, 'SESSION_IDLE_MINUTES', 30, 1, 24 * 60);
+    this.sessionAbsoluteHours = int(env, 'SESSION_ABSOLUTE_HOURS', 12, 1, 24 * 30);
+    this.samlClockSkewSeconds = int(env, 'SAML_CLOCK_SKEW_SECONDS', 120, 0, 600);
+    this.samlMaxBodyBytes = int(env, 'SAML_MAX_BODY_BYTES', 256 * 1024, 1024, 10 * 1024 * 1024);
+    this.graphqlMaxDepth = int(env, 'GRAPHQL_MAX_DEPTH', 10, 2, 50);
+    this.graphqlMaxComplexity = int(env, 'GRAPHQL_MAX_COMPLEXITY', 5000, 10, 1_000_000);
+    this.logSql = bool(env, 'LOG_SQL', false);
+  }
+
+  get isProduction(): boolean {
+    return this.nodeEnv === 'production';
+  }
+
+  get embedded(): boolean {
+    return this.databaseUrl === null;
+  }
+
+  /** Cookies are Secure except when served over plain HTTP for local development. */
+  get secureCookies(): boolean {
+    return this.isProduction || this.publicUrl.startsWith('https:');
+  }
+
+  static fromEnv(overrides: Record<string, string | undefined> = {}): AppConfig {
+    return new AppConfig({ ...process.env, ...overrides });
+  }
+}
+
+function raw(env: Record<string, string | undefined>, name: string): string | undefined {
+  const value = env[name];
+  return value === undefined || value.trim() === '' ? undefined : value.trim();
+}
+
+function str(env: Record<string, string | undefined>, name: string, fallback: string): string {
+  return raw(env, name) ?? fallback;
+}
+
+function oneOf(env: Record<string, string | undefined>, name: string, values: string[], fallback: string): string {
+  const value = raw(env, name) ?? fallback;
+  if (!values.includes(value)) throw new ConfigError(name, `must be one of ${values.join(', ')} (got "${value}")`);
+  return value;
+}
+
+function int(env: Record<string, string | undefined>, name: string, fallback: number, min: number, max: number): number {
+  const value = raw(env, name);
+  if (value === undefined) return fallback;
+  if (!/^\d+$/.test(value)) throw new ConfigError(name, `must be a whole number (got "${value}")`);
+  const n = Number(value);
+  if (n < min || n > max) throw new ConfigError(name, `must be between ${min} and ${max} (got ${n})`);
+  return n;
+}
+
+function bool(env: Record<string, string | undefined>, name: string, fallback: boolean): boolean {
+  const value = raw(env, name)?.toLowerCase();
+  if (value === undefined) return fallback;
+  if (['1', 'true', 'yes', 'on'].includes(value)) return true;
+  if (['0', 'false', 'no', 'off'].includes(value)) return false;
+  throw new ConfigError(name, `must be true or false (got "${value}")`);
+}
+
+function url(env: Record<string, string | undefined>, name: string, fallback: string): string {
+  const value = raw(env, name) ?? fallback;
+  let parsed: URL;
+  try {
+    parsed = new URL(value);
+  } catch {
+    throw new ConfigError(name, `must be an absolute URL (got "${value}")`);
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+    throw new ConfigError(name, `must be an http(s) URL (got "${value}")`);
+  }
+  return value;
+}
+
+function optionalUrl(env: Record<string, string | undefined>, name: string, protocols: string[]): string | null {
+  const value = raw(env, name);
+  if (value === undefined) return null;
+  let parsed: URL;
+  try {
+    parsed = new URL(value);
+  } catch {
+    throw new ConfigError(name, 'must be a URL such as ' + protocols[0] + '//host:port/...');
+  }
+  if (!protocols.includes(parsed.protocol)) {
+    throw new ConfigError(name, `must start with ${protocols.join(' or ')}//`);
+  }
+  return value;
+}
+
+function secretKey(env: Record<string, string | undefined>, nodeEnv: NodeEnv): Buffer {
+  const value = raw(env, 'SECRET_KEY');
+  if (value === undefined) {
+    if (nodeEnv === 'production') throw new ConfigError('SECRET_KEY', 'is required in production (32 random bytes, base64 or hex)');
+    // Outside production a per-process key is enough: nothing encrypted must outlive it
+    // except demo material, which is regenerated.
+    return devKey;
+  }
+  const key = /^[0-9a-f]{64}$/i.test(value) ? Buffer.from(value, 'hex') : Buffer.from(value, 'base64');
+  if (key.length !== 32) throw new ConfigError('SECRET_KEY', 'must be 32 bytes, given as 64 hex digits or base64');
+  return key;
+}
+
+const devKey = randomBytes(32);

@@ -1,0 +1,59 @@
+import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { Space } from '../spaces/space.entity';
+import { User } from '../users/user.entity';
+
+@Entity({ name: 'posts' })
+@Index('posts_space_created_idx', ['spaceId', 'createdAt', 'id'])
+@Index('posts_created_idx', ['createdAt', 'id'])
+@Index('posts_author_idx', ['authorId'])
+@Check('posts_label_check', `"label" BETWEEN 0 AND 4`)
+export class Post {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column('uuid', { name: 'space_id' })
+  spaceId: string;
+
+  @Column('uuid', { name: 'author_id' })
+  authorId: string;
+
+  /** The author's organisation, kept with the row for the HUB rule (composite foreign key). */
+  @Column('uuid', { name: 'author_organization_id' })
+  authorOrganizationId: string;
+
+  @ManyToOne(() => Space, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'space_id', foreignKeyConstraintName: 'posts_space_fk' })
+  space?: Space;
+
+  @ManyToOne(() => User, { onDelete: 'RESTRICT' })
+  @JoinColumn([
+    { name: 'author_id', referencedColumnName: 'id', foreignKeyConstraintName: 'posts_author_fk' },
+    { name: 'author_organization_id', referencedColumnName: 'organizationId' },
+  ])
+  author?: User;
+
+  @Column('text')
+  title: string;
+
+  @Column('text')
+  body: string;
+
+  /** Sensitivity 0-4; never below the space's classification (enforced by a trigger). */
+  @Column('smallint')
+  label: number;
+
+  @Column('boolean', { default: false })
+  hidden: boolean;
+
+  @Column('uuid', { name: 'hidden_by_id', nullable: true })
+  hiddenById: string | null;
+
+  @Column('timestamptz', { name: 'hidden_at', nullable: true })
+  hiddenAt: Date | null;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt: Date;
+}

@@ -1,0 +1,53 @@
+import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, Unique, UpdateDateColumn } from 'typeorm';
+import { Organization } from '../organizations/organization.entity';
+import { UserRole, UserStatus } from '../common/domain.enums';
+
+@Entity({ name: 'users' })
+@Unique('users_id_organization_key', ['id', 'organizationId'])
+@Index('users_email_key', ['email'], { unique: true })
+@Index('users_organization_idx', ['organizationId'])
+@Check('users_clearance_check', `"clearance" BETWEEN 0 AND 4`)
+@Check('users_status_check', `"status" IN ('ACTIVE', 'DISABLED')`)
+@Check('users_email_lower_check', `"email" = lower("email")`)
+export class User {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column('uuid', { name: 'organization_id' })
+  organizationId: string;
+
+  @ManyToOne(() => Organization, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'organization_id', foreignKeyConstraintName: 'users_organization_fk' })
+  organization?: Organization;
+
+  /** Stored lower-case; unique across the gateway. */
+  @Column('text')
+  email: string;
+
+  @Column('text', { name: 'display_name' })
+  displayName: string;
+
+  @Column('text', { name: 'job_title', nullable: true })
+  jobTitle: string | null;
+
+  @Column('text', { array: true, default: () => "'{}'" })
+  skills: string[];
+
+  @Column('smallint')
+  clearance: number;
+
+  @Column('text')
+  status: UserStatus;
+
+  @Column('text', { array: true, default: () => "'{}'" })
+  roles: UserRole[];
+
+  @Column('timestamptz', { name: 'last_login_at', nullable: true })
+  lastLoginAt: Date | null;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt: Date;
+}
