@@ -1,0 +1,60 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { MembershipRole, OrganizationKind, PartnerVisibility, UserRole } from '../common/domain.enums';
+import { Principal } from './principal';
+
+interface PrincipalRow {
+  user_id: string;
+  organization_id: string;
+  organization_kind: OrganizationKind;
+  email: string;
+  display_name: string;
+  effective_clearance: number;
+  roles: UserRole[];
+  host_id: string;
+  memberships: { spaceId: string; role: MembershipRole; partnerVisibility: PartnerVisibility }[] | null;
+}
+
+/**
+ * Loads a principal in one query. A user who does not count (disabled, or organisation
+ * suspended) yields null: their sessions and tokens no longer authenticate.
+ */
+@Injectable()
+export class PrincipalService {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  async load(userId: string, now: Date, via: Principal['via']): Promise<Principal | null> {
+    const rows: PrincipalRow[] = await this.dataSource.query(
+      `SELECT u.id AS user_id, u.organization_id, o.kind AS organization_kind, u.email, u.display_name,
+              LEAST(u.clearance, o.clearance_cap)::int AS effective_clearance, u.roles,
+              (SELECT h.id FROM organizations h WHERE h.kind = 'HOST') AS host_id,
+              (SELECT json_agg(json_build_object('spaceId', s.id, 'role', m.role, 'partnerVisibility', s.partner_visibility))
+                 FROM memberships m JOIN spaces s ON s.id = m.space_id
+                WHERE m.user_id = u.id AND m.status = 'ACTIVE'
+                  AND (m.expires_at IS NULL OR m.expires_at > $2)
+                  AND s.classification <= LEAST(u.clearance, o.clearance_cap)) AS memberships
+         FROM users u JOIN organizations o ON o.id = u.organization_id
+        WHERE u.id = $1 AND u.status = 'ACTIVE' AND o.status = 'ACTIVE'`,
+      [userId, now],
+    );
+    const row = rows[0];
+    if (!row) return null;
+    const isHost = row.organization_kind === OrganizationKind.HOST;
+    return {
+      userId: row.user_id,
+      organizationId: row.organization_id,
+      organizationKind: row.organization_kind,
+      hostOrganizationId: row.host_id,
+      email: row.email,
+      displayName: row.display_name,
+      effectiveClearance: Number(row.effective_clearance),
+      // Host roles count only for host users, whatever the row says.
+      roles: row.roles.filter((r) => isHost || r === UserRole.PARTNER_ADMIN),
+      isHost,
+      activeMemberships: row.memberships ?? [],
+      now,
+      via,
+    };
+  }
+}

@@ -1,0 +1,29 @@
+/**
+ * What a refusal means to a client, whatever module raised it. The GraphQL layer maps each
+ * kind to `extensions.code` and the HTTP layer to a status, in one exhaustive switch each.
+ */
+export enum ErrorKind {
+  UNAUTHENTICATED = 'UNAUTHENTICATED',
+  FORBIDDEN = 'FORBIDDEN',
+  NOT_FOUND = 'NOT_FOUND',
+  BAD_USER_INPUT = 'BAD_USER_INPUT',
+  CONFLICT = 'CONFLICT',
+}
+
+/**
+ * Base of every module's exception. A module declares its own code enum and maps each code
+ * to a kind; `reason` is the precise, machine-readable cause written to the audit log and
+ * never shown to a caller when it could reveal what exists.
+ */
+export abstract class DomainException<TCode extends string = string> extends Error {
+  abstract readonly kind: ErrorKind;
+
+  protected constructor(
+    readonly code: TCode,
+    message: string,
+    readonly details: Record<string, unknown> = {},
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
