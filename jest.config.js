@@ -1,22 +1,19 @@
 // Unit tests sit beside the code (src/**/*.spec.ts); end-to-end tests in test/ (*.e2e-spec.ts).
-const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', isolatedModules: true, diagnostics: false }] };
+const transform = {
+  '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', diagnostics: false }],
+  // ES-module-only packages, compiled to CommonJS for Jest's runtime (see the transformer).
+  '^.+\\.m?js$': '<rootDir>/test/jest/esm-to-cjs.transformer.js',
+};
+// Transform only packages published as ES modules; everything else loads as is.
+const transformIgnorePatterns = [
+  '/node_modules/(?!(@nestjs|typeorm|@apollo|@graphql-tools|graphql-ws|@electric-sql|fast-check|lru-cache|@whatwg-node|cross-inspect|file-type|strtok3|token-types|@tokenizer|@borewit|uint8array-extras|@standard-schema|tinyglobby|fdir|ansis|yargs|yargs-parser|cliui|y18n|string-width|strip-ansi|ansi-regex|ansi-styles|wrap-ansi|get-east-asian-width|@apollo|load-esm|@ucast|@casl)/)',
+];
+
+const common = { testEnvironment: 'node', rootDir: '.', transform, transformIgnorePatterns };
 
 module.exports = {
   projects: [
-    {
-      displayName: 'unit',
-      testEnvironment: 'node',
-      rootDir: '.',
-      testMatch: ['<rootDir>/src/**/*.spec.ts'],
-      transform,
-    },
-    {
-      displayName: 'e2e',
-      testEnvironment: 'node',
-      rootDir: '.',
-      testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
-      transform,
-      testTimeout: 120000,
-    },
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts'] },
+    { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'], testTimeout: 120000 },
   ],
 };
