@@ -1,4 +1,5 @@
 import { InitialSchema1764190000000 } from './1764190000000-initial-schema';
+import { IdpConnectionKeys1764300000000 } from './1764300000000-idp-connection-keys';
 
 // Every migration, in order. Listed by hand so the build, the CLI and the tests load the same set.
-export const MIGRATIONS: Function[] = [InitialSchema1764190000000];
+export const MIGRATIONS: Function[] = [InitialSchema1764190000000, IdpConnectionKeys1764300000000];

@@ -53,6 +53,26 @@ export class IdpConnection {
   @Column('timestamptz', { name: 'metadata_refreshed_at', nullable: true })
   metadataRefreshedAt: Date | null;
 
+  /** Why the last scheduled metadata refresh failed; null once one succeeds. */
+  @Column('text', { name: 'metadata_refresh_error', nullable: true })
+  metadataRefreshError: string | null;
+
+  /** The IdP metadata the connection was built from, as imported. */
+  @Column('text', { name: 'metadata_xml', nullable: true })
+  metadataXml: string | null;
+
+  /** The SP's signing certificate for this connection (AuthnRequests, LogoutRequests). */
+  @Column('text', { name: 'sp_certificate', nullable: true })
+  spCertificate: string | null;
+
+  /** The SP's private key, sealed with encryptSecret; never leaves the server. */
+  @Column('text', { name: 'sp_private_key', nullable: true })
+  spPrivateKey: string | null;
+
+  /** Built-in demo IdPs only: the demo IdP's private key, sealed with encryptSecret. */
+  @Column('text', { name: 'demo_idp_private_key', nullable: true })
+  demoIdpPrivateKey: string | null;
+
   @Column('jsonb', { name: 'attribute_mapping', default: () => "'{}'" })
   attributeMapping: AttributeMapping;
 

@@ -1,0 +1,192 @@
+import { DomainException, ErrorKind } from '../../common/domain.exception';
+
+/** One code per reason a sign-in or logout is refused; each is written to the audit log as is. */
+export enum SamlErrorCode {
+  CONNECTION_NOT_FOUND = 'CONNECTION_NOT_FOUND',
+  CONNECTION_DISABLED = 'CONNECTION_DISABLED',
+  ORGANIZATION_SUSPENDED = 'ORGANIZATION_SUSPENDED',
+  // Before parsing.
+  BODY_TOO_LARGE = 'BODY_TOO_LARGE',
+  MISSING_SAML_RESPONSE = 'MISSING_SAML_RESPONSE',
+  NOT_BASE64 = 'NOT_BASE64',
+  NOT_XML = 'NOT_XML',
+  DTD_FORBIDDEN = 'DTD_FORBIDDEN',
+  // Structure.
+  NOT_A_RESPONSE = 'NOT_A_RESPONSE',
+  STATUS_NOT_SUCCESS = 'STATUS_NOT_SUCCESS',
+  ASSERTION_COUNT = 'ASSERTION_COUNT',
+  ENCRYPTED_ASSERTION_UNSUPPORTED = 'ENCRYPTED_ASSERTION_UNSUPPORTED',
+  DUPLICATE_ID = 'DUPLICATE_ID',
+  COMMENT_IN_ASSERTION = 'COMMENT_IN_ASSERTION',
+  // Signatures.
+  UNEXPECTED_SIGNATURE = 'UNEXPECTED_SIGNATURE',
+  SIGNATURE_REFERENCE_INVALID = 'SIGNATURE_REFERENCE_INVALID',
+  WEAK_SIGNATURE_ALGORITHM = 'WEAK_SIGNATURE_ALGORITHM',
+  WEAK_DIGEST_ALGORITHM = 'WEAK_DIGEST_ALGORITHM',
+  UNSUPPORTED_TRANSFORM = 'UNSUPPORTED_TRANSFORM',
+  SIGNATURE_UNTRUSTED = 'SIGNATURE_UNTRUSTED',
+  DIGEST_MISMATCH = 'DIGEST_MISMATCH',
+  ASSERTION_UNSIGNED = 'ASSERTION_UNSIGNED',
+  RESPONSE_UNSIGNED = 'RESPONSE_UNSIGNED',
+  // Claims.
+  ISSUER_MISMATCH = 'ISSUER_MISMATCH',
+  WRONG_CONNECTION = 'WRONG_CONNECTION',
+  DESTINATION_MISMATCH = 'DESTINATION_MISMATCH',
+  AUDIENCE_MISMATCH = 'AUDIENCE_MISMATCH',
+  NO_BEARER_CONFIRMATION = 'NO_BEARER_CONFIRMATION',
+  RECIPIENT_MISMATCH = 'RECIPIENT_MISMATCH',
+  ASSERTION_EXPIRED = 'ASSERTION_EXPIRED',
+  ASSERTION_NOT_YET_VALID = 'ASSERTION_NOT_YET_VALID',
+  NAME_ID_MISSING = 'NAME_ID_MISSING',
+  // Conversation.
+  UNSOLICITED_RESPONSE = 'UNSOLICITED_RESPONSE',
+  IN_RESPONSE_TO_UNKNOWN = 'IN_RESPONSE_TO_UNKNOWN',
+  IN_RESPONSE_TO_MISMATCH = 'IN_RESPONSE_TO_MISMATCH',
+  ASSERTION_REPLAYED = 'ASSERTION_REPLAYED',
+  LIBRARY_REJECTED = 'LIBRARY_REJECTED',
+  // Who is signing in.
+  ATTRIBUTE_MISSING = 'ATTRIBUTE_MISSING',
+  EMAIL_DOMAIN_NOT_ALLOWED = 'EMAIL_DOMAIN_NOT_ALLOWED',
+  NAME_ID_TRANSIENT = 'NAME_ID_TRANSIENT',
+  ACCOUNT_NOT_LINKED = 'ACCOUNT_NOT_LINKED',
+  EMAIL_CONFLICT = 'EMAIL_CONFLICT',
+  USER_DISABLED = 'USER_DISABLED',
+  // Logout.
+  LOGOUT_INVALID = 'LOGOUT_INVALID',
+  // Discovery.
+  DISCOVERY_NO_MATCH = 'DISCOVERY_NO_MATCH',
+  INVALID_EMAIL = 'INVALID_EMAIL',
+}
+
+/** The message a caller sees: clear but never revealing what a forger would want to learn. */
+const PUBLIC_MESSAGE: Record<SamlErrorCode, string> = {
+  CONNECTION_NOT_FOUND: 'This sign-in link is not valid.',
+  CONNECTION_DISABLED: 'Sign-in through this identity provider is disabled.',
+  ORGANIZATION_SUSPENDED: 'Your organisation’s access is suspended.',
+  BODY_TOO_LARGE: 'The sign-in response is too large.',
+  MISSING_SAML_RESPONSE: 'No sign-in response was received.',
+  NOT_BASE64: 'The sign-in response could not be read.',
+  NOT_XML: 'The sign-in response could not be read.',
+  DTD_FORBIDDEN: 'The sign-in response could not be read.',
+  NOT_A_RESPONSE: 'The sign-in response could not be read.',
+  STATUS_NOT_SUCCESS: 'Your identity provider did not sign you in.',
+  ASSERTION_COUNT: 'The sign-in response was refused.',
+  ENCRYPTED_ASSERTION_UNSUPPORTED: 'The sign-in response was refused.',
+  DUPLICATE_ID: 'The sign-in response was refused.',
+  COMMENT_IN_ASSERTION: 'The sign-in response was refused.',
+  UNEXPECTED_SIGNATURE: 'The sign-in response was refused.',
+  SIGNATURE_REFERENCE_INVALID: 'The sign-in response was refused.',
+  WEAK_SIGNATURE_ALGORITHM: 'The sign-in response was refused.',
+  WEAK_DIGEST_ALGORITHM: 'The sign-in response was refused.',
+  UNSUPPORTED_TRANSFORM: 'The sign-in response was refused.',
+  SIGNATURE_UNTRUSTED: 'The sign-in response was refused.',
+  DIGEST_MISMATCH: 'The sign-in response was refused.',
+  ASSERTION_UNSIGNED: 'The sign-in response was refused.',
+  RESPONSE_UNSIGNED: 'The sign-in response was refused.',
+  ISSUER_MISMATCH: 'The sign-in response was refused.',
+  WRONG_CONNECTION: 'The sign-in response was refused.',
+  DESTINATION_MISMATCH: 'The sign-in response was refused.',
+  AUDIENCE_MISMATCH: 'The sign-in response was refused.',
+  NO_BEARER_CONFIRMATION: 'The sign-in response was refused.',
+  RECIPIENT_MISMATCH: 'The sign-in response was refused.',
+  ASSERTION_EXPIRED: 'The sign-in response has expired. Please sign in again.',
+  ASSERTION_NOT_YET_VALID: 'The sign-in response is not valid yet. Check the clocks and sign in again.',
+  NAME_ID_MISSING: 'The sign-in response was refused.',
+  UNSOLICITED_RESPONSE: 'Please start signing in from Passerelle.',
+  IN_RESPONSE_TO_UNKNOWN: 'This sign-in attempt is unknown or has expired. Please sign in again.',
+  IN_RESPONSE_TO_MISMATCH: 'The sign-in response was refused.',
+  ASSERTION_REPLAYED: 'This sign-in response was already used. Please sign in again.',
+  LIBRARY_REJECTED: 'The sign-in response was refused.',
+  ATTRIBUTE_MISSING: 'Your identity provider did not send the attributes Passerelle needs.',
+  EMAIL_DOMAIN_NOT_ALLOWED: 'This identity provider may not sign in that email address.',
+  NAME_ID_TRANSIENT: 'Your identity provider must send a persistent identifier.',
+  ACCOUNT_NOT_LINKED: 'An account with this email exists but is not linked to this identity provider. Ask your administrator.',
+  EMAIL_CONFLICT: 'This email address belongs to another account. Ask your administrator.',
+  USER_DISABLED: 'Your account is disabled.',
+  LOGOUT_INVALID: 'The logout message was refused.',
+  DISCOVERY_NO_MATCH: 'No identity provider is set up for this email domain.',
+  INVALID_EMAIL: 'Enter a valid email address.',
+};
+
+export class SamlException extends DomainException<SamlErrorCode> {
+  constructor(code: SamlErrorCode, details: Record<string, unknown> = {}) {
+    super(code, PUBLIC_MESSAGE[code], details);
+  }
+
+  get kind(): ErrorKind {
+    switch (this.code) {
+      case SamlErrorCode.CONNECTION_NOT_FOUND:
+      case SamlErrorCode.DISCOVERY_NO_MATCH:
+        return ErrorKind.NOT_FOUND;
+      case SamlErrorCode.CONNECTION_DISABLED:
+      case SamlErrorCode.ORGANIZATION_SUSPENDED:
+      case SamlErrorCode.USER_DISABLED:
+      case SamlErrorCode.EMAIL_DOMAIN_NOT_ALLOWED:
+      case SamlErrorCode.ACCOUNT_NOT_LINKED:
+      case SamlErrorCode.EMAIL_CONFLICT:
+        return ErrorKind.FORBIDDEN;
+      case SamlErrorCode.BODY_TOO_LARGE:
+      case SamlErrorCode.MISSING_SAML_RESPONSE:
+      case SamlErrorCode.NOT_BASE64:
+      case SamlErrorCode.NOT_XML:
+      case SamlErrorCode.DTD_FORBIDDEN:
+      case SamlErrorCode.NOT_A_RESPONSE:
+      case SamlErrorCode.INVALID_EMAIL:
+        return ErrorKind.BAD_USER_INPUT;
+      case SamlErrorCode.STATUS_NOT_SUCCESS:
+      case SamlErrorCode.ASSERTION_COUNT:
+      case SamlErrorCode.ENCRYPTED_ASSERTION_UNSUPPORTED:
+      case SamlErrorCode.DUPLICATE_ID:
+      case SamlErrorCode.COMMENT_IN_ASSERTION:
+      case SamlErrorCode.UNEXPECTED_SIGNATURE:
+      case SamlErrorCode.SIGNATURE_REFERENCE_INVALID:
+      case SamlErrorCode.WEAK_SIGNATURE_ALGORITHM:
+      case SamlErrorCode.WEAK_DIGEST_ALGORITHM:
+      case SamlErrorCode.UNSUPPORTED_TRANSFORM:
+      case SamlErrorCode.SIGNATURE_UNTRUSTED:
+      case SamlErrorCode.DIGEST_MISMATCH:
+      case SamlErrorCode.ASSERTION_UNSIGNED:
+      case SamlErrorCode.RESPONSE_UNSIGNED:
+      case SamlErrorCode.ISSUER_MISMATCH:
+      case SamlErrorCode.WRONG_CONNECTION:
+      case SamlErrorCode.DESTINATION_MISMATCH:
+      case SamlErrorCode.AUDIENCE_MISMATCH:
+      case SamlErrorCode.NO_BEARER_CONFIRMATION:
+      case SamlErrorCode.RECIPIENT_MISMATCH:
+      case SamlErrorCode.ASSERTION_EXPIRED:
+      case SamlErrorCode.ASSERTION_NOT_YET_VALID:
+      case SamlErrorCode.NAME_ID_MISSING:
+      case SamlErrorCode.UNSOLICITED_RESPONSE:
+      case SamlErrorCode.IN_RESPONSE_TO_UNKNOWN:
+      case SamlErrorCode.IN_RESPONSE_TO_MISMATCH:
+      case SamlErrorCode.ASSERTION_REPLAYED:
+      case SamlErrorCode.LIBRARY_REJECTED:
+      case SamlErrorCode.ATTRIBUTE_MISSING:
+      case SamlErrorCode.NAME_ID_TRANSIENT:
+      case SamlErrorCode.LOGOUT_INVALID:
+        return ErrorKind.UNAUTHENTICATED;
+    }
+  }
+
+  /** The HTTP status of a refusal on the /auth REST routes. */
+  get httpStatus(): number {
+    if (this.code === SamlErrorCode.BODY_TOO_LARGE) return 413;
+    switch (this.kind) {
+      case ErrorKind.NOT_FOUND:
+        return 404;
+      case ErrorKind.FORBIDDEN:
+        return 403;
+      case ErrorKind.BAD_USER_INPUT:
+        return 400;
+      case ErrorKind.CONFLICT:
+        return 409;
+      case ErrorKind.UNAUTHENTICATED:
+        return 401;
+    }
+  }
+
+  /** The audit reason: the code in lower case, e.g. `signature_untrusted`. */
+  get reason(): string {
+    return this.code.toLowerCase();
+  }
+}
