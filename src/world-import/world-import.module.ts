@@ -1,0 +1,7 @@
+import { Module } from '@nestjs/common';
+import { DemoSeederService } from './demo-seeder.service';
+import { WorldImportService } from './world-import.service';
+
+/** Loads whole worlds (files in the import format) and seeds the demo world on first start. */
+@Module({ providers: [WorldImportService, DemoSeederService], exports: [WorldImportService] })
+export class WorldImportModule {}

@@ -1,0 +1,348 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
+import { Clock } from '../common/clock';
+import { EXTERNAL_MEMBERSHIP_DEFAULT_DAYS, OrganizationKind } from '../common/domain.enums';
+import { WorldImportErrorCode, WorldImportException } from './world-import.exception';
+import { ValidMembership, ValidPost, ValidWorld, WORLD_SECTIONS, WorldSection, validateWorld } from './world.schema';
+
+export interface WorldImportOptions {
+  /** The instant of the import: default expiries and creation dates derive from it. */
+  now?: Date;
+  /** Who imports, for the audit log; null for the command line. */
+  actorId?: string | null;
+  /** Where the world came from (a file name), for the audit log. */
+  source?: string;
+}
+
+export interface WorldImportResult {
+  /** key → id of every keyed record; `<type>:<key>` for a key that several types use. */
+  ids: Record<string, string>;
+  /** Records in the world, per section. */
+  counts: Record<WorldSection, number>;
+  /** Rows inserted, and existing rows that changed; the rest were already as the file says. */
+  created: Record<WorldSection, number>;
+  updated: Record<WorldSection, number>;
+  /** Accepted but worth a look (an email outside its organisation's domains...). */
+  warnings: string[];
+}
+
+// Imports queue behind one another: their checks against stored data must see a still world.
+const IMPORT_LOCK = 4_242_002;
+// Rows per INSERT: large enough to be fast, well under PostgreSQL's 65,535 parameters.
+const BATCH_ROWS = 1000;
+const DAY_MS = 86_400_000;
+
+/**
+ * Loads a world (the import format of world.schema.ts) in one transaction, idempotently:
+ * every row is upserted on its id (memberships on user and space), and a row already as
+ * the file says is left untouched, `updated_at` included.
+ */
+@Injectable()
+export class WorldImportService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+  ) {}
+
+  async importWorld(world: unknown, options: WorldImportOptions = {}): Promise<WorldImportResult> {
+    const now = options.now ?? this.clock.now();
+    const actorId = options.actorId ?? null;
+    const source = options.source ?? null;
+    try {
+      const valid = validateWorld(world);
+      const counts = countOf(valid);
+      return await this.dataSource.transaction(async (manager) => {
+        await manager.query('SELECT pg_advisory_xact_lock($1)', [IMPORT_LOCK]);
+        await this.checkAgainstDatabase(manager, valid);
+        const { created, updated } = await this.write(manager, valid, now);
+        await this.audit.record(
+          {
+            action: 'world.import',
+            outcome: 'SUCCESS',
+            actorId,
+            details: { source, counts, created, updated, warnings: valid.warnings.length },
+          },
+          manager,
+        );
+        return { ids: valid.ids, counts, created, updated, warnings: valid.warnings };
+      });
+    } catch (error) {
+      const refusal = error instanceof WorldImportException ? error : databaseRefusal(error);
+      await this.audit.recordQuietly({
+        action: 'world.import',
+        outcome: 'FAILURE',
+        actorId,
+        reason: refusal ? refusal.code.toLowerCase() : 'internal_error',
+        details: { source, message: (refusal ?? (error as Error)).message, problems: refusal?.problems.slice(0, 20) ?? [] },
+      });
+      throw refusal ?? error;
+    }
+  }
+
+  /** What the file cannot know: the host already stored, emails, domains and users of other rows. */
+  private async checkAgainstDatabase(manager: EntityManager, world: ValidWorld): Promise<void> {
+    const problems: string[] = [];
+
+    const storedHosts: { id: string }[] = await manager.query(`SELECT id FROM organizations WHERE kind = 'HOST'`);
+    const fileOrgs = new Map(world.organizations.map((o) => [o.id, o]));
+    const hosts = new Set(world.organizations.filter((o) => o.kind === OrganizationKind.HOST).map((o) => o.id));
+    for (const { id } of storedHosts) if (!fileOrgs.has(id)) hosts.add(id);
+    if (hosts.size === 0) {
+      problems.push('organizations: no HOST organisation, in the file or stored; a world has exactly one');
+    }
+    for (const { id } of storedHosts) {
+      const fileHost = world.organizations.find((o) => o.kind === OrganizationKind.HOST && o.id !== id);
+      if (fileHost && !fileOrgs.has(id)) {
+        problems.push(`${fileHost.path}: another HOST organisation is already stored (id ${id}); there is exactly one host`);
+      }
+      const demoted = fileOrgs.get(id);
+      if (demoted && demoted.kind !== OrganizationKind.HOST) {
+        problems.push(`${demoted.path}: this organisation is the stored HOST; an import cannot make it ${demoted.kind}`);
+      }
+    }
+
+    const userIds = world.users.map((u) => u.id);
+    const moved: { id: string; organization_id: string }[] = userIds.length
+      ? await manager.query(`SELECT id, organization_id FROM users WHERE id = ANY($1::uuid[])`, [userIds])
+      : [];
+    const usersById = new Map(world.users.map((u) => [u.id, u]));
+    for (const row of moved) {
+      const user = usersById.get(row.id);
+      if (user && user.organizationId !== row.organization_id) {
+        problems.push(`${user.path}: this user is stored in another organisation (id ${row.organization_id}); an import does not move people between organisations`);
+      }
+    }
+
+    const emails = world.users.map((u) => u.email);
+    const taken: { id: string; email: string }[] = emails.length
+      ? await manager.query(`SELECT id, email FROM users WHERE email = ANY($1::text[])`, [emails])
+      : [];
+    const usersByEmail = new Map(world.users.map((u) => [u.email, u]));
+    for (const row of taken) {
+      const user = usersByEmail.get(row.email);
+      if (user && user.id !== row.id) problems.push(`${user.path}: email "${row.email}" already belongs to another user (id ${row.id})`);
+    }
+
+    const domains = world.organizations.flatMap((o) => o.domains);
+    const claimed: { id: string; name: string; domains: string[] }[] = domains.length
+      ? await manager.query(`SELECT id, name, domains FROM organizations WHERE domains && $1::text[]`, [domains])
+      : [];
+    for (const row of claimed) {
+      for (const org of world.organizations) {
+        if (org.id === row.id) continue;
+        for (const d of org.domains) {
+          if (row.domains.includes(d)) problems.push(`${org.path}: domain "${d}" already belongs to organisation "${row.name}" (id ${row.id})`);
+        }
+      }
+    }
+
+    if (problems.length > 0) throw WorldImportException.conflicts(problems);
+  }
+
+  private async write(manager: EntityManager, world: ValidWorld, now: Date): Promise<Pick<WorldImportResult, 'created' | 'updated'>> {
+    const created = zeroCounts();
+    const updated = zeroCounts();
+    const tally = (section: WorldSection, r: UpsertResult) => {
+      created[section] += r.created.length;
+      updated[section] += r.updated.length;
+    };
+
+    tally(
+      'organizations',
+      await upsert(manager, {
+        table: 'organizations',
+        conflict: 'id',
+        columns: ['id', 'name', 'kind', 'domains', 'clearance_cap', 'status', 'created_at', 'updated_at'],
+        update: ['name', 'kind', 'domains', 'clearance_cap', 'status'],
+        rows: world.organizations.map((o) => [o.id, o.name, o.kind, o.domains, o.clearanceCap, o.status, now, now]),
+      }),
+    );
+
+    // A job title the file does not give is left as stored (sign-in may have filled it).
+    const userColumns = ['id', 'organization_id', 'email', 'display_name', 'job_title', 'skills', 'clearance', 'status', 'roles', 'created_at', 'updated_at'];
+    const userUpdate = ['organization_id', 'email', 'display_name', 'skills', 'clearance', 'status', 'roles'];
+    for (const withTitle of [true, false]) {
+      const users = world.users.filter((u) => (u.jobTitle !== undefined) === withTitle);
+      tally(
+        'users',
+        await upsert(manager, {
+          table: 'users',
+          conflict: 'id',
+          columns: userColumns,
+          update: withTitle ? [...userUpdate, 'job_title'] : userUpdate,
+          rows: users.map((u) => [u.id, u.organizationId, u.email, u.displayName, u.jobTitle ?? null, u.skills, u.clearance, u.status, u.roles, now, now]),
+        }),
+      );
+    }
+
+    // A stored space's classification only goes down here; a rise waits until its posts
+    // carry their new labels, or the label trigger would refuse a world that ends up sound.
+    const spaces = await upsert(manager, {
+      table: 'spaces',
+      conflict: 'id',
+      columns: ['id', 'name', 'purpose', 'classification', 'status', 'partner_visibility', 'created_at', 'updated_at'],
+      update: ['name', 'purpose', 'status', 'partner_visibility'],
+      expressions: { classification: 'LEAST(EXCLUDED.classification, t.classification)' },
+      rows: world.spaces.map((s) => [s.id, s.name, s.purpose, s.classification, s.status, s.partnerVisibility, now, now]),
+    });
+
+    // An expiry the file does not give: 90 days for an external member, none for a host
+    // member; kept as stored on re-import, so importing twice changes nothing.
+    for (const given of [true, false]) {
+      const memberships = world.memberships.filter((m) => (m.expiresAt !== undefined) === given);
+      tally(
+        'memberships',
+        await upsert(manager, {
+          table: 'memberships',
+          conflict: 'user_id, space_id',
+          columns: ['id', 'user_id', 'user_organization_id', 'space_id', 'role', 'status', 'expires_at', 'created_at', 'updated_at'],
+          update: given ? ['role', 'status', 'expires_at'] : ['role', 'status'],
+          rows: memberships.map((m) => [m.id, m.userId, m.userOrganizationId, m.spaceId, m.role, m.status, expiryOf(m, now), now, now]),
+        }),
+      );
+    }
+
+    for (const given of [true, false]) {
+      const posts = world.posts.filter((p) => (p.createdAt !== undefined) === given);
+      tally(
+        'posts',
+        await upsert(manager, {
+          table: 'posts',
+          conflict: 'id',
+          columns: ['id', 'space_id', 'author_id', 'author_organization_id', 'title', 'body', 'label', 'hidden', 'hidden_at', 'created_at', 'updated_at'],
+          update: given
+            ? ['space_id', 'author_id', 'author_organization_id', 'title', 'body', 'label', 'hidden', 'created_at']
+            : ['space_id', 'author_id', 'author_organization_id', 'title', 'body', 'label', 'hidden'],
+          // Who hid a post and when stay as stored while it stays hidden.
+          expressions: {
+            hidden_at: 'CASE WHEN NOT EXCLUDED.hidden THEN NULL WHEN t.hidden THEN t.hidden_at ELSE EXCLUDED.hidden_at END',
+            hidden_by_id: 'CASE WHEN EXCLUDED.hidden AND t.hidden THEN t.hidden_by_id ELSE NULL END',
+          },
+          rows: posts.map((p) => postRow(p, now)),
+        }),
+      );
+    }
+
+    const raised = await raiseClassifications(manager, world, now);
+    created.spaces = spaces.created.length;
+    updated.spaces = new Set([...spaces.updated, ...raised]).size;
+
+    for (const given of [true, false]) {
+      const comments = world.comments.filter((c) => (c.createdAt !== undefined) === given);
+      tally(
+        'comments',
+        await upsert(manager, {
+          table: 'comments',
+          conflict: 'id',
+          columns: ['id', 'post_id', 'author_id', 'author_organization_id', 'body', 'created_at', 'updated_at'],
+          update: given ? ['post_id', 'author_id', 'author_organization_id', 'body', 'created_at'] : ['post_id', 'author_id', 'author_organization_id', 'body'],
+          rows: comments.map((c) => [c.id, c.postId, c.authorId, c.authorOrganizationId, c.body, c.createdAt ?? now, now]),
+        }),
+      );
+    }
+    return { created, updated };
+  }
+}
+
+interface Upsert {
+  table: string;
+  /** The conflict target: `id`, or `user_id, space_id` for memberships. */
+  conflict: string;
+  columns: string[];
+  /** Columns an existing row takes from the file. */
+  update: string[];
+  /** Columns an existing row takes from an expression over `t` (stored) and EXCLUDED (the file). */
+  expressions?: Record<string, string>;
+  /** Values in the order of `columns`. */
+  rows: unknown[][];
+}
+
+interface UpsertResult {
+  created: string[];
+  updated: string[];
+}
+
+/**
+ * Multi-row `INSERT ... ON CONFLICT DO UPDATE`, in batches. An existing row is updated only
+ * when a value differs, so re-importing the same world rewrites nothing.
+ */
+async function upsert(manager: EntityManager, spec: Upsert): Promise<UpsertResult> {
+  const result: UpsertResult = { created: [], updated: [] };
+  const set = [...spec.update.map((c) => [c, `EXCLUDED.${c}`]), ...Object.entries(spec.expressions ?? {})];
+  const sql = (placeholders: string) =>
+    `INSERT INTO ${spec.table} AS t (${spec.columns.join(', ')}) VALUES ${placeholders}
+     ON CONFLICT (${spec.conflict}) DO UPDATE SET ${set.map(([c, e]) => `${c} = ${e}`).join(', ')}, updated_at = EXCLUDED.updated_at
+     WHERE ROW(${set.map(([c]) => `t.${c}`).join(', ')}) IS DISTINCT FROM ROW(${set.map(([, e]) => e).join(', ')})
+     RETURNING t.id, (t.xmax = 0) AS inserted`;
+  const width = spec.columns.length;
+  for (let from = 0; from < spec.rows.length; from += BATCH_ROWS) {
+    const batch = spec.rows.slice(from, from + BATCH_ROWS);
+    const placeholders = batch.map((_, i) => `(${spec.columns.map((__, j) => `$${i * width + j + 1}`).join(', ')})`).join(', ');
+    const rows: { id: string; inserted: boolean }[] = await manager.query(sql(placeholders), batch.flat());
+    for (const row of rows) (row.inserted ? result.created : result.updated).push(row.id);
+  }
+  return result;
+}
+
+/** Raises stored classifications to the file's, now that posts carry their labels; returns the ids raised. */
+async function raiseClassifications(manager: EntityManager, world: ValidWorld, now: Date): Promise<string[]> {
+  const ids: string[] = [];
+  for (let from = 0; from < world.spaces.length; from += BATCH_ROWS) {
+    const batch = world.spaces.slice(from, from + BATCH_ROWS);
+    const values = batch.map((_, i) => `($${i * 2 + 2}::uuid, $${i * 2 + 3}::smallint)`).join(', ');
+    // Wrapped in a query: TypeORM answers a bare UPDATE with [rows, affected].
+    const rows: { id: string }[] = await manager.query(
+      `WITH raised AS (
+         UPDATE spaces AS t SET classification = v.classification, updated_at = $1
+           FROM (VALUES ${values}) AS v (id, classification)
+          WHERE t.id = v.id AND t.classification < v.classification
+         RETURNING t.id)
+       SELECT id FROM raised`,
+      [now, ...batch.flatMap((s) => [s.id, s.classification])],
+    );
+    ids.push(...rows.map((r) => r.id));
+  }
+  return ids;
+}
+
+function expiryOf(m: ValidMembership, now: Date): Date | null {
+  if (m.expiresAt !== undefined) return m.expiresAt;
+  return m.external ? new Date(now.getTime() + EXTERNAL_MEMBERSHIP_DEFAULT_DAYS * DAY_MS) : null;
+}
+
+function postRow(p: ValidPost, now: Date): unknown[] {
+  return [p.id, p.spaceId, p.authorId, p.authorOrganizationId, p.title, p.body, p.label, p.hidden, p.hidden ? now : null, p.createdAt ?? now, now];
+}
+
+function countOf(world: ValidWorld): Record<WorldSection, number> {
+  return Object.fromEntries(WORLD_SECTIONS.map((s) => [s, world[s].length])) as Record<WorldSection, number>;
+}
+
+function zeroCounts(): Record<WorldSection, number> {
+  return Object.fromEntries(WORLD_SECTIONS.map((s) => [s, 0])) as Record<WorldSection, number>;
+}
+
+// Constraints and triggers whose refusal a person can act on; the database's own words otherwise.
+const REFUSALS: Record<string, string> = {
+  posts_label_classification_check: "a space's classification would be above the label of a post stored in it",
+  memberships_external_role_check: 'an external user would be OWNER or ANIMATOR of a space',
+  users_host_roles_check: 'a user outside the host would hold HOST_ADMIN or SECURITY_REVIEWER',
+  users_email_key: 'two users would share an email',
+  organizations_single_host: 'there would be more than one HOST organisation',
+};
+
+/** A refusal by a constraint or trigger, as an import error; null for any other failure. */
+function databaseRefusal(error: unknown): WorldImportException | null {
+  if (!(error instanceof QueryFailedError)) return null;
+  const cause = error.driverError as { code?: string; constraint?: string; message?: string; detail?: string };
+  // Class 23 is integrity constraint violation; P0001 is a RAISE without a code.
+  if (!cause.code || !(cause.code.startsWith('23') || cause.code === 'P0001')) return null;
+  const known = cause.constraint ? REFUSALS[cause.constraint] : undefined;
+  const words = known ?? `${cause.message ?? error.message}${cause.detail ? ` (${cause.detail})` : ''}`;
+  return new WorldImportException(WorldImportErrorCode.CONFLICTS_WITH_DATABASE, `the database refused the import, nothing was written: ${words}`, {
+    constraint: cause.constraint ?? null,
+  });
+}
