@@ -1,0 +1,107 @@
+import { INestApplicationContext } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
+import { OrganizationStatus, UserStatus } from '../common/domain.enums';
+import { DEFAULT_TOKEN_TTL_SECONDS, MAX_TOKEN_TTL_SECONDS, TokenService } from '../identity/token.service';
+import { CliCommand } from './cli-command';
+import { CliException } from './cli.exception';
+
+/** `token <email...> [--ttl 1h] [--name x]`: one API token per email, in order, one per line. */
+export const tokenCommand: CliCommand = {
+  name: 'token',
+  usage: 'token <email...> [--ttl 1h] [--name label]',
+  summary: 'Mint an API token for each email, one per line; all or none, each one audited',
+  options: { ttl: { type: 'string' }, name: { type: 'string' } },
+  positionals: { min: 1, max: Number.POSITIVE_INFINITY },
+  async run({ args, flags, io, app }) {
+    const ttlSeconds = flags.ttl === undefined ? DEFAULT_TOKEN_TTL_SECONDS : parseTtl(String(flags.ttl));
+    const name = typeof flags.name === 'string' && flags.name.trim() !== '' ? flags.name.trim() : null;
+    const tokens = await mintTokens(await app(), args, { ttlSeconds, name });
+    for (const token of tokens) io.out(token);
+  },
+};
+
+function parseTtl(text: string): number {
+  let seconds: number;
+  try {
+    seconds = TokenService.parseTtl(text);
+  } catch (error) {
+    throw CliException.badInput(`--ttl: ${(error as Error).message}`);
+  }
+  if (seconds <= 0 || seconds > MAX_TOKEN_TTL_SECONDS) {
+    throw CliException.badInput(`--ttl: a token lives between 1 second and ${MAX_TOKEN_TTL_SECONDS / 86_400} days, got "${text}"`);
+  }
+  return seconds;
+}
+
+interface Holder {
+  id: string;
+  email: string;
+  organization_id: string;
+  status: UserStatus;
+  organization_status: OrganizationStatus;
+}
+
+/**
+ * Mints one token per email, in order, in one transaction: an unknown email, or a user who
+ * does not count (disabled, or organisation suspended), refuses them all. Each mint is
+ * audited `token.mint` with no actor (the command line), the refusal too.
+ */
+export async function mintTokens(
+  app: INestApplicationContext,
+  emails: string[],
+  options: { ttlSeconds: number; name: string | null },
+): Promise<string[]> {
+  const dataSource = app.get(DataSource);
+  const tokenService = app.get(TokenService);
+  const audit = app.get(AuditService);
+  const wanted = emails.map((e) => e.trim().toLowerCase());
+  try {
+    return await dataSource.transaction(async (manager) => {
+      const holders: Holder[] = await manager.query(
+        `SELECT u.id, u.email, u.organization_id, u.status, o.status AS organization_status
+           FROM users u JOIN organizations o ON o.id = u.organization_id
+          WHERE u.email = ANY($1::text[])`,
+        [[...new Set(wanted)]],
+      );
+      const byEmail = new Map(holders.map((h) => [h.email, h]));
+      const problems = [...new Set(wanted)].flatMap((email) => {
+        const h = byEmail.get(email);
+        if (!h) return [`no user has the email "${email}"`];
+        if (h.status !== UserStatus.ACTIVE) return [`user "${email}" is disabled`];
+        if (h.organization_status !== OrganizationStatus.ACTIVE) return [`the organisation of user "${email}" is suspended`];
+        return [];
+      });
+      if (problems.length > 0) throw CliException.badInput(`no token minted: ${problems.join('; ')}`, { problems });
+      const minted: string[] = [];
+      for (const email of wanted) {
+        const holder = byEmail.get(email) as Holder;
+        const { token, apiToken } = await tokenService.mint(holder.id, options, manager);
+        await audit.record(
+          {
+            action: 'token.mint',
+            outcome: 'SUCCESS',
+            actorId: null,
+            subjectType: 'ApiToken',
+            subjectId: apiToken.id,
+            details: { via: 'cli', userId: holder.id, email, name: options.name, expiresAt: apiToken.expiresAt.toISOString() },
+          },
+          manager,
+        );
+        minted.push(token);
+      }
+      return minted;
+    });
+  } catch (error) {
+    if (error instanceof CliException) {
+      await audit.recordQuietly({
+        action: 'token.mint',
+        outcome: 'FAILURE',
+        actorId: null,
+        reason: 'user_unknown_or_not_counting',
+        details: { via: 'cli', emails: wanted, problems: error.details.problems ?? [] },
+      });
+    }
+    throw error;
+  }
+}
