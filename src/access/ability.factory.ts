@@ -1,0 +1,150 @@
+import { AbilityBuilder, createMongoAbility, MongoQuery } from '@casl/ability';
+import { Injectable } from '@nestjs/common';
+import { MembershipRole, MembershipStatus, PartnerVisibility } from '../common/domain.enums';
+import { isOverseer, Principal } from './principal';
+import { AppAbility } from './subjects';
+
+/** The caller's active spaces, grouped by what the rule lets them read in each. */
+interface SpaceGroup {
+  spaceIds: string[];
+  /** OWNER and ANIMATOR read hidden posts. */
+  readsHidden: boolean;
+  /** An external caller in a HUB space sees only the host's and their own organisation's work. */
+  hubRestricted: boolean;
+}
+
+type Conditions = MongoQuery;
+
+/**
+ * The whole confidentiality rule of DESIGN.md section 2 as CASL rules. The same ability
+ * answers single checks in memory and, through rulesToAST and our SQL translator, filters
+ * every list in the database.
+ *
+ * Shapes, chosen for cost: one rule per kind of space with `$in` over space ids (never one
+ * rule per space); relations only where the rule speaks of other objects (a member's
+ * memberships, an author's posts), expressed with `$elemMatch` on to-many relations and
+ * dotted paths on to-one relations (`post.label`).
+ */
+@Injectable()
+export class AbilityFactory {
+  createFor(p: Principal): AppAbility {
+    const { can, cannot, build } = new AbilityBuilder<AppAbility>(createMongoAbility);
+    const groups = groupSpaces(p);
+    const allSpaceIds = p.activeMemberships.map((m) => m.spaceId);
+    const ownSide = [p.hostOrganizationId, p.organizationId];
+    const overseer = isOverseer(p);
+
+    // Spaces: an active membership, or administering / reviewing access.
+    if (overseer) can('read', 'Space');
+    else if (allSpaceIds.length) can('read', 'Space', { id: { $in: allSpaceIds } });
+
+    // Posts, comments and reactions: only through an active membership, whatever the role.
+    for (const g of groups) {
+      can('read', 'Post', postConditions(g, p.effectiveClearance, ownSide));
+      for (const type of ['Comment', 'Reaction'] as const) {
+        can('read', type, contributionConditions(g, p.effectiveClearance, ownSide));
+      }
+    }
+
+    // Members: whoever sees the space sees its active members who count (HUB: own side only).
+    const activeMember = { ...activeMembershipConditions(p.now), memberCounts: true };
+    if (overseer) {
+      can('read', 'Membership', activeMember);
+    } else {
+      const open = spacesWhere(groups, (g) => !g.hubRestricted);
+      const hub = spacesWhere(groups, (g) => g.hubRestricted);
+      if (open.length) can('read', 'Membership', { ...activeMember, spaceId: { $in: open } });
+      if (hub.length) can('read', 'Membership', { ...activeMember, spaceId: { $in: hub }, userOrganizationId: { $in: ownSide } });
+    }
+
+    // People.
+    for (const conditions of userConditions(p, groups)) can('read', 'User', conditions);
+    if (overseer) can('read', 'User');
+
+    // Organisations: own, host, and the organisation of every user U sees.
+    if (overseer) {
+      can('read', 'Organization');
+    } else {
+      can('read', 'Organization', { id: { $in: ownSide } });
+      for (const conditions of userConditions(p, groups, { relationalOnly: true })) {
+        can('read', 'Organization', { users: { $elemMatch: conditions } });
+      }
+    }
+
+    // Emails: a partner never sees another partner's addresses. Placed last: CASL gives
+    // later rules priority, and an inverted rule placed first would be shadowed.
+    if (!p.isHost) cannot('read', 'User', 'email', { organizationId: { $nin: ownSide } });
+
+    return build({ detectSubjectType: (o) => (o as { __caslSubjectType__: never }).__caslSubjectType__ });
+  }
+}
+
+/** A membership is active while ACTIVE, not expired, and its member cleared for the space. */
+export function activeMembershipConditions(now: Date): Conditions {
+  return {
+    status: MembershipStatus.ACTIVE,
+    $or: [{ expiresAt: null }, { expiresAt: { $gt: now } }],
+    clearanceSufficient: true,
+  };
+}
+
+function groupSpaces(p: Principal): SpaceGroup[] {
+  const groups = new Map<string, SpaceGroup>();
+  for (const m of p.activeMemberships) {
+    const readsHidden = m.role === MembershipRole.OWNER || m.role === MembershipRole.ANIMATOR;
+    const hubRestricted = !p.isHost && m.partnerVisibility === PartnerVisibility.HUB;
+    const key = `${readsHidden}/${hubRestricted}`;
+    const group = groups.get(key) ?? { spaceIds: [], readsHidden, hubRestricted };
+    group.spaceIds.push(m.spaceId);
+    groups.set(key, group);
+  }
+  return [...groups.values()];
+}
+
+function spacesWhere(groups: SpaceGroup[], keep: (g: SpaceGroup) => boolean): string[] {
+  return groups.filter(keep).flatMap((g) => g.spaceIds);
+}
+
+function postConditions(g: SpaceGroup, clearance: number, ownSide: string[]): Conditions {
+  return {
+    spaceId: { $in: g.spaceIds },
+    label: { $lte: clearance },
+    ...(g.readsHidden ? {} : { hidden: false }),
+    ...(g.hubRestricted ? { authorOrganizationId: { $in: ownSide } } : {}),
+  };
+}
+
+/** Comments and reactions follow their post, plus the HUB rule on their own author. */
+function contributionConditions(g: SpaceGroup, clearance: number, ownSide: string[]): Conditions {
+  const post = postConditions(g, clearance, ownSide);
+  const onPost = Object.fromEntries(Object.entries(post).map(([field, value]) => [`post.${field}`, value]));
+  return { ...onPost, ...(g.hubRestricted ? { authorOrganizationId: { $in: ownSide } } : {}) };
+}
+
+/**
+ * Who U sees, clause by clause. With relationalOnly, the clauses that are already covered
+ * by "own organisation or host" for organisations are left out.
+ */
+function userConditions(p: Principal, groups: SpaceGroup[], options: { relationalOnly?: boolean } = {}): Conditions[] {
+  const out: Conditions[] = [];
+  const ownSide = [p.hostOrganizationId, p.organizationId];
+  if (!options.relationalOnly) {
+    out.push({ id: p.userId });
+    out.push({ organizationId: p.organizationId });
+    if (p.isHost) out.push({ organizationId: p.hostOrganizationId });
+  }
+  // A V who counts and shares an active membership where the HUB rule lets U see V.
+  const activeNow = activeMembershipConditions(p.now);
+  const open = spacesWhere(groups, (g) => !g.hubRestricted);
+  const hub = spacesWhere(groups, (g) => g.hubRestricted);
+  if (open.length) out.push({ counts: true, memberships: { $elemMatch: { ...activeNow, spaceId: { $in: open } } } });
+  if (hub.length) {
+    out.push({ counts: true, organizationId: { $in: ownSide }, memberships: { $elemMatch: { ...activeNow, spaceId: { $in: hub } } } });
+  }
+  // A V who wrote a post or a comment U reads (counting or not: past work keeps its author).
+  for (const g of groups) {
+    out.push({ posts: { $elemMatch: postConditions(g, p.effectiveClearance, ownSide) } });
+    out.push({ comments: { $elemMatch: contributionConditions(g, p.effectiveClearance, ownSide) } });
+  }
+  return out;
+}

@@ -1,0 +1,22 @@
+import { Global, Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { AbilityFactory } from './ability.factory';
+import { AccessService } from './access.service';
+import { AuthenticationGuard } from './authentication.guard';
+import { AuthenticationService } from './authentication.service';
+import { DenialService } from './denial.service';
+import { PrincipalService } from './principal.service';
+
+@Global()
+@Module({
+  providers: [
+    AbilityFactory,
+    AccessService,
+    PrincipalService,
+    AuthenticationService,
+    DenialService,
+    { provide: APP_GUARD, useClass: AuthenticationGuard },
+  ],
+  exports: [AbilityFactory, AccessService, PrincipalService, AuthenticationService, DenialService],
+})
+export class AccessModule {}

@@ -1,0 +1,20 @@
+import { rulesToAST } from '@casl/ability/extra';
+import { Injectable } from '@nestjs/common';
+import { Brackets, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import { conditionToSql, SqlFragment } from './sql/condition-to-sql';
+import { AppAbility, SubjectName } from './subjects';
+
+/** Pushes the caller's abilities down into SQL: every list is filtered in the database. */
+@Injectable()
+export class AccessService {
+  /** The WHERE fragment selecting exactly the rows of `subject` the ability may read. */
+  scope(ability: AppAbility, subject: SubjectName, alias: string, paramPrefix = `${alias}_casl`): SqlFragment {
+    return conditionToSql(rulesToAST(ability, 'read', subject), subject, alias, paramPrefix);
+  }
+
+  /** Adds the scope to a query without replacing its existing conditions. */
+  restrict<T extends ObjectLiteral>(qb: SelectQueryBuilder<T>, ability: AppAbility, subject: SubjectName, alias = qb.alias): SelectQueryBuilder<T> {
+    const { sql, params } = this.scope(ability, subject, alias);
+    return qb.andWhere(new Brackets((w) => w.where(sql, params)));
+  }
+}

@@ -1,0 +1,72 @@
+import { Injectable } from '@nestjs/common';
+import { AuditService } from '../audit/audit.service';
+import { Clock } from '../common/clock';
+import { SESSION_COOKIE, SessionService } from '../identity/session.service';
+import { TokenService } from '../identity/token.service';
+import { AbilityFactory } from './ability.factory';
+import { AccessException } from './access.exception';
+import { PrincipalService } from './principal.service';
+import { AuthenticatedRequest } from './request-context';
+
+/**
+ * Resolves the caller of a request from a bearer token or the session cookie, once per
+ * request. Anything else (no credential, unknown, expired, revoked, or a user who no
+ * longer counts) is UNAUTHENTICATED and audited with its precise reason.
+ */
+@Injectable()
+export class AuthenticationService {
+  constructor(
+    private readonly sessions: SessionService,
+    private readonly tokens: TokenService,
+    private readonly principals: PrincipalService,
+    private readonly abilities: AbilityFactory,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+  ) {}
+
+  async authenticate(req: AuthenticatedRequest): Promise<void> {
+    if (req.principal) return;
+    const credential = this.credentialOf(req);
+    if (!credential) return this.refuse(req, 'no_credential');
+    let userId: string;
+    let via: { kind: 'session' | 'token'; id: string };
+    if (credential.kind === 'token') {
+      const token = await this.tokens.resolve(credential.value);
+      if (!token) return this.refuse(req, 'token_invalid_expired_or_revoked');
+      userId = token.userId;
+      via = { kind: 'token', id: token.id };
+    } else {
+      const session = await this.sessions.resolve(credential.value);
+      if (!session) return this.refuse(req, 'session_invalid_expired_or_revoked');
+      userId = session.userId;
+      via = { kind: 'session', id: session.id };
+    }
+    const principal = await this.principals.load(userId, this.clock.now(), via);
+    if (!principal) return this.refuse(req, 'user_or_organization_inactive', userId);
+    req.principal = principal;
+    req.ability = this.abilities.createFor(principal);
+  }
+
+  private credentialOf(req: AuthenticatedRequest): { kind: 'token' | 'session'; value: string } | null {
+    const header = req.headers.authorization;
+    if (typeof header === 'string' && header.trim() !== '') {
+      const m = /^Bearer\s+(\S+)$/i.exec(header.trim());
+      return { kind: 'token', value: m ? m[1] : '' };
+    }
+    const cookie = (req.cookies as Record<string, string> | undefined)?.[SESSION_COOKIE];
+    return typeof cookie === 'string' && cookie !== '' ? { kind: 'session', value: cookie } : null;
+  }
+
+  private async refuse(req: AuthenticatedRequest, reason: string, userId?: string): Promise<never> {
+    await this.audit.recordQuietly({
+      action: 'auth.unauthenticated',
+      outcome: 'DENIED',
+      actorId: userId ?? null,
+      reason,
+      requestId: req.requestId ?? null,
+      ip: req.ip ?? null,
+      details: { path: req.path },
+    });
+    throw AccessException.unauthenticated();
+  }
+}

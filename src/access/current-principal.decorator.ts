@@ -1,0 +1,27 @@
+import { createParamDecorator, ExecutionContext } from '@nestjs/common';
+import { GqlExecutionContext } from '@nestjs/graphql';
+import { AccessException } from './access.exception';
+import { Principal } from './principal';
+import { AuthenticatedRequest } from './request-context';
+import { AppAbility } from './subjects';
+
+function requestOf(ctx: ExecutionContext): AuthenticatedRequest {
+  if (ctx.getType<string>() === 'graphql') return GqlExecutionContext.create(ctx).getContext<{ req: AuthenticatedRequest }>().req;
+  return ctx.switchToHttp().getRequest<AuthenticatedRequest>();
+}
+
+/** The signed-in caller; the guard has already refused anyone else. */
+export const CurrentPrincipal = createParamDecorator((_: unknown, ctx: ExecutionContext): Principal => {
+  const principal = requestOf(ctx).principal;
+  if (!principal) throw AccessException.unauthenticated();
+  return principal;
+});
+
+/** The caller's CASL ability, built once per request. */
+export const CurrentAbility = createParamDecorator((_: unknown, ctx: ExecutionContext): AppAbility => {
+  const ability = requestOf(ctx).ability;
+  if (!ability) throw AccessException.unauthenticated();
+  return ability;
+});
+
+export { requestOf };

@@ -1,0 +1,139 @@
+import { CompoundCondition, Condition, FieldCondition } from '@ucast/mongo2js';
+import { SubjectName } from '../subjects';
+import { SUBJECT_SQL, SqlSubjectSchema } from './subject-sql-schema';
+
+/** A piece of WHERE clause with its named parameters (TypeORM `:name` syntax). */
+export interface SqlFragment {
+  sql: string;
+  params: Record<string, unknown>;
+}
+
+/** Thrown for a rule the translator cannot express: callers must refuse, never widen. */
+export class UntranslatableConditionError extends Error {}
+
+class Context {
+  readonly params: Record<string, unknown> = {};
+  private n = 0;
+  private aliases = 0;
+
+  constructor(private readonly prefix: string) {}
+
+  param(value: unknown): string {
+    const name = `${this.prefix}${this.n++}`;
+    this.params[name] = value;
+    return `:${name}`;
+  }
+
+  alias(base: string): string {
+    return `${base}_${this.prefix}${this.aliases++}`;
+  }
+}
+
+/**
+ * Translates the AST of CASL rules (rulesToAST) into SQL over the row `alias` of `subject`.
+ * Supported: eq, ne, in, nin, lt, lte, gt, gte, and, or, not, elemMatch on to-many
+ * relations, and dotted paths through to-one relations. Anything else throws.
+ *
+ * SQL's NULL logic is folded back to the two-valued logic CASL uses in memory, so that
+ * the database and `ability.can` agree row for row.
+ */
+export function conditionToSql(condition: Condition | null, subject: SubjectName, alias: string, paramPrefix = 'casl'): SqlFragment {
+  const ctx = new Context(paramPrefix);
+  if (condition === null) return { sql: 'FALSE', params: {} };
+  return { sql: translate(condition, SUBJECT_SQL[subject], alias, ctx), params: ctx.params };
+}
+
+function translate(node: Condition, schema: SqlSubjectSchema, alias: string, ctx: Context): string {
+  if (node instanceof CompoundCondition || isCompound(node)) {
+    const children = (node as CompoundCondition).value;
+    switch (node.operator) {
+      case 'and':
+        return andOf(children, schema, alias, ctx);
+      case 'or':
+        return children.length === 0 ? 'FALSE' : `(${children.map((c) => translate(c, schema, alias, ctx)).join(' OR ')})`;
+      case 'not':
+        return `NOT COALESCE(${andOf(children, schema, alias, ctx)}, FALSE)`;
+      default:
+        throw new UntranslatableConditionError(`operator "${node.operator}" is not supported`);
+    }
+  }
+  return field(node as FieldCondition, schema, alias, ctx);
+}
+
+function isCompound(node: Condition): boolean {
+  return ['and', 'or', 'not'].includes(node.operator) && Array.isArray((node as CompoundCondition).value);
+}
+
+/** A conjunction; dotted paths through the same to-one relation share one EXISTS. */
+function andOf(children: Condition[], schema: SqlSubjectSchema, alias: string, ctx: Context): string {
+  const parts: string[] = [];
+  const viaRelation = new Map<string, FieldCondition[]>();
+  for (const child of children) {
+    const f = child as FieldCondition;
+    const dot = typeof f.field === 'string' && !isCompound(child) ? f.field.indexOf('.') : -1;
+    if (dot > 0) {
+      const relation = f.field.slice(0, dot);
+      viaRelation.set(relation, [...(viaRelation.get(relation) ?? []), new FieldCondition(f.operator, f.field.slice(dot + 1), f.value)]);
+    } else {
+      parts.push(translate(child, schema, alias, ctx));
+    }
+  }
+  for (const [relation, conditions] of viaRelation) {
+    parts.push(exists(schema, relation, 'one', alias, ctx, (inner, innerSchema) => andOf(conditions, innerSchema, inner, ctx)));
+  }
+  return parts.length === 0 ? 'TRUE' : `(${parts.join(' AND ')})`;
+}
+
+function exists(
+  schema: SqlSubjectSchema,
+  relationName: string,
+  kind: 'one' | 'many',
+  alias: string,
+  ctx: Context,
+  body: (innerAlias: string, innerSchema: SqlSubjectSchema) => string,
+): string {
+  const relation = schema.relations[relationName];
+  if (!relation || relation.kind !== kind) {
+    throw new UntranslatableConditionError(`no ${kind === 'one' ? 'to-one' : 'to-many'} relation "${relationName}" on ${schema.table}`);
+  }
+  const innerSchema = SUBJECT_SQL[relation.subject];
+  const inner = ctx.alias(relationName.slice(0, 3));
+  return `EXISTS (SELECT 1 FROM ${innerSchema.table} ${inner} WHERE ${relation.on(alias, inner)} AND ${body(inner, innerSchema)})`;
+}
+
+function field(node: FieldCondition, schema: SqlSubjectSchema, alias: string, ctx: Context): string {
+  const dot = node.field.indexOf('.');
+  if (dot > 0) return andOf([node], schema, alias, ctx);
+  if (node.operator === 'elemMatch') {
+    return exists(schema, node.field, 'many', alias, ctx, (inner, innerSchema) => translate(node.value as Condition, innerSchema, inner, ctx));
+  }
+  const expression = schema.fields[node.field];
+  if (!expression) throw new UntranslatableConditionError(`unknown field "${node.field}" on ${schema.table}`);
+  const e = expression(alias);
+  const v = node.value;
+  switch (node.operator) {
+    case 'eq':
+      return v === null || v === undefined ? `${e} IS NULL` : `COALESCE(${e} = ${ctx.param(v)}, FALSE)`;
+    case 'ne':
+      return v === null || v === undefined ? `${e} IS NOT NULL` : `${e} IS DISTINCT FROM ${ctx.param(v)}`;
+    case 'in':
+      return `COALESCE(${e} = ANY(${ctx.param(arrayOf(v))}), FALSE)`;
+    case 'nin':
+      return `NOT COALESCE(${e} = ANY(${ctx.param(arrayOf(v))}), FALSE)`;
+    case 'lt':
+      return `COALESCE(${e} < ${ctx.param(v)}, FALSE)`;
+    case 'lte':
+      return `COALESCE(${e} <= ${ctx.param(v)}, FALSE)`;
+    case 'gt':
+      return `COALESCE(${e} > ${ctx.param(v)}, FALSE)`;
+    case 'gte':
+      return `COALESCE(${e} >= ${ctx.param(v)}, FALSE)`;
+    default:
+      throw new UntranslatableConditionError(`operator "${node.operator}" on "${node.field}" is not supported`);
+  }
+}
+
+function arrayOf(value: unknown): unknown[] {
+  if (!Array.isArray(value)) throw new UntranslatableConditionError('$in and $nin take an array');
+  return value;
+}

@@ -1,0 +1,87 @@
+import { SubjectName } from '../subjects';
+
+/** How a field reads in SQL, given the alias of its row. */
+export type SqlExpression = (alias: string) => string;
+
+export interface SqlRelation {
+  subject: SubjectName;
+  /** `many` relations are matched with $elemMatch, `one` relations with dotted paths. */
+  kind: 'one' | 'many';
+  /** The join predicate between the outer row and the related row. */
+  on: (outer: string, inner: string) => string;
+}
+
+export interface SqlSubjectSchema {
+  table: string;
+  fields: Record<string, SqlExpression>;
+  relations: Record<string, SqlRelation>;
+}
+
+const column = (name: string): SqlExpression => (a) => `${a}."${name}"`;
+
+/**
+ * The SQL face of every subject the rules mention. A field or relation missing here makes
+ * the translator throw: a rule the database cannot express must fail closed, not open.
+ * Computed facts (memberCounts, clearanceSufficient, counts) are defined once here and
+ * once in the in-memory facts loader; a test holds the two to the same answers.
+ */
+export const SUBJECT_SQL: Record<SubjectName, SqlSubjectSchema> = {
+  Organization: {
+    table: 'organizations',
+    fields: { id: column('id') },
+    relations: { users: { subject: 'User', kind: 'many', on: (o, i) => `${i}."organization_id" = ${o}."id"` } },
+  },
+  User: {
+    table: 'users',
+    fields: {
+      id: column('id'),
+      organizationId: column('organization_id'),
+      counts: (a) =>
+        `(${a}."status" = 'ACTIVE' AND EXISTS (SELECT 1 FROM organizations ${a}_co WHERE ${a}_co."id" = ${a}."organization_id" AND ${a}_co."status" = 'ACTIVE'))`,
+    },
+    relations: {
+      memberships: { subject: 'Membership', kind: 'many', on: (o, i) => `${i}."user_id" = ${o}."id"` },
+      posts: { subject: 'Post', kind: 'many', on: (o, i) => `${i}."author_id" = ${o}."id"` },
+      comments: { subject: 'Comment', kind: 'many', on: (o, i) => `${i}."author_id" = ${o}."id"` },
+    },
+  },
+  Space: { table: 'spaces', fields: { id: column('id') }, relations: {} },
+  Membership: {
+    table: 'memberships',
+    fields: {
+      id: column('id'),
+      spaceId: column('space_id'),
+      userOrganizationId: column('user_organization_id'),
+      status: column('status'),
+      expiresAt: column('expires_at'),
+      memberCounts: (a) =>
+        `EXISTS (SELECT 1 FROM users ${a}_mu JOIN organizations ${a}_mo ON ${a}_mo."id" = ${a}_mu."organization_id"
+          WHERE ${a}_mu."id" = ${a}."user_id" AND ${a}_mu."status" = 'ACTIVE' AND ${a}_mo."status" = 'ACTIVE')`,
+      clearanceSufficient: (a) =>
+        `((SELECT LEAST(${a}_cu."clearance", ${a}_co."clearance_cap") FROM users ${a}_cu JOIN organizations ${a}_co ON ${a}_co."id" = ${a}_cu."organization_id" WHERE ${a}_cu."id" = ${a}."user_id")
+          >= (SELECT ${a}_cs."classification" FROM spaces ${a}_cs WHERE ${a}_cs."id" = ${a}."space_id"))`,
+    },
+    relations: {},
+  },
+  Post: {
+    table: 'posts',
+    fields: {
+      id: column('id'),
+      spaceId: column('space_id'),
+      label: column('label'),
+      hidden: column('hidden'),
+      authorOrganizationId: column('author_organization_id'),
+    },
+    relations: {},
+  },
+  Comment: {
+    table: 'comments',
+    fields: { id: column('id'), authorOrganizationId: column('author_organization_id') },
+    relations: { post: { subject: 'Post', kind: 'one', on: (o, i) => `${i}."id" = ${o}."post_id"` } },
+  },
+  Reaction: {
+    table: 'reactions',
+    fields: { id: column('id'), authorOrganizationId: column('author_organization_id') },
+    relations: { post: { subject: 'Post', kind: 'one', on: (o, i) => `${i}."id" = ${o}."post_id"` } },
+  },
+};

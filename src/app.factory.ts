@@ -1,0 +1,30 @@
+import { randomUUID } from 'node:crypto';
+import { INestApplication, LogLevel } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import cookieParser from 'cookie-parser';
+import type { NextFunction, Request, Response } from 'express';
+import { AuthenticatedRequest } from './access/request-context';
+import { AppModule } from './app.module';
+import { AppConfig } from './config/app-config';
+import { HttpExceptionFilter } from './common/http-exception.filter';
+
+/** Builds the gateway (not listening) from a validated configuration. */
+export async function createApp(config: AppConfig, options: { logger?: LogLevel[] | false } = {}): Promise<INestApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
+    logger: options.logger ?? (config.nodeEnv === 'test' ? ['error'] : ['log', 'warn', 'error']),
+    bodyParser: true,
+  });
+  app.set('trust proxy', 'loopback');
+  app.disable('x-powered-by');
+  app.use(cookieParser());
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    const id = randomUUID();
+    (req as AuthenticatedRequest).requestId = id;
+    res.setHeader('X-Request-Id', id);
+    next();
+  });
+  app.useGlobalFilters(new HttpExceptionFilter());
+  app.enableShutdownHooks();
+  return app;
+}

@@ -1,0 +1,18 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { AccessModule } from './access/access.module';
+import { AuditModule } from './audit/audit.module';
+import { AppConfig } from './config/app-config';
+import { ConfigModule } from './config/config.module';
+import { DatabaseModule } from './database/database.module';
+import { AppGraphqlModule } from './graphql/app-graphql.module';
+import { IdentityModule } from './identity/identity.module';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [ConfigModule.forRoot(config), DatabaseModule, AuditModule, IdentityModule, AccessModule, AppGraphqlModule],
+    };
+  }
+}

@@ -1,0 +1,57 @@
+import { Logger } from '@nestjs/common';
+import { GraphQLFormattedError } from 'graphql';
+import { unwrapResolverError } from '@apollo/server/errors';
+import { DomainException, ErrorKind } from '../common/domain.exception';
+
+export type PublicErrorCode = 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND' | 'BAD_USER_INPUT' | 'CONFLICT' | 'INTERNAL_SERVER_ERROR';
+
+const logger = new Logger('GraphQL');
+
+export function codeOfKind(kind: ErrorKind): PublicErrorCode {
+  switch (kind) {
+    case ErrorKind.UNAUTHENTICATED:
+      return 'UNAUTHENTICATED';
+    case ErrorKind.FORBIDDEN:
+      return 'FORBIDDEN';
+    case ErrorKind.NOT_FOUND:
+      return 'NOT_FOUND';
+    case ErrorKind.BAD_USER_INPUT:
+      return 'BAD_USER_INPUT';
+    case ErrorKind.CONFLICT:
+      return 'CONFLICT';
+  }
+}
+
+// Apollo's own codes for requests that never reached a resolver: the client's mistake.
+const CLIENT_CODES = new Set([
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_USER_INPUT',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+  'OPERATION_RESOLUTION_FAILURE',
+  'BAD_REQUEST',
+]);
+
+/**
+ * One mapping from whatever was thrown to what a client sees: a stable code, a clear
+ * message, never a stack trace; unknown errors are logged with their path and hidden.
+ */
+export function formatGraphqlError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+  const original = unwrapResolverError(error);
+  const base = { message: formatted.message, locations: formatted.locations, path: formatted.path };
+  if (original instanceof DomainException) {
+    return { ...base, message: original.message, extensions: { code: codeOfKind(original.kind) } };
+  }
+  const code = formatted.extensions?.code;
+  if (typeof code === 'string' && CLIENT_CODES.has(code)) {
+    return { ...base, extensions: { code: 'BAD_USER_INPUT' } };
+  }
+  if (typeof code === 'string' && ['UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND'].includes(code)) {
+    return { ...base, extensions: { code } };
+  }
+  const status = (original as { status?: number; getStatus?: () => number })?.getStatus?.();
+  if (status === 400) return { ...base, extensions: { code: 'BAD_USER_INPUT' } };
+  logger.error(`unexpected error at ${formatted.path?.join('.') ?? '(request)'}: ${(original as Error)?.stack ?? String(original)}`);
+  return { message: 'Internal server error', locations: formatted.locations, path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+}

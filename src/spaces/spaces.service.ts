@@ -1,0 +1,47 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { AccessService } from '../access/access.service';
+import { AppAbility } from '../access/subjects';
+import { keysetPage } from '../graphql/keyset-page';
+import { Connection, PageArgs } from '../graphql/pagination';
+import { Membership } from './membership.entity';
+import { Space } from './space.entity';
+
+/** Spaces and member lists, always through the caller's abilities. */
+@Injectable()
+export class SpacesService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly access: AccessService,
+  ) {}
+
+  list(ability: AppAbility, page: PageArgs): Promise<Connection<Space>> {
+    const qb = this.access.restrict(this.dataSource.getRepository(Space).createQueryBuilder('s'), ability, 'Space');
+    return keysetPage(qb, [
+      { sql: 's.name', type: 'string', value: (s) => s.name },
+      { sql: 's.id', type: 'string', value: (s) => s.id },
+    ], 'ASC', page);
+  }
+
+  /** The space if the caller sees it; null for invisible and missing alike. */
+  async findVisible(ability: AppAbility, id: string): Promise<Space | null> {
+    const qb = this.dataSource.getRepository(Space).createQueryBuilder('s').where('s.id = :id', { id });
+    return this.access.restrict(qb, ability, 'Space').getOne();
+  }
+
+  /** Visible spaces among ids, for batched loads. */
+  async findManyVisible(ability: AppAbility, ids: readonly string[]): Promise<Space[]> {
+    const qb = this.dataSource.getRepository(Space).createQueryBuilder('s').where('s.id = ANY(:ids)', { ids: [...ids] });
+    return this.access.restrict(qb, ability, 'Space').getMany();
+  }
+
+  members(ability: AppAbility, spaceId: string, page: PageArgs): Promise<Connection<Membership>> {
+    const qb = this.dataSource.getRepository(Membership).createQueryBuilder('m').where('m.space_id = :spaceId', { spaceId });
+    this.access.restrict(qb, ability, 'Membership');
+    return keysetPage(qb, [
+      { sql: 'm.created_at', type: 'date', value: (m) => m.createdAt },
+      { sql: 'm.id', type: 'string', value: (m) => m.id },
+    ], 'ASC', page);
+  }
+}

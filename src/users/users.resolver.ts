@@ -1,0 +1,69 @@
+import { Args, ID, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { DenialService } from '../access/denial.service';
+import { asSubject } from '../access/subjects';
+import { CurrentViewer, Viewer } from '../graphql/graphql-context.decorator';
+import { assertUuid, Connection, PageArgs } from '../graphql/pagination';
+import { byKey, requestLoader } from '../graphql/request-loaders';
+import { Organization } from '../organizations/organization.entity';
+import { OrganizationModel } from '../organizations/organization.model';
+import { OrganizationsService } from '../organizations/organizations.service';
+import { User } from './user.entity';
+import { UserConnection, UserModel } from './user.model';
+import { UsersService } from './users.service';
+
+@Resolver(() => UserModel)
+export class UsersResolver {
+  constructor(
+    private readonly usersService: UsersService,
+    private readonly organizationsService: OrganizationsService,
+    private readonly denials: DenialService,
+  ) {}
+
+  @Query(() => UserModel, { description: 'The signed-in caller.' })
+  async me(@CurrentViewer() v: Viewer): Promise<User> {
+    const me = await this.usersService.findVisible(v.ability, v.principal.userId);
+    if (!me) throw await this.denials.notFound(v.principal, 'User', v.principal.userId, v.ctx.req.requestId);
+    return me;
+  }
+
+  @Query(() => UserModel, { nullable: true, description: 'A person the caller sees; NOT_FOUND otherwise.' })
+  async user(@CurrentViewer() v: Viewer, @Args('id', { type: () => ID }) id: string): Promise<User> {
+    const found = await this.usersService.findVisible(v.ability, assertUuid(id));
+    if (!found) throw await this.denials.notFound(v.principal, 'User', id, v.ctx.req.requestId);
+    return found;
+  }
+
+  @Query(() => UserConnection, { description: 'The directory: every person the caller sees.' })
+  users(
+    @CurrentViewer() v: Viewer,
+    @Args() page: PageArgs,
+    @Args('search', { type: () => String, nullable: true }) search?: string,
+  ): Promise<Connection<User>> {
+    return this.usersService.directory(v.ability, page, search);
+  }
+
+  /** The field rule: only where the caller may read this user's email. */
+  @ResolveField(() => String, { nullable: true })
+  email(@CurrentViewer() v: Viewer, @Parent() user: User): string | null {
+    // The user reached the caller through a read-filtered query; what decides the field is
+    // the inverted field rule (a partner never sees another partner's address).
+    const rule = v.ability.relevantRuleFor('read', asSubject('User', user), 'email');
+    return rule?.inverted ? null : user.email;
+  }
+
+  @ResolveField(() => OrganizationModel)
+  async organization(@CurrentViewer() v: Viewer, @Parent() user: User): Promise<Organization> {
+    // The organisation of a user the caller sees is visible to the caller (DESIGN 2, Organisations).
+    const loader = requestLoader<string, Organization | null>(v.ctx, 'organizationsById', async (ids) =>
+      byKey(ids, await this.organizationsService.findByIds(ids), (o) => o.id),
+    );
+    const org = await loader.load(user.organizationId);
+    if (!org) throw new Error(`organization ${user.organizationId} of user ${user.id} is missing`);
+    return org;
+  }
+}
+
+/** Loads users the caller is already known to see (authors of readable posts, listed members). */
+export function knownUserLoader(v: Viewer, users: UsersService) {
+  return requestLoader<string, User | null>(v.ctx, 'usersById', async (ids) => byKey(ids, await users.findByIds(ids), (u) => u.id));
+}
