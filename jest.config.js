@@ -6,7 +6,7 @@ const transform = {
 };
 // Transform only packages published as ES modules; everything else loads as is.
 const transformIgnorePatterns = [
-  '/node_modules/(?!(@nestjs|typeorm|@apollo|@graphql-tools|graphql-ws|@electric-sql|fast-check|lru-cache|@whatwg-node|cross-inspect|file-type|strtok3|token-types|@tokenizer|@borewit|uint8array-extras|@standard-schema|tinyglobby|fdir|ansis|yargs|yargs-parser|cliui|y18n|string-width|strip-ansi|ansi-regex|ansi-styles|wrap-ansi|get-east-asian-width|@apollo|load-esm|@ucast|@casl)/)',
+  '/node_modules/(?!(@nestjs|@as-integrations|typeorm|@apollo|@graphql-tools|graphql-ws|@electric-sql|fast-check|lru-cache|@whatwg-node|cross-inspect|file-type|strtok3|token-types|@tokenizer|@borewit|uint8array-extras|@standard-schema|tinyglobby|fdir|ansis|yargs|yargs-parser|cliui|y18n|string-width|strip-ansi|ansi-regex|ansi-styles|wrap-ansi|get-east-asian-width|@apollo|load-esm|@ucast|@casl)/)',
 ];
 
 const common = { testEnvironment: 'node', rootDir: '.', transform, transformIgnorePatterns };

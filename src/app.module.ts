@@ -6,13 +6,14 @@ import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { AppGraphqlModule } from './graphql/app-graphql.module';
 import { IdentityModule } from './identity/identity.module';
+import { WorldImportModule } from './world-import/world-import.module';
 
 @Module({})
 export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule, AuditModule, IdentityModule, AccessModule, AppGraphqlModule],
+      imports: [ConfigModule.forRoot(config), DatabaseModule, AuditModule, IdentityModule, AccessModule, AppGraphqlModule, WorldImportModule],
     };
   }
 }

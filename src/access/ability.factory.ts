@@ -83,7 +83,8 @@ export class AbilityFactory {
 export function activeMembershipConditions(now: Date): Conditions {
   return {
     status: MembershipStatus.ACTIVE,
-    $or: [{ expiresAt: null }, { expiresAt: { $gt: now } }],
+    // expiresAt, or +infinity when there is none: expired from the instant now >= expiresAt.
+    activeUntil: { $gt: now },
     clearanceSufficient: true,
   };
 }

@@ -36,7 +36,8 @@ export interface Edge<T> {
 export interface Connection<T> {
   edges: Edge<T>[];
   pageInfo: PageInfo;
-  totalCount: () => Promise<number>;
+  /** Evaluated (once) only when read. */
+  readonly totalCount: Promise<number>;
 }
 
 /** A Relay connection type for T: `edges { cursor node }`, `pageInfo`, `totalCount`. */
@@ -109,10 +110,13 @@ export function decodeCursor(cursor: string | undefined | null, shape: ('string'
 export function toConnection<T>(rows: T[], first: number, keyOf: (row: T) => unknown[], totalCount: () => Promise<number>): Connection<T> {
   const page = rows.slice(0, first);
   const edges = page.map((node) => ({ node, cursor: encodeCursor(keyOf(node).map((k) => (k instanceof Date ? k.toISOString() : k))) }));
+  let count: Promise<number> | undefined;
   return {
     edges,
     pageInfo: { hasNextPage: rows.length > first, endCursor: edges.length ? edges[edges.length - 1].cursor : null },
-    totalCount,
+    get totalCount() {
+      return (count ??= totalCount());
+    },
   };
 }
 

@@ -7,6 +7,23 @@ const { createHash } = require('node:crypto');
 function importMetaToCommonJs({ types: t }) {
   return {
     visitor: {
+      // `const require = createRequire(import.meta.url)` would shadow the CommonJS require
+      // the module transform emits; give the module's own binding another name.
+      Program(path) {
+        for (const name of ['require', 'module', 'exports', '__filename', '__dirname']) {
+          if (path.scope.hasOwnBinding(name)) path.scope.rename(name, path.scope.generateUidIdentifier(name).name);
+        }
+      },
+      // import('x') of a package we compile must load the compiled copy, not a native ESM one.
+      CallExpression(path) {
+        if (path.node.callee.type !== 'Import') return;
+        const [specifier] = path.node.arguments;
+        path.replaceWith(
+          t.callExpression(t.memberExpression(t.callExpression(t.memberExpression(t.identifier('Promise'), t.identifier('resolve')), []), t.identifier('then')), [
+            t.arrowFunctionExpression([], t.callExpression(t.identifier('require'), [specifier])),
+          ]),
+        );
+      },
       MetaProperty(path) {
         if (path.node.meta.name !== 'import' || path.node.property.name !== 'meta') return;
         const parent = path.parentPath;
@@ -32,7 +49,7 @@ function importMetaToCommonJs({ types: t }) {
 module.exports = {
   canInstrument: false,
   getCacheKey(source, filename) {
-    return createHash('sha1').update('esm-to-cjs-v1\0').update(filename).update('\0').update(source).digest('hex');
+    return createHash('sha1').update('esm-to-cjs-v3\0').update(filename).update('\0').update(source).digest('hex');
   },
   process(source, filename) {
     if (!/\b(import|export)\b/.test(source) && !source.includes('import.meta')) return { code: source };

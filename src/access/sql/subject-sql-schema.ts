@@ -54,6 +54,7 @@ export const SUBJECT_SQL: Record<SubjectName, SqlSubjectSchema> = {
       userOrganizationId: column('user_organization_id'),
       status: column('status'),
       expiresAt: column('expires_at'),
+      activeUntil: (a) => `COALESCE(${a}."expires_at", 'infinity'::timestamptz)`,
       memberCounts: (a) =>
         `EXISTS (SELECT 1 FROM users ${a}_mu JOIN organizations ${a}_mo ON ${a}_mo."id" = ${a}_mu."organization_id"
           WHERE ${a}_mu."id" = ${a}."user_id" AND ${a}_mu."status" = 'ACTIVE' AND ${a}_mo."status" = 'ACTIVE')`,

@@ -1,0 +1,105 @@
+import { SMALL_WORLD } from './fixtures/small-world';
+import { startTestApp, TestApp } from './support/test-app';
+
+const FEED = `query($first: Int, $after: String) { feed(first: $first, after: $after) {
+  totalCount pageInfo { hasNextPage endCursor }
+  edges { node { id title label hidden commentCount space { id name } author { id displayName email organization { id name } } } } } }`;
+
+describe('read API', () => {
+  let t: TestApp;
+  let ids: Record<string, string>;
+  const tokens: Record<string, string> = {};
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    t.clock.set(new Date('2026-06-01T00:00:00Z'));
+    ids = await t.importWorld(SMALL_WORLD);
+    for (const u of SMALL_WORLD.users) tokens[u.key] = await t.tokenFor(ids[u.key]);
+  });
+
+  afterAll(() => t.close());
+
+  const titles = async (who: string) => {
+    const r = await t.gql(tokens[who], FEED, { first: 50 });
+    expect(r.body.errors).toBeUndefined();
+    return r.body.data.feed.edges.map((e: { node: { title: string } }) => e.node.title);
+  };
+
+  it('refuses a caller without a credential', async () => {
+    const r = await t.gql(null, '{ me { id } }');
+    expect(r.body.errors?.[0].extensions.code).toBe('UNAUTHENTICATED');
+  });
+
+  it('refuses a user who no longer counts', async () => {
+    for (const who of ['ghost', 'off']) {
+      const r = await t.gql(tokens[who], '{ me { id } }');
+      expect(r.body.errors?.[0].extensions.code).toBe('UNAUTHENTICATED');
+    }
+  });
+
+  it('shows the owner hidden posts, labels within clearance, newest first', async () => {
+    expect(await titles('owner')).toEqual(['Old', 'Plan', 'Bolt idea', 'Acme idea', 'Brief', 'Oops', 'Sensitive', 'Kickoff']);
+  });
+
+  it('keeps hidden posts from members and labels above clearance from everyone', async () => {
+    expect(await titles('staff')).toEqual(['Old', 'Kickoff']);
+    // alice: cap 2 -> effective 2: no access to "secret" (classification 3) at all.
+    expect(await titles('alice')).toEqual(['Old', 'Acme idea', 'Brief', 'Sensitive', 'Kickoff']);
+  });
+
+  it('applies the HUB rule to posts and comments', async () => {
+    expect(await titles('bob')).toEqual(['Bolt idea', 'Brief']);
+    const r = await t.gql(tokens.bob, `query($id: ID!) { post(id: $id) { commentCount comments { totalCount edges { node { body author { displayName } } } } } }`, { id: ids['p-hub-host'] });
+    expect(r.body.data.post.commentCount).toBe(2);
+    expect(r.body.data.post.comments.edges.map((e: { node: { body: string } }) => e.node.body).sort()).toEqual(['Bolt says hi', 'Host answers']);
+  });
+
+  it('gives no content to an administrator without membership', async () => {
+    expect(await titles('admin')).toEqual([]);
+    const spaces = await t.gql(tokens.admin, '{ spaces { totalCount } }');
+    expect(spaces.body.data.spaces.totalCount).toBe(3);
+  });
+
+  it('answers invisible and missing ids identically', async () => {
+    const q = 'query($id: ID!) { post(id: $id) { id } }';
+    const hidden = await t.gql(tokens.bob, q, { id: ids['p-hub-acme'] });
+    const missing = await t.gql(tokens.bob, q, { id: '5b0e1a63-8f5d-4c1e-9a36-0c0b7f9d2f11' });
+    expect(hidden.status).toBe(missing.status);
+    expect(hidden.body).toEqual(missing.body);
+    expect(hidden.body.errors?.[0].extensions.code).toBe('NOT_FOUND');
+  });
+
+  it('hides other partners\' emails and members in HUB spaces', async () => {
+    const r = await t.gql(tokens.bob, `query($id: ID!) { space(id: $id) { members { edges { node { role user { displayName email } } } } } }`, { id: ids.hub });
+    const members = r.body.data.space.members.edges.map((e: { node: { user: { displayName: string; email: string | null } } }) => e.node.user);
+    expect(members.map((m: { displayName: string }) => m.displayName).sort()).toEqual(['Bob Bolt', 'Olga Owner']);
+    const alice = await t.gql(tokens.bob, `query($id: ID!) { user(id: $id) { email } }`, { id: ids.alice });
+    expect(alice.body.errors?.[0].extensions.code).toBe('NOT_FOUND');
+    const owner = await t.gql(tokens.alice, `query($id: ID!) { user(id: $id) { email } }`, { id: ids.bob });
+    expect(owner.body.errors?.[0].extensions.code).toBe('NOT_FOUND');
+  });
+
+  it('pages the feed with cursors', async () => {
+    const first = await t.gql(tokens.owner, FEED, { first: 3 });
+    expect(first.body.data.feed.pageInfo.hasNextPage).toBe(true);
+    const second = await t.gql(tokens.owner, FEED, { first: 3, after: first.body.data.feed.pageInfo.endCursor });
+    expect(second.body.data.feed.edges.map((e: { node: { title: string } }) => e.node.title)).toEqual(['Acme idea', 'Brief', 'Oops']);
+    expect(second.body.data.feed.totalCount).toBe(8);
+  });
+
+  it('fetches any visible node by id', async () => {
+    const r = await t.gql(tokens.alice, `query($id: ID!) { node(id: $id) { __typename id ... on Organization { name } } }`, { id: ids.bolt });
+    expect(r.body.errors?.[0].extensions.code).toBe('NOT_FOUND');
+    const host = await t.gql(tokens.alice, `query($id: ID!) { node(id: $id) { __typename ... on Organization { name } } }`, { id: ids.host });
+    expect(host.body.data.node).toEqual({ __typename: 'Organization', name: 'Host' });
+  });
+
+  it('shrinks visibility at once when a membership expires', async () => {
+    expect(await titles('alice')).toContain('Kickoff');
+    t.clock.set(new Date('2999-01-01T00:00:00Z'));
+    const after = await t.gql(tokens.alice, FEED, { first: 50 });
+    t.clock.set(new Date('2026-06-01T00:00:00Z'));
+    // The token itself expired too at that date: either way nothing is read.
+    expect(after.body.data?.feed.edges.map((e: { node: { title: string } }) => e.node.title) ?? []).not.toContain('Kickoff');
+  });
+});
