@@ -6,6 +6,7 @@ import { AuthenticationGuard } from './authentication.guard';
 import { AuthenticationService } from './authentication.service';
 import { DenialService } from './denial.service';
 import { PrincipalService } from './principal.service';
+import { SubjectFactsService } from './subject-facts.service';
 
 @Global()
 @Module({
@@ -15,8 +16,9 @@ import { PrincipalService } from './principal.service';
     PrincipalService,
     AuthenticationService,
     DenialService,
+    SubjectFactsService,
     { provide: APP_GUARD, useClass: AuthenticationGuard },
   ],
-  exports: [AbilityFactory, AccessService, PrincipalService, AuthenticationService, DenialService],
+  exports: [AbilityFactory, AccessService, PrincipalService, AuthenticationService, DenialService, SubjectFactsService],
 })
 export class AccessModule {}

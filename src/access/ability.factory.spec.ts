@@ -1,0 +1,60 @@
+import { MembershipRole, OrganizationKind, PartnerVisibility, UserRole } from '../common/domain.enums';
+import { AbilityFactory } from './ability.factory';
+import { Principal } from './principal';
+import { asSubject } from './subjects';
+
+const HOST = 'host-org';
+const ACME = 'acme-org';
+const now = new Date('2026-06-01T00:00:00Z');
+
+function principal(overrides: Partial<Principal>): Principal {
+  return {
+    userId: 'u1', organizationId: ACME, organizationKind: OrganizationKind.PARTNER, hostOrganizationId: HOST,
+    email: 'u1@acme.test', displayName: 'U1', effectiveClearance: 2, roles: [], isHost: false, activeMemberships: [], now,
+    via: { kind: 'token', id: 't' }, ...overrides,
+  };
+}
+
+const post = (o: object) => asSubject('Post', { spaceId: 's1', label: 1, hidden: false, authorOrganizationId: HOST, ...o });
+
+describe('AbilityFactory', () => {
+  const factory = new AbilityFactory();
+
+  it('reads no content without an active membership, whatever the role', () => {
+    const admin = factory.createFor(principal({ isHost: true, organizationId: HOST, roles: [UserRole.HOST_ADMIN, UserRole.SECURITY_REVIEWER] }));
+    expect(admin.can('read', post({}))).toBe(false);
+    expect(admin.can('read', asSubject('Space', { id: 's1' }))).toBe(true);
+  });
+
+  it('bounds posts by label and hides hidden posts from members but not animators', () => {
+    const member = factory.createFor(principal({ activeMemberships: [{ spaceId: 's1', role: MembershipRole.MEMBER, partnerVisibility: PartnerVisibility.OPEN }] }));
+    expect(member.can('read', post({ label: 2 }))).toBe(true);
+    expect(member.can('read', post({ label: 3 }))).toBe(false);
+    expect(member.can('read', post({ hidden: true }))).toBe(false);
+    const animator = factory.createFor(principal({ isHost: true, organizationId: HOST, activeMemberships: [{ spaceId: 's1', role: MembershipRole.ANIMATOR, partnerVisibility: PartnerVisibility.OPEN }] }));
+    expect(animator.can('read', post({ hidden: true }))).toBe(true);
+  });
+
+  it('shows an external member of a HUB space only the host\'s and their own organisation\'s work', () => {
+    const ability = factory.createFor(principal({ activeMemberships: [{ spaceId: 's1', role: MembershipRole.MEMBER, partnerVisibility: PartnerVisibility.HUB }] }));
+    expect(ability.can('read', post({ authorOrganizationId: ACME }))).toBe(true);
+    expect(ability.can('read', post({ authorOrganizationId: 'rival' }))).toBe(false);
+    const comment = (authorOrganizationId: string) => asSubject('Comment', { authorOrganizationId, post: post({}) });
+    expect(ability.can('read', comment(HOST))).toBe(true);
+    expect(ability.can('read', comment('rival'))).toBe(false);
+  });
+
+  it('hides another partner\'s email behind the inverted field rule', () => {
+    const ability = factory.createFor(principal({}));
+    const rule = (organizationId: string) => ability.relevantRuleFor('read', asSubject('User', { organizationId }), 'email');
+    expect(rule('rival')?.inverted).toBe(true);
+    expect(rule(ACME)?.inverted ?? false).toBe(false);
+    expect(rule(HOST)?.inverted ?? false).toBe(false);
+  });
+
+  it('uses one rule per kind of space, not one per space', () => {
+    const many = Array.from({ length: 300 }, (_, i) => ({ spaceId: `s${i}`, role: MembershipRole.MEMBER, partnerVisibility: PartnerVisibility.OPEN }));
+    const ability = factory.createFor(principal({ activeMemberships: many }));
+    expect(ability.rulesFor('read', 'Post')).toHaveLength(1);
+  });
+});

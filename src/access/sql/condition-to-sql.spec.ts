@@ -1,0 +1,44 @@
+import { CompoundCondition, FieldCondition } from '@ucast/mongo2js';
+import { conditionToSql, UntranslatableConditionError } from './condition-to-sql';
+
+describe('conditionToSql', () => {
+  it('denies everything when there is no rule', () => {
+    expect(conditionToSql(null, 'Post', 'p').sql).toBe('FALSE');
+  });
+
+  it('allows everything for an empty conjunction (a rule without conditions)', () => {
+    expect(conditionToSql(new CompoundCondition('and', []), 'Post', 'p').sql).toBe('TRUE');
+  });
+
+  it('binds values as parameters, never inline', () => {
+    const f = conditionToSql(new FieldCondition('in', 'spaceId', ["x'); DROP TABLE posts; --"]), 'Post', 'p');
+    expect(f.sql).toBe('COALESCE(p."space_id" = ANY(:casl0), FALSE)');
+    expect(f.params).toEqual({ casl0: ["x'); DROP TABLE posts; --"] });
+  });
+
+  it('folds NULL into false so that NOT behaves as in memory', () => {
+    const f = conditionToSql(new CompoundCondition('not', [new FieldCondition('nin', 'authorOrganizationId', ['a'])]), 'Post', 'p');
+    expect(f.sql).toBe('NOT COALESCE((NOT COALESCE(p."author_organization_id" = ANY(:casl0), FALSE)), FALSE)');
+  });
+
+  it('turns $elemMatch on a to-many relation into EXISTS', () => {
+    const f = conditionToSql(new FieldCondition('elemMatch', 'posts', new FieldCondition('lte', 'label', 2)), 'User', 'u');
+    expect(f.sql).toMatch(/^EXISTS \(SELECT 1 FROM posts pos_casl0 WHERE pos_casl0\."author_id" = u\."id" AND COALESCE\(pos_casl0\."label" <= :casl0, FALSE\)\)$/);
+  });
+
+  it('groups dotted paths through one to-one relation into a single EXISTS', () => {
+    const f = conditionToSql(
+      new CompoundCondition('and', [new FieldCondition('lte', 'post.label', 1), new FieldCondition('eq', 'post.hidden', false), new FieldCondition('in', 'authorOrganizationId', ['h'])]),
+      'Comment',
+      'c',
+    );
+    expect(f.sql.match(/EXISTS/g)).toHaveLength(1);
+    expect(f.sql).toContain('c."author_organization_id"');
+  });
+
+  it('fails closed on fields, relations and operators it does not know', () => {
+    expect(() => conditionToSql(new FieldCondition('eq', 'body', 'x'), 'Post', 'p')).toThrow(UntranslatableConditionError);
+    expect(() => conditionToSql(new FieldCondition('elemMatch', 'likes', new FieldCondition('eq', 'id', 'x')), 'Post', 'p')).toThrow(UntranslatableConditionError);
+    expect(() => conditionToSql(new FieldCondition('regex', 'id', /x/), 'Post', 'p')).toThrow(UntranslatableConditionError);
+  });
+});
