@@ -3,6 +3,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { DataSource, DataSourceOptions } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { MIGRATIONS } from '../../migrations';
+import { QueryCountingLogger } from '../observability/query-counting.logger';
 import { ENTITIES } from './entities';
 import { PGLITE_SERIALIZERS, pgliteDriverFor } from './pglite-pool';
 
@@ -15,7 +16,9 @@ export async function dataSourceOptions(config: AppConfig): Promise<DataSourceOp
     migrationsTableName: 'migrations',
     migrationsTransactionMode: 'each' as const,
     synchronize: false,
-    logging: config.logSql ? ('all' as const) : (['error'] as ('error')[]),
+    // Every event goes to the logger: it counts each statement and prints per LOG_SQL.
+    logging: true,
+    logger: new QueryCountingLogger({ logSql: config.logSql }),
     installExtensions: false,
     uuidExtension: 'pgcrypto' as const,
   };
