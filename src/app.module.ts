@@ -6,6 +6,7 @@ import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { AppGraphqlModule } from './graphql/app-graphql.module';
 import { IdentityModule } from './identity/identity.module';
+import { ObservabilityModule } from './observability/observability.module';
 import { WorldImportModule } from './world-import/world-import.module';
 
 @Module({})
@@ -13,7 +14,16 @@ export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule, AuditModule, IdentityModule, AccessModule, AppGraphqlModule, WorldImportModule],
+      imports: [
+        ConfigModule.forRoot(config),
+        DatabaseModule,
+        AuditModule,
+        IdentityModule,
+        AccessModule,
+        AppGraphqlModule,
+        WorldImportModule,
+        ObservabilityModule.forRoot(config),
+      ],
     };
   }
 }

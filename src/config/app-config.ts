@@ -39,6 +39,8 @@ export class AppConfig {
   readonly graphqlMaxDepth: number;
   readonly graphqlMaxComplexity: number;
   readonly logSql: boolean;
+  /** Serve Prometheus counters at GET /metrics (public: keep it off the internet). */
+  readonly metricsEnabled: boolean;
 
   constructor(env: Record<string, string | undefined>) {
     this.nodeEnv = oneOf(env, 'NODE_ENV', ['development', 'production', 'test'], 'development') as NodeEnv;
@@ -63,6 +65,7 @@ export class AppConfig {
     this.graphqlMaxDepth = int(env, 'GRAPHQL_MAX_DEPTH', 10, 2, 50);
     this.graphqlMaxComplexity = int(env, 'GRAPHQL_MAX_COMPLEXITY', 5000, 10, 1_000_000);
     this.logSql = bool(env, 'LOG_SQL', false);
+    this.metricsEnabled = bool(env, 'METRICS_ENABLED', false);
   }
 
   get isProduction(): boolean {
