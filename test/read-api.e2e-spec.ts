@@ -103,3 +103,56 @@ describe('read API', () => {
     expect(after.body.data?.feed.edges.map((e: { node: { title: string } }) => e.node.title) ?? []).not.toContain('Kickoff');
   });
 });
+
+describe('read API: bad input', () => {
+  let t: TestApp;
+  let token: string;
+  beforeAll(async () => {
+    t = await startTestApp({ GRAPHQL_MAX_DEPTH: '6', GRAPHQL_MAX_COMPLEXITY: '3000' });
+    const ids = await t.importWorld(SMALL_WORLD);
+    token = await t.tokenFor(ids.owner);
+  });
+  afterAll(() => t.close());
+
+  const code = (r: { body: { errors?: Array<{ extensions: { code: string } }> } }) => r.body.errors?.[0]?.extensions.code;
+
+  it('refuses a page size out of range', async () => {
+    expect(code(await t.gql(token, '{ feed(first: 0) { totalCount } }'))).toBe('BAD_USER_INPUT');
+    expect(code(await t.gql(token, '{ feed(first: 101) { totalCount } }'))).toBe('BAD_USER_INPUT');
+  });
+
+  it('refuses a cursor that is not one', async () => {
+    expect(code(await t.gql(token, '{ feed(after: "bm9wZQ") { totalCount } }'))).toBe('BAD_USER_INPUT');
+    expect(code(await t.gql(token, '{ spaces(after: "%%%") { totalCount } }'))).toBe('BAD_USER_INPUT');
+  });
+
+  it('answers a malformed id like a missing one', async () => {
+    const r = await t.gql(token, '{ post(id: "not-a-uuid") { id } }');
+    expect(code(r)).toBe('NOT_FOUND');
+  });
+
+  it('refuses queries nested too deep or too costly, before running them', async () => {
+    const deep = '{ feed { edges { node { comments { edges { node { post { author { organization { name } } } } } } } } } }';
+    expect(code(await t.gql(token, deep))).toBe('BAD_USER_INPUT');
+    const costly = '{ a: feed(first: 100) { edges { node { comments(first: 100) { edges { node { id } } } } } } }';
+    expect(code(await t.gql(token, costly))).toBe('BAD_USER_INPUT');
+  });
+
+  it('refuses syntax errors and unknown fields with BAD_USER_INPUT, without a stack trace', async () => {
+    const broken = await t.gql(token, '{ feed { ');
+    expect(code(broken)).toBe('BAD_USER_INPUT');
+    const unknown = await t.gql(token, '{ feed { nope } }');
+    expect(code(unknown)).toBe('BAD_USER_INPUT');
+    expect(JSON.stringify(unknown.body)).not.toMatch(/stacktrace|at .*\.js/);
+  });
+
+  it('refuses a cross-site simple request (CSRF prevention)', async () => {
+    const request = (await import('supertest')).default;
+    const r = await request(t.http).get('/graphql?query=%7Bme%7Bid%7D%7D').set('Authorization', `Bearer ${token}`);
+    expect(r.status).toBe(400);
+  });
+
+  it('refuses a revoked or unknown bearer token', async () => {
+    expect(code(await t.gql('psl_unknown', '{ me { id } }'))).toBe('UNAUTHENTICATED');
+  });
+});
