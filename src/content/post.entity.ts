@@ -51,7 +51,7 @@ export class Post {
   @Column('timestamptz', { name: 'hidden_at', nullable: true })
   hiddenAt: Date | null;
 
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 })
   createdAt: Date;
 
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })

@@ -46,7 +46,7 @@ export class Membership {
   @Column('uuid', { name: 'granted_by_id', nullable: true })
   grantedById: string | null;
 
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 })
   createdAt: Date;
 
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
