@@ -11,7 +11,11 @@ export interface AttributeMapping {
   groups?: string[];
   /** Group value -> host role; honoured for the host organisation's connections only. */
   groupRoles?: Record<string, string>;
+  /** Mapped attributes a sign-in must carry (email always is). */
+  required?: MappedAttribute[];
 }
+
+export type MappedAttribute = 'email' | 'givenName' | 'surname' | 'displayName' | 'groups';
 
 @Entity({ name: 'idp_connections' })
 @Index('idp_connections_org_entity_key', ['organizationId', 'idpEntityId'], { unique: true })

@@ -1,0 +1,158 @@
+import { Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { AppConfig } from '../../config/app-config';
+import { SESSION_COOKIE } from '../session.service';
+import { clientIp, escapeHtml, page, requestIdOf, sendError, sessionCookieOf, wantsHtml } from './saml-http';
+import { SamlSignInService, SignedIn } from './saml-sign-in.service';
+
+/**
+ * The SP endpoints of every connection (DESIGN.md section 3). Public routes: the identity
+ * comes from the connection in the path and the validated assertion, never from RelayState.
+ */
+@Controller('auth')
+export class SamlController {
+  constructor(
+    private readonly signIn: SamlSignInService,
+    private readonly config: AppConfig,
+  ) {}
+
+  @Get('saml/:connection/metadata')
+  async metadata(@Param('connection') connectionId: string, @Req() req: Request, @Res() res: Response): Promise<void> {
+    try {
+      const xml = await this.signIn.metadata(connectionId);
+      res.status(200).type('application/samlmetadata+xml').send(xml);
+    } catch (error) {
+      sendError(req, res, error);
+    }
+  }
+
+  @Get('saml/:connection/login')
+  async login(@Param('connection') connectionId: string, @Query('returnTo') returnTo: unknown, @Req() req: Request, @Res() res: Response): Promise<void> {
+    try {
+      const message = await this.signIn.startLogin(connectionId, returnTo, this.meta(req));
+      res.setHeader('Cache-Control', 'no-store');
+      if (message.kind === 'redirect') res.redirect(302, message.url);
+      else res.status(200).type('html').send(message.html);
+    } catch (error) {
+      sendError(req, res, error);
+    }
+  }
+
+  @Post('saml/:connection/acs')
+  async acs(@Param('connection') connectionId: string, @Req() req: Request, @Res() res: Response): Promise<void> {
+    try {
+      const signedIn = await this.signIn.consume(connectionId, (req.body ?? {}) as Record<string, unknown>, this.meta(req));
+      this.setSessionCookie(res, signedIn.cookieValue);
+      res.setHeader('Cache-Control', 'no-store');
+      if (wantsHtml(req)) {
+        // Pending invitations are shown first when the user had nowhere particular to go.
+        const next = signedIn.pendingInvitations.length > 0 && signedIn.returnTo === '/' ? '/auth/welcome' : signedIn.returnTo;
+        res.redirect(303, next);
+      } else {
+        res.status(200).json(this.signedInJson(signedIn));
+      }
+    } catch (error) {
+      sendError(req, res, error);
+    }
+  }
+
+  @Get('saml/:connection/slo')
+  async sloRedirect(@Param('connection') connectionId: string, @Req() req: Request, @Res() res: Response): Promise<void> {
+    await this.slo(connectionId, req, res);
+  }
+
+  @Post('saml/:connection/slo')
+  async sloPost(@Param('connection') connectionId: string, @Req() req: Request, @Res() res: Response): Promise<void> {
+    await this.slo(connectionId, req, res);
+  }
+
+  @Get('discover')
+  async discover(@Query('email') email: unknown, @Req() req: Request, @Res() res: Response): Promise<void> {
+    try {
+      const connections = await this.signIn.discover(email);
+      if (wantsHtml(req) && connections.length === 1) {
+        res.redirect(302, connections[0].loginUrl);
+      } else if (wantsHtml(req)) {
+        const items = connections.map((c) => `<li><a href="${escapeHtml(c.loginUrl)}">${escapeHtml(c.name)}</a></li>`).join('');
+        res.type('html').send(page('Choose how to sign in', `<ul>${items}</ul>`));
+      } else {
+        res.json({ connections });
+      }
+    } catch (error) {
+      sendError(req, res, error);
+    }
+  }
+
+  @Post('logout')
+  async logout(@Req() req: Request, @Res() res: Response): Promise<void> {
+    try {
+      const result = await this.signIn.logout(sessionCookieOf(req), this.meta(req));
+      res.clearCookie(SESSION_COOKIE, this.cookieOptions());
+      res.setHeader('Cache-Control', 'no-store');
+      if (wantsHtml(req)) res.redirect(303, result.logoutUrl ?? '/');
+      else res.json(result);
+    } catch (error) {
+      sendError(req, res, error);
+    }
+  }
+
+  /** After sign-in: who is signed in, and the invitations waiting for them. */
+  @Get('welcome')
+  async welcome(@Req() req: Request, @Res() res: Response): Promise<void> {
+    try {
+      const me = await this.signIn.whoAmI(sessionCookieOf(req));
+      res.setHeader('Cache-Control', 'no-store');
+      if (!me) {
+        res.status(401);
+        if (wantsHtml(req)) res.type('html').send(page('Not signed in', '<p>Your session has ended. <a href="/">Sign in again</a>.</p>'));
+        else res.json({ error: { code: 'NOT_AUTHENTICATED', message: 'Authentication required' } });
+        return;
+      }
+      if (!wantsHtml(req)) {
+        res.json(me);
+        return;
+      }
+      const invitations = me.pendingInvitations.length
+        ? `<p>Invitations waiting for you:</p><ul>${me.pendingInvitations
+            .map((i) => `<li>${escapeHtml(i.spaceName)} — ${escapeHtml(i.role)} (until ${escapeHtml(i.expiresAt.toISOString().slice(0, 10))})</li>`)
+            .join('')}</ul>`
+        : '<p>No invitation is waiting for you.</p>';
+      res.type('html').send(page(`Welcome, ${me.user.displayName}`, `<p>Signed in as <code>${escapeHtml(me.user.email)}</code>.</p>${invitations}
+<form method="post" action="/auth/logout"><button>Sign out</button></form>`));
+    } catch (error) {
+      sendError(req, res, error);
+    }
+  }
+
+  private async slo(connectionId: string, req: Request, res: Response): Promise<void> {
+    try {
+      const originalQuery = req.originalUrl.includes('?') ? req.originalUrl.slice(req.originalUrl.indexOf('?') + 1) : '';
+      const result = await this.signIn.singleLogout(
+        connectionId,
+        { query: (req.query ?? {}) as Record<string, unknown>, body: (req.body ?? {}) as Record<string, unknown>, originalQuery },
+        this.meta(req),
+      );
+      res.clearCookie(SESSION_COOKIE, this.cookieOptions());
+      res.setHeader('Cache-Control', 'no-store');
+      res.redirect(302, result.redirectUrl);
+    } catch (error) {
+      sendError(req, res, error);
+    }
+  }
+
+  private signedInJson(s: SignedIn): Record<string, unknown> {
+    return { user: s.user, returnTo: s.returnTo, created: s.created, pendingInvitations: s.pendingInvitations };
+  }
+
+  private setSessionCookie(res: Response, value: string): void {
+    res.cookie(SESSION_COOKIE, value, { ...this.cookieOptions(), maxAge: this.config.sessionAbsoluteHours * 3_600_000 });
+  }
+
+  private cookieOptions(): { httpOnly: true; secure: boolean; sameSite: 'lax'; path: string } {
+    return { httpOnly: true, secure: this.config.secureCookies, sameSite: 'lax', path: '/' };
+  }
+
+  private meta(req: Request): { ip: string | null; requestId: string | null } {
+    return { ip: clientIp(req), requestId: requestIdOf(req) };
+  }
+}

@@ -1,0 +1,47 @@
+import { Inject, MiddlewareConsumer, Module, NestModule, OnModuleDestroy, RequestMethod } from '@nestjs/common';
+import { getDataSourceToken } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { AppConfig } from '../../config/app-config';
+import { Clock } from '../../common/clock';
+import { JitProvisioningService } from './jit-provisioning.service';
+import { PassportSamlServiceProvider } from './passport-saml.service-provider';
+import { SamlBodyMiddleware } from './saml-body.middleware';
+import { createSamlCache, SAML_CACHE, SamlCache } from './saml-cache';
+import { SamlResponseValidator } from './saml-response.validator';
+import { SamlServiceProvider } from './saml-service-provider';
+import { SamlSignInService } from './saml-sign-in.service';
+import { SamlController } from './saml.controller';
+
+/**
+ * SAML 2.0 service provider for every IdP connection: /auth/saml/:connection/{metadata,
+ * login,acs,slo}, /auth/discover, /auth/logout. Needs ConfigModule, DatabaseModule,
+ * AuditModule and IdentityModule (all global).
+ */
+@Module({
+  controllers: [SamlController],
+  providers: [
+    SamlResponseValidator,
+    JitProvisioningService,
+    SamlSignInService,
+    { provide: SamlServiceProvider, useClass: PassportSamlServiceProvider },
+    {
+      provide: SAML_CACHE,
+      inject: [AppConfig, getDataSourceToken(), Clock],
+      useFactory: (config: AppConfig, dataSource: DataSource, clock: Clock) => createSamlCache(config.redisUrl, dataSource, clock),
+    },
+  ],
+  exports: [SamlSignInService, SamlServiceProvider, SamlResponseValidator, SAML_CACHE],
+})
+export class SamlModule implements NestModule, OnModuleDestroy {
+  constructor(@Inject(SAML_CACHE) private readonly cache: SamlCache) {}
+
+  configure(consumer: MiddlewareConsumer): void {
+    consumer
+      .apply(SamlBodyMiddleware)
+      .forRoutes({ path: 'auth/saml/:connection/acs', method: RequestMethod.POST }, { path: 'auth/saml/:connection/slo', method: RequestMethod.POST });
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.cache.close();
+  }
+}
