@@ -4,6 +4,7 @@ import { DataSource, DataSourceOptions } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { MIGRATIONS } from '../../migrations';
 import { QueryCountingLogger } from '../observability/query-counting.logger';
+import { lockEmbeddedDatabase } from './embedded-lock';
 import { ENTITIES } from './entities';
 import { PGLITE_SERIALIZERS, pgliteDriverFor } from './pglite-pool';
 
@@ -25,7 +26,10 @@ export async function dataSourceOptions(config: AppConfig): Promise<DataSourceOp
   if (config.databaseUrl) {
     return { ...common, url: config.databaseUrl, extra: { max: 20, application_name: 'passerelle' } };
   }
-  if (config.dataDir) mkdirSync(config.dataDir, { recursive: true });
+  if (config.dataDir) {
+    mkdirSync(config.dataDir, { recursive: true });
+    lockEmbeddedDatabase(config.dataDir);
+  }
   const db = await PGlite.create({ dataDir: config.dataDir ?? undefined, serializers: PGLITE_SERIALIZERS });
   return { ...common, driver: pgliteDriverFor(db) };
 }
