@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /** The record types of a world file that carry a key. */
 export type KeyedType = 'organization' | 'user' | 'space' | 'post' | 'comment';
@@ -9,11 +9,10 @@ export type KeyedType = 'organization' | 'user' | 'space' | 'post' | 'comment';
  * same rows instead of creating copies.
  */
 export function worldId(type: KeyedType | 'membership', key: string): string {
-  const bytes = createHash('sha1').update(`passerelle:${type}:${key}`, 'utf8').digest().subarray(0, 16);
-  bytes[6] = (bytes[6] & 0x0f) | 0x50;
-  bytes[8] = (bytes[8] & 0x3f) | 0x80;
-  const hex = bytes.toString('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  const hex = hash('sha1', `passerelle:${type}:${key}`, 'hex');
+  // Version 5 in the high nibble of byte 6; RFC 4122 variant (10xx) in byte 8.
+  const variant = ((parseInt(hex[16], 16) & 0x3) | 0x8).toString(16);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
 /**
@@ -21,16 +20,18 @@ export function worldId(type: KeyedType | 'membership', key: string): string {
  * never given bare (which record would it name?): each of them appears as `<type>:<key>`.
  */
 export function keyIdMap(records: readonly { type: KeyedType; key: string; id: string }[]): Record<string, string> {
-  const typesByKey = new Map<string, Set<KeyedType>>();
+  // The type of each key, or null once a second type uses it.
+  const typeOfKey = new Map<string, KeyedType | null>();
   for (const r of records) {
-    const types = typesByKey.get(r.key) ?? new Set<KeyedType>();
-    types.add(r.type);
-    typesByKey.set(r.key, types);
+    const seen = typeOfKey.get(r.key);
+    if (seen === undefined) typeOfKey.set(r.key, r.type);
+    else if (seen !== r.type) typeOfKey.set(r.key, null);
   }
-  const prefixed = new Set(records.filter((r) => (typesByKey.get(r.key)?.size ?? 0) > 1).map((r) => `${r.type}:${r.key}`));
+  const prefixed = new Set<string>();
+  for (const r of records) if (typeOfKey.get(r.key) === null) prefixed.add(`${r.type}:${r.key}`);
   // A bare key that reads like a prefixed name (a user keyed "post:1" next to post "1")
   // is prefixed too; repeat, since that may expose another such key.
-  for (let changed = true; changed; ) {
+  for (let changed = prefixed.size > 0; changed; ) {
     changed = false;
     for (const r of records) {
       const full = `${r.type}:${r.key}`;
@@ -41,11 +42,9 @@ export function keyIdMap(records: readonly { type: KeyedType; key: string; id: s
     }
   }
   const map: Record<string, string> = {};
-  for (const r of records) map[nameOf(r, prefixed)] = r.id;
+  for (const r of records) {
+    const full = prefixed.size > 0 ? `${r.type}:${r.key}` : '';
+    map[prefixed.has(full) ? full : r.key] = r.id;
+  }
   return map;
-}
-
-function nameOf(r: { type: KeyedType; key: string }, prefixed: ReadonlySet<string>): string {
-  const full = `${r.type}:${r.key}`;
-  return prefixed.has(full) ? full : r.key;
 }

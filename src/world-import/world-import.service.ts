@@ -30,8 +30,9 @@ export interface WorldImportResult {
 
 // Imports queue behind one another: their checks against stored data must see a still world.
 const IMPORT_LOCK = 4_242_002;
-// Rows per INSERT: large enough to be fast, well under PostgreSQL's 65,535 parameters.
+// Rows per statement: few round trips, within PostgreSQL's 65,535 bind parameters.
 const BATCH_ROWS = 1000;
+const MAX_PARAMETERS = 65_535;
 const DAY_MS = 86_400_000;
 
 /**
@@ -278,8 +279,9 @@ async function upsert(manager: EntityManager, spec: Upsert): Promise<UpsertResul
      WHERE ROW(${set.map(([c]) => `t.${c}`).join(', ')}) IS DISTINCT FROM ROW(${set.map(([, e]) => e).join(', ')})
      RETURNING t.id, (t.xmax = 0) AS inserted`;
   const width = spec.columns.length;
-  for (let from = 0; from < spec.rows.length; from += BATCH_ROWS) {
-    const batch = spec.rows.slice(from, from + BATCH_ROWS);
+  const rowsPerBatch = Math.min(BATCH_ROWS, Math.floor(MAX_PARAMETERS / width));
+  for (let from = 0; from < spec.rows.length; from += rowsPerBatch) {
+    const batch = spec.rows.slice(from, from + rowsPerBatch);
     const placeholders = batch.map((_, i) => `(${spec.columns.map((__, j) => `$${i * width + j + 1}`).join(', ')})`).join(', ');
     const rows: { id: string; inserted: boolean }[] = await manager.query(sql(placeholders), batch.flat());
     for (const row of rows) (row.inserted ? result.created : result.updated).push(row.id);

@@ -125,6 +125,10 @@ const FIELDS: Record<WorldSection, { required: string[]; optional: string[] }> =
   comments: { required: ['key', 'post', 'author', 'body'], optional: ['id', 'createdAt'] },
 };
 
+const KNOWN_FIELDS = new Map<WorldSection, ReadonlySet<string>>(
+  WORLD_SECTIONS.map((section) => [section, new Set([...FIELDS[section].required, ...FIELDS[section].optional])]),
+);
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DOMAIN = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/;
 const EMAIL = /^[^\s@]+@([^\s@]+)$/;
@@ -266,7 +270,7 @@ class RecordReader {
   }
 
   unknownFields(section: WorldSection): void {
-    const known = new Set([...FIELDS[section].required, ...FIELDS[section].optional]);
+    const known = KNOWN_FIELDS.get(section) as ReadonlySet<string>;
     for (const field of Object.keys(this.raw)) {
       if (!known.has(field)) this.problem(`unknown field "${field}" (expected ${[...known].join(', ')})`);
     }
