@@ -75,7 +75,8 @@ function parseCommandLine(command: CliCommand, rest: string[]): { args: string[]
   const { min, max } = command.positionals;
   if (flags.help !== true && (args.length < min || args.length > max)) {
     const expected = min === max ? `${min}` : max === Number.POSITIVE_INFINITY ? `at least ${min}` : `${min} to ${max}`;
-    throw CliException.usage(`${command.name} takes ${expected} argument${max === 1 ? '' : 's'}, got ${args.length}; usage: npm run cli -- ${command.usage}`);
+    const one = min === 1 && (max === 1 || max === Number.POSITIVE_INFINITY);
+    throw CliException.usage(`${command.name} takes ${expected} argument${one ? '' : 's'}, got ${args.length}; usage: npm run cli -- ${command.usage}`);
   }
   return { args, flags };
 }
