@@ -64,6 +64,8 @@ export function clientIp(req: Request): string | null {
 }
 
 export function requestIdOf(req: Request): string | null {
+  const own = (req as Request & { requestId?: string }).requestId;
+  if (own) return own;
   const id = req.headers['x-request-id'];
   return typeof id === 'string' ? id.slice(0, 100) : null;
 }

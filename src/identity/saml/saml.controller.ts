@@ -1,5 +1,6 @@
 import { Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { Public } from '../../access/public.decorator';
 import { AppConfig } from '../../config/app-config';
 import { SESSION_COOKIE } from '../session.service';
 import { clientIp, escapeHtml, page, requestIdOf, sendError, sessionCookieOf, wantsHtml } from './saml-http';
@@ -9,6 +10,7 @@ import { SamlSignInService, SignedIn } from './saml-sign-in.service';
  * The SP endpoints of every connection (DESIGN.md section 3). Public routes: the identity
  * comes from the connection in the path and the validated assertion, never from RelayState.
  */
+@Public()
 @Controller('auth')
 export class SamlController {
   constructor(
