@@ -25,9 +25,10 @@ describe('MetricsService', () => {
     sql.logQuery('SELECT 1');
     sql.logQuery('SELECT 2');
     sql.logQueryError('no', 'SELECT 3');
-    metrics.countHttpRequest(200);
-    metrics.countHttpRequest(200);
-    metrics.countHttpRequest(404);
+    metrics.countHttpRequest('200');
+    metrics.countHttpRequest('200');
+    metrics.countHttpRequest('404');
+    metrics.countHttpRequest('aborted');
 
     const text = metrics.render();
     expect(text).toContain('# TYPE passerelle_sql_queries_total counter\n');
@@ -35,6 +36,7 @@ describe('MetricsService', () => {
     expect(valueOf(text, 'passerelle_sql_query_errors_total')).toBe(1);
     expect(valueOf(text, 'passerelle_http_requests_total{status="200"}')).toBe(2);
     expect(valueOf(text, 'passerelle_http_requests_total{status="404"}')).toBe(1);
+    expect(valueOf(text, 'passerelle_http_requests_total{status="aborted"}')).toBe(1);
     expect(valueOf(text, 'process_resident_memory_bytes')).toBeGreaterThan(0);
     expect(valueOf(text, 'nodejs_heap_size_used_bytes')).toBeGreaterThan(0);
     expect(text.endsWith('\n')).toBe(true);

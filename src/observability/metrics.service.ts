@@ -21,7 +21,7 @@ export const PROMETHEUS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8
 @Injectable()
 export class MetricsService {
   private readonly sql: QueryCountingLogger;
-  /** Answered requests by status code (a bounded set: the codes the gateway sends). */
+  /** Requests by status code or `aborted` (a bounded set: the codes the gateway sends). */
   private readonly httpRequests = new Map<string, number>();
 
   constructor(@InjectDataSource() dataSource: DataSource) {
@@ -32,9 +32,8 @@ export class MetricsService {
     this.sql = dataSource.logger;
   }
 
-  countHttpRequest(status: number): void {
-    const key = String(status);
-    this.httpRequests.set(key, (this.httpRequests.get(key) ?? 0) + 1);
+  countHttpRequest(status: string): void {
+    this.httpRequests.set(status, (this.httpRequests.get(status) ?? 0) + 1);
   }
 
   render(): string {
@@ -44,7 +43,7 @@ export class MetricsService {
       { name: 'passerelle_sql_query_errors_total', help: 'SQL statements the database refused.', type: 'counter', values: [{ value: this.sql.queryErrors }] },
       {
         name: 'passerelle_http_requests_total',
-        help: 'HTTP requests answered (scrapes of /metrics excluded), by status code.',
+        help: 'HTTP requests served (scrapes of /metrics excluded), by status code, or aborted by the client.',
         type: 'counter',
         values: [...this.httpRequests].sort(([a], [b]) => a.localeCompare(b)).map(([status, value]) => ({ labels: { status }, value })),
       },
