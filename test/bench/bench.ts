@@ -1,0 +1,210 @@
+import 'reflect-metadata';
+import { cpus, loadavg } from 'node:os';
+import { Client } from 'pg';
+import type { Caller } from './callers';
+import { mintCallers } from './callers';
+import { Gateway, startGateway } from './gateway';
+import { runScenario, Scenario, ScenarioResult, warmUp } from './load';
+import { metricTotal, scrape } from './prometheus';
+import { benchDatabaseUrl, BENCH_DATABASE, countRows, SeedReport, seedBenchDatabase, worldSize } from './seed';
+
+const USAGE = `usage: npm run bench -- [--scale N] [--duration S] [--connections C] [--callers N] [--warmup S] [--skip-seed]
+
+Seeds PostgreSQL database "${BENCH_DATABASE}" (on BENCH_DATABASE_URL, else DATABASE_URL, else
+postgres://postgres@127.0.0.1:5432/postgres), starts the gateway in production mode on a
+loopback port, and drives the feed and a space page with autocannon. The report goes to
+stdout, progress to stderr.
+
+  --scale N        multiplies the world (default 1: 20 organisations, 2,000 users, 200 spaces,
+                   100,000 posts, 300,000 comments)
+  --duration S     seconds of measurement per scenario (default 10)
+  --connections C  concurrent connections (default 20)
+  --callers N      bearer tokens in the pool, at least 50 (default 64)
+  --warmup S       seconds of unrecorded load before each scenario (default 3)
+  --skip-seed      reuse the database of an earlier run`;
+
+interface Options {
+  scale: number;
+  duration: number;
+  connections: number;
+  callers: number;
+  warmup: number;
+  skipSeed: boolean;
+}
+
+class UsageError extends Error {}
+
+function parseOptions(argv: string[]): Options | null {
+  const options: Options = { scale: 1, duration: 10, connections: 20, callers: 64, warmup: 3, skipSeed: false };
+  const numeric: Record<string, { key: keyof Options; min: number; integer: boolean }> = {
+    '--scale': { key: 'scale', min: 0.01, integer: false },
+    '--duration': { key: 'duration', min: 1, integer: true },
+    '--connections': { key: 'connections', min: 1, integer: true },
+    '--callers': { key: 'callers', min: 50, integer: true },
+    '--warmup': { key: 'warmup', min: 0, integer: true },
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const [flag, inline] = argv[i].split('=', 2) as [string, string | undefined];
+    if (flag === '--help' || flag === '-h') return null;
+    if (flag === '--skip-seed') {
+      options.skipSeed = true;
+      continue;
+    }
+    const spec = numeric[flag];
+    if (!spec) throw new UsageError(`unknown option ${flag}`);
+    const text = inline ?? argv[++i];
+    const value = Number(text);
+    if (text === undefined || !Number.isFinite(value) || value < spec.min || (spec.integer && !Number.isInteger(value))) {
+      throw new UsageError(`${flag} needs ${spec.integer ? 'a whole number' : 'a number'} of at least ${spec.min}`);
+    }
+    (options[spec.key] as number) = value;
+  }
+  return options;
+}
+
+const FEED = `{ feed(first: 50) { edges { node { id title label createdAt commentCount space { id name } author { id displayName email organization { id name } } } } } }`;
+const SPACE_PAGE = `query($id: ID!) { space(id: $id) { id name posts(first: 20) { edges { node { id title commentCount author { id displayName } comments(first: 5) { edges { node { id body author { id displayName organization { name } } } } } } } } } }`;
+
+const SCENARIOS: Scenario[] = [
+  {
+    name: 'feed',
+    body: () => JSON.stringify({ query: FEED }),
+    rows: (data) => data.feed.edges.length,
+  },
+  {
+    name: 'space page',
+    // Each caller walks through their own spaces, one per turn of the pool.
+    body: (caller, turn) => JSON.stringify({ query: SPACE_PAGE, variables: { id: caller.spaceIds[turn % caller.spaceIds.length] } }),
+    rows: (data) => {
+      if (!data.space) throw new Error('space is null');
+      return data.space.posts.edges.length;
+    },
+  },
+];
+
+const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
+
+async function main(): Promise<number> {
+  let options: Options | null;
+  try {
+    options = parseOptions(process.argv.slice(2));
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`${error.message}\n${USAGE}\n`);
+    return 2;
+  }
+  if (!options) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const baseUrl = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  const databaseUrl = benchDatabaseUrl(baseUrl);
+
+  let seed: SeedReport | null = null;
+  if (options.skipSeed) {
+    log(`reusing database ${BENCH_DATABASE}`);
+  } else {
+    const size = worldSize(options.scale);
+    log(`seeding ${BENCH_DATABASE} at scale ${options.scale}: ${JSON.stringify(size)}`);
+    seed = await seedBenchDatabase(baseUrl, size, log);
+    log(`seeded in ${seed.seconds.toFixed(1)} s`);
+  }
+  const { rows, databaseBytes, serverVersion } = await describeDatabase(databaseUrl);
+  if (rows.posts === 0) throw new Error(`database ${BENCH_DATABASE} holds no posts: run without --skip-seed`);
+
+  const callers = await mintCallers(databaseUrl, options.callers);
+  log(`minted ${callers.length} tokens`);
+
+  let gateway: Gateway | null = null;
+  let stopLoad: () => void = () => undefined;
+  let interrupted = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    log(`${signal}: stopping`);
+    interrupted = true;
+    stopLoad();
+    void gateway?.stop().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    gateway = await startGateway(databaseUrl, log);
+    const loadBefore = loadavg()[0];
+    const results: ScenarioResult[] = [];
+    for (const scenario of SCENARIOS) {
+      if (interrupted) break;
+      log(`${scenario.name}: warm-up ${options.warmup} s`);
+      await warmUp(gateway.baseUrl, scenario, callers, options.warmup, options.connections);
+      log(`${scenario.name}: ${options.duration} s with ${options.connections} connections`);
+      results.push(await runScenario(gateway.baseUrl, scenario, callers, options, (stop) => (stopLoad = stop)));
+    }
+    const rss = metricTotal(await scrape(gateway.baseUrl), 'process_resident_memory_bytes');
+    const machine = { loadBefore, loadAfter: loadavg()[0] };
+    process.stdout.write(report(options, seed, rows, databaseBytes, serverVersion, callers, results, rss, machine));
+    const failures = results.reduce((n, r) => n + r.non2xx + r.graphqlErrors + r.connectionErrors, 0);
+    return failures > 0 ? 1 : 0;
+  } finally {
+    await gateway?.stop();
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
+  }
+}
+
+async function describeDatabase(url: string): Promise<{ rows: SeedReport['rows']; databaseBytes: number; serverVersion: string }> {
+  const db = new Client({ connectionString: url });
+  await db.connect();
+  try {
+    const rows = await countRows(db);
+    const info = (await db.query(`SELECT pg_database_size(current_database())::bigint AS bytes, current_setting('server_version') AS version`)).rows[0] as {
+      bytes: string;
+      version: string;
+    };
+    return { rows, databaseBytes: Number(info.bytes), serverVersion: info.version };
+  } finally {
+    await db.end();
+  }
+}
+
+function report(
+  options: Options,
+  seed: SeedReport | null,
+  rows: SeedReport['rows'],
+  databaseBytes: number,
+  serverVersion: string,
+  callers: Caller[],
+  results: ScenarioResult[],
+  rss: number,
+  machine: { loadBefore: number; loadAfter: number },
+): string {
+  const n = (v: number) => v.toLocaleString('en-US');
+  const hosts = callers.filter((c) => c.isHost).length;
+  const spacesPerCaller = callers.reduce((s, c) => s + c.spaceIds.length, 0) / callers.length;
+  const lines = [
+    `# Passerelle benchmark`,
+    ``,
+    `- world: ${n(rows.organizations)} organisations, ${n(rows.users)} users, ${n(rows.spaces)} spaces, ${n(rows.memberships)} memberships, ${n(rows.posts)} posts, ${n(rows.comments)} comments (${(databaseBytes / 2 ** 20).toFixed(0)} MiB, PostgreSQL ${serverVersion})`,
+    `- seed: ${seed ? `${seed.seconds.toFixed(1)} s at scale ${options.scale}` : 'skipped (database reused)'}`,
+    `- load: ${options.duration} s per scenario after ${options.warmup} s of warm-up, ${options.connections} connections, ${callers.length} callers' tokens round-robin (${hosts} host, ${callers.length - hosts} external; ${spacesPerCaller.toFixed(1)} readable spaces each)`,
+    `- gateway: NODE_ENV=production, one Node ${process.version} process, loopback; resident memory at the end ${(rss / 2 ** 20).toFixed(0)} MiB`,
+    `- machine: ${cpus().length} × ${cpus()[0]?.model.trim() ?? 'CPU'}, shared by the gateway, PostgreSQL and the load generator; 1-minute load average ${machine.loadBefore.toFixed(2)} before, ${machine.loadAfter.toFixed(2)} after`,
+    ``,
+    `| scenario | requests | req/s | p50 ms | p99 ms | SQL queries/request | rows/response | non-2xx | GraphQL errors | socket errors |`,
+    `|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|`,
+    ...results.map(
+      (r) =>
+        `| ${r.name} | ${n(r.requests)} | ${r.requestsPerSecond.toFixed(1)} | ${r.p50} | ${r.p99} | ${r.queriesPerRequest.toFixed(2)} | ${r.rowsPerResponse.toFixed(1)} | ${r.non2xx} | ${r.graphqlErrors} | ${r.connectionErrors} |`,
+    ),
+    ``,
+    `Latencies are autocannon's (closed loop: each connection waits for its answer). SQL queries/request = Δ passerelle_sql_queries_total / Δ passerelle_http_requests_total read from /metrics around the run, authentication included.`,
+    `rows/response: posts per answer (feed: of 50 asked; space page: of 20 asked, each with up to 5 comments).`,
+  ];
+  for (const r of results) for (const e of r.firstErrors) lines.push(`error in ${r.name}: ${e}`);
+  return lines.join('\n') + '\n';
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`bench failed: ${(error as Error)?.stack ?? String(error)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,95 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
+import { resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+
+/** The gateway under test, a child process in production mode on a loopback port. */
+export interface Gateway {
+  baseUrl: string;
+  /** Ends the child (SIGTERM, then SIGKILL after a grace period). Safe to call twice. */
+  stop(): Promise<void>;
+}
+
+const READY_TIMEOUT_MS = 60_000;
+const STOP_GRACE_MS = 5_000;
+
+/** A free TCP port on the loopback interface. */
+export function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const server = createServer();
+    server.unref();
+    server.once('error', fail);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? done(address.port) : fail(new Error('no port'))));
+    });
+  });
+}
+
+/**
+ * Starts `node dist/src/main.js` against `databaseUrl` and resolves once /metrics answers.
+ * Its output goes to our stderr, prefixed, so stdout stays the report.
+ */
+export async function startGateway(databaseUrl: string, log: (line: string) => void): Promise<Gateway> {
+  const port = await freePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const main = resolve(__dirname, '../../src/main.js');
+  const child = spawn(process.execPath, [main], {
+    env: {
+      PATH: process.env.PATH ?? '',
+      NODE_ENV: 'production',
+      SECRET_KEY: randomBytes(32).toString('hex'),
+      DATABASE_URL: databaseUrl,
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      PUBLIC_URL: baseUrl,
+      METRICS_ENABLED: 'true',
+      MIGRATIONS_RUN: 'false',
+      LOG_SQL: process.env.LOG_SQL ?? 'false',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  for (const stream of [child.stdout, child.stderr]) {
+    if (stream) createInterface({ input: stream }).on('line', (line) => process.stderr.write(`[gateway] ${line}\n`));
+  }
+  const gateway = { baseUrl, stop: () => stopChild(child) };
+  // Whatever happens to us, the child does not outlive this process.
+  const killNow = () => child.exitCode === null && child.signalCode === null && child.kill('SIGKILL');
+  process.once('exit', killNow);
+  try {
+    await waitReady(child, `${baseUrl}/metrics`);
+  } catch (error) {
+    await gateway.stop();
+    throw error;
+  }
+  log(`gateway pid ${child.pid} ready on ${baseUrl}`);
+  return gateway;
+}
+
+async function waitReady(child: ChildProcess, url: string): Promise<void> {
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`the gateway exited during start-up (code ${child.exitCode ?? child.signalCode})`);
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`the gateway did not answer ${url} within ${READY_TIMEOUT_MS / 1000} s`);
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((done) => {
+    const force = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
+    child.once('exit', () => {
+      clearTimeout(force);
+      done();
+    });
+    child.kill('SIGTERM');
+  });
+}
