@@ -15,13 +15,6 @@ import { createTestDatabase } from './support/test-database';
 
 // Runs on in-memory PGlite, or on a fresh PostgreSQL database when DATABASE_URL is set.
 
-// test/jest/esm-to-cjs.transformer.js turns this file's `import.meta.url` into a call to a
-// `require` it has just renamed (TDZ error). What it resolves is gone in TypeORM 1 anyway.
-jest.mock(require('node:path').resolve(__dirname, '../node_modules/@nestjs/typeorm/dist/common/typeorm-compat.js'), () => ({
-  Connection: undefined,
-  AbstractRepository: undefined,
-}));
-
 const TABLES = ['organizations', 'users', 'spaces', 'memberships', 'posts', 'comments'] as const;
 const NOW = new Date('2026-06-01T12:00:00.000Z');
 const DAY = 86_400_000;
