@@ -92,7 +92,7 @@ export class SamlController {
       res.clearCookie(SESSION_COOKIE, this.cookieOptions());
       res.setHeader('Cache-Control', 'no-store');
       if (wantsHtml(req)) res.redirect(303, result.logoutUrl ?? '/');
-      else res.json(result);
+      else res.status(200).json(result);
     } catch (error) {
       sendError(req, res, error);
     }
