@@ -3,6 +3,7 @@ import { cpus, loadavg } from 'node:os';
 import { Client } from 'pg';
 import type { Caller } from './callers';
 import { mintCallers } from './callers';
+import { CpuMeter } from './cpu';
 import { Gateway, startGateway } from './gateway';
 import { runScenario, Scenario, ScenarioResult, warmUp } from './load';
 import { metricTotal, scrape } from './prometheus';
@@ -135,7 +136,8 @@ async function main(): Promise<number> {
       log(`${scenario.name}: warm-up ${options.warmup} s`);
       await warmUp(gateway.baseUrl, scenario, callers, options.warmup, options.connections);
       log(`${scenario.name}: ${options.duration} s with ${options.connections} connections`);
-      results.push(await runScenario(gateway.baseUrl, scenario, callers, options, (stop) => (stopLoad = stop)));
+      const cpu = new CpuMeter(gateway.pid, databaseUrl);
+      results.push(await runScenario(gateway.baseUrl, scenario, callers, options, (stop) => (stopLoad = stop), cpu));
     }
     const rss = metricTotal(await scrape(gateway.baseUrl), 'process_resident_memory_bytes');
     const machine = { loadBefore, loadAfter: loadavg()[0] };
@@ -176,6 +178,7 @@ function report(
   machine: { loadBefore: number; loadAfter: number },
 ): string {
   const n = (v: number) => v.toLocaleString('en-US');
+  const ms = (v: number | null) => (v === null ? 'n/a' : v.toFixed(1));
   const hosts = callers.filter((c) => c.isHost).length;
   const spacesPerCaller = callers.reduce((s, c) => s + c.spaceIds.length, 0) / callers.length;
   const lines = [
@@ -187,14 +190,14 @@ function report(
     `- gateway: NODE_ENV=production, one Node ${process.version} process, loopback; resident memory at the end ${(rss / 2 ** 20).toFixed(0)} MiB`,
     `- machine: ${cpus().length} × ${cpus()[0]?.model.trim() ?? 'CPU'}, shared by the gateway, PostgreSQL and the load generator; 1-minute load average ${machine.loadBefore.toFixed(2)} before, ${machine.loadAfter.toFixed(2)} after`,
     ``,
-    `| scenario | requests | req/s | p50 ms | p99 ms | SQL queries/request | rows/response | non-2xx | GraphQL errors | socket errors |`,
-    `|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|`,
+    `| scenario | requests | req/s | p50 ms | p99 ms | SQL queries/request | CPU ms/request: gateway | CPU ms/request: PostgreSQL | rows/response | non-2xx | GraphQL errors | socket errors |`,
+    `|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|`,
     ...results.map(
       (r) =>
-        `| ${r.name} | ${n(r.requests)} | ${r.requestsPerSecond.toFixed(1)} | ${r.p50} | ${r.p99} | ${r.queriesPerRequest.toFixed(2)} | ${r.rowsPerResponse.toFixed(1)} | ${r.non2xx} | ${r.graphqlErrors} | ${r.connectionErrors} |`,
+        `| ${r.name} | ${n(r.requests)} | ${r.requestsPerSecond.toFixed(1)} | ${r.p50} | ${r.p99} | ${r.queriesPerRequest.toFixed(2)} | ${ms(r.gatewayCpuMs)} | ${ms(r.databaseCpuMs)} | ${r.rowsPerResponse.toFixed(1)} | ${r.non2xx} | ${r.graphqlErrors} | ${r.connectionErrors} |`,
     ),
     ``,
-    `Latencies are autocannon's (closed loop: each connection waits for its answer). SQL queries/request = Δ passerelle_sql_queries_total / Δ passerelle_http_requests_total read from /metrics around the run, authentication included.`,
+    `Latencies are autocannon's (closed loop: each connection waits for its answer). SQL queries/request = Δ passerelle_sql_queries_total / Δ passerelle_http_requests_total read from /metrics around the run, authentication included. CPU ms/request: user + system time of the gateway process and of its PostgreSQL sessions (/proc) over the run, per request: unlike latency, it does not depend on what else the machine runs.`,
     `rows/response: posts per answer (feed: of 50 asked; space page: of 20 asked, each with up to 5 comments).`,
   ];
   for (const r of results) for (const e of r.firstErrors) lines.push(`error in ${r.name}: ${e}`);

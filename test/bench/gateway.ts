@@ -7,6 +7,7 @@ import { createInterface } from 'node:readline';
 /** The gateway under test, a child process in production mode on a loopback port. */
 export interface Gateway {
   baseUrl: string;
+  pid: number;
   /** Ends the child (SIGTERM, then SIGKILL after a grace period). Safe to call twice. */
   stop(): Promise<void>;
 }
@@ -53,7 +54,7 @@ export async function startGateway(databaseUrl: string, log: (line: string) => v
   for (const stream of [child.stdout, child.stderr]) {
     if (stream) createInterface({ input: stream }).on('line', (line) => process.stderr.write(`[gateway] ${line}\n`));
   }
-  const gateway = { baseUrl, stop: () => stopChild(child) };
+  const gateway = { baseUrl, pid: child.pid ?? -1, stop: () => stopChild(child) };
   // Whatever happens to us, the child does not outlive this process.
   const killNow = () => child.exitCode === null && child.signalCode === null && child.kill('SIGKILL');
   process.once('exit', killNow);

@@ -1,5 +1,6 @@
 import autocannon from 'autocannon';
 import type { Caller } from './callers';
+import type { CpuMeter } from './cpu';
 import { metricTotal, scrape } from './prometheus';
 
 /** One kind of request the benchmark drives, with what a correct answer holds. */
@@ -20,6 +21,9 @@ export interface ScenarioResult {
   /** SQL statements per answered request, from /metrics. */
   queriesPerRequest: number;
   rowsPerResponse: number;
+  /** CPU milliseconds per request in the gateway process and in its database sessions (null: unknown). */
+  gatewayCpuMs: number | null;
+  databaseCpuMs: number | null;
   non2xx: number;
   graphqlErrors: number;
   connectionErrors: number;
@@ -34,6 +38,7 @@ export async function runScenario(
   callers: Caller[],
   options: { duration: number; connections: number },
   onStart: (stop: () => void) => void,
+  cpu?: CpuMeter,
 ): Promise<ScenarioResult> {
   let call = 0;
   let rows = 0;
@@ -46,6 +51,7 @@ export async function runScenario(
   };
 
   const before = await settled(baseUrl);
+  await cpu?.start();
   const instance = autocannon({
     url: baseUrl,
     connections: options.connections,
@@ -82,6 +88,7 @@ export async function runScenario(
   const result = await instance;
   // Requests cut off at the end still finish their SQL; they count as `aborted` requests.
   const after = await settled(baseUrl);
+  const spent = (await cpu?.stop()) ?? { gateway: null, database: null };
 
   const served = metricTotal(after, 'passerelle_http_requests_total') - metricTotal(before, 'passerelle_http_requests_total');
   const queries = metricTotal(after, 'passerelle_sql_queries_total') - metricTotal(before, 'passerelle_sql_queries_total');
@@ -93,6 +100,8 @@ export async function runScenario(
     p99: result.latency.p99,
     queriesPerRequest: served > 0 ? queries / served : NaN,
     rowsPerResponse: checked > 0 ? rows / checked : 0,
+    gatewayCpuMs: spent.gateway !== null && served > 0 ? spent.gateway / served : null,
+    databaseCpuMs: spent.database !== null && served > 0 ? spent.database / served : null,
     non2xx: result.non2xx,
     graphqlErrors,
     connectionErrors: result.errors,

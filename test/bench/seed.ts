@@ -208,7 +208,7 @@ function worldStatements(size: WorldSize): Statement[] {
       null,
       `CREATE TEMP TABLE bench_space_orgs AS
        SELECT space_idx, org_idx FROM (
-         SELECT s.idx AS space_idx, o.idx AS org_idx, row_number() OVER (PARTITION BY s.idx ORDER BY random()) AS r
+         SELECT s.idx AS space_idx, o.idx AS org_idx, row_number() OVER (PARTITION BY s.idx ORDER BY md5(s.id::text || o.id::text)) AS r
            FROM bench_spaces s JOIN bench_orgs o ON o.kind <> 'HOST' AND o.cap >= s.classification) x
         WHERE r <= 2 + space_idx % 2`,
       [],
@@ -224,7 +224,8 @@ function worldStatements(size: WorldSize): Statement[] {
               now() - c.q3 * interval '300 days', now() - c.q3 * interval '300 days'
          FROM (
            SELECT s.id AS space_id, u.id AS user_id, u.org_id, random() AS q, random() AS q2, random() AS q3,
-                  row_number() OVER (PARTITION BY s.idx ORDER BY random()) AS r
+                  -- not ORDER BY random(): PostgreSQL would share that value with q above
+                  row_number() OVER (PARTITION BY s.idx ORDER BY md5(u.id::text || s.id::text)) AS r
              FROM bench_space_orgs so
              JOIN bench_spaces s ON s.idx = so.space_idx
              JOIN bench_users u ON u.org_idx = so.org_idx AND u.eff >= s.classification) c
