@@ -63,7 +63,7 @@ export class DemoIdpController {
     if (!result) return void res.status(404).type('html').send(page('Unknown person', '<p>No such person at this demo IdP.</p>'));
     const relay = form.relayState ? `<input type="hidden" name="RelayState" value="${escapeHtml(String(form.relayState))}">` : '';
     res.setHeader('Cache-Control', 'no-store');
-    res.type('html').send(
+    res.status(200).type('html').send(
       page('Signing you in…', `<form id="saml" method="post" action="${escapeHtml(result.acsUrl)}"><input type="hidden" name="SAMLResponse" value="${escapeHtml(result.samlResponse)}">${relay}<noscript><button>Continue</button></noscript></form><script>document.getElementById('saml').submit()</script>`),
     );
   }

@@ -151,8 +151,8 @@ export class DemoIdpService {
     if (!user) return null;
     // The demo IdP names people by their user id; the link is made here, by the operator's own tool.
     await this.dataSource.query(
-      `INSERT INTO external_identities (user_id, connection_id, name_id, name_id_format) VALUES ($1, $2, $1::text, 'urn:oasis:names:tc:SAML:2.0:nameid-format:persistent') ON CONFLICT DO NOTHING`,
-      [user.id, connection.id],
+      `INSERT INTO external_identities (user_id, connection_id, name_id, name_id_format) VALUES ($1, $2, $3, 'urn:oasis:names:tc:SAML:2.0:nameid-format:persistent') ON CONFLICT DO NOTHING`,
+      [user.id, connection.id, user.id],
     );
     const sp = spEndpoints(this.config, connection.id);
     const [given, ...rest] = user.displayName.split(' ');
