@@ -1,0 +1,80 @@
+import 'reflect-metadata';
+import { performance } from 'node:perf_hooks';
+import { AppConfig } from '../../src/config/app-config';
+import { Clock } from '../../src/common/clock';
+import { ConnectionStatus, SsoBinding } from '../../src/common/domain.enums';
+import { IdpConnection } from '../../src/identity/idp-connection.entity';
+import { PassportSamlServiceProvider } from '../../src/identity/saml/passport-saml.service-provider';
+import { SamlResponseValidator } from '../../src/identity/saml/saml-response.validator';
+import { spEndpoints } from '../../src/identity/saml/saml-urls';
+import { b64, forgeResponse, samlId } from '../support/saml-forge';
+import { keyPair } from '../support/saml-keys';
+
+// How many SAML responses one core validates per second: our validator alone (XML
+// hardening, structure, RSA-SHA256 signature against the pinned certificate, claims), then
+// with the library's second opinion as the ACS runs it. Run: npm run -s build &&
+// node dist/test/bench/saml-validate.bench.js [seconds]
+async function main(): Promise<void> {
+  const seconds = Number(process.argv[2] ?? 3);
+  const config = new AppConfig({ NODE_ENV: 'test', PUBLIC_URL: 'https://passerelle.example', SECRET_KEY: '5a'.repeat(32) });
+  const validator = new SamlResponseValidator(config, new Clock());
+  const library = new PassportSamlServiceProvider(config);
+  const idp = await keyPair('bench-idp');
+  const connection = {
+    id: '7b0c2d4e-1111-4a2b-9c3d-000000000001',
+    idpEntityId: 'https://idp.bench.example',
+    signingCertificates: [idp.cert],
+    wantAssertionsSigned: true,
+    wantResponseSigned: false,
+    ssoUrl: 'https://idp.bench.example/sso',
+    ssoBinding: SsoBinding.REDIRECT,
+    sloUrl: null,
+    status: ConnectionStatus.ACTIVE,
+    spCertificate: null,
+  } as unknown as IdpConnection;
+  const sp = spEndpoints(config, connection.id);
+  // Distinct responses (as real traffic), prepared before timing.
+  const pool = Array.from({ length: 200 }, (_, i) =>
+    b64(
+      forgeResponse(
+        {
+          issuer: connection.idpEntityId,
+          destination: sp.acsUrl,
+          recipient: sp.acsUrl,
+          audience: sp.entityId,
+          inResponseTo: samlId(),
+          nameId: `user-${i}`,
+          attributes: { email: [`user${i}@bench.example`], givenName: ['Bench'], sn: ['Mark'], groups: ['a', 'b', 'c'] },
+        },
+        { signAssertion: { signer: idp } },
+      ),
+    ),
+  );
+  const bytes = Buffer.from(pool[0], 'base64').length;
+
+  const run = async (label: string, once: (r: string) => unknown | Promise<unknown>) => {
+    for (let i = 0; i < 50; i++) await once(pool[i % pool.length]);
+    let n = 0;
+    const start = performance.now();
+    const until = start + seconds * 1000;
+    while (performance.now() < until) {
+      await once(pool[n % pool.length]);
+      n++;
+    }
+    const elapsed = (performance.now() - start) / 1000;
+    console.log(`${label.padEnd(44)} ${(n / elapsed).toFixed(0).padStart(6)} responses/s  (${((elapsed / n) * 1000).toFixed(2)} ms each, ${n} runs)`);
+  };
+
+  console.log(`SAML response validation, one core (node ${process.version}), RSA-2048 / SHA-256, ${bytes} bytes per response`);
+  await run('our validator', (r) => validator.validate(connection, r));
+  const ctx = { connection, endpoints: sp, spPrivateKey: null };
+  await run('our validator + node-saml second opinion', async (r) => {
+    validator.validate(connection, r);
+    await library.validateLoginResponse(ctx, r);
+  });
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
