@@ -10,7 +10,6 @@ import { ConnectionStatus, OrganizationKind, SsoBinding, UserRole } from '../../
 import { AppConfig } from '../../config/app-config';
 import { Organization } from '../../organizations/organization.entity';
 import { User } from '../../users/user.entity';
-import { ExternalIdentity } from '../external-identity.entity';
 import { IdpConnection } from '../idp-connection.entity';
 import { decryptSecret, encryptSecret } from '../secrets';
 import { spEndpoints } from '../saml/saml-urls';

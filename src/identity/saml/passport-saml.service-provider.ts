@@ -134,11 +134,11 @@ export class PassportSamlServiceProvider extends SamlServiceProvider {
           throw new SamlException(SamlErrorCode.WEAK_SIGNATURE_ALGORITHM, { algorithm: message.query.SigAlg });
         }
         const result = await saml.validateRedirectAsync(message.query as never, message.originalQuery);
-        return this.toLogoutMessage(result.profile, message.query, message.query);
+        return this.toLogoutMessage(result.profile, message.query);
       }
       if (typeof message.body.SAMLRequest === 'string') {
         const result = await saml.validatePostRequestAsync(message.body as never);
-        return this.toLogoutMessage(result.profile, message.body, message.body);
+        return this.toLogoutMessage(result.profile, message.body);
       }
       if (typeof message.body.SAMLResponse === 'string') {
         const result = await saml.validatePostResponseAsync(message.body as never);
@@ -157,10 +157,9 @@ export class PassportSamlServiceProvider extends SamlServiceProvider {
     return saml.getLogoutResponseUrlAsync({ ID: requestId } as never, relayState ?? '', {}, success);
   }
 
-  private toLogoutMessage(profile: Profile | null, source: Record<string, unknown>, relay: Record<string, unknown>): LogoutMessage {
+  private toLogoutMessage(profile: Profile | null, relay: Record<string, unknown>): LogoutMessage {
     if (!profile) return { kind: 'response', inResponseTo: null };
     const relayState = typeof relay.RelayState === 'string' ? relay.RelayState : null;
-    void source;
     return {
       kind: 'request',
       id: String((profile as unknown as { ID?: string }).ID ?? ''),
@@ -207,7 +206,9 @@ function describe(outcome: StrategyOutcome): string {
       return outcome.error.message;
     case 'fail':
       return `fail: ${JSON.stringify(outcome.info)}`;
-    default:
+    case 'form':
+    case 'redirect':
+    case 'success':
       return outcome.kind;
   }
 }

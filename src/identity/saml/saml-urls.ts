@@ -44,7 +44,7 @@ export function connectionIdInSpUrl(config: AppConfig, value: string): string | 
  */
 export function safeReturnTo(config: AppConfig, candidate: unknown, fallback = '/'): string {
   if (typeof candidate !== 'string' || candidate.length === 0 || candidate.length > 2048) return fallback;
-  if (/[\u0000-\u001f\\]/.test(candidate)) return fallback;
+  if ([...candidate].some((c) => c.charCodeAt(0) < 0x20 || c === '\\')) return fallback;
   const origin = new URL(config.publicUrl).origin;
   let parsed: URL;
   try {
