@@ -25,6 +25,8 @@ const CONNECTION_FIELDS = 'id organizationId name idpEntityId status allowedDoma
 
 // The GraphQL face of connections, in the whole gateway: who may list, create, rotate and
 // disable; and a session made by a SAML sign-in authenticates GraphQL like a bearer token.
+jest.setTimeout(60_000);
+
 describe('IdP connections over GraphQL', () => {
   let app: INestApplication;
   let ds: DataSource;

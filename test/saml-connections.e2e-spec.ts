@@ -49,6 +49,8 @@ async function refusal(p: Promise<unknown>): Promise<{ code: string; message: st
 }
 
 // Connection management: who may, what metadata is refused and why, and the CLI.
+jest.setTimeout(60_000);
+
 describe('IdP connection management', () => {
   let t: SamlTestApp;
   let drop: () => Promise<void>;

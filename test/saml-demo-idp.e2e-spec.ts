@@ -19,6 +19,8 @@ function hiddenInputs(html: string): Record<string, string> {
 
 // The demo IdP, driven as a browser would: pick an organisation, pick a person, and the
 // signed response is posted to the ACS through the full SAML path.
+jest.setTimeout(60_000);
+
 describe('demo identity providers', () => {
   let t: SamlTestApp;
   let drop: () => Promise<void>;

@@ -12,6 +12,8 @@ import { createTestDatabase } from './support/test-database';
 
 // Two gateway instances share the database (and Redis when REDIS_URL is set): a login
 // started on one completes on the other, and a response replayed on the other is refused.
+jest.setTimeout(60_000);
+
 describe('SAML across two gateway instances', () => {
   let one: SamlTestApp;
   let two: SamlTestApp;

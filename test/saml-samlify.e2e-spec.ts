@@ -17,6 +17,8 @@ import { createTestDatabase } from './support/test-database';
 
 // End to end over HTTP with samlify as the IdP: metadata exchange both ways, SP-initiated
 // and IdP-initiated sign-in, certificate rotation without downtime, and Single Logout.
+jest.setTimeout(60_000);
+
 describe('SAML sign-in with samlify as the identity provider', () => {
   let t: SamlTestApp;
   let drop: () => Promise<void>;

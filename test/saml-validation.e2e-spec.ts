@@ -14,6 +14,8 @@ import { createTestDatabase } from './support/test-database';
 
 // Forged and broken responses, each refused with its own reason and audited. Every case
 // starts from a response that is accepted (the first test) and breaks one thing.
+jest.setTimeout(60_000);
+
 describe('SAML assertion consumer: forged and broken responses', () => {
   let t: SamlTestApp;
   let drop: () => Promise<void>;
