@@ -173,7 +173,7 @@ describe('validateWorld', () => {
     ]);
   });
 
-  it('refuses an invalid UUID, missing strings, unknown fields and sections, bad instants', () => {
+  it('refuses an invalid UUID, missing strings and bad instants; names unknown fields and sections without refusing', () => {
     const w: Record<string, unknown> = world();
     const orgs = w.organizations as Record<string, unknown>[];
     orgs[1].id = 'acme-1';
@@ -184,8 +184,6 @@ describe('validateWorld', () => {
     w.reactions = [];
     w.$comment = 'metadata is fine';
     expect(problemsOf(w)).toEqual([
-      'unknown section "reactions" (expected organizations, users, spaces, memberships, posts, comments)',
-      'posts[0] (key "p1"): unknown field "hiden" (expected key, space, author, title, body, id, label, hidden, createdAt)',
       'organizations[1] (key "acme"): id must be a UUID, got "acme-1"',
       'organizations[1] (key "acme"): name is required (a non-empty string)',
       'users[1] (key "bob"): displayName is required (a non-empty string), got "  "',
@@ -193,13 +191,26 @@ describe('validateWorld', () => {
     ]);
   });
 
-  it('refuses an external membership without expiry, but not a host one', () => {
+  it('warns about unknown fields and sections, and ignores them', () => {
+    const w: Record<string, unknown> = world();
+    (w.posts as Record<string, unknown>[])[0].hiden = true;
+    w.reactions = [];
+    const valid = validateWorld(w);
+    expect(valid.warnings).toEqual(
+      expect.arrayContaining([
+        'unknown section "reactions" ignored (expected organizations, users, spaces, memberships, posts, comments)',
+        'posts[0] (key "p1"): unknown field "hiden" ignored (expected key, space, author, title, body, id, label, hidden, createdAt)',
+      ]),
+    );
+  });
+
+  it('gives an external membership with a null expiry the default expiry, and keeps a host one without', () => {
     const w = world();
     w.memberships[0].expiresAt = null;
     w.memberships[1].expiresAt = null;
-    expect(problemsOf(w)).toEqual([
-      'memberships[1] (user "bob", space "lab"): an external membership needs an expiry (omit expiresAt for the default of 90 days)',
-    ]);
+    const valid = validateWorld(w);
+    expect(valid.memberships.map((m) => m.expiresAt)).toEqual([null, undefined]);
+    expect(valid.warnings).toContain('memberships[1] (user "bob", space "lab"): an external membership cannot be without expiry; the default of 90 days applies');
   });
 
   it('refuses a domain claimed by two organisations, and bad emails and domains', () => {

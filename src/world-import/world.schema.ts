@@ -139,6 +139,12 @@ type Raw = Record<string, unknown>;
 
 class Problems {
   readonly list: string[] = [];
+  /** Worth telling, not worth refusing a file for: the file is still imported. */
+  readonly warnings: string[] = [];
+
+  warn(message: string): void {
+    if (this.warnings.length < MAX_PROBLEMS) this.warnings.push(message);
+  }
 
   add(message: string): void {
     if (this.list.length < MAX_PROBLEMS) this.list.push(message);
@@ -272,7 +278,8 @@ class RecordReader {
   unknownFields(section: WorldSection): void {
     const known = KNOWN_FIELDS.get(section) as ReadonlySet<string>;
     for (const field of Object.keys(this.raw)) {
-      if (!known.has(field)) this.problem(`unknown field "${field}" (expected ${[...known].join(', ')})`);
+      // Other tools' extra fields are ignored, but named: a typo ("hiden") must not pass silently.
+      if (!known.has(field)) this.problems.warn(`${this.path}: unknown field "${field}" ignored (expected ${[...known].join(', ')})`);
     }
   }
 }
@@ -293,7 +300,7 @@ export function validateWorld(input: unknown): ValidWorld {
   for (const section of Object.keys(input)) {
     // `$schema`, `$comment` and the like are metadata, not data.
     if (!section.startsWith('$') && !(WORLD_SECTIONS as readonly string[]).includes(section)) {
-      problems.add(`unknown section "${section}" (expected ${WORLD_SECTIONS.join(', ')})`);
+      problems.warn(`unknown section "${section}" ignored (expected ${WORLD_SECTIONS.join(', ')})`);
     }
   }
   const sections = {} as Record<WorldSection, RecordReader[]>;
@@ -424,10 +431,12 @@ export function validateWorld(input: unknown): ValidWorld {
     const user = users.ref(r, 'user');
     const space = spaces.ref(r, 'space');
     const role = r.oneOf('role', MembershipRole);
-    const expiresAt = r.instant('expiresAt', true);
+    let expiresAt = r.instant('expiresAt', true);
     if (user?.external && HOST_ONLY_SPACE_ROLES.includes(role)) r.problem(`an external user cannot be ${role}`);
     if (user?.external && expiresAt === null) {
-      r.problem('an external membership needs an expiry (omit expiresAt for the default of 90 days)');
+      // External memberships always expire (DESIGN 1): null means "the default", like omitting it.
+      problems.warn(`${r.path}: an external membership cannot be without expiry; the default of 90 days applies`);
+      expiresAt = undefined;
     }
     if (!user || !space) return;
     const pair = `${user.id}/${space.id}`;
@@ -508,7 +517,7 @@ export function validateWorld(input: unknown): ValidWorld {
       ...posts.list.map((p) => ({ type: 'post' as const, key: p.key, id: p.id })),
       ...comments.list.map((c) => ({ type: 'comment' as const, key: c.key, id: c.id })),
     ]),
-    warnings,
+    warnings: [...problems.warnings, ...warnings],
   };
 }
 
