@@ -12,6 +12,9 @@ import { dataSourceOptions } from './data-source.factory';
       useFactory: async (config: AppConfig) => ({
         ...(await dataSourceOptions(config)),
         migrationsRun: config.migrationsRun,
+        // Fail fast with a clear error rather than retrying for half a minute.
+        retryAttempts: 2,
+        retryDelay: 1000,
       }),
     }),
   ],

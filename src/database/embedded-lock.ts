@@ -10,7 +10,7 @@ export class EmbeddedDatabaseBusyError extends Error {}
  */
 export function lockEmbeddedDatabase(dataDir: string): () => void {
   const file = join(dataDir, 'passerelle.pid');
-  let holder: number | null = null;
+  let holder: number | null;
   try {
     holder = Number(readFileSync(file, 'utf8').trim()) || null;
   } catch {
