@@ -9,12 +9,16 @@ import { AppConfig } from '../src/config/app-config';
 import { OrganizationKind, UserRole } from '../src/common/domain.enums';
 import { ConnectionsModule } from '../src/identity/connections/connections.module';
 import { demoIdpMetadata } from '../src/identity/demo-idp/demo-response.builder';
+import { DemoIdpModule } from '../src/identity/demo-idp/demo-idp.module';
+import { DemoIdpService } from '../src/identity/demo-idp/demo-idp.service';
+import { IdpConnection } from '../src/identity/idp-connection.entity';
 import { SamlModule } from '../src/identity/saml/saml.module';
+import { Clock } from '../src/common/clock';
 import { spEndpoints } from '../src/identity/saml/saml-urls';
 import { TokenService } from '../src/identity/token.service';
 import { Organization } from '../src/organizations/organization.entity';
 import { User } from '../src/users/user.entity';
-import { TEST_PUBLIC_URL, TEST_SECRET_KEY } from './support/saml-app';
+import { SamlTestApp, TEST_PUBLIC_URL, TEST_SECRET_KEY } from './support/saml-app';
 import { b64, forgeResponse } from './support/saml-forge';
 import { postAcs, sessionCookie, startLogin } from './support/saml-http';
 import { keyPair, KeyPair } from './support/saml-keys';
@@ -23,51 +27,61 @@ import { createTestDatabase } from './support/test-database';
 
 const CONNECTION_FIELDS = 'id organizationId name idpEntityId status allowedDomains signingCertificates { fingerprint notAfter } serviceProvider { entityId acsUrl loginUrl }';
 
-// The GraphQL face of connections, in the whole gateway: who may list, create, rotate and
-// disable; and a session made by a SAML sign-in authenticates GraphQL like a bearer token.
+// The whole gateway with the SAML modules: the GraphQL face of connections (who may list,
+// create, rotate and disable), a SAML session authenticating GraphQL, and the demo IdPs
+// driven as a browser would.
 jest.setTimeout(60_000);
 
+let app: INestApplication;
+const t = {} as SamlTestApp;
+
+let host: Organization;
+let hostAdmin: User;
+
+let drop: () => Promise<void>;
+afterAll(async () => {
+  await app?.close();
+  await drop?.();
+});
+
+let ds: DataSource;
+let acme: Organization;
+let globex: Organization;
+const tokens: Record<string, string> = {};
+let idp: KeyPair;
+let rotated: KeyPair;
+
+beforeAll(async () => {
+  const db = await createTestDatabase();
+  drop = db.drop;
+  const config = new AppConfig({ NODE_ENV: 'test', PUBLIC_URL: TEST_PUBLIC_URL, SECRET_KEY: TEST_SECRET_KEY, DEMO_SEED: 'false', DEMO_IDP: 'true', ...db.env });
+  const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config), SamlModule, ConnectionsModule, DemoIdpModule] }).compile();
+  app = moduleRef.createNestApplication({ logger: ['error'] });
+  app.use(cookieParser());
+  await app.init();
+  ds = app.get(DataSource);
+  Object.assign(t, { app, http: app.getHttpServer(), dataSource: ds, config, clock: app.get(Clock), close: () => app.close() });
+  [idp, rotated] = await Promise.all([keyPair('idp.gql.example'), keyPair('idp.gql.example-2')]);
+  host = await seedOrganization(ds, { name: 'Host', kind: OrganizationKind.HOST, domains: ['host.example'] });
+  acme = await seedOrganization(ds, { name: 'Acme', kind: OrganizationKind.PARTNER, domains: ['acme.example'] });
+  globex = await seedOrganization(ds, { name: 'Globex', kind: OrganizationKind.PARTNER, domains: ['globex.example'] });
+  const people: [string, Organization, UserRole[]][] = [
+    ['hostAdmin', host, [UserRole.HOST_ADMIN]],
+    ['reviewer', host, [UserRole.SECURITY_REVIEWER]],
+    ['acmeAdmin', acme, [UserRole.PARTNER_ADMIN]],
+    ['acmeMember', acme, []],
+  ];
+  for (const [key, org, roles] of people) {
+    const user = await seedUser(ds, { organizationId: org.id, email: `${key.toLowerCase()}@${org.domains[0]}` });
+    await ds.getRepository(User).update(user.id, { roles });
+    if (key === 'hostAdmin') hostAdmin = { ...user, roles, displayName: 'Harriet Admin' };
+    if (key === 'hostAdmin') await ds.getRepository(User).update(user.id, { displayName: 'Harriet Admin' });
+    tokens[key] = (await app.get(TokenService).mint(user.id, { ttlSeconds: 3600 })).token;
+  }
+}, 90_000);
+
 describe('IdP connections over GraphQL', () => {
-  let app: INestApplication;
-  let ds: DataSource;
-  let drop: () => Promise<void>;
-  let host: Organization;
-  let acme: Organization;
-  let globex: Organization;
-  const tokens: Record<string, string> = {};
-  let idp: KeyPair;
-  let rotated: KeyPair;
 
-  beforeAll(async () => {
-    const db = await createTestDatabase();
-    drop = db.drop;
-    const config = new AppConfig({ NODE_ENV: 'test', PUBLIC_URL: TEST_PUBLIC_URL, SECRET_KEY: TEST_SECRET_KEY, DEMO_SEED: 'false', DEMO_IDP: 'false', ...db.env });
-    const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config), SamlModule, ConnectionsModule] }).compile();
-    app = moduleRef.createNestApplication({ logger: ['error'] });
-    app.use(cookieParser());
-    await app.init();
-    ds = app.get(DataSource);
-    [idp, rotated] = await Promise.all([keyPair('idp.gql.example'), keyPair('idp.gql.example-2')]);
-    host = await seedOrganization(ds, { name: 'Host', kind: OrganizationKind.HOST, domains: ['host.example'] });
-    acme = await seedOrganization(ds, { name: 'Acme', kind: OrganizationKind.PARTNER, domains: ['acme.example'] });
-    globex = await seedOrganization(ds, { name: 'Globex', kind: OrganizationKind.PARTNER, domains: ['globex.example'] });
-    const people: [string, Organization, UserRole[]][] = [
-      ['hostAdmin', host, [UserRole.HOST_ADMIN]],
-      ['reviewer', host, [UserRole.SECURITY_REVIEWER]],
-      ['acmeAdmin', acme, [UserRole.PARTNER_ADMIN]],
-      ['acmeMember', acme, []],
-    ];
-    for (const [key, org, roles] of people) {
-      const user = await seedUser(ds, { organizationId: org.id, email: `${key.toLowerCase()}@${org.domains[0]}` });
-      await ds.getRepository(User).update(user.id, { roles });
-      tokens[key] = (await app.get(TokenService).mint(user.id, { ttlSeconds: 3600 })).token;
-    }
-  }, 90_000);
-
-  afterAll(async () => {
-    await app?.close();
-    await drop?.();
-  });
 
   async function gql(who: string | null, query: string, variables: Record<string, unknown> = {}, cookie?: string) {
     const req = request(app.getHttpServer()).post('/graphql').set('Content-Type', 'application/json');
@@ -142,5 +156,87 @@ describe('IdP connections over GraphQL', () => {
     expect(me.data?.me.id).toBe(res.body.user.id);
     await request(app.getHttpServer()).post('/auth/logout').set('Cookie', `passerelle_session=${cookie}`).set('Accept', 'application/json');
     expect((await gql(null, '{ me { id } }', {}, cookie)).errors![0].extensions.code).toBe('UNAUTHENTICATED');
+  });
+});
+
+function hiddenInputs(html: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const m of html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) {
+    out[m[1]] = m[2].replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  }
+  return out;
+}
+
+// The demo IdP, driven as a browser would: pick an organisation, pick a person, and the
+// signed response is posted to the ACS through the full SAML path.
+
+describe('demo identity providers', () => {
+  let admin: User;
+  let partnerUser: User;
+
+  beforeAll(async () => {
+    // The organisations of the GraphQL suite have connections already; the host and a new partner do not.
+    admin = hostAdmin;
+    const partner = await seedOrganization(t.dataSource, { name: 'Partner Co', kind: OrganizationKind.PARTNER, domains: ['partner.example'] });
+    partnerUser = await seedUser(t.dataSource, { organizationId: partner.id, email: 'pat@partner.example' });
+  });
+
+  async function signInThroughDemo(orgName: string, user: User): Promise<request.Response> {
+    const index = await request(t.http).get('/demo-idp');
+    expect(index.status).toBe(200);
+    const link = new RegExp(`<a href="([^"]+)">${orgName}</a>`).exec(index.text)![1];
+    const login = await request(t.http).get(new URL(link).pathname);
+    expect(login.status).toBe(302);
+    const sso = new URL(login.headers.location);
+    expect(sso.pathname).toMatch(/^\/demo-idp\/[0-9a-f-]{36}\/sso$/);
+    const picker = await request(t.http).get(`${sso.pathname}${sso.search}`);
+    expect(picker.status).toBe(200);
+    const form = picker.text.split('<li>').find((li) => li.includes(user.email))!;
+    const fields = hiddenInputs(form);
+    expect(fields.inResponseTo).toMatch(/^_/);
+    const posted = await request(t.http).post(sso.pathname).type('form').send(fields);
+    expect(posted.status).toBe(200);
+    const auto = hiddenInputs(posted.text);
+    const acs = new URL(/action="([^"]+)"/.exec(posted.text)![1]);
+    return request(t.http).post(acs.pathname).set('Accept', 'text/html').type('form').send(auto);
+  }
+
+  it('creates one demo connection per organisation, each with its own encrypted key', async () => {
+    await request(t.http).get('/demo-idp');
+    const connections = (await t.dataSource.getRepository(IdpConnection).find()).filter((c) => c.demoIdpPrivateKey);
+    expect(connections.map((c) => c.organizationId)).toEqual(expect.arrayContaining([host.id, partnerUser.organizationId]));
+    for (const c of connections) {
+      expect(c.demoIdpPrivateKey).toMatch(/^v1:/);
+      expect(c.spPrivateKey).toMatch(/^v1:/);
+      expect(c.demoIdpPrivateKey).not.toContain('PRIVATE KEY');
+    }
+    expect(new Set(connections.map((c) => c.signingCertificates[0])).size).toBe(connections.length);
+    expect(await t.app.get(DemoIdpService).ensureDemoConnections()).toBe(0);
+  });
+
+  it('signs a host employee in through the full SAML path, keeping their host role', async () => {
+    const res = await signInThroughDemo('Host', admin);
+    expect(res.status).toBe(303);
+    const cookie = (res.headers['set-cookie'][0] as string).split(';')[0];
+    const me = await request(t.http).get('/auth/welcome').set('Cookie', cookie).set('Accept', 'text/html');
+    expect(me.text).toContain('Welcome, Harriet Admin');
+    expect((await t.dataSource.getRepository(User).findOneByOrFail({ id: admin.id })).roles).toEqual([UserRole.HOST_ADMIN]);
+  });
+
+  it('signs a partner in, and serves its IdP metadata', async () => {
+    const res = await signInThroughDemo('Partner Co', partnerUser);
+    expect(res.status).toBe(303);
+    expect(res.headers['set-cookie'][0]).toMatch(/passerelle_session=pss_/);
+    const connection = await t.dataSource.getRepository(IdpConnection).findOneByOrFail({ organizationId: partnerUser.organizationId });
+    const metadata = await request(t.http).get(`/demo-idp/${connection.id}/metadata`);
+    expect(metadata.text).toContain(`entityID="${connection.idpEntityId}"`);
+  });
+
+  it('never runs in production', async () => {
+    expect(() => new AppConfig({ NODE_ENV: 'production', DEMO_IDP: 'true', SECRET_KEY: '11'.repeat(32) })).toThrow(/demo identity providers cannot run in production/);
+    const prod = new AppConfig({ NODE_ENV: 'production', SECRET_KEY: '11'.repeat(32) });
+    expect(prod.demoIdp).toBe(false);
+    const service = new DemoIdpService(t.dataSource, prod, t.clock, undefined as never);
+    await expect(service.ensureDemoConnections()).rejects.toThrow(/cannot run in production/);
   });
 });
