@@ -123,7 +123,7 @@ async function main(): Promise<number> {
     log(`${signal}: stopping`);
     interrupted = true;
     stopLoad();
-    void gateway?.stop().finally(() => process.exit(130));
+    void (gateway ? gateway.stop() : Promise.resolve()).finally(() => process.exit(130));
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
