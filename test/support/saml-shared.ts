@@ -1,3 +1,4 @@
+import { afterAll, beforeAll } from '@jest/globals';
 import { OrganizationKind } from '../../src/common/domain.enums';
 import { ConnectionsModule } from '../../src/identity/connections/connections.module';
 import { Organization } from '../../src/organizations/organization.entity';

@@ -1,3 +1,4 @@
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import Redis from 'ioredis';
 import { OrganizationKind } from '../../src/common/domain.enums';
 import { IdpConnection } from '../../src/identity/idp-connection.entity';

@@ -1,3 +1,4 @@
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { X509Certificate } from 'node:crypto';
 import request from 'supertest';
 import { OrganizationKind } from '../../src/common/domain.enums';
