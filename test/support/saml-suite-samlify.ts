@@ -143,6 +143,19 @@ describe('SAML sign-in with samlify as the identity provider', () => {
     }
   });
 
+  it('refuses a LogoutRequest addressed to another endpoint, and one with a DTD', async () => {
+    const logout = idp.createLogoutRequest(sp, 'post', { logoutNameID: 'globex-0001', sessionIndex: 'x' } as never) as { context: string };
+    const xml = Buffer.from(logout.context, 'base64').toString();
+    const elsewhere = Buffer.from(xml.replace(/Destination="[^"]+"/, 'Destination="https://elsewhere.example/slo"')).toString('base64');
+    const res = await request(t.http).post(`/auth/saml/${connection.id}/slo`).set('Accept', 'application/json').type('form').send({ SAMLRequest: elsewhere });
+    expect(res.body.error.code).toBe('DESTINATION_MISMATCH');
+    const dtd = Buffer.from(`<!DOCTYPE x>${xml}`).toString('base64');
+    const res2 = await request(t.http).post(`/auth/saml/${connection.id}/slo`).set('Accept', 'application/json').type('form').send({ SAMLRequest: dtd });
+    expect(res2.body.error.code).toBe('DTD_FORBIDDEN');
+    const audited = await t.dataSource.getRepository(AuditEvent).countBy({ action: 'auth.slo', outcome: 'FAILURE', reason: 'destination_mismatch' });
+    expect(audited).toBe(1);
+  });
+
   it('logs out SP-initiated: ends the session and sends samlify a signed LogoutRequest it accepts', async () => {
     const login = await startLogin(t.http, connection.id);
     const signedIn = await postAcs(t.http, connection.id, await samlifyLoginResponse(idp, sp, login.requestId, { nameId: 'globex-0004', email: 'alan@globex.example' }));

@@ -1,3 +1,4 @@
+import { inflateRawSync } from 'node:zlib';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, IsNull } from 'typeorm';
@@ -17,7 +18,7 @@ import { SAML_CACHE, SamlCache, SamlCacheKind } from './saml-cache';
 import { SamlResponseValidator } from './saml-response.validator';
 import { InboundLogoutMessage, LoginRequestMessage, SamlServiceProvider, SpContext } from './saml-service-provider';
 import { isUuid, safeReturnTo, spEndpoints } from './saml-urls';
-import { decodeSamlMessage } from './saml-xml';
+import { attr, decodeSamlMessage, parseXmlStrict } from './saml-xml';
 import { SamlErrorCode, SamlException } from './saml.exception';
 
 /** How long an AuthnRequest may wait for its answer. */
@@ -198,9 +199,11 @@ export class SamlSignInService {
   async singleLogout(connectionId: string, message: InboundLogoutMessage, meta: RequestMeta): Promise<{ redirectUrl: string; revoked: number }> {
     try {
       const { connection } = await this.load(connectionId, { active: false });
-      if (typeof message.body.SAMLRequest === 'string') decodeSamlMessage(message.body.SAMLRequest, this.config.samlMaxBodyBytes);
-      if (typeof message.body.SAMLResponse === 'string') decodeSamlMessage(message.body.SAMLResponse, this.config.samlMaxBodyBytes);
       const ctx = this.contextOf(connection);
+      // Our own pre-checks (size, base64, no DTD, well-formed) and the Destination, which the library leaves unchecked.
+      const root = this.logoutMessageRoot(message);
+      const destination = attr(root, 'Destination');
+      if (destination !== null && destination !== ctx.endpoints.sloUrl) throw new SamlException(SamlErrorCode.DESTINATION_MISMATCH, { destination });
       const parsed = await this.provider.validateLogoutMessage(ctx, message);
       if (parsed.kind === 'response') {
         await this.audit.record({ action: 'auth.slo.response', outcome: 'SUCCESS', subjectType: 'IdpConnection', subjectId: connection.id, ip: meta.ip ?? null, requestId: meta.requestId ?? null });
@@ -259,6 +262,26 @@ export class SamlSignInService {
       endpoints: spEndpoints(this.config, connection.id),
       spPrivateKey: connection.spPrivateKey ? decryptSecret(this.config.secretKey, connection.spPrivateKey) : null,
     };
+  }
+
+  private logoutMessageRoot(message: InboundLogoutMessage): Element {
+    const max = this.config.samlMaxBodyBytes;
+    for (const source of [message.body, message.query]) {
+      for (const key of ['SAMLRequest', 'SAMLResponse']) {
+        const value = source[key];
+        if (typeof value !== 'string') continue;
+        if (source === message.body) return decodeSamlMessage(value, max).doc.documentElement;
+        // Redirect binding: DEFLATE, bounded on the way out.
+        let xml: string;
+        try {
+          xml = inflateRawSync(Buffer.from(value, 'base64'), { maxOutputLength: max }).toString('utf8');
+        } catch {
+          throw new SamlException(SamlErrorCode.NOT_XML, { problem: 'not a DEFLATE-encoded message within the size limit' });
+        }
+        return parseXmlStrict(xml).documentElement;
+      }
+    }
+    throw new SamlException(SamlErrorCode.MISSING_SAML_RESPONSE);
   }
 
   private async revokeFederatedSessions(connectionId: string, nameId: string, sessionIndex: string | null): Promise<number> {
