@@ -148,7 +148,7 @@ export class ReferenceModel {
 
   /** The membership's expiry; an omitted one is "no expiry" (host) or 90 days after import (external, so still running). */
   private expiryInstant(m: WorldMembership): Date | null {
-    return m.expiresAt == null ? null : new Date(m.expiresAt);
+    return m.expiresAt === undefined || m.expiresAt === null ? null : new Date(m.expiresAt);
   }
 
   /** ACTIVE, not expired (expired from the instant now ≥ expiresAt), member's effective clearance ≥ classification. */
@@ -241,12 +241,12 @@ export class ReferenceModel {
 
   /** The `expiresAt` the API must show for a membership. */
   shownExpiry(m: WorldMembership): string | null {
-    if (m.expiresAt != null) return new Date(m.expiresAt).toISOString();
+    if (m.expiresAt !== undefined && m.expiresAt !== null) return new Date(m.expiresAt).toISOString();
     return this.isHost(this.user(m.user)) ? null : IMPORT_DEFAULT_EXPIRY;
   }
 
   createdAt(o: { key: string; createdAt?: string }): string {
-    if (o.createdAt == null) throw new Error(`the model needs createdAt on ${o.key}`);
+    if (o.createdAt === undefined || o.createdAt === null) throw new Error(`the model needs createdAt on ${o.key}`);
     return new Date(o.createdAt).toISOString();
   }
 
