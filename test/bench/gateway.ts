@@ -48,6 +48,8 @@ export async function startGateway(databaseUrl: string, log: (line: string) => v
       METRICS_ENABLED: 'true',
       MIGRATIONS_RUN: 'false',
       LOG_SQL: process.env.LOG_SQL ?? 'false',
+      // Shared state the way production keeps it, when the caller provides a Redis.
+      ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
