@@ -12,8 +12,10 @@ const transformIgnorePatterns = [
 const common = { testEnvironment: 'node', rootDir: '.', transform, transformIgnorePatterns };
 
 module.exports = {
+  // Boots of the gateway on PGlite take seconds; suites set longer limits where they need them.
+  testTimeout: 120000,
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts'] },
-    { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'], testTimeout: 120000 },
+    { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'] },
   ],
 };

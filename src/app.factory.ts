@@ -13,11 +13,13 @@ import { HttpExceptionFilter } from './common/http-exception.filter';
 export async function createApp(config: AppConfig, options: { logger?: LogLevel[] | false } = {}): Promise<INestApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), new ExpressAdapter(), {
     logger: options.logger ?? (config.nodeEnv === 'test' ? ['error'] : ['log', 'warn', 'error']),
-    bodyParser: true,
+    // JSON only, globally; SAML and demo IdP routes parse their own form bodies with their limits.
+    bodyParser: false,
     abortOnError: false,
   });
   app.set('trust proxy', 'loopback');
   app.disable('x-powered-by');
+  app.useBodyParser('json', { limit: '1mb' });
   app.use(cookieParser());
   app.use((req: Request, res: Response, next: NextFunction) => {
     const id = randomUUID();

@@ -5,7 +5,10 @@ import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { AppGraphqlModule } from './graphql/app-graphql.module';
+import { ConnectionsModule } from './identity/connections/connections.module';
+import { DemoIdpModule } from './identity/demo-idp/demo-idp.module';
 import { IdentityModule } from './identity/identity.module';
+import { SamlModule } from './identity/saml/saml.module';
 import { ObservabilityModule } from './observability/observability.module';
 import { WorldImportModule } from './world-import/world-import.module';
 
@@ -22,6 +25,10 @@ export class AppModule {
         AccessModule,
         AppGraphqlModule,
         WorldImportModule,
+        ConnectionsModule,
+        SamlModule,
+        // After the world import: the demo IdPs are made for the demo organisations.
+        DemoIdpModule,
         ObservabilityModule.forRoot(config),
       ],
     };

@@ -60,3 +60,21 @@ describe('sessions, kill switch and audit', () => {
     await expect(audit.verifyChain()).resolves.toMatchObject({ ok: false, brokenAt: 2 });
   });
 });
+
+describe('revoking every session of an organisation', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(() => t.close());
+
+  it('revokes them all and says how many', async () => {
+    const ids = await t.importWorld(SMALL_WORLD);
+    const { SessionService } = await import('../src/identity/session.service');
+    const sessions = t.app.get(SessionService);
+    const cookies = [await t.sessionFor(ids.alice), await t.sessionFor(ids.arno), await t.sessionFor(ids.alice)];
+    await t.sessionFor(ids.owner);
+    expect(await sessions.revokeAllForOrganization(ids.acme, 'organization suspended')).toBe(3);
+    for (const c of cookies) expect(await sessions.resolve(c)).toBeNull();
+  });
+});

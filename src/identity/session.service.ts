@@ -65,12 +65,13 @@ export class SessionService {
   }
 
   async revokeAllForOrganization(organizationId: string, reason: string, manager?: EntityManager): Promise<number> {
-    const rows: unknown[] = await (manager ?? this.dataSource.manager).query(
-      `UPDATE sessions SET revoked_at = $1, revoked_reason = $2
-        WHERE revoked_at IS NULL AND user_id IN (SELECT id FROM users WHERE organization_id = $3) RETURNING id`,
-      [this.clock.now(), reason, organizationId],
-    );
-    return Array.isArray(rows) ? rows.length : 0;
+    const result = await (manager ?? this.dataSource.manager)
+      .createQueryBuilder()
+      .update(Session)
+      .set({ revokedAt: this.clock.now(), revokedReason: reason })
+      .where('revoked_at IS NULL AND user_id IN (SELECT id FROM users WHERE organization_id = :organizationId)', { organizationId })
+      .execute();
+    return result.affected ?? 0;
   }
 
   private idleDeadline(now: Date): Date {
