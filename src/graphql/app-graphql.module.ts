@@ -1,4 +1,4 @@
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloDriver, ApolloDriverConfig } from '@nestjs/apollo';
 import { Module } from '@nestjs/common';
 import { GraphQLModule } from '@nestjs/graphql';
@@ -31,6 +31,8 @@ export function graphqlOptions(config: AppConfig): ApolloDriverConfig {
     // The driver types plugins against its own copy of @apollo/server's types.
     plugins: [
       complexityLimit(config.graphqlMaxComplexity, DEFAULT_PAGE_SIZE),
+      // Responses are per caller and never cached: cache hints would only wrap every field.
+      ApolloServerPluginCacheControlDisabled(),
       ...(config.isProduction ? [ApolloServerPluginLandingPageDisabled()] : []),
     ] as ApolloDriverConfig['plugins'],
     buildSchemaOptions: { dateScalarMode: 'isoDate' },

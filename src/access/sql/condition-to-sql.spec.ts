@@ -12,18 +12,23 @@ describe('conditionToSql', () => {
 
   it('binds values as parameters, never inline', () => {
     const f = conditionToSql(new FieldCondition('in', 'spaceId', ["x'); DROP TABLE posts; --"]), 'Post', 'p');
-    expect(f.sql).toBe('COALESCE(p."space_id" = ANY(:casl0), FALSE)');
+    expect(f.sql).toBe('p."space_id" = ANY(:casl0)');
     expect(f.params).toEqual({ casl0: ["x'); DROP TABLE posts; --"] });
   });
 
-  it('folds NULL into false so that NOT behaves as in memory', () => {
-    const f = conditionToSql(new CompoundCondition('not', [new FieldCondition('nin', 'authorOrganizationId', ['a'])]), 'Post', 'p');
-    expect(f.sql).toBe('NOT COALESCE((NOT COALESCE(p."author_organization_id" = ANY(:casl0), FALSE)), FALSE)');
+  it('folds NULL into false where a column may be NULL, so that NOT behaves as in memory', () => {
+    const f = conditionToSql(new CompoundCondition('not', [new FieldCondition('lt', 'expiresAt', new Date(0))]), 'Membership', 'm');
+    expect(f.sql).toBe('NOT COALESCE((COALESCE(m."expires_at" < :casl0, FALSE)), FALSE)');
+  });
+
+  it('leaves predicates on NOT NULL columns plain, so that indexes serve them', () => {
+    const f = conditionToSql(new FieldCondition('nin', 'authorOrganizationId', ['a']), 'Post', 'p');
+    expect(f.sql).toBe('NOT p."author_organization_id" = ANY(:casl0)');
   });
 
   it('turns $elemMatch on a to-many relation into EXISTS', () => {
     const f = conditionToSql(new FieldCondition('elemMatch', 'posts', new FieldCondition('lte', 'label', 2)), 'User', 'u');
-    expect(f.sql).toMatch(/^EXISTS \(SELECT 1 FROM posts pos_casl0 WHERE pos_casl0\."author_id" = u\."id" AND COALESCE\(pos_casl0\."label" <= :casl0, FALSE\)\)$/);
+    expect(f.sql).toMatch(/^EXISTS \(SELECT 1 FROM posts pos_casl0 WHERE pos_casl0\."author_id" = u\."id" AND pos_casl0\."label" <= :casl0\)$/);
   });
 
   it('groups dotted paths through one to-one relation into a single EXISTS', () => {

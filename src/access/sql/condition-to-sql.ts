@@ -111,23 +111,25 @@ function field(node: FieldCondition, schema: SqlSubjectSchema, alias: string, ct
   if (!expression) throw new UntranslatableConditionError(`unknown field "${node.field}" on ${schema.table}`);
   const e = expression(alias);
   const v = node.value;
+  // NULL-safe only where NULL can occur: plain predicates on NOT NULL columns stay indexable.
+  const truthy = (predicate: string) => (expression.nullable ? `COALESCE(${predicate}, FALSE)` : predicate);
   switch (node.operator) {
     case 'eq':
-      return v === null || v === undefined ? `${e} IS NULL` : `COALESCE(${e} = ${ctx.param(v)}, FALSE)`;
+      return v === null || v === undefined ? `${e} IS NULL` : truthy(`${e} = ${ctx.param(v)}`);
     case 'ne':
       return v === null || v === undefined ? `${e} IS NOT NULL` : `${e} IS DISTINCT FROM ${ctx.param(v)}`;
     case 'in':
-      return `COALESCE(${e} = ANY(${ctx.param(arrayOf(v))}), FALSE)`;
+      return truthy(`${e} = ANY(${ctx.param(arrayOf(v))})`);
     case 'nin':
-      return `NOT COALESCE(${e} = ANY(${ctx.param(arrayOf(v))}), FALSE)`;
+      return `NOT ${truthy(`${e} = ANY(${ctx.param(arrayOf(v))})`)}`;
     case 'lt':
-      return `COALESCE(${e} < ${ctx.param(v)}, FALSE)`;
+      return truthy(`${e} < ${ctx.param(v)}`);
     case 'lte':
-      return `COALESCE(${e} <= ${ctx.param(v)}, FALSE)`;
+      return truthy(`${e} <= ${ctx.param(v)}`);
     case 'gt':
-      return `COALESCE(${e} > ${ctx.param(v)}, FALSE)`;
+      return truthy(`${e} > ${ctx.param(v)}`);
     case 'gte':
-      return `COALESCE(${e} >= ${ctx.param(v)}, FALSE)`;
+      return truthy(`${e} >= ${ctx.param(v)}`);
     default:
       throw new UntranslatableConditionError(`operator "${node.operator}" on "${node.field}" is not supported`);
   }

@@ -1,7 +1,7 @@
 import { SubjectName } from '../subjects';
 
 /** How a field reads in SQL, given the alias of its row. */
-export type SqlExpression = (alias: string) => string;
+export type SqlExpression = ((alias: string) => string) & { nullable?: boolean };
 
 export interface SqlRelation {
   subject: SubjectName;
@@ -17,7 +17,10 @@ export interface SqlSubjectSchema {
   relations: Record<string, SqlRelation>;
 }
 
+/** A NOT NULL column: compared as is, so the planner can use its indexes. */
 const column = (name: string): SqlExpression => (a) => `${a}."${name}"`;
+/** A column that may be NULL: comparisons fold NULL into false, as CASL does in memory. */
+const nullableColumn = (name: string): SqlExpression => Object.assign((a: string) => `${a}."${name}"`, { nullable: true });
 
 /**
  * The SQL face of every subject the rules mention. A field or relation missing here makes
@@ -53,7 +56,7 @@ export const SUBJECT_SQL: Record<SubjectName, SqlSubjectSchema> = {
       spaceId: column('space_id'),
       userOrganizationId: column('user_organization_id'),
       status: column('status'),
-      expiresAt: column('expires_at'),
+      expiresAt: nullableColumn('expires_at'),
       activeUntil: (a) => `COALESCE(${a}."expires_at", 'infinity'::timestamptz)`,
       memberCounts: (a) =>
         `EXISTS (SELECT 1 FROM users ${a}_mu JOIN organizations ${a}_mo ON ${a}_mo."id" = ${a}_mu."organization_id"
