@@ -27,7 +27,7 @@ export class PostsResolver {
 
   @Query(() => PostConnection, { description: 'Every post the caller reads across their spaces, newest first.' })
   feed(@CurrentViewer() v: Viewer, @Args() page: PageArgs): Promise<Connection<Post>> {
-    return this.postsService.feed(v.ability, page);
+    return this.postsService.feed(v.ability, v.principal.activeMemberships.map((m) => m.spaceId), page);
   }
 
   @Query(() => PostModel, { nullable: true, description: 'A post the caller reads; NOT_FOUND otherwise.' })

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, In } from 'typeorm';
 import { AccessService } from '../access/access.service';
 import { AppAbility } from '../access/subjects';
 import { keysetPage, SortKey } from '../graphql/keyset-page';
-import { Connection, PageArgs } from '../graphql/pagination';
+import { Connection, decodeCursor, PageArgs, pageSize, toConnection } from '../graphql/pagination';
 import { Comment } from './comment.entity';
 import { Post } from './post.entity';
 import { Reaction } from './reaction.entity';
@@ -26,9 +26,30 @@ export class PostsService {
     private readonly access: AccessService,
   ) {}
 
-  /** Every post the caller reads, across all their spaces, newest first. */
-  feed(ability: AppAbility, page: PageArgs): Promise<Connection<Post>> {
-    return keysetPage(this.posts(ability), NEWEST_POSTS, 'DESC', page);
+  /**
+   * Every post the caller reads, across all their spaces, newest first. Each space's newest
+   * posts come from its own index range (one LATERAL subquery per space, the access scope
+   * inside each), so the cost follows the caller's spaces, not the size of the table.
+   */
+  async feed(ability: AppAbility, spaceIds: readonly string[], page: PageArgs): Promise<Connection<Post>> {
+    const first = pageSize(page.first);
+    const after = decodeCursor(page.after, ['date', 'string']);
+    const total = () => this.posts(ability).getCount();
+    if (spaceIds.length === 0) return toConnection([], first, () => [], total);
+    const perSpace = this.posts(ability).select('p.id', 'id').addSelect('p.created_at', 'created_at').andWhere('p.space_id = feed_space.id');
+    if (after) perSpace.andWhere('(p.created_at, p.id) < (:afterAt, :afterId)', { afterAt: after[0], afterId: after[1] });
+    perSpace.orderBy('p.created_at', 'DESC').addOrderBy('p.id', 'DESC').limit(first + 1);
+    const [inner, params] = perSpace.getQueryAndParameters();
+    const rows: { id: string }[] = await this.dataSource.query(
+      `SELECT f.id FROM unnest($${params.length + 1}::uuid[]) AS feed_space(id)
+         CROSS JOIN LATERAL (${inner}) f
+        ORDER BY f.created_at DESC, f.id DESC LIMIT ${first + 1}`,
+      [...params, [...spaceIds]],
+    );
+    const posts = await this.dataSource.getRepository(Post).findBy({ id: In(rows.map((r) => r.id)) });
+    const byId = new Map(posts.map((p) => [p.id, p]));
+    const ordered = rows.map((r) => byId.get(r.id)).filter((p): p is Post => p !== undefined);
+    return toConnection(ordered, first, (p) => [p.createdAt, p.id], total);
   }
 
   inSpace(ability: AppAbility, spaceId: string, page: PageArgs): Promise<Connection<Post>> {
