@@ -1,3 +1,4 @@
+import { stripVTControlCharacters } from 'node:util';
 import type { Logger } from 'typeorm';
 import { QueryCountingLogger } from './query-counting.logger';
 
@@ -37,7 +38,7 @@ describe('QueryCountingLogger', () => {
     const spy = jest.spyOn(console, 'log').mockImplementation((...args: unknown[]) => void lines.push(args.join(' ')));
     try {
       // TypeORM colours SQL when the terminal (or CI) supports it: compare the text only.
-      const printed = () => lines.join('\n').replace(/\u001b\[[0-9;]*m/g, '');
+      const printed = () => stripVTControlCharacters(lines.join('\n'));
       new QueryCountingLogger({ logSql: false }).logQuery('SELECT 41');
       expect(printed()).not.toContain('SELECT 41');
       new QueryCountingLogger({ logSql: true }).logQuery('SELECT 42');
