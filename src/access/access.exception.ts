@@ -28,10 +28,6 @@ export class AccessException extends DomainException<AccessErrorCode> {
     return new AccessException(AccessErrorCode.NOT_FOUND, 'Not found');
   }
 
-  static forbidden(message = 'Forbidden'): AccessException {
-    return new AccessException(AccessErrorCode.FORBIDDEN, message);
-  }
-
   constructor(code: AccessErrorCode, message: string, details?: Record<string, unknown>) {
     super(code, message, details);
   }

@@ -3,7 +3,6 @@ import { GqlExecutionContext } from '@nestjs/graphql';
 import { AccessException } from './access.exception';
 import { Principal } from './principal';
 import { AuthenticatedRequest } from './request-context';
-import { AppAbility } from './subjects';
 
 function requestOf(ctx: ExecutionContext): AuthenticatedRequest {
   if (ctx.getType<string>() === 'graphql') return GqlExecutionContext.create(ctx).getContext<{ req: AuthenticatedRequest }>().req;
@@ -15,13 +14,6 @@ export const CurrentPrincipal = createParamDecorator((_: unknown, ctx: Execution
   const principal = requestOf(ctx).principal;
   if (!principal) throw AccessException.unauthenticated();
   return principal;
-});
-
-/** The caller's CASL ability, built once per request. */
-export const CurrentAbility = createParamDecorator((_: unknown, ctx: ExecutionContext): AppAbility => {
-  const ability = requestOf(ctx).ability;
-  if (!ability) throw AccessException.unauthenticated();
-  return ability;
 });
 
 export { requestOf };

@@ -10,6 +10,22 @@ export enum ErrorKind {
   CONFLICT = 'CONFLICT',
 }
 
+/** The HTTP status of a refusal of this kind on REST routes. */
+export function httpStatusOf(kind: ErrorKind): number {
+  switch (kind) {
+    case ErrorKind.UNAUTHENTICATED:
+      return 401;
+    case ErrorKind.FORBIDDEN:
+      return 403;
+    case ErrorKind.NOT_FOUND:
+      return 404;
+    case ErrorKind.BAD_USER_INPUT:
+      return 400;
+    case ErrorKind.CONFLICT:
+      return 409;
+  }
+}
+
 /**
  * Base of every module's exception. A module declares its own code enum and maps each code
  * to a kind; `reason` is the precise, machine-readable cause written to the audit log and

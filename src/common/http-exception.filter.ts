@@ -1,21 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { Response } from 'express';
-import { DomainException, ErrorKind } from './domain.exception';
-
-function statusOf(kind: ErrorKind): number {
-  switch (kind) {
-    case ErrorKind.UNAUTHENTICATED:
-      return 401;
-    case ErrorKind.FORBIDDEN:
-      return 403;
-    case ErrorKind.NOT_FOUND:
-      return 404;
-    case ErrorKind.BAD_USER_INPUT:
-      return 400;
-    case ErrorKind.CONFLICT:
-      return 409;
-  }
-}
+import { DomainException, httpStatusOf } from './domain.exception';
 
 /**
  * REST routes answer `{ error: { code, message } }` with a 4xx status, never a stack trace;
@@ -31,7 +16,7 @@ export class HttpExceptionFilter implements ExceptionFilter {
     const res = host.switchToHttp().getResponse<Response>();
     if (res.headersSent) return;
     if (exception instanceof DomainException) {
-      return res.status(statusOf(exception.kind)).json({ error: { code: exception.kind, message: exception.message } });
+      return res.status(httpStatusOf(exception.kind)).json({ error: { code: exception.kind, message: exception.message } });
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();

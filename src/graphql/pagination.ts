@@ -1,6 +1,5 @@
 import { Type } from '@nestjs/common';
 import { ArgsType, Field, Int, ObjectType } from '@nestjs/graphql';
-import { Max, Min } from 'class-validator';
 import { AccessException } from '../access/access.exception';
 import { DomainException, ErrorKind } from '../common/domain.exception';
 
@@ -10,8 +9,6 @@ export const MAX_PAGE_SIZE = 100;
 @ArgsType()
 export class PageArgs {
   @Field(() => Int, { nullable: true, description: `Page size, 1 to ${MAX_PAGE_SIZE} (default ${DEFAULT_PAGE_SIZE}).` })
-  @Min(1)
-  @Max(MAX_PAGE_SIZE)
   first?: number;
 
   @Field(() => String, { nullable: true, description: 'The endCursor of the previous page.' })

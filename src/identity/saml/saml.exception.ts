@@ -1,4 +1,4 @@
-import { DomainException, ErrorKind } from '../../common/domain.exception';
+import { DomainException, ErrorKind, httpStatusOf } from '../../common/domain.exception';
 
 /** One code per reason a sign-in or logout is refused; each is written to the audit log as is. */
 export enum SamlErrorCode {
@@ -170,19 +170,7 @@ export class SamlException extends DomainException<SamlErrorCode> {
 
   /** The HTTP status of a refusal on the /auth REST routes. */
   get httpStatus(): number {
-    if (this.code === SamlErrorCode.BODY_TOO_LARGE) return 413;
-    switch (this.kind) {
-      case ErrorKind.NOT_FOUND:
-        return 404;
-      case ErrorKind.FORBIDDEN:
-        return 403;
-      case ErrorKind.BAD_USER_INPUT:
-        return 400;
-      case ErrorKind.CONFLICT:
-        return 409;
-      case ErrorKind.UNAUTHENTICATED:
-        return 401;
-    }
+    return this.code === SamlErrorCode.BODY_TOO_LARGE ? 413 : httpStatusOf(this.kind);
   }
 
   /** The audit reason: the code in lower case, e.g. `signature_untrusted`. */
