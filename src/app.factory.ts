@@ -8,6 +8,7 @@ import { AuthenticatedRequest } from './access/request-context';
 import { AppModule } from './app.module';
 import { AppConfig } from './config/app-config';
 import { HttpExceptionFilter } from './common/http-exception.filter';
+import { RateLimitMiddleware } from './rate-limit/rate-limit.middleware';
 
 /** Builds the gateway (not listening) from a validated configuration. */
 export async function createApp(config: AppConfig, options: { logger?: LogLevel[] | false } = {}): Promise<INestApplication> {
@@ -17,9 +18,9 @@ export async function createApp(config: AppConfig, options: { logger?: LogLevel[
     bodyParser: false,
     abortOnError: false,
   });
-  app.set('trust proxy', 'loopback');
+  // Only the configured proxies are believed about the client's address (the rate limits key on it).
+  app.set('trust proxy', config.trustProxy);
   app.disable('x-powered-by');
-  app.useBodyParser('json', { limit: '1mb' });
   app.use(cookieParser());
   app.use((req: Request, res: Response, next: NextFunction) => {
     const id = randomUUID();
@@ -27,6 +28,9 @@ export async function createApp(config: AppConfig, options: { logger?: LogLevel[
     res.setHeader('X-Request-Id', id);
     next();
   });
+  // Before any body is parsed: a refused request costs as little as possible.
+  app.use(app.get(RateLimitMiddleware).handler);
+  app.useBodyParser('json', { limit: '1mb' });
   app.useGlobalFilters(new HttpExceptionFilter());
   app.enableShutdownHooks();
   return app;

@@ -10,6 +10,7 @@ import { DemoIdpModule } from './identity/demo-idp/demo-idp.module';
 import { IdentityModule } from './identity/identity.module';
 import { SamlModule } from './identity/saml/saml.module';
 import { ObservabilityModule } from './observability/observability.module';
+import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { WorldImportModule } from './world-import/world-import.module';
 
 @Module({})
@@ -30,6 +31,7 @@ export class AppModule {
         // After the world import: the demo IdPs are made for the demo organisations.
         DemoIdpModule,
         ObservabilityModule.forRoot(config),
+        RateLimitModule,
       ],
     };
   }

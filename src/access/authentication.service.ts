@@ -5,8 +5,14 @@ import { SESSION_COOKIE, SessionService } from '../identity/session.service';
 import { TokenService } from '../identity/token.service';
 import { AbilityFactory } from './ability.factory';
 import { AccessException } from './access.exception';
+import { Principal } from './principal';
 import { PrincipalService } from './principal.service';
 import { AuthenticatedRequest } from './request-context';
+
+interface Refusal {
+  reason: string;
+  userId?: string;
+}
 
 /**
  * Resolves the caller of a request from a bearer token or the session cookie, once per
@@ -15,6 +21,8 @@ import { AuthenticatedRequest } from './request-context';
  */
 @Injectable()
 export class AuthenticationService {
+  private readonly refusals = new WeakMap<AuthenticatedRequest, Refusal>();
+
   constructor(
     private readonly sessions: SessionService,
     private readonly tokens: TokenService,
@@ -25,26 +33,48 @@ export class AuthenticationService {
   ) {}
 
   async authenticate(req: AuthenticatedRequest): Promise<void> {
-    if (req.principal) return;
+    if (await this.identify(req)) return;
+    const refusal = this.refusals.get(req) ?? { reason: 'no_credential' };
+    return this.refuse(req, refusal.reason, refusal.userId);
+  }
+
+  /**
+   * Resolves the caller without refusing or auditing: the principal (also attached to the
+   * request), or null. The rate limiter calls it before routing; a refusal is kept so that
+   * authenticate() later audits it once without a second lookup.
+   */
+  async identify(req: AuthenticatedRequest): Promise<Principal | null> {
+    if (req.principal) return req.principal;
+    if (this.refusals.has(req)) return null;
+    const refusal = await this.resolve(req);
+    if (refusal) {
+      this.refusals.set(req, refusal);
+      return null;
+    }
+    return req.principal ?? null;
+  }
+
+  private async resolve(req: AuthenticatedRequest): Promise<Refusal | null> {
     const credential = this.credentialOf(req);
-    if (!credential) return this.refuse(req, 'no_credential');
+    if (!credential) return { reason: 'no_credential' };
     let userId: string;
     let via: { kind: 'session' | 'token'; id: string };
     if (credential.kind === 'token') {
       const token = await this.tokens.resolve(credential.value);
-      if (!token) return this.refuse(req, 'token_invalid_expired_or_revoked');
+      if (!token) return { reason: 'token_invalid_expired_or_revoked' };
       userId = token.userId;
       via = { kind: 'token', id: token.id };
     } else {
       const session = await this.sessions.resolve(credential.value);
-      if (!session) return this.refuse(req, 'session_invalid_expired_or_revoked');
+      if (!session) return { reason: 'session_invalid_expired_or_revoked' };
       userId = session.userId;
       via = { kind: 'session', id: session.id };
     }
     const principal = await this.principals.load(userId, this.clock.now(), via);
-    if (!principal) return this.refuse(req, 'user_or_organization_inactive', userId);
+    if (!principal) return { reason: 'user_or_organization_inactive', userId };
     req.principal = principal;
     req.ability = this.abilities.createFor(principal);
+    return null;
   }
 
   private credentialOf(req: AuthenticatedRequest): { kind: 'token' | 'session'; value: string } | null {

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { isIP } from 'node:net';
 
 /** A configuration value is wrong or missing; the message is one line naming the setting. */
 export class ConfigError extends Error {
@@ -41,6 +42,17 @@ export class AppConfig {
   readonly logSql: boolean;
   /** Serve Prometheus counters at GET /metrics (public: keep it off the internet). */
   readonly metricsEnabled: boolean;
+  /** Express `trust proxy`: the proxies whose X-Forwarded-For is believed (a list, a hop count, or false). */
+  readonly trustProxy: string[] | number | false;
+  readonly rateLimitEnabled: boolean;
+  /** Requests per minute per client IP without a valid credential (sign-in routes aside). */
+  readonly rateLimitAnonymousPerMinute: number;
+  /** Requests per minute per client IP on the sign-in routes (/auth/..., /demo-idp/...). */
+  readonly rateLimitSignInPerMinute: number;
+  /** GraphQL requests per minute per signed-in user, across all their sessions and tokens. */
+  readonly rateLimitGraphqlPerMinute: number;
+  /** Prefix of the rate-limit counters in Redis (instances that share counters share it). */
+  readonly rateLimitRedisPrefix: string;
 
   constructor(env: Record<string, string | undefined>) {
     this.nodeEnv = oneOf(env, 'NODE_ENV', ['development', 'production', 'test'], 'development') as NodeEnv;
@@ -66,6 +78,12 @@ export class AppConfig {
     this.graphqlMaxComplexity = int(env, 'GRAPHQL_MAX_COMPLEXITY', 5000, 10, 1_000_000);
     this.logSql = bool(env, 'LOG_SQL', false);
     this.metricsEnabled = bool(env, 'METRICS_ENABLED', false);
+    this.trustProxy = trustProxy(env);
+    this.rateLimitEnabled = bool(env, 'RATE_LIMIT_ENABLED', true);
+    this.rateLimitAnonymousPerMinute = int(env, 'RATE_LIMIT_ANONYMOUS_PER_MINUTE', 120, 1, 10_000_000);
+    this.rateLimitSignInPerMinute = int(env, 'RATE_LIMIT_SIGNIN_PER_MINUTE', 60, 1, 10_000_000);
+    this.rateLimitGraphqlPerMinute = int(env, 'RATE_LIMIT_GRAPHQL_PER_MINUTE', 600, 1, 10_000_000);
+    this.rateLimitRedisPrefix = str(env, 'RATE_LIMIT_REDIS_PREFIX', 'passerelle:ratelimit:');
   }
 
   get isProduction(): boolean {
@@ -145,6 +163,39 @@ function optionalUrl(env: Record<string, string | undefined>, name: string, prot
     throw new ConfigError(name, `must start with ${protocols.join(' or ')}//`);
   }
   return value;
+}
+
+const NAMED_PROXY_RANGES = ['loopback', 'linklocal', 'uniquelocal'];
+
+/**
+ * Whom to believe about the client's address: `loopback` by default; a comma-separated
+ * list of addresses, CIDR ranges or loopback/linklocal/uniquelocal; a number of proxy
+ * hops; or false. `true` (believe anyone) is refused: any client could pick its address.
+ */
+function trustProxy(env: Record<string, string | undefined>): string[] | number | false {
+  const value = str(env, 'TRUST_PROXY', 'loopback').toLowerCase();
+  if (['false', 'none', 'off', '0'].includes(value)) return false;
+  if (['true', 'yes', 'on', '*'].includes(value)) {
+    throw new ConfigError('TRUST_PROXY', 'trusting every peer lets any client choose its address: list the proxies (addresses, CIDR ranges, loopback) or give a hop count');
+  }
+  if (/^\d+$/.test(value)) {
+    const hops = Number(value);
+    if (hops > 10) throw new ConfigError('TRUST_PROXY', `a hop count must be between 0 and 10 (got ${hops})`);
+    return hops;
+  }
+  const entries = value.split(',').map((e) => e.trim()).filter((e) => e !== '');
+  for (const entry of entries) {
+    if (NAMED_PROXY_RANGES.includes(entry)) continue;
+    const [address, bits, ...rest] = entry.split('/');
+    const version = isIP(address);
+    const maxBits = version === 4 ? 32 : 128;
+    const badBits = bits !== undefined && (!/^\d+$/.test(bits) || Number(bits) > maxBits);
+    if (version === 0 || badBits || rest.length > 0) {
+      throw new ConfigError('TRUST_PROXY', `"${entry}" is not an address, a CIDR range, loopback, linklocal or uniquelocal`);
+    }
+  }
+  if (entries.length === 0) throw new ConfigError('TRUST_PROXY', 'must list at least one proxy, or be false');
+  return entries;
 }
 
 function secretKey(env: Record<string, string | undefined>, nodeEnv: NodeEnv): Buffer {

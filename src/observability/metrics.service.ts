@@ -23,6 +23,8 @@ export class MetricsService {
   private readonly sql: QueryCountingLogger;
   /** Requests by status code or `aborted` (a bounded set: the codes the gateway sends). */
   private readonly httpRequests = new Map<string, number>();
+  /** Requests refused for rate, by limit name (a bounded set). */
+  private readonly rateLimited = new Map<string, number>();
 
   constructor(@InjectDataSource() dataSource: DataSource) {
     if (!(dataSource.logger instanceof QueryCountingLogger)) {
@@ -36,6 +38,10 @@ export class MetricsService {
     this.httpRequests.set(status, (this.httpRequests.get(status) ?? 0) + 1);
   }
 
+  countRateLimited(limit: string, n = 1): void {
+    this.rateLimited.set(limit, (this.rateLimited.get(limit) ?? 0) + n);
+  }
+
   render(): string {
     const memory = process.memoryUsage();
     const samples: Sample[] = [
@@ -46,6 +52,12 @@ export class MetricsService {
         help: 'HTTP requests served (scrapes of /metrics excluded), by status code, or aborted by the client.',
         type: 'counter',
         values: [...this.httpRequests].sort(([a], [b]) => a.localeCompare(b)).map(([status, value]) => ({ labels: { status }, value })),
+      },
+      {
+        name: 'passerelle_rate_limited_requests_total',
+        help: 'Requests refused with 429 by a rate limit, by limit.',
+        type: 'counter',
+        values: [...this.rateLimited].sort(([a], [b]) => a.localeCompare(b)).map(([limit, value]) => ({ labels: { limit }, value })),
       },
       { name: 'process_resident_memory_bytes', help: 'Resident memory size in bytes.', type: 'gauge', values: [{ value: memory.rss }] },
       { name: 'nodejs_heap_size_total_bytes', help: 'V8 heap size in bytes.', type: 'gauge', values: [{ value: memory.heapTotal }] },

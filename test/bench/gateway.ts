@@ -46,6 +46,8 @@ export async function startGateway(databaseUrl: string, log: (line: string) => v
       PORT: String(port),
       PUBLIC_URL: baseUrl,
       METRICS_ENABLED: 'true',
+      // The bench measures throughput from a few callers on one address: no rate limits.
+      RATE_LIMIT_ENABLED: 'false',
       MIGRATIONS_RUN: 'false',
       LOG_SQL: process.env.LOG_SQL ?? 'false',
       // Shared state the way production keeps it, when the caller provides a Redis.
