@@ -47,9 +47,21 @@ export class RateLimitAuditor implements OnModuleInit, OnModuleDestroy, BeforeAp
     this.byLimit.set(limit, (this.byLimit.get(limit) ?? 0) + 1);
     const id = `${limit} ${key}`;
     const entry = this.byKey.get(id);
-    if (entry) entry.rejected++;
-    else if (this.byKey.size < MAX_TRACKED_KEYS) this.byKey.set(id, { limit, key, rejected: 1 });
-    else this.untracked++;
+    if (entry) {
+      entry.rejected++;
+      return;
+    }
+    if (this.byKey.size >= MAX_TRACKED_KEYS) {
+      // Space-saving: the least rejected client makes room, so that noise sent first
+      // cannot hide a heavy hitter that comes later (its count may then be over-estimated).
+      let least: [string, KeyCount] | null = null;
+      for (const item of this.byKey) if (!least || item[1].rejected < least[1].rejected) least = item;
+      this.byKey.delete(least![0]);
+      this.untracked += least![1].rejected;
+      this.byKey.set(id, { limit, key, rejected: least![1].rejected + 1 });
+      return;
+    }
+    this.byKey.set(id, { limit, key, rejected: 1 });
   }
 
   /** Writes the interval's rejections, if any, as one audit row, and starts a new interval. */
@@ -73,6 +85,7 @@ export class RateLimitAuditor implements OnModuleInit, OnModuleDestroy, BeforeAp
         rejected,
         byLimit: Object.fromEntries(byLimit),
         trackedClients: byKey.size,
+        // Rejections of clients dropped to make room; counts in `top` are then upper bounds.
         untrackedRejections: untracked,
         top: top.map(({ limit, key, rejected: n }) => ({ limit, key, rejected: n })),
       },
