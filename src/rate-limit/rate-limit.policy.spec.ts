@@ -30,7 +30,8 @@ describe('routeClassOf', () => {
   it('tells GraphQL from the rest, and does not take look-alikes for sign-in routes', () => {
     expect(routeClassOf('/graphql')).toBe('graphql');
     expect(routeClassOf('/GraphQL/')).toBe('graphql');
-    for (const path of ['/authx', '/metrics', '/', '/graphql/x', '/demo-idpx']) expect(routeClassOf(path)).toBe('other');
+    expect(routeClassOf('//graphql/x')).toBe('graphql');
+    for (const path of ['/authx', '/metrics', '/', '/graphqlx', '/demo-idpx']) expect(routeClassOf(path)).toBe('other');
   });
 });
 

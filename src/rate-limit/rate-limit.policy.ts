@@ -28,7 +28,8 @@ const SIGN_IN_PREFIXES = ['/auth', '/demo-idp'];
 export function routeClassOf(path: string): RouteClass {
   const p = path.toLowerCase().replace(/\/{2,}/g, '/');
   if (SIGN_IN_PREFIXES.some((prefix) => p === prefix || p.startsWith(`${prefix}/`))) return 'sign_in';
-  if (p === '/graphql' || p === '/graphql/') return 'graphql';
+  // Apollo is mounted on the prefix: whatever follows /graphql/ reaches it too.
+  if (p === '/graphql' || p.startsWith('/graphql/')) return 'graphql';
   return 'other';
 }
 

@@ -96,6 +96,10 @@ describe('rate limits, in-memory store', () => {
     for (let i = 0; i < ANONYMOUS; i++) expectAnonymousServed(await gql(t.http, ip));
     expectGraphqlThrottled(await gql(t.http, ip));
     expectGraphqlThrottled(await gql(t.http, ip));
+    // Other spellings of the endpoint share the bucket.
+    for (const path of ['/GraphQL', '/graphql/', '//graphql']) {
+      expectGraphqlThrottled(await request(t.http).post(path).set('Content-Type', 'application/json').set('X-Forwarded-For', ip).send({ query: ME }));
+    }
     expectAnonymousServed(await gql(t.http, freshIp()));
   });
 
