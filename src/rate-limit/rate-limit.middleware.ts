@@ -64,6 +64,8 @@ export class RateLimitMiddleware implements NestMiddleware, OnApplicationBootstr
     if (!record.isBlocked) return next();
     this.auditor.note(name, key);
     this.metrics?.countRateLimited(name);
+    // Answered before the metrics middleware runs: counted here as the request it is.
+    if (req.path !== '/metrics') this.metrics?.countHttpRequest('429');
     sendRateLimited(req, res, route === 'graphql', Math.max(1, record.timeToBlockExpire || record.timeToExpire));
   }
 }

@@ -240,6 +240,8 @@ describe('rate limits, in-memory store', () => {
     expect(Number(anonymous?.[1])).toBeGreaterThanOrEqual(30);
     expect(metrics.text).toMatch(/^passerelle_rate_limited_requests_total\{limit="graphql"\} \d+$/m);
     expect(metrics.text).toMatch(/^passerelle_rate_limited_requests_total\{limit="sign_in"\} \d+$/m);
+    const served429 = /^passerelle_http_requests_total\{status="429"\} (\d+)$/m.exec(metrics.text);
+    expect(Number(served429?.[1])).toBeGreaterThanOrEqual(30);
     expect((await t.app.get(AuditService).verifyChain()).ok).toBe(true);
   });
 });
