@@ -1,5 +1,5 @@
 import { SMALL_WORLD } from './fixtures/small-world';
-import { expectData } from './support/graphql-expect';
+import { expectData, expectError } from './support/graphql-expect';
 import { startTestApp, TestApp } from './support/test-app';
 
 const FEED_FIELD = `feed(first: 50) { totalCount edges { node { id title } } }`;
@@ -22,21 +22,16 @@ describe('read API', () => {
   afterAll(() => t.close());
 
   const titles = async (who: string) => {
-    const r = await t.gql(tokens[who], FEED, { first: 50 });
-    expect(r.body.errors).toBeUndefined();
-    return r.body.data.feed.edges.map((e: { node: { title: string } }) => e.node.title);
+    const data = expectData(await t.gql(tokens[who], FEED, { first: 50 }));
+    return data.feed.edges.map((e: { node: { title: string } }) => e.node.title);
   };
 
   it('refuses a caller without a credential', async () => {
-    const r = await t.gql(null, '{ me { id } }');
-    expect(r.body.errors?.[0].extensions.code).toBe('UNAUTHENTICATED');
+    expectError(await t.gql(null, '{ me { id } }'), 'UNAUTHENTICATED');
   });
 
   it('refuses a user who no longer counts', async () => {
-    for (const who of ['ghost', 'off']) {
-      const r = await t.gql(tokens[who], '{ me { id } }');
-      expect(r.body.errors?.[0].extensions.code).toBe('UNAUTHENTICATED');
-    }
+    for (const who of ['ghost', 'off']) expectError(await t.gql(tokens[who], '{ me { id } }'), 'UNAUTHENTICATED');
   });
 
   it('shows the owner hidden posts, labels within clearance, newest first', async () => {
@@ -51,49 +46,52 @@ describe('read API', () => {
 
   it('applies the HUB rule to posts and comments', async () => {
     expect(await titles('bob')).toEqual(['Bolt idea', 'Brief']);
-    const r = await t.gql(tokens.bob, `query($id: ID!) { post(id: $id) { commentCount comments { totalCount edges { node { body author { displayName } } } } } }`, { id: ids['p-hub-host'] });
-    expect(r.body.data.post.commentCount).toBe(2);
-    expect(r.body.data.post.comments.edges.map((e: { node: { body: string } }) => e.node.body).sort()).toEqual(['Bolt says hi', 'Host answers']);
+    const { post } = expectData(await t.gql(tokens.bob, `query($id: ID!) { post(id: $id) { commentCount comments { totalCount edges { node { body author { displayName } } } } } }`, { id: ids['p-hub-host'] }));
+    expect(post.commentCount).toBe(2);
+    expect(post.comments.totalCount).toBe(2);
+    expect(post.comments.edges.map((e: { node: { body: string } }) => e.node.body).sort()).toEqual(['Bolt says hi', 'Host answers']);
   });
 
   it('gives no content to an administrator without membership', async () => {
     expect(await titles('admin')).toEqual([]);
-    const spaces = await t.gql(tokens.admin, '{ spaces { totalCount } }');
-    expect(spaces.body.data.spaces.totalCount).toBe(3);
+    expect(expectData(await t.gql(tokens.admin, '{ spaces { totalCount } }')).spaces.totalCount).toBe(3);
   });
 
   it('answers invisible and missing ids identically', async () => {
     const q = 'query($id: ID!) { post(id: $id) { id } }';
     const hidden = await t.gql(tokens.bob, q, { id: ids['p-hub-acme'] });
     const missing = await t.gql(tokens.bob, q, { id: '5b0e1a63-8f5d-4c1e-9a36-0c0b7f9d2f11' });
+    expectError(hidden, 'NOT_FOUND');
     expect(hidden.status).toBe(missing.status);
     expect(hidden.body).toEqual(missing.body);
-    expect(hidden.body.errors?.[0].extensions.code).toBe('NOT_FOUND');
+    // The same query on a post Bob reads succeeds: the refusal above is about visibility.
+    expect(expectData(await t.gql(tokens.bob, q, { id: ids['p-hub-bolt'] })).post.id).toBe(ids['p-hub-bolt']);
   });
 
   it('hides other partners\' emails and members in HUB spaces', async () => {
-    const r = await t.gql(tokens.bob, `query($id: ID!) { space(id: $id) { members { edges { node { role user { displayName email } } } } } }`, { id: ids.hub });
-    const members = r.body.data.space.members.edges.map((e: { node: { user: { displayName: string; email: string | null } } }) => e.node.user);
+    const { space } = expectData(await t.gql(tokens.bob, `query($id: ID!) { space(id: $id) { members { edges { node { role user { displayName email } } } } } }`, { id: ids.hub }));
+    const members = space.members.edges.map((e: { node: { user: { displayName: string; email: string | null } } }) => e.node.user);
     expect(members.map((m: { displayName: string }) => m.displayName).sort()).toEqual(['Bob Bolt', 'Olga Owner']);
-    const alice = await t.gql(tokens.bob, `query($id: ID!) { user(id: $id) { email } }`, { id: ids.alice });
-    expect(alice.body.errors?.[0].extensions.code).toBe('NOT_FOUND');
-    const owner = await t.gql(tokens.alice, `query($id: ID!) { user(id: $id) { email } }`, { id: ids.bob });
-    expect(owner.body.errors?.[0].extensions.code).toBe('NOT_FOUND');
+    const q = `query($id: ID!) { user(id: $id) { email } }`;
+    expectError(await t.gql(tokens.bob, q, { id: ids.alice }), 'NOT_FOUND');
+    expectError(await t.gql(tokens.alice, q, { id: ids.bob }), 'NOT_FOUND');
+    // Both see the host owner of the space, and her email: the refusals above are about each other.
+    expect(expectData(await t.gql(tokens.bob, q, { id: ids.owner })).user.email).toBe('owner@host.test');
+    expect(expectData(await t.gql(tokens.alice, q, { id: ids.owner })).user.email).toBe('owner@host.test');
   });
 
   it('pages the feed with cursors', async () => {
-    const first = await t.gql(tokens.owner, FEED, { first: 3 });
-    expect(first.body.data.feed.pageInfo.hasNextPage).toBe(true);
-    const second = await t.gql(tokens.owner, FEED, { first: 3, after: first.body.data.feed.pageInfo.endCursor });
-    expect(second.body.data.feed.edges.map((e: { node: { title: string } }) => e.node.title)).toEqual(['Acme idea', 'Brief', 'Oops']);
-    expect(second.body.data.feed.totalCount).toBe(8);
+    const first = expectData(await t.gql(tokens.owner, FEED, { first: 3 }));
+    expect(first.feed.pageInfo.hasNextPage).toBe(true);
+    const second = expectData(await t.gql(tokens.owner, FEED, { first: 3, after: first.feed.pageInfo.endCursor }));
+    expect(second.feed.edges.map((e: { node: { title: string } }) => e.node.title)).toEqual(['Acme idea', 'Brief', 'Oops']);
+    expect(second.feed.totalCount).toBe(8);
   });
 
   it('fetches any visible node by id', async () => {
-    const r = await t.gql(tokens.alice, `query($id: ID!) { node(id: $id) { __typename id ... on Organization { name } } }`, { id: ids.bolt });
-    expect(r.body.errors?.[0].extensions.code).toBe('NOT_FOUND');
-    const host = await t.gql(tokens.alice, `query($id: ID!) { node(id: $id) { __typename ... on Organization { name } } }`, { id: ids.host });
-    expect(host.body.data.node).toEqual({ __typename: 'Organization', name: 'Host' });
+    const q = `query($id: ID!) { node(id: $id) { __typename ... on Organization { name } } }`;
+    expectError(await t.gql(tokens.alice, q, { id: ids.bolt }), 'NOT_FOUND');
+    expect(expectData(await t.gql(tokens.alice, q, { id: ids.host })).node).toEqual({ __typename: 'Organization', name: 'Host' });
   });
 
   it('shrinks visibility at once when a membership expires', async () => {
@@ -137,6 +135,8 @@ describe('read API: bad input', () => {
   it('refuses a page size out of range', async () => {
     expect(code(await t.gql(token, '{ feed(first: 0) { totalCount } }'))).toBe('BAD_USER_INPUT');
     expect(code(await t.gql(token, '{ feed(first: 101) { totalCount } }'))).toBe('BAD_USER_INPUT');
+    // The bounds themselves are accepted: the refusals above are about the range.
+    expectData(await t.gql(token, '{ a: feed(first: 1) { totalCount } b: feed(first: 100) { totalCount } }'));
   });
 
   it('refuses a cursor that is not one', async () => {
@@ -151,9 +151,13 @@ describe('read API: bad input', () => {
 
   it('refuses queries nested too deep or too costly, before running them', async () => {
     const deep = '{ feed { edges { node { comments { edges { node { post { author { organization { name } } } } } } } } } }';
-    expect(code(await t.gql(token, deep))).toBe('BAD_USER_INPUT');
-    const costly = '{ a: feed(first: 100) { edges { node { comments(first: 100) { edges { node { id } } } } } } }';
-    expect(code(await t.gql(token, costly))).toBe('BAD_USER_INPUT');
+    expect(expectError(await t.gql(token, deep), 'BAD_USER_INPUT')[0].message).toMatch(/nested \d+ levels deep; the limit is 6/);
+    // Within the depth limit, so that the cost alone refuses it (100 spaces × 100 posts).
+    const costly = '{ spaces(first: 100) { edges { node { posts(first: 100) { totalCount } } } } }';
+    expect(expectError(await t.gql(token, costly), 'BAD_USER_INPUT')[0].message).toMatch(/too complex \(\d+\); the limit is 3000/);
+    // Just within both limits, the same shapes are served.
+    expectData(await t.gql(token, '{ feed { edges { node { author { organization { name } } } } } }'));
+    expectData(await t.gql(token, '{ spaces(first: 20) { edges { node { posts(first: 20) { totalCount } } } } }'));
   });
 
   it('refuses syntax errors and unknown fields with BAD_USER_INPUT, without a stack trace', async () => {
@@ -168,6 +172,12 @@ describe('read API: bad input', () => {
     const request = (await import('supertest')).default;
     const r = await request(t.http).get('/graphql?query=%7Bme%7Bid%7D%7D').set('Authorization', `Bearer ${token}`);
     expect(r.status).toBe(400);
+    expect(r.text).toMatch(/Cross-Site Request Forgery/);
+    expect(r.text).not.toContain('"me"');
+    // The same GET with a header no simple request can carry is served: the 400 above is CSRF prevention.
+    const preflighted = await request(t.http).get('/graphql?query=%7Bme%7Bid%7D%7D').set('Authorization', `Bearer ${token}`).set('apollo-require-preflight', 'true');
+    expect(preflighted.status).toBe(200);
+    expect(preflighted.body.data.me.id).toEqual(expect.any(String));
   });
 
   it('refuses a revoked or unknown bearer token', async () => {

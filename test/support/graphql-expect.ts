@@ -18,8 +18,8 @@ export function expectData<T = any>(res: GqlResponse): T {
  * (data absent, null, or every root field null). Returns the errors.
  */
 export function expectError(res: GqlResponse, code: string): GqlError[] {
-  const errors = res.body.errors ?? [];
-  expect(errors.length).toBeGreaterThan(0);
+  const errors = res.body.errors;
+  if (!errors?.length) throw new Error(`expected a ${code} refusal, got ${res.status} ${JSON.stringify(res.body)}`);
   expect(errors.map((e) => e.extensions?.code)).toEqual(errors.map(() => code));
   const data: Record<string, unknown> | null | undefined = res.body.data;
   if (data !== null && data !== undefined) expect(Object.values(data).filter((v) => v !== null)).toEqual([]);
