@@ -123,9 +123,10 @@ describe('read API', () => {
 describe('read API: bad input', () => {
   let t: TestApp;
   let token: string;
+  let ids: Record<string, string>;
   beforeAll(async () => {
     t = await startTestApp({ GRAPHQL_MAX_DEPTH: '6', GRAPHQL_MAX_COMPLEXITY: '3000' });
-    const ids = await t.importWorld(SMALL_WORLD);
+    ids = await t.importWorld(SMALL_WORLD);
     token = await t.tokenFor(ids.owner);
   });
   afterAll(() => t.close());
@@ -181,6 +182,12 @@ describe('read API: bad input', () => {
   });
 
   it('refuses a revoked or unknown bearer token', async () => {
-    expect(code(await t.gql('psl_unknown', '{ me { id } }'))).toBe('UNAUTHENTICATED');
+    expectError(await t.gql('psl_unknown', '{ me { id } }'), 'UNAUTHENTICATED');
+    const { TokenService } = await import('../src/identity/token.service');
+    const tokens = t.app.get(TokenService);
+    const { token: revoked, apiToken } = await tokens.mint(ids.owner);
+    expect(expectData(await t.gql(revoked, '{ me { id } }')).me.id).toBe(ids.owner);
+    expect(await tokens.revoke(apiToken.id)).toBe(true);
+    expectError(await t.gql(revoked, '{ me { id } }'), 'UNAUTHENTICATED');
   });
 });
