@@ -2,6 +2,26 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+/** Assertion shapes that pass on an error response; see test/support/graphql-expect.ts. */
+export const VACUOUS_ASSERTIONS = [
+  {
+    selector: "CallExpression[callee.name='expect'] > LogicalExpression[operator='??']",
+    message: 'No `??` fallback inside expect(): it makes a failed request look like an empty answer. Assert success first (expectData / expectError), then read the value.',
+  },
+  {
+    selector: "CallExpression[callee.name='expect'] > LogicalExpression[operator='||'][right.type=/^(ArrayExpression|ObjectExpression|Literal)$/]",
+    message: 'No `||` fallback inside expect(): it makes a failed request look like an empty answer. Assert success first (expectData / expectError), then read the value.',
+  },
+  {
+    selector: "MemberExpression[property.name='not'] > CallExpression[callee.name='expect'] ChainExpression",
+    message: 'No optional chaining in a negative assertion: `expect(x?.y).not...` passes when x is missing (an error response). Assert success first (expectData), then assert what is absent.',
+  },
+  {
+    selector: "MemberExpression[property.name=/^(toBeFalsy|toBeUndefined)$/] > CallExpression[callee.name='expect'] ChainExpression",
+    message: 'No optional chaining before toBeFalsy/toBeUndefined: it passes when the object is missing (an error response). Assert success first (expectData), then the value.',
+  },
+];
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'data/**', 'test/jest/**', '*.config.js', '*.config.mjs'] },
   js.configs.recommended,
@@ -23,5 +43,11 @@ export default tseslint.config(
   {
     files: ['test/**/*.ts'],
     rules: { 'no-console': 'off', '@typescript-eslint/no-non-null-assertion': 'off' },
+  },
+  {
+    // Tests that cannot fail: a fallback or an optional chain inside expect() lets an error
+    // response (no data) satisfy a negative assertion. Assert success first (expectData).
+    files: ['test/**/*.ts', 'src/**/*.spec.ts'],
+    rules: { 'no-restricted-syntax': ['error', ...VACUOUS_ASSERTIONS] },
   },
 );

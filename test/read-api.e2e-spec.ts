@@ -1,6 +1,8 @@
 import { SMALL_WORLD } from './fixtures/small-world';
+import { expectData, expectError } from './support/graphql-expect';
 import { startTestApp, TestApp } from './support/test-app';
 
+const FEED_FIELD = `feed(first: 50) { totalCount edges { node { id title } } }`;
 const FEED = `query($first: Int, $after: String) { feed(first: $first, after: $after) {
   totalCount pageInfo { hasNextPage endCursor }
   edges { node { id title label hidden commentCount space { id name } author { id displayName email organization { id name } } } } } }`;
@@ -20,21 +22,16 @@ describe('read API', () => {
   afterAll(() => t.close());
 
   const titles = async (who: string) => {
-    const r = await t.gql(tokens[who], FEED, { first: 50 });
-    expect(r.body.errors).toBeUndefined();
-    return r.body.data.feed.edges.map((e: { node: { title: string } }) => e.node.title);
+    const data = expectData(await t.gql(tokens[who], FEED, { first: 50 }));
+    return data.feed.edges.map((e: { node: { title: string } }) => e.node.title);
   };
 
   it('refuses a caller without a credential', async () => {
-    const r = await t.gql(null, '{ me { id } }');
-    expect(r.body.errors?.[0].extensions.code).toBe('UNAUTHENTICATED');
+    expectError(await t.gql(null, '{ me { id } }'), 'UNAUTHENTICATED');
   });
 
   it('refuses a user who no longer counts', async () => {
-    for (const who of ['ghost', 'off']) {
-      const r = await t.gql(tokens[who], '{ me { id } }');
-      expect(r.body.errors?.[0].extensions.code).toBe('UNAUTHENTICATED');
-    }
+    for (const who of ['ghost', 'off']) expectError(await t.gql(tokens[who], '{ me { id } }'), 'UNAUTHENTICATED');
   });
 
   it('shows the owner hidden posts, labels within clearance, newest first', async () => {
@@ -49,67 +46,87 @@ describe('read API', () => {
 
   it('applies the HUB rule to posts and comments', async () => {
     expect(await titles('bob')).toEqual(['Bolt idea', 'Brief']);
-    const r = await t.gql(tokens.bob, `query($id: ID!) { post(id: $id) { commentCount comments { totalCount edges { node { body author { displayName } } } } } }`, { id: ids['p-hub-host'] });
-    expect(r.body.data.post.commentCount).toBe(2);
-    expect(r.body.data.post.comments.edges.map((e: { node: { body: string } }) => e.node.body).sort()).toEqual(['Bolt says hi', 'Host answers']);
+    const { post } = expectData(await t.gql(tokens.bob, `query($id: ID!) { post(id: $id) { commentCount comments { totalCount edges { node { body author { displayName } } } } } }`, { id: ids['p-hub-host'] }));
+    expect(post.commentCount).toBe(2);
+    expect(post.comments.totalCount).toBe(2);
+    expect(post.comments.edges.map((e: { node: { body: string } }) => e.node.body).sort()).toEqual(['Bolt says hi', 'Host answers']);
   });
 
   it('gives no content to an administrator without membership', async () => {
     expect(await titles('admin')).toEqual([]);
-    const spaces = await t.gql(tokens.admin, '{ spaces { totalCount } }');
-    expect(spaces.body.data.spaces.totalCount).toBe(3);
+    expect(expectData(await t.gql(tokens.admin, '{ spaces { totalCount } }')).spaces.totalCount).toBe(3);
   });
 
   it('answers invisible and missing ids identically', async () => {
     const q = 'query($id: ID!) { post(id: $id) { id } }';
     const hidden = await t.gql(tokens.bob, q, { id: ids['p-hub-acme'] });
     const missing = await t.gql(tokens.bob, q, { id: '5b0e1a63-8f5d-4c1e-9a36-0c0b7f9d2f11' });
+    expectError(hidden, 'NOT_FOUND');
     expect(hidden.status).toBe(missing.status);
     expect(hidden.body).toEqual(missing.body);
-    expect(hidden.body.errors?.[0].extensions.code).toBe('NOT_FOUND');
+    // The same query on a post Bob reads succeeds: the refusal above is about visibility.
+    expect(expectData(await t.gql(tokens.bob, q, { id: ids['p-hub-bolt'] })).post.id).toBe(ids['p-hub-bolt']);
   });
 
   it('hides other partners\' emails and members in HUB spaces', async () => {
-    const r = await t.gql(tokens.bob, `query($id: ID!) { space(id: $id) { members { edges { node { role user { displayName email } } } } } }`, { id: ids.hub });
-    const members = r.body.data.space.members.edges.map((e: { node: { user: { displayName: string; email: string | null } } }) => e.node.user);
+    const { space } = expectData(await t.gql(tokens.bob, `query($id: ID!) { space(id: $id) { members { edges { node { role user { displayName email } } } } } }`, { id: ids.hub }));
+    const members = space.members.edges.map((e: { node: { user: { displayName: string; email: string | null } } }) => e.node.user);
     expect(members.map((m: { displayName: string }) => m.displayName).sort()).toEqual(['Bob Bolt', 'Olga Owner']);
-    const alice = await t.gql(tokens.bob, `query($id: ID!) { user(id: $id) { email } }`, { id: ids.alice });
-    expect(alice.body.errors?.[0].extensions.code).toBe('NOT_FOUND');
-    const owner = await t.gql(tokens.alice, `query($id: ID!) { user(id: $id) { email } }`, { id: ids.bob });
-    expect(owner.body.errors?.[0].extensions.code).toBe('NOT_FOUND');
+    const q = `query($id: ID!) { user(id: $id) { email } }`;
+    expectError(await t.gql(tokens.bob, q, { id: ids.alice }), 'NOT_FOUND');
+    expectError(await t.gql(tokens.alice, q, { id: ids.bob }), 'NOT_FOUND');
+    // Both see the host owner of the space, and her email: the refusals above are about each other.
+    expect(expectData(await t.gql(tokens.bob, q, { id: ids.owner })).user.email).toBe('owner@host.test');
+    expect(expectData(await t.gql(tokens.alice, q, { id: ids.owner })).user.email).toBe('owner@host.test');
   });
 
   it('pages the feed with cursors', async () => {
-    const first = await t.gql(tokens.owner, FEED, { first: 3 });
-    expect(first.body.data.feed.pageInfo.hasNextPage).toBe(true);
-    const second = await t.gql(tokens.owner, FEED, { first: 3, after: first.body.data.feed.pageInfo.endCursor });
-    expect(second.body.data.feed.edges.map((e: { node: { title: string } }) => e.node.title)).toEqual(['Acme idea', 'Brief', 'Oops']);
-    expect(second.body.data.feed.totalCount).toBe(8);
+    const first = expectData(await t.gql(tokens.owner, FEED, { first: 3 }));
+    expect(first.feed.pageInfo.hasNextPage).toBe(true);
+    const second = expectData(await t.gql(tokens.owner, FEED, { first: 3, after: first.feed.pageInfo.endCursor }));
+    expect(second.feed.edges.map((e: { node: { title: string } }) => e.node.title)).toEqual(['Acme idea', 'Brief', 'Oops']);
+    expect(second.feed.totalCount).toBe(8);
   });
 
   it('fetches any visible node by id', async () => {
-    const r = await t.gql(tokens.alice, `query($id: ID!) { node(id: $id) { __typename id ... on Organization { name } } }`, { id: ids.bolt });
-    expect(r.body.errors?.[0].extensions.code).toBe('NOT_FOUND');
-    const host = await t.gql(tokens.alice, `query($id: ID!) { node(id: $id) { __typename ... on Organization { name } } }`, { id: ids.host });
-    expect(host.body.data.node).toEqual({ __typename: 'Organization', name: 'Host' });
+    const q = `query($id: ID!) { node(id: $id) { __typename ... on Organization { name } } }`;
+    expectError(await t.gql(tokens.alice, q, { id: ids.bolt }), 'NOT_FOUND');
+    expect(expectData(await t.gql(tokens.alice, q, { id: ids.host })).node).toEqual({ __typename: 'Organization', name: 'Host' });
   });
 
   it('shrinks visibility at once when a membership expires', async () => {
-    expect(await titles('alice')).toContain('Kickoff');
-    t.clock.set(new Date('2999-01-01T00:00:00Z'));
-    const after = await t.gql(tokens.alice, FEED, { first: 50 });
-    t.clock.set(new Date('2026-06-01T00:00:00Z'));
-    // The token itself expired too at that date: either way nothing is read.
-    expect(after.body.data?.feed.edges.map((e: { node: { title: string } }) => e.node.title) ?? []).not.toContain('Kickoff');
+    // Alice's membership of the open lab ends at this instant; her other memberships ended
+    // earlier. Each read uses a token minted at the moved clock, so only the membership
+    // expires, never the credential: the answers are successes and their content is the test.
+    const expiry = new Date('2999-01-01T00:00:00Z');
+    const read = async (at: Date) => {
+      t.clock.set(at);
+      try {
+        const token = await t.tokenFor(ids.alice);
+        return expectData(await t.gql(token, `{ me { id } spaces { totalCount } ${FEED_FIELD} }`));
+      } finally {
+        t.clock.set(new Date('2026-06-01T00:00:00Z'));
+      }
+    };
+    const before = await read(new Date(expiry.getTime() - 1));
+    expect(before.me.id).toBe(ids.alice);
+    expect(before.feed.edges.map((e: { node: { title: string } }) => e.node.title)).toEqual(['Old', 'Sensitive', 'Kickoff']);
+    expect(before.spaces.totalCount).toBe(1);
+    const after = await read(expiry);
+    expect(after.me.id).toBe(ids.alice);
+    expect(after.feed.edges).toEqual([]);
+    expect(after.feed.totalCount).toBe(0);
+    expect(after.spaces.totalCount).toBe(0);
   });
 });
 
 describe('read API: bad input', () => {
   let t: TestApp;
   let token: string;
+  let ids: Record<string, string>;
   beforeAll(async () => {
     t = await startTestApp({ GRAPHQL_MAX_DEPTH: '6', GRAPHQL_MAX_COMPLEXITY: '3000' });
-    const ids = await t.importWorld(SMALL_WORLD);
+    ids = await t.importWorld(SMALL_WORLD);
     token = await t.tokenFor(ids.owner);
   });
   afterAll(() => t.close());
@@ -119,6 +136,8 @@ describe('read API: bad input', () => {
   it('refuses a page size out of range', async () => {
     expect(code(await t.gql(token, '{ feed(first: 0) { totalCount } }'))).toBe('BAD_USER_INPUT');
     expect(code(await t.gql(token, '{ feed(first: 101) { totalCount } }'))).toBe('BAD_USER_INPUT');
+    // The bounds themselves are accepted: the refusals above are about the range.
+    expectData(await t.gql(token, '{ a: feed(first: 1) { totalCount } b: feed(first: 100) { totalCount } }'));
   });
 
   it('refuses a cursor that is not one', async () => {
@@ -133,9 +152,13 @@ describe('read API: bad input', () => {
 
   it('refuses queries nested too deep or too costly, before running them', async () => {
     const deep = '{ feed { edges { node { comments { edges { node { post { author { organization { name } } } } } } } } } }';
-    expect(code(await t.gql(token, deep))).toBe('BAD_USER_INPUT');
-    const costly = '{ a: feed(first: 100) { edges { node { comments(first: 100) { edges { node { id } } } } } } }';
-    expect(code(await t.gql(token, costly))).toBe('BAD_USER_INPUT');
+    expect(expectError(await t.gql(token, deep), 'BAD_USER_INPUT')[0].message).toMatch(/nested \d+ levels deep; the limit is 6/);
+    // Within the depth limit, so that the cost alone refuses it (100 spaces × 100 posts).
+    const costly = '{ spaces(first: 100) { edges { node { posts(first: 100) { totalCount } } } } }';
+    expect(expectError(await t.gql(token, costly), 'BAD_USER_INPUT')[0].message).toMatch(/too complex \(\d+\); the limit is 3000/);
+    // Just within both limits, the same shapes are served.
+    expectData(await t.gql(token, '{ feed { edges { node { author { organization { name } } } } } }'));
+    expectData(await t.gql(token, '{ spaces(first: 20) { edges { node { posts(first: 20) { totalCount } } } } }'));
   });
 
   it('refuses syntax errors and unknown fields with BAD_USER_INPUT, without a stack trace', async () => {
@@ -143,16 +166,29 @@ describe('read API: bad input', () => {
     expect(code(broken)).toBe('BAD_USER_INPUT');
     const unknown = await t.gql(token, '{ feed { nope } }');
     expect(code(unknown)).toBe('BAD_USER_INPUT');
-    expect(JSON.stringify(unknown.body)).not.toMatch(/stacktrace|at .*\.js/);
+    // Under Jest the sources are TypeScript: a leaked frame would name a .ts file.
+    for (const r of [broken, unknown]) expect(JSON.stringify(r.body)).not.toMatch(/stacktrace|at .*\.[jt]s\b/);
   });
 
   it('refuses a cross-site simple request (CSRF prevention)', async () => {
     const request = (await import('supertest')).default;
     const r = await request(t.http).get('/graphql?query=%7Bme%7Bid%7D%7D').set('Authorization', `Bearer ${token}`);
     expect(r.status).toBe(400);
+    expect(r.text).toMatch(/Cross-Site Request Forgery/);
+    expect(r.text).not.toContain('"me"');
+    // The same GET with a header no simple request can carry is served: the 400 above is CSRF prevention.
+    const preflighted = await request(t.http).get('/graphql?query=%7Bme%7Bid%7D%7D').set('Authorization', `Bearer ${token}`).set('apollo-require-preflight', 'true');
+    expect(preflighted.status).toBe(200);
+    expect(preflighted.body.data.me.id).toEqual(expect.any(String));
   });
 
   it('refuses a revoked or unknown bearer token', async () => {
-    expect(code(await t.gql('psl_unknown', '{ me { id } }'))).toBe('UNAUTHENTICATED');
+    expectError(await t.gql('psl_unknown', '{ me { id } }'), 'UNAUTHENTICATED');
+    const { TokenService } = await import('../src/identity/token.service');
+    const tokens = t.app.get(TokenService);
+    const { token: revoked, apiToken } = await tokens.mint(ids.owner);
+    expect(expectData(await t.gql(revoked, '{ me { id } }')).me.id).toBe(ids.owner);
+    expect(await tokens.revoke(apiToken.id)).toBe(true);
+    expectError(await t.gql(revoked, '{ me { id } }'), 'UNAUTHENTICATED');
   });
 });

@@ -359,6 +359,9 @@ describe('SAML assertion consumer: forged and broken responses', () => {
   it('refuses a disabled user, a suspended organisation and a disabled connection', async () => {
     const f = await fields(conn, { nameId: 'to-disable', attributes: { email: ['disable-me@acme.example'] } });
     const ok = await postAcs(t.http, conn.id, b64(forgeResponse(f, { signAssertion: signedBy() })));
+    // Signed in once, so the refusals below come from the status changes and nothing else.
+    expect(ok.status).toBe(200);
+    expect(sessionCookie(ok)).toMatch(/^pss_/);
     await t.dataSource.getRepository(User).update(ok.body.user.id, { status: UserStatus.DISABLED });
     const g = await fields(conn, { nameId: 'to-disable', attributes: { email: ['disable-me@acme.example'] } });
     await expectRefused(conn.id, b64(forgeResponse(g, { signAssertion: signedBy() })), 'USER_DISABLED', 403);
@@ -386,5 +389,6 @@ describe('SAML assertion consumer: forged and broken responses', () => {
     expect(res.text).toContain('CONNECTION_NOT_FOUND');
     const bad = await request(t.http).get('/auth/saml/not-a-uuid/metadata').set('Accept', 'application/json');
     expect(bad.status).toBe(404);
+    expect(bad.body.error.code).toBe('CONNECTION_NOT_FOUND');
   });
 });

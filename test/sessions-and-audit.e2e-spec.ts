@@ -2,6 +2,7 @@ import request from 'supertest';
 import { AuditService } from '../src/audit/audit.service';
 import { SESSION_COOKIE } from '../src/identity/session.service';
 import { SMALL_WORLD } from './fixtures/small-world';
+import { expectError } from './support/graphql-expect';
 import { startTestApp, TestApp } from './support/test-app';
 
 describe('sessions, kill switch and audit', () => {
@@ -30,12 +31,16 @@ describe('sessions, kill switch and audit', () => {
     expect((await me(cookie)).body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
     expect((await t.gql(token, '{ me { id } }')).body.errors?.[0].extensions.code).toBe('UNAUTHENTICATED');
     await t.dataSource.query(`UPDATE organizations SET status = 'ACTIVE' WHERE id = $1`, [ids.acme]);
+    // Back in: the refusal below is the user's status, not a credential spent above.
+    expect((await me(cookie)).body.data.me.displayName).toBe('Arno Acme');
     await t.dataSource.query(`UPDATE users SET status = 'DISABLED' WHERE id = $1`, [ids.arno]);
     expect((await me(cookie)).body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
+    expectError(await t.gql(token, '{ me { id } }'), 'UNAUTHENTICATED');
   });
 
   it('times out idle sessions', async () => {
     const cookie = await t.sessionFor(ids.alice);
+    expect((await me(cookie)).body.data.me.displayName).toBe('Alice Acme');
     t.clock.set(new Date(Date.now() + (t.config.sessionIdleMinutes + 1) * 60_000));
     expect((await me(cookie)).body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
     t.clock.set(null);
@@ -43,7 +48,7 @@ describe('sessions, kill switch and audit', () => {
 
   it('audits denials in a hash chain that verifies and detects tampering', async () => {
     const token = await t.tokenFor(ids.bob);
-    await t.gql(token, 'query($id: ID!) { post(id: $id) { id } }', { id: ids['p-open-0'] });
+    expectError(await t.gql(token, 'query($id: ID!) { post(id: $id) { id } }', { id: ids['p-open-0'] }), 'NOT_FOUND');
     const denials: { reason: string; subject_id: string }[] = await t.dataSource.query(
       `SELECT reason, subject_id FROM audit_events WHERE action = 'authz.denied' AND actor_id = $1`,
       [ids.bob],
@@ -73,8 +78,12 @@ describe('revoking every session of an organisation', () => {
     const { SessionService } = await import('../src/identity/session.service');
     const sessions = t.app.get(SessionService);
     const cookies = [await t.sessionFor(ids.alice), await t.sessionFor(ids.arno), await t.sessionFor(ids.alice)];
-    await t.sessionFor(ids.owner);
+    const other = await t.sessionFor(ids.owner);
+    // Every cookie resolves before: null afterwards means revoked, not never valid.
+    for (const c of cookies) expect(await sessions.resolve(c)).not.toBeNull();
     expect(await sessions.revokeAllForOrganization(ids.acme, 'organization suspended')).toBe(3);
+    expect(cookies).toHaveLength(3);
     for (const c of cookies) expect(await sessions.resolve(c)).toBeNull();
+    expect(await sessions.resolve(other)).not.toBeNull();
   });
 });

@@ -45,11 +45,16 @@ describe('AbilityFactory', () => {
   });
 
   it('hides another partner\'s email behind the inverted field rule', () => {
-    const ability = factory.createFor(principal({}));
-    const rule = (organizationId: string) => ability.relevantRuleFor('read', asSubject('User', { organizationId }), 'email');
-    expect(rule('rival')?.inverted).toBe(true);
-    expect(rule(ACME)?.inverted ?? false).toBe(false);
-    expect(rule(HOST)?.inverted ?? false).toBe(false);
+    // Everyone below shares an active membership of an OPEN space with the caller, so the
+    // caller sees them all: only the email of the other partner's member is hidden.
+    const ability = factory.createFor(principal({ activeMemberships: [{ spaceId: 's1', role: MembershipRole.MEMBER, partnerVisibility: PartnerVisibility.OPEN }] }));
+    const membership = asSubject('Membership', { spaceId: 's1', status: 'ACTIVE', activeUntil: new Date('2999-01-01T00:00:00Z'), clearanceSufficient: true });
+    const user = (organizationId: string) => asSubject('User', { id: `u-${organizationId}`, organizationId, counts: true, memberships: [membership], posts: [], comments: [] });
+    for (const org of ['rival', ACME, HOST]) expect({ org, sees: ability.can('read', user(org)) }).toEqual({ org, sees: true });
+    expect(ability.relevantRuleFor('read', user('rival'), 'email')?.inverted).toBe(true);
+    expect(ability.can('read', user('rival'), 'email')).toBe(false);
+    expect(ability.can('read', user(ACME), 'email')).toBe(true);
+    expect(ability.can('read', user(HOST), 'email')).toBe(true);
   });
 
   it('uses one rule per kind of space, not one per space', () => {
