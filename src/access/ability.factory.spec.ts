@@ -1,7 +1,7 @@
 import { MembershipRole, OrganizationKind, PartnerVisibility, UserRole } from '../common/domain.enums';
 import { AbilityFactory } from './ability.factory';
 import { Principal } from './principal';
-import { asSubject } from './subjects';
+import { asSubject, idpConnectionSubject } from './subjects';
 
 const HOST = 'host-org';
 const ACME = 'acme-org';
@@ -55,6 +55,29 @@ describe('AbilityFactory', () => {
     expect(ability.can('read', user('rival'), 'email')).toBe(false);
     expect(ability.can('read', user(ACME), 'email')).toBe(true);
     expect(ability.can('read', user(HOST), 'email')).toBe(true);
+  });
+
+  it('gives IdP connection power by role and side: host roles on the host, PARTNER_ADMIN on its own partner organisation', () => {
+    const conn = (organizationId: string, groupRoles?: Record<string, string>) => idpConnectionSubject({ id: 'c', organizationId, attributeMapping: { groupRoles } });
+    const hostAdmin = factory.createFor(principal({ isHost: true, organizationId: HOST, roles: [UserRole.HOST_ADMIN] }));
+    expect(hostAdmin.can('update', conn(HOST, { g: UserRole.HOST_ADMIN }))).toBe(true);
+    expect(hostAdmin.can('create', conn(ACME))).toBe(true);
+    const reviewer = factory.createFor(principal({ isHost: true, organizationId: HOST, roles: [UserRole.SECURITY_REVIEWER] }));
+    expect(reviewer.can('read', conn(ACME))).toBe(true);
+    expect(reviewer.can('update', conn(ACME))).toBe(false);
+    const partnerAdmin = factory.createFor(principal({ roles: [UserRole.PARTNER_ADMIN] }));
+    expect(partnerAdmin.can('update', conn(ACME))).toBe(true);
+    expect(partnerAdmin.can('update', conn(ACME, { g: UserRole.HOST_ADMIN }))).toBe(false);
+    expect(partnerAdmin.can('read', conn(HOST))).toBe(false);
+    expect(partnerAdmin.can('read', conn('rival'))).toBe(false);
+    // A role held on the wrong side grants nothing, whatever the row says.
+    for (const wrongSide of [
+      principal({ isHost: true, organizationId: HOST, roles: [UserRole.PARTNER_ADMIN] }),
+      principal({ roles: [UserRole.HOST_ADMIN, UserRole.SECURITY_REVIEWER] }),
+    ]) {
+      const ability = factory.createFor(wrongSide);
+      for (const org of [HOST, ACME]) for (const action of ['read', 'create', 'update'] as const) expect(ability.can(action, conn(org))).toBe(false);
+    }
   });
 
   it('uses one rule per kind of space, not one per space', () => {

@@ -1,7 +1,7 @@
 import { AbilityBuilder, createMongoAbility, MongoQuery } from '@casl/ability';
 import { Injectable } from '@nestjs/common';
-import { MembershipRole, MembershipStatus, PartnerVisibility } from '../common/domain.enums';
-import { isOverseer, Principal } from './principal';
+import { MembershipRole, MembershipStatus, PartnerVisibility, UserRole } from '../common/domain.enums';
+import { hasRole, isOverseer, Principal } from './principal';
 import { AppAbility } from './subjects';
 
 /** The caller's active spaces, grouped by what the rule lets them read in each. */
@@ -68,6 +68,19 @@ export class AbilityFactory {
       can('read', 'Organization', { id: { $in: ownSide } });
       for (const conditions of userConditions(p, groups, { relationalOnly: true })) {
         can('read', 'Organization', { users: { $elemMatch: conditions } });
+      }
+    }
+
+    // IdP connections (section 3): a host administrator manages them all; a security
+    // reviewer reads them; a partner's administrator manages its own organisation's, except
+    // a mapping that yields a host role. Roles count only on their side (host / partner).
+    if (p.isHost && hasRole(p, UserRole.HOST_ADMIN)) {
+      can('manage', 'IdpConnection');
+    } else {
+      if (p.isHost && hasRole(p, UserRole.SECURITY_REVIEWER)) can('read', 'IdpConnection');
+      if (!p.isHost && hasRole(p, UserRole.PARTNER_ADMIN)) {
+        can('read', 'IdpConnection', { organizationId: p.organizationId });
+        can(['create', 'update'], 'IdpConnection', { organizationId: p.organizationId, grantsHostRoles: false });
       }
     }
 

@@ -3,13 +3,14 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Comment } from '../content/comment.entity';
 import { Post } from '../content/post.entity';
+import { IdpConnection } from '../identity/idp-connection.entity';
 import { Reaction } from '../content/reaction.entity';
 import { OrganizationStatus, UserStatus } from '../common/domain.enums';
 import { Organization } from '../organizations/organization.entity';
 import { Membership } from '../spaces/membership.entity';
 import { Space } from '../spaces/space.entity';
 import { User } from '../users/user.entity';
-import { asSubject, SubjectName } from './subjects';
+import { asSubject, idpConnectionSubject, SubjectName } from './subjects';
 
 type Facts = ReturnType<typeof asSubject>;
 export type WorldFacts = Record<SubjectName, Facts[]>;
@@ -28,7 +29,7 @@ export class SubjectFactsService {
 
   async loadAll(): Promise<WorldFacts> {
     const m = this.dataSource.manager;
-    const [orgs, users, spaces, memberships, posts, comments, reactions] = await Promise.all([
+    const [orgs, users, spaces, memberships, posts, comments, reactions, connections] = await Promise.all([
       m.find(Organization),
       m.find(User),
       m.find(Space),
@@ -36,6 +37,7 @@ export class SubjectFactsService {
       m.find(Post),
       m.find(Comment),
       m.find(Reaction),
+      m.find(IdpConnection),
     ]);
     const orgById = new Map(orgs.map((o) => [o.id, o]));
     const userById = new Map(users.map((u) => [u.id, u]));
@@ -81,6 +83,7 @@ export class SubjectFactsService {
       Post: [...postFacts.values()],
       Comment: commentFacts,
       Reaction: reactions.map((r) => contribution('Reaction', r)),
+      IdpConnection: connections.map((c) => idpConnectionSubject(c)),
     };
   }
 }

@@ -82,3 +82,5 @@ export const EXTERNAL_MEMBERSHIP_MAX_DAYS = 365;
 export const HOST_ONLY_SPACE_ROLES: readonly MembershipRole[] = [MembershipRole.OWNER, MembershipRole.ANIMATOR];
 /** Roles that may only be held by users of the host organisation. */
 export const HOST_ONLY_USER_ROLES: readonly UserRole[] = [UserRole.HOST_ADMIN, UserRole.SECURITY_REVIEWER];
+/** Roles that may only be held by users outside the host organisation. */
+export const PARTNER_ONLY_USER_ROLES: readonly UserRole[] = [UserRole.PARTNER_ADMIN];

@@ -332,6 +332,7 @@ const REFUSALS: Record<string, string> = {
   posts_label_classification_check: "a space's classification would be above the label of a post stored in it",
   memberships_external_role_check: 'an external user would be OWNER or ANIMATOR of a space',
   users_host_roles_check: 'a user outside the host would hold HOST_ADMIN or SECURITY_REVIEWER',
+  users_partner_roles_check: 'a host user would hold PARTNER_ADMIN',
   users_email_key: 'two users would share an email',
   organizations_single_host: 'there would be more than one HOST organisation',
 };

@@ -145,6 +145,12 @@ describe('validateWorld', () => {
     expect(problemsOf(w)).toEqual(['users[1] (key "bob"): SECURITY_REVIEWER is held by host users only (organization "acme" is PARTNER)']);
   });
 
+  it('refuses the partner role on a host user', () => {
+    const w = world();
+    w.users[0].roles = ['HOST_ADMIN', 'PARTNER_ADMIN'];
+    expect(problemsOf(w)).toEqual(['users[0] (key "hana"): PARTNER_ADMIN is held by users outside the host only (organization "host" is HOST)']);
+  });
+
   it("refuses a label below its space's classification", () => {
     const w = world();
     w.posts[0].label = 0;

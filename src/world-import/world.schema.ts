@@ -1,6 +1,7 @@
 import {
   HOST_ONLY_SPACE_ROLES,
   HOST_ONLY_USER_ROLES,
+  PARTNER_ONLY_USER_ROLES,
   MAX_LEVEL,
   MembershipRole,
   MembershipStatus,
@@ -389,6 +390,9 @@ export function validateWorld(input: unknown): ValidWorld {
     });
     if (org && external) {
       for (const role of roles) if (HOST_ONLY_USER_ROLES.includes(role)) r.problem(`${role} is held by host users only (organization ${show(org.key)} is ${org.kind})`);
+    }
+    if (org && !external) {
+      for (const role of roles) if (PARTNER_ONLY_USER_ROLES.includes(role)) r.problem(`${role} is held by users outside the host only (organization ${show(org.key)} is ${org.kind})`);
     }
     const user: ValidUser = {
       path: r.path,

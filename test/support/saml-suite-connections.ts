@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { X509Certificate } from 'node:crypto';
+import { AccessErrorCode, AccessException } from '../../src/access/access.exception';
 import { Principal } from '../../src/access/principal';
 import { AuditEvent } from '../../src/audit/audit-event.entity';
 import { connectionCommand, runConnectionAdd } from '../../src/cli/connection.command';
@@ -42,7 +43,7 @@ async function refusal(p: Promise<unknown>): Promise<{ code: string; message: st
   try {
     await p;
   } catch (error) {
-    if (error instanceof ConnectionException) return { code: error.code, message: error.message };
+    if (error instanceof ConnectionException || error instanceof AccessException) return { code: error.code, message: error.message };
     throw error;
   }
   throw new Error('expected a refusal');
@@ -86,7 +87,8 @@ describe('IdP connection management', () => {
     const acmeConnection = (await service.list({ kind: 'cli' }, acme.id))[0];
     expect((await refusal(service.get(admin, acmeConnection.id))).code).toBe(ConnectionErrorCode.NOT_FOUND);
     expect((await refusal(service.setStatus(admin, acmeConnection.id, ConnectionStatus.DISABLED))).code).toBe(ConnectionErrorCode.NOT_FOUND);
-    expect((await refusal(service.create(admin, { organizationId: acme.id, metadataXml: metadata('https://x.example', idp.cert) }))).code).toBe(ConnectionErrorCode.FORBIDDEN);
+    // Acme is invisible to Globex's administrator: NOT_FOUND, as for a missing organisation.
+    expect(await refusal(service.create(admin, { organizationId: acme.id, metadataXml: metadata('https://x.example', idp.cert) }))).toEqual({ code: AccessErrorCode.NOT_FOUND, message: 'Not found' });
     const denied = await t.dataSource.getRepository(AuditEvent).countBy({ action: 'authz.denied', actorOrganizationId: globex.id });
     expect(denied).toBeGreaterThanOrEqual(3);
   });

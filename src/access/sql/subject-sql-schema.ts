@@ -83,6 +83,12 @@ export const SUBJECT_SQL: Record<SubjectName, SqlSubjectSchema> = {
     fields: { id: column('id'), authorOrganizationId: column('author_organization_id') },
     relations: { post: { subject: 'Post', kind: 'one', on: (o, i) => `${i}."id" = ${o}."post_id"` } },
   },
+  // Reads of connections depend on their organisation only; grantsHostRoles is a fact for writes.
+  IdpConnection: {
+    table: 'idp_connections',
+    fields: { id: column('id'), organizationId: column('organization_id') },
+    relations: {},
+  },
   Reaction: {
     table: 'reactions',
     fields: { id: column('id'), authorOrganizationId: column('author_organization_id') },

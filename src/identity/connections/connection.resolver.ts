@@ -1,54 +1,55 @@
 import { X509Certificate } from 'node:crypto';
 import { Args, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
-import { CurrentPrincipal } from '../../access/current-principal.decorator';
-import { Principal } from '../../access/principal';
 import { ConnectionStatus } from '../../common/domain.enums';
+import { CurrentViewer, Viewer } from '../../graphql/graphql-context.decorator';
 import { AttributeMapping, IdpConnection, MappedAttribute } from '../idp-connection.entity';
-import { ConnectionFields, ConnectionService } from './connection.service';
+import { ConnectionActor, ConnectionFields, ConnectionService } from './connection.service';
 import { AttributeMappingModel, IdpConnectionModel, SigningCertificateModel, SpEndpointsModel } from './connection.model';
 import { AttributeMappingInput, CreateConnectionInput, UpdateConnectionInput } from './dto/connection.input';
 
 /**
- * IdP connections over GraphQL: HOST_ADMIN for any organisation, PARTNER_ADMIN for its
- * own; anyone else FORBIDDEN or NOT_FOUND. The service authorizes and audits every call.
+ * IdP connections over GraphQL, under the caller's ability: HOST_ADMIN for any organisation,
+ * SECURITY_REVIEWER reads, PARTNER_ADMIN its own organisation's. An invisible target is
+ * NOT_FOUND like a missing one; a visible one the caller may not change is FORBIDDEN. The
+ * service authorizes and audits every call.
  */
 @Resolver(() => IdpConnectionModel)
 export class ConnectionResolver {
   constructor(private readonly connections: ConnectionService) {}
 
   @Query(() => [IdpConnectionModel], { description: 'The IdP connections of an organisation.' })
-  idpConnections(@CurrentPrincipal() principal: Principal, @Args('organizationId', { type: () => ID }) organizationId: string): Promise<IdpConnection[]> {
-    return this.connections.list({ kind: 'principal', principal }, organizationId);
+  idpConnections(@CurrentViewer() v: Viewer, @Args('organizationId', { type: () => ID }) organizationId: string): Promise<IdpConnection[]> {
+    return this.connections.list(actorOf(v), organizationId);
   }
 
   @Query(() => IdpConnectionModel)
-  idpConnection(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID }) id: string): Promise<IdpConnection> {
-    return this.connections.get({ kind: 'principal', principal }, id);
+  idpConnection(@CurrentViewer() v: Viewer, @Args('id', { type: () => ID }) id: string): Promise<IdpConnection> {
+    return this.connections.get(actorOf(v), id);
   }
 
   @Mutation(() => IdpConnectionModel)
-  createIdpConnection(@CurrentPrincipal() principal: Principal, @Args('input') input: CreateConnectionInput): Promise<IdpConnection> {
-    return this.connections.create({ kind: 'principal', principal }, { ...toFields(input), organizationId: input.organizationId });
+  createIdpConnection(@CurrentViewer() v: Viewer, @Args('input') input: CreateConnectionInput): Promise<IdpConnection> {
+    return this.connections.create(actorOf(v), { ...toFields(input), organizationId: input.organizationId });
   }
 
   @Mutation(() => IdpConnectionModel)
-  updateIdpConnection(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID }) id: string, @Args('input') input: UpdateConnectionInput): Promise<IdpConnection> {
-    return this.connections.update({ kind: 'principal', principal }, id, toFields(input));
+  updateIdpConnection(@CurrentViewer() v: Viewer, @Args('id', { type: () => ID }) id: string, @Args('input') input: UpdateConnectionInput): Promise<IdpConnection> {
+    return this.connections.update(actorOf(v), id, toFields(input));
   }
 
   @Mutation(() => IdpConnectionModel, { description: 'Adds a signing certificate; old and new are both accepted until the old one is removed.' })
-  addIdpSigningCertificate(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID }) id: string, @Args('certificate') certificate: string): Promise<IdpConnection> {
-    return this.connections.addSigningCertificate({ kind: 'principal', principal }, id, certificate);
+  addIdpSigningCertificate(@CurrentViewer() v: Viewer, @Args('id', { type: () => ID }) id: string, @Args('certificate') certificate: string): Promise<IdpConnection> {
+    return this.connections.addSigningCertificate(actorOf(v), id, certificate);
   }
 
   @Mutation(() => IdpConnectionModel, { description: 'Removes a signing certificate by SHA-256 fingerprint (or PEM); never the last one.' })
-  removeIdpSigningCertificate(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID }) id: string, @Args('fingerprint') fingerprint: string): Promise<IdpConnection> {
-    return this.connections.removeSigningCertificate({ kind: 'principal', principal }, id, fingerprint);
+  removeIdpSigningCertificate(@CurrentViewer() v: Viewer, @Args('id', { type: () => ID }) id: string, @Args('fingerprint') fingerprint: string): Promise<IdpConnection> {
+    return this.connections.removeSigningCertificate(actorOf(v), id, fingerprint);
   }
 
   @Mutation(() => IdpConnectionModel)
-  setIdpConnectionStatus(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID }) id: string, @Args('status', { type: () => ConnectionStatus }) status: ConnectionStatus): Promise<IdpConnection> {
-    return this.connections.setStatus({ kind: 'principal', principal }, id, status);
+  setIdpConnectionStatus(@CurrentViewer() v: Viewer, @Args('id', { type: () => ID }) id: string, @Args('status', { type: () => ConnectionStatus }) status: ConnectionStatus): Promise<IdpConnection> {
+    return this.connections.setStatus(actorOf(v), id, status);
   }
 
   @ResolveField(() => [SigningCertificateModel])
@@ -69,6 +70,10 @@ export class ConnectionResolver {
   serviceProvider(@Parent() c: IdpConnection): SpEndpointsModel {
     return this.connections.endpoints(c);
   }
+}
+
+function actorOf(v: Viewer): ConnectionActor {
+  return { kind: 'principal', principal: v.principal, ability: v.ability, requestId: v.ctx.req.requestId };
 }
 
 function toFields(input: UpdateConnectionInput): ConnectionFields {

@@ -2,10 +2,14 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { generate } from 'selfsigned';
 import { DataSource, EntityManager } from 'typeorm';
-import { Principal, hasRole } from '../../access/principal';
+import { AbilityFactory } from '../../access/ability.factory';
+import { AccessService } from '../../access/access.service';
+import { DenialService } from '../../access/denial.service';
+import { Principal } from '../../access/principal';
+import { AppAbility, idpConnectionSubject } from '../../access/subjects';
 import { AuditService } from '../../audit/audit.service';
 import { Clock } from '../../common/clock';
-import { ConnectionStatus, SsoBinding, UserRole } from '../../common/domain.enums';
+import { ConnectionStatus, OrganizationKind, SsoBinding, UserRole } from '../../common/domain.enums';
 import { AppConfig } from '../../config/app-config';
 import { Organization } from '../../organizations/organization.entity';
 import { AttributeMapping, IdpConnection, MappedAttribute } from '../idp-connection.entity';
@@ -14,8 +18,11 @@ import { SpEndpoints, spEndpoints } from '../saml/saml-urls';
 import { ConnectionErrorCode, ConnectionException } from './connection.exception';
 import { checkCertificate, checkUrl, fingerprintOf, IdpMetadata, parseIdpMetadata } from './idp-metadata.parser';
 
-/** Who manages a connection: a signed-in principal, or the command line (trusted operator). */
-export type ConnectionActor = { kind: 'principal'; principal: Principal } | { kind: 'cli' };
+/**
+ * Who manages a connection: a signed-in principal (with the request's ability when there is
+ * one), or the command line (trusted operator).
+ */
+export type ConnectionActor = { kind: 'principal'; principal: Principal; ability?: AppAbility; requestId?: string } | { kind: 'cli' };
 
 export interface ConnectionFields {
   name?: string | null;
@@ -42,11 +49,15 @@ export interface CreateConnectionFields extends ConnectionFields {
 
 const MAPPED: readonly MappedAttribute[] = ['email', 'givenName', 'surname', 'displayName', 'groups'];
 const METADATA_MAX_BYTES = 1024 * 1024;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * IdP connections: created and updated from metadata XML, a metadata URL or fields, every
- * change validated and audited. HOST_ADMIN manages any organisation's, PARTNER_ADMIN its
- * own organisation's; the CLI acts as a trusted operator.
+ * change validated and audited. Who may read or change which connection is the caller's
+ * ability (AbilityFactory: HOST_ADMIN all, SECURITY_REVIEWER reads, PARTNER_ADMIN its own
+ * organisation's without host-role mappings); the CLI acts as a trusted operator. A target
+ * the caller cannot see is NOT_FOUND, exactly like a missing one; one they see but may not
+ * change is FORBIDDEN. Both are audited, and checked before any input is validated or fetched.
  */
 @Injectable()
 export class ConnectionService {
@@ -57,6 +68,9 @@ export class ConnectionService {
     private readonly config: AppConfig,
     private readonly clock: Clock,
     private readonly audit: AuditService,
+    private readonly abilities: AbilityFactory,
+    private readonly access: AccessService,
+    private readonly denials: DenialService,
   ) {}
 
   endpoints(connection: IdpConnection): SpEndpoints {
@@ -64,26 +78,36 @@ export class ConnectionService {
   }
 
   async list(actor: ConnectionActor, organizationId: string): Promise<IdpConnection[]> {
-    await this.authorize(actor, organizationId, 'connection.list');
-    return this.dataSource.getRepository(IdpConnection).find({ where: { organizationId }, order: { createdAt: 'ASC', id: 'ASC' } });
+    const organization = await this.visibleOrganization(actor, organizationId);
+    const qb = this.dataSource.getRepository(IdpConnection).createQueryBuilder('c').where('c.organization_id = :organizationId', { organizationId: organization.id });
+    if (actor.kind === 'principal') {
+      const ability = this.abilityOf(actor);
+      // The organisation is visible: not being allowed its connections reveals nothing.
+      if (!ability.can('read', idpConnectionSubject({ organizationId: organization.id }))) {
+        throw await this.forbidden(actor, 'Organization', organization.id, 'connection.list', 'not_connection_reader');
+      }
+      this.access.restrict(qb, ability, 'IdpConnection');
+    }
+    return qb.orderBy('c.created_at', 'ASC').addOrderBy('c.id', 'ASC').getMany();
   }
 
+  /** A connection the caller may read; NOT_FOUND for an invisible one as for a missing one. */
   async get(actor: ConnectionActor, id: string): Promise<IdpConnection> {
     const connection = await this.find(id);
-    await this.authorize(actor, connection?.organizationId ?? null, 'connection.read', id);
-    return connection!;
+    if (connection && (actor.kind === 'cli' || this.abilityOf(actor).can('read', idpConnectionSubject(connection)))) return connection;
+    throw await this.notFound(actor, 'IdpConnection', id);
   }
 
   async create(actor: ConnectionActor, input: CreateConnectionFields): Promise<IdpConnection> {
-    const organization = await this.organization(input.organizationId);
-    await this.authorize(actor, organization?.id ?? null, 'connection.create');
-    const resolved = await this.resolve(input, null, organization!);
+    const organization = await this.visibleOrganization(actor, input.organizationId);
+    await this.authorizeChange(actor, 'create', { organizationId: organization.id, attributeMapping: input.attributeMapping }, 'connection.create', 'Organization', organization.id);
+    const resolved = await this.resolve(input, null, organization);
     const sp = await this.newSpKeyPair(resolved.idpEntityId);
     return this.dataSource.transaction(async (manager) => {
-      await this.refuseDuplicate(manager, organization!.id, resolved.idpEntityId, null);
+      await this.refuseDuplicate(manager, organization.id, resolved.idpEntityId, null);
       const connection = manager.create(IdpConnection, {
         ...resolved,
-        organizationId: organization!.id,
+        organizationId: organization.id,
         metadataRefreshedAt: resolved.metadataUrl ? this.clock.now() : null,
         metadataRefreshError: null,
         spCertificate: sp.cert,
@@ -97,7 +121,9 @@ export class ConnectionService {
   }
 
   async update(actor: ConnectionActor, id: string, input: ConnectionFields): Promise<IdpConnection> {
-    const existing = await this.get(actor, id);
+    const existing = await this.changeable(actor, id, 'connection.update');
+    // The connection as it would be: a mapping to a host role needs a host administrator.
+    await this.authorizeChange(actor, 'update', { ...existing, attributeMapping: input.attributeMapping ?? existing.attributeMapping }, 'connection.update', 'IdpConnection', existing.id);
     const organization = (await this.organization(existing.organizationId))!;
     const resolved = await this.resolve(input, existing, organization);
     return this.dataSource.transaction(async (manager) => {
@@ -113,17 +139,18 @@ export class ConnectionService {
 
   /** Adds a certificate beside the current ones: both are accepted until the old one is removed. */
   async addSigningCertificate(actor: ConnectionActor, id: string, pem: string): Promise<IdpConnection> {
-    const connection = await this.get(actor, id);
+    const connection = await this.changeable(actor, id, 'connection.certificate.add');
     const certificate = checkCertificate(pem, this.clock.now());
     const fingerprint = fingerprintOf(certificate);
-    if (connection.signingCertificates.some((c) => fingerprintOf(c) === fingerprint)) return connection;
+    // Already pinned: nothing changes, but the request is still recorded.
+    if (connection.signingCertificates.some((c) => fingerprintOf(c) === fingerprint)) return this.saveAudited(actor, connection, 'connection.certificate.add', { fingerprint, unchanged: true });
     connection.signingCertificates = [...connection.signingCertificates, certificate];
     return this.saveAudited(actor, connection, 'connection.certificate.add', { fingerprint });
   }
 
   /** Removes a certificate by its SHA-256 fingerprint or PEM; the last one is never removed. */
   async removeSigningCertificate(actor: ConnectionActor, id: string, certificateOrFingerprint: string): Promise<IdpConnection> {
-    const connection = await this.get(actor, id);
+    const connection = await this.changeable(actor, id, 'connection.certificate.remove');
     const wanted = certificateOrFingerprint.includes('CERTIFICATE') || certificateOrFingerprint.length > 200 ? fingerprintOf(certificateOrFingerprint) : certificateOrFingerprint.trim().toUpperCase();
     const remaining = connection.signingCertificates.filter((c) => fingerprintOf(c) !== wanted);
     if (remaining.length === connection.signingCertificates.length) throw ConnectionException.invalid('No such signing certificate on this connection.', { fingerprint: wanted });
@@ -133,7 +160,7 @@ export class ConnectionService {
   }
 
   async setStatus(actor: ConnectionActor, id: string, status: ConnectionStatus): Promise<IdpConnection> {
-    const connection = await this.get(actor, id);
+    const connection = await this.changeable(actor, id, 'connection.status');
     if (!Object.values(ConnectionStatus).includes(status)) throw ConnectionException.invalid('status must be ACTIVE or DISABLED.');
     connection.status = status;
     return this.saveAudited(actor, connection, 'connection.status', { status });
@@ -222,7 +249,7 @@ export class ConnectionService {
     const unverified = allowedDomains.filter((d) => !organization.domains.includes(d));
     if (unverified.length > 0) throw new ConnectionException(ConnectionErrorCode.DOMAIN_NOT_VERIFIED, `Not a verified domain of ${organization.name}: ${unverified.join(', ')}.`);
     if (allowedDomains.length === 0) throw ConnectionException.invalid('allowedDomains must name at least one of the organisation’s domains.');
-    const attributeMapping = this.checkMapping(input.attributeMapping ?? existing?.attributeMapping ?? {});
+    const attributeMapping = this.checkMapping(input.attributeMapping ?? existing?.attributeMapping ?? {}, organization);
     const wantAssertionsSigned = pick(undefined, input.wantAssertionsSigned, existing?.wantAssertionsSigned, true)!;
     const wantResponseSigned = pick(undefined, input.wantResponseSigned, existing?.wantResponseSigned, false)!;
     const name = (input.name ?? existing?.name ?? `${organization.name} (${new URL(ssoUrl).host})`).trim();
@@ -245,7 +272,7 @@ export class ConnectionService {
     };
   }
 
-  private checkMapping(mapping: AttributeMapping): AttributeMapping {
+  private checkMapping(mapping: AttributeMapping, organization: Organization): AttributeMapping {
     const out: AttributeMapping = {};
     for (const key of MAPPED) {
       const names = mapping[key];
@@ -262,37 +289,79 @@ export class ConnectionService {
       for (const role of Object.values(mapping.groupRoles)) {
         if (role !== UserRole.HOST_ADMIN && role !== UserRole.SECURITY_REVIEWER) throw ConnectionException.invalid(`attributeMapping.groupRoles may map groups to HOST_ADMIN or SECURITY_REVIEWER only (got ${role}).`);
       }
+      if (Object.keys(mapping.groupRoles).length > 0 && organization.kind !== OrganizationKind.HOST) {
+        throw ConnectionException.invalid('attributeMapping.groupRoles: host roles are granted through the host organisation’s connections only.');
+      }
       out.groupRoles = { ...mapping.groupRoles };
     }
     return out;
   }
 
-  /** HOST_ADMIN: any organisation; PARTNER_ADMIN: its own; anyone else: refused, and audited. */
-  private async authorize(actor: ConnectionActor, organizationId: string | null, action: string, subjectId?: string): Promise<void> {
-    if (actor.kind === 'cli') {
-      if (!organizationId) throw ConnectionException.notFound();
-      return;
+  private abilityOf(actor: { principal: Principal; ability?: AppAbility }): AppAbility {
+    return actor.ability ?? this.abilities.createFor(actor.principal);
+  }
+
+  /** The organisation if the caller sees it (DESIGN.md section 2); NOT_FOUND for an invisible one as for a missing one. */
+  private async visibleOrganization(actor: ConnectionActor, id: string): Promise<Organization> {
+    if (UUID.test(id)) {
+      const qb = this.dataSource.getRepository(Organization).createQueryBuilder('o').where('o.id = :id', { id: id.toLowerCase() });
+      const organization = await (actor.kind === 'principal' ? this.access.restrict(qb, this.abilityOf(actor), 'Organization') : qb).getOne();
+      if (organization) return organization;
     }
+    throw await this.notFound(actor, 'Organization', id);
+  }
+
+  /** A connection the caller may read and change; FORBIDDEN when they may only read it. */
+  private async changeable(actor: ConnectionActor, id: string, attempted: string): Promise<IdpConnection> {
+    const connection = await this.get(actor, id);
+    await this.authorizeChange(actor, 'update', connection, attempted, 'IdpConnection', connection.id);
+    return connection;
+  }
+
+  /** Whether the caller may create or change a connection like this one (its organisation, its mapping). */
+  private async authorizeChange(
+    actor: ConnectionActor,
+    action: 'create' | 'update',
+    connection: { organizationId: string; attributeMapping?: AttributeMapping | null },
+    attempted: string,
+    subjectType: string,
+    subjectId: string,
+  ): Promise<void> {
+    if (actor.kind === 'cli') return;
+    const ability = this.abilityOf(actor);
+    if (!ability.can(action, idpConnectionSubject({ organizationId: connection.organizationId }))) {
+      throw await this.forbidden(actor, subjectType, subjectId, attempted, 'not_connection_admin');
+    }
+    if (!ability.can(action, idpConnectionSubject(connection))) {
+      throw await this.forbidden(actor, subjectType, subjectId, attempted, 'host_role_mapping_needs_host_admin');
+    }
+  }
+
+  private async notFound(actor: ConnectionActor, subjectType: string, subjectId: string): Promise<Error> {
+    if (actor.kind === 'cli') return ConnectionException.notFound();
+    return this.denials.notFound(actor.principal, subjectType, subjectId, actor.requestId);
+  }
+
+  private async forbidden(actor: { principal: Principal; requestId?: string }, subjectType: string, subjectId: string, attempted: string, reason: string): Promise<ConnectionException> {
     const p = actor.principal;
-    const hostAdmin = p.isHost && hasRole(p, UserRole.HOST_ADMIN);
-    const ownAdmin = hasRole(p, UserRole.PARTNER_ADMIN) && organizationId === p.organizationId;
-    if (organizationId && (hostAdmin || ownAdmin)) return;
-    const notFound = !organizationId || (!hostAdmin && organizationId !== p.organizationId && subjectId !== undefined);
     await this.audit.recordQuietly({
       action: 'authz.denied',
       outcome: 'DENIED',
       actorId: p.userId,
       actorOrganizationId: p.organizationId,
-      subjectType: 'IdpConnection',
-      subjectId: subjectId ?? organizationId,
-      reason: notFound ? 'not_visible_or_missing' : 'not_connection_admin',
-      details: { attempted: action },
+      subjectType,
+      subjectId,
+      reason,
+      details: { attempted },
+      requestId: actor.requestId ?? null,
     });
-    throw notFound ? ConnectionException.notFound() : new ConnectionException(ConnectionErrorCode.FORBIDDEN, 'Only a host administrator, or an administrator of this organisation, manages its identity providers.');
+    return reason === 'host_role_mapping_needs_host_admin'
+      ? new ConnectionException(ConnectionErrorCode.FORBIDDEN, 'Only a host administrator maps IdP groups to host roles.')
+      : new ConnectionException(ConnectionErrorCode.FORBIDDEN, 'Only a host administrator, or an administrator of this organisation, manages its identity providers.');
   }
 
   private async find(id: string): Promise<IdpConnection | null> {
-    if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
+    if (!UUID.test(id)) return null;
     return this.dataSource.getRepository(IdpConnection).findOne({ where: { id } });
   }
 
@@ -322,6 +391,7 @@ export class ConnectionService {
       actorOrganizationId: actor.kind === 'principal' ? actor.principal.organizationId : null,
       subjectType: 'IdpConnection',
       subjectId: connection.id,
+      requestId: actor.kind === 'principal' ? actor.requestId ?? null : null,
       details: { ...details, organizationId: connection.organizationId, via: actor.kind },
     };
   }

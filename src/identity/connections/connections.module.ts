@@ -1,4 +1,5 @@
 import { Injectable, Logger, Module, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { AccessModule } from '../../access/access.module';
 import { AppConfig } from '../../config/app-config';
 import { SamlModule } from '../saml/saml.module';
 import { ConnectionResolver } from './connection.resolver';
@@ -43,7 +44,7 @@ export class MetadataRefreshScheduler implements OnApplicationBootstrap, OnModul
 
 /** IdP connections: GraphQL management, metadata import and scheduled refresh. */
 @Module({
-  imports: [SamlModule],
+  imports: [SamlModule, AccessModule],
   providers: [ConnectionService, ConnectionResolver, MetadataRefreshScheduler],
   exports: [ConnectionService],
 })

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { Clock } from '../../common/clock';
-import { OrganizationKind, UserRole, UserStatus } from '../../common/domain.enums';
+import { HOST_ONLY_USER_ROLES, OrganizationKind, PARTNER_ONLY_USER_ROLES, UserRole, UserStatus } from '../../common/domain.enums';
 import { Organization } from '../../organizations/organization.entity';
 import { User } from '../../users/user.entity';
 import { ExternalIdentity } from '../external-identity.entity';
@@ -21,7 +21,12 @@ export const DEFAULT_ATTRIBUTE_NAMES: Record<MappedAttribute, string[]> = {
   groups: ['groups', 'memberOf', 'urn:oid:1.3.6.1.4.1.5923.1.5.1.1', 'http://schemas.microsoft.com/ws/2008/06/identity/claims/groups'],
 };
 
-const HOST_MAPPABLE_ROLES: readonly string[] = [UserRole.HOST_ADMIN, UserRole.SECURITY_REVIEWER];
+const HOST_MAPPABLE_ROLES: readonly string[] = HOST_ONLY_USER_ROLES;
+
+/** Host roles for host users, partner roles for everyone else (DESIGN.md section 1). */
+function rolesAllowedIn(organization: Organization): readonly string[] {
+  return organization.kind === OrganizationKind.HOST ? HOST_ONLY_USER_ROLES : PARTNER_ONLY_USER_ROLES;
+}
 const EMAIL = /^[^\s@]+@[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+$/;
 
 export interface MappedProfile {
@@ -95,13 +100,12 @@ export class JitProvisioningService {
         user.email = profile.email;
       }
       user.displayName = this.displayNameOf(profile) ?? user.displayName;
-      let rolesChanged = false;
-      if (roles !== null) {
-        // The IdP's groups decide host roles; a partner role held by a host user stays as is.
-        const next = [...roles, ...user.roles.filter((r) => !HOST_MAPPABLE_ROLES.includes(r))].sort();
-        rolesChanged = next.join(',') !== [...user.roles].sort().join(',');
-        user.roles = next as UserRole[];
-      }
+      // The IdP's groups decide host roles (when the connection maps them); a role the
+      // user's kind of organisation cannot hold never survives a sign-in.
+      const kept = roles === null ? user.roles : [...roles, ...user.roles.filter((r) => !HOST_MAPPABLE_ROLES.includes(r))];
+      const next = [...new Set(kept.filter((r) => rolesAllowedIn(organization).includes(r)))].sort() as UserRole[];
+      const rolesChanged = next.join(',') !== [...user.roles].sort().join(',');
+      user.roles = next;
       user.lastLoginAt = now;
       await manager.save(User, user);
       return { user, created: false, rolesChanged };
@@ -121,7 +125,7 @@ export class JitProvisioningService {
       // Least privilege: an administrator raises clearance.
       clearance: 0,
       status: UserStatus.ACTIVE,
-      roles: (roles ?? []) as UserRole[],
+      roles: (roles ?? []).filter((r) => rolesAllowedIn(organization).includes(r)) as UserRole[],
       lastLoginAt: now,
     });
     await manager.save(User, user);
