@@ -4,6 +4,7 @@ import { AbilityFactory } from './ability.factory';
 import { AccessService } from './access.service';
 import { AuthenticationGuard } from './authentication.guard';
 import { AuthenticationService } from './authentication.service';
+import { DenialAuditPlugin } from './denial-audit.plugin';
 import { DenialService } from './denial.service';
 import { PrincipalService } from './principal.service';
 import { SubjectFactsService } from './subject-facts.service';
@@ -16,6 +17,7 @@ import { SubjectFactsService } from './subject-facts.service';
     PrincipalService,
     AuthenticationService,
     DenialService,
+    DenialAuditPlugin,
     SubjectFactsService,
     { provide: APP_GUARD, useClass: AuthenticationGuard },
   ],

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, MoreThan } from 'typeorm';
 import { Clock } from '../common/clock';
 import { AuditEvent } from './audit-event.entity';
 import { GENESIS_HASH, hashEvent } from './audit-chain';
+import { NoiseAggregator } from './noise-aggregator';
 
 export type AuditOutcome = 'SUCCESS' | 'FAILURE' | 'DENIED';
 
@@ -30,37 +31,88 @@ export interface ChainVerification {
   brokenAt: number | null;
 }
 
-// One chain for the whole gateway: writers queue on this advisory lock within their transaction.
+// One chain for the whole gateway: writers queue on this advisory lock within their transaction,
+// held only while they read the head and append.
 const CHAIN_LOCK = 4_242_001;
+// Rows per INSERT: 14 parameters each, well under PostgreSQL's 65,535.
+const INSERT_CHUNK = 1000;
+// Events one standalone transaction appends at most.
+const GROUP_MAX = 2000;
+/** Anonymous noise is counted in memory and written once per kind and window. */
+export const NOISE_WINDOW_MS = 60_000;
+/** Refusals anyone can cause without signing in: aggregated rather than written one by one. */
+const NOISE_ACTIONS = new Set(['auth.unauthenticated', 'auth.login.start']);
+
+interface PendingWrite {
+  events: AuditEvent[];
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
 
 @Injectable()
-export class AuditService {
+export class AuditService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(AuditService.name);
+  private readonly noise: NoiseAggregator;
+  private noiseTimer: NodeJS.Timeout | null = null;
+  private pending: PendingWrite[] = [];
+  private draining: Promise<void> | null = null;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.noise = new NoiseAggregator(clock.now());
+  }
+
+  onModuleInit(): void {
+    this.noiseTimer = setInterval(() => void this.flush(), NOISE_WINDOW_MS);
+    this.noiseTimer.unref();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    if (this.noiseTimer) clearInterval(this.noiseTimer);
+    this.noiseTimer = null;
+    await this.flush();
+  }
 
   /**
    * Appends an event. With a manager it joins that transaction (the event commits or rolls
    * back with the change it records); without one it commits on its own.
    */
   async record(input: AuditInput, manager?: EntityManager): Promise<void> {
-    if (manager) {
-      await this.append(manager, input);
-      return;
-    }
-    await this.dataSource.transaction((m) => this.append(m, input));
+    await this.recordMany([input], manager);
   }
 
-  /** Like record, but never throws: for denials on read paths, where the refusal must still go out. */
-  async recordQuietly(input: AuditInput): Promise<void> {
-    try {
-      await this.record(input);
-    } catch (error) {
-      this.logger.error(`audit write failed for ${input.action}: ${(error as Error).message}`);
+  /**
+   * Appends events in order, in one statement under the chain lock. Without a manager,
+   * concurrent callers' events are grouped into one short transaction.
+   */
+  async recordMany(inputs: AuditInput[], manager?: EntityManager): Promise<void> {
+    if (inputs.length === 0) return;
+    const events = inputs.map((input) => this.prepare(input));
+    if (manager) {
+      await this.append(manager, events);
+      return;
     }
+    await new Promise<void>((resolve, reject) => {
+      this.pending.push({ events, resolve, reject });
+      this.draining ??= this.drain();
+    });
+  }
+
+  /**
+   * Like record, but never throws: for refusals on read paths, where the refusal must still go
+   * out. Anonymous noise (unauthenticated requests, failed sign-in starts) is aggregated: the
+   * first of its kind in a window is written at once, the others counted.
+   */
+  async recordQuietly(input: AuditInput): Promise<void> {
+    const now = NOISE_ACTIONS.has(input.action) && input.outcome !== 'SUCCESS' ? this.noise.note(input, this.clock.now()) : input;
+    if (now) await this.recordManyQuietly([now]);
+  }
+
+  /** Writes the aggregated noise of the current window and starts a new one. */
+  async flush(): Promise<void> {
+    await this.recordManyQuietly(this.noise.drain(this.clock.now()));
   }
 
   async verifyChain(): Promise<ChainVerification> {
@@ -68,27 +120,35 @@ export class AuditService {
     let prev = GENESIS_HASH;
     let count = 0;
     const batch = 1000;
-    for (let from = 0; ; from += batch) {
-      const events = await repo.find({ order: { seq: 'ASC' }, skip: from, take: batch });
+    for (let after = 0; ; ) {
+      const events = await repo.find({ where: { seq: MoreThan(after) }, order: { seq: 'ASC' }, take: batch });
       for (const e of events) {
         count++;
         if (e.seq !== count || e.prevHash !== prev || hashEvent(e) !== e.hash) {
           return { ok: false, events: count, brokenAt: e.seq };
         }
         prev = e.hash;
+        after = e.seq;
       }
       if (events.length < batch) break;
     }
     return { ok: true, events: count, brokenAt: null };
   }
 
-  private async append(manager: EntityManager, input: AuditInput): Promise<void> {
-    await manager.query('SELECT pg_advisory_xact_lock($1)', [CHAIN_LOCK]);
-    const last: { seq: string; hash: string }[] = await manager.query(
-      'SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1',
-    );
-    const event: Omit<AuditEvent, 'hash'> & { hash?: string } = {
-      seq: last.length ? Number(last[0].seq) + 1 : 1,
+  /** recordMany that never throws. */
+  async recordManyQuietly(inputs: AuditInput[]): Promise<void> {
+    if (inputs.length === 0) return;
+    try {
+      await this.recordMany(inputs);
+    } catch (error) {
+      this.logger.error(`audit write failed for ${inputs.map((i) => i.action).join(', ')}: ${(error as Error).message}`);
+    }
+  }
+
+  /** Everything but the link: computed before the lock is taken. */
+  private prepare(input: AuditInput): AuditEvent {
+    return {
+      seq: 0,
       id: randomUUID(),
       occurredAt: this.clock.now(),
       action: input.action,
@@ -101,9 +161,60 @@ export class AuditService {
       details: input.details ?? {},
       requestId: input.requestId ?? null,
       ip: input.ip ?? null,
-      prevHash: last.length ? last[0].hash : GENESIS_HASH,
+      prevHash: '',
+      hash: '',
     };
-    event.hash = hashEvent(event);
-    await manager.insert(AuditEvent, event as never);
+  }
+
+  /** Group commit: whatever is pending when a transaction ends goes into the next one. */
+  private async drain(): Promise<void> {
+    for (;;) {
+      const group: PendingWrite[] = [];
+      let size = 0;
+      while (this.pending.length && (size === 0 || size + this.pending[0].events.length <= GROUP_MAX)) {
+        const next = this.pending.shift()!;
+        group.push(next);
+        size += next.events.length;
+      }
+      if (group.length === 0) {
+        this.draining = null;
+        return;
+      }
+      try {
+        await this.dataSource.transaction((m) => this.append(m, group.flatMap((g) => g.events)));
+        group.forEach((g) => g.resolve());
+      } catch (error) {
+        if (group.length === 1) {
+          group[0].reject(error);
+          continue;
+        }
+        // One caller's bad event must not take the others down: each alone.
+        for (const g of group) {
+          try {
+            await this.dataSource.transaction((m) => this.append(m, g.events));
+            g.resolve();
+          } catch (own) {
+            g.reject(own);
+          }
+        }
+      }
+    }
+  }
+
+  private async append(manager: EntityManager, events: AuditEvent[]): Promise<void> {
+    await manager.query('SELECT pg_advisory_xact_lock($1)', [CHAIN_LOCK]);
+    const last: { seq: string; hash: string }[] = await manager.query('SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1');
+    let seq = last.length ? Number(last[0].seq) : 0;
+    let prevHash = last.length ? last[0].hash : GENESIS_HASH;
+    // Linked on copies: a retried group relinks from the head it finds then.
+    const rows = events.map((e) => {
+      const row: AuditEvent = { ...e, seq: ++seq, prevHash };
+      row.hash = hashEvent(row);
+      prevHash = row.hash;
+      return row;
+    });
+    for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
+      await manager.insert(AuditEvent, rows.slice(i, i + INSERT_CHUNK) as never);
+    }
   }
 }
