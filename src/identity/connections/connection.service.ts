@@ -5,6 +5,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { Principal, hasRole } from '../../access/principal';
 import { AuditService } from '../../audit/audit.service';
 import { Clock } from '../../common/clock';
+import { isUuid, parseId } from '../../common/ids';
 import { ConnectionStatus, SsoBinding, UserRole } from '../../common/domain.enums';
 import { AppConfig } from '../../config/app-config';
 import { Organization } from '../../organizations/organization.entity';
@@ -64,8 +65,9 @@ export class ConnectionService {
   }
 
   async list(actor: ConnectionActor, organizationId: string): Promise<IdpConnection[]> {
-    await this.authorize(actor, organizationId, 'connection.list');
-    return this.dataSource.getRepository(IdpConnection).find({ where: { organizationId }, order: { createdAt: 'ASC', id: 'ASC' } });
+    const id = parseId(organizationId);
+    await this.authorize(actor, id, 'connection.list', id ? undefined : organizationId);
+    return this.dataSource.getRepository(IdpConnection).find({ where: { organizationId: id! }, order: { createdAt: 'ASC', id: 'ASC' } });
   }
 
   async get(actor: ConnectionActor, id: string): Promise<IdpConnection> {
@@ -292,12 +294,12 @@ export class ConnectionService {
   }
 
   private async find(id: string): Promise<IdpConnection | null> {
-    if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
+    if (!isUuid(id)) return null;
     return this.dataSource.getRepository(IdpConnection).findOne({ where: { id } });
   }
 
   private async organization(id: string): Promise<Organization | null> {
-    if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
+    if (!isUuid(id)) return null;
     return this.dataSource.getRepository(Organization).findOne({ where: { id } });
   }
 
