@@ -19,7 +19,8 @@ export async function createApp(config: AppConfig, options: { logger?: LogLevel[
   });
   app.set('trust proxy', 'loopback');
   app.disable('x-powered-by');
-  app.useBodyParser('json', { limit: '1mb' });
+  // JSON bodies are GraphQL requests: bounded by GRAPHQL_MAX_BODY_BYTES (larger ones get 413).
+  app.useBodyParser('json', { limit: config.graphqlMaxBodyBytes });
   app.use(cookieParser());
   app.use((req: Request, res: Response, next: NextFunction) => {
     const id = randomUUID();
