@@ -30,7 +30,8 @@ export async function createApp(config: AppConfig, options: { logger?: LogLevel[
   });
   // Before any body is parsed: a refused request costs as little as possible.
   app.use(app.get(RateLimitMiddleware).handler);
-  app.useBodyParser('json', { limit: '1mb' });
+  // JSON bodies are GraphQL requests: bounded by GRAPHQL_MAX_BODY_BYTES (larger ones get 413).
+  app.useBodyParser('json', { limit: config.graphqlMaxBodyBytes });
   app.useGlobalFilters(new HttpExceptionFilter());
   app.enableShutdownHooks();
   return app;

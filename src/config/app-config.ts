@@ -39,6 +39,14 @@ export class AppConfig {
   readonly samlMaxBodyBytes: number;
   readonly graphqlMaxDepth: number;
   readonly graphqlMaxComplexity: number;
+  /** Lexical tokens a GraphQL document may hold: parsing stops there. */
+  readonly graphqlMaxTokens: number;
+  /** Bytes of a GraphQL request body (query and variables). */
+  readonly graphqlMaxBodyBytes: number;
+  /** Aliases per operation, fragments expanded. */
+  readonly graphqlMaxAliases: number;
+  /** Root fields per operation, fragments expanded. */
+  readonly graphqlMaxRootFields: number;
   readonly logSql: boolean;
   /** Serve Prometheus counters at GET /metrics (public: keep it off the internet). */
   readonly metricsEnabled: boolean;
@@ -76,6 +84,10 @@ export class AppConfig {
     this.samlMaxBodyBytes = int(env, 'SAML_MAX_BODY_BYTES', 256 * 1024, 1024, 10 * 1024 * 1024);
     this.graphqlMaxDepth = int(env, 'GRAPHQL_MAX_DEPTH', 10, 2, 50);
     this.graphqlMaxComplexity = int(env, 'GRAPHQL_MAX_COMPLEXITY', 5000, 10, 1_000_000);
+    this.graphqlMaxTokens = int(env, 'GRAPHQL_MAX_TOKENS', 3000, 100, 100_000);
+    this.graphqlMaxBodyBytes = int(env, 'GRAPHQL_MAX_BODY_BYTES', 256 * 1024, 1024, 10 * 1024 * 1024);
+    this.graphqlMaxAliases = int(env, 'GRAPHQL_MAX_ALIASES', 50, 0, 10_000);
+    this.graphqlMaxRootFields = int(env, 'GRAPHQL_MAX_ROOT_FIELDS', 20, 1, 1_000);
     this.logSql = bool(env, 'LOG_SQL', false);
     this.metricsEnabled = bool(env, 'METRICS_ENABLED', false);
     this.trustProxy = trustProxy(env);

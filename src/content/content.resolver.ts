@@ -1,7 +1,7 @@
 import { Args, ID, Int, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { DenialService } from '../access/denial.service';
 import { CurrentViewer, Viewer } from '../graphql/graphql-context.decorator';
-import { assertUuid, Connection, PageArgs, pageSize, toConnection } from '../graphql/pagination';
+import { parseId, Connection, PageArgs, pageSize, toConnection } from '../graphql/pagination';
 import { byKey, requestLoader } from '../graphql/request-loaders';
 import { Space } from '../spaces/space.entity';
 import { SpaceModel } from '../spaces/space.model';
@@ -32,7 +32,8 @@ export class PostsResolver {
 
   @Query(() => PostModel, { nullable: true, description: 'A post the caller reads; NOT_FOUND otherwise.' })
   async post(@CurrentViewer() v: Viewer, @Args('id', { type: () => ID }) id: string): Promise<Post> {
-    const found = await this.postsService.findVisible(v.ability, assertUuid(id));
+    const uuid = parseId(id);
+    const found = uuid ? await this.postsService.findVisible(v.ability, uuid) : null;
     if (!found) throw await this.denials.notFound(v.principal, 'Post', id, v.ctx.req.requestId);
     return found;
   }

@@ -11,11 +11,11 @@ import { Reaction } from './reaction.entity';
 
 const NEWEST_POSTS: SortKey<Post>[] = [
   { sql: 'p.created_at', type: 'date', value: (p) => p.createdAt },
-  { sql: 'p.id', type: 'string', value: (p) => p.id },
+  { sql: 'p.id', type: 'uuid', value: (p) => p.id },
 ];
 const NEWEST_COMMENTS: SortKey<Comment>[] = [
   { sql: 'c.created_at', type: 'date', value: (c) => c.createdAt },
-  { sql: 'c.id', type: 'string', value: (c) => c.id },
+  { sql: 'c.id', type: 'uuid', value: (c) => c.id },
 ];
 
 /** Posts, comments and reactions, always through the caller's abilities. */
@@ -33,7 +33,7 @@ export class PostsService {
    */
   async feed(ability: AppAbility, spaceIds: readonly string[], page: PageArgs): Promise<Connection<Post>> {
     const first = pageSize(page.first);
-    const after = decodeCursor(page.after, ['date', 'string']);
+    const after = decodeCursor(page.after, ['date', 'uuid']);
     const total = () => this.posts(ability).getCount();
     if (spaceIds.length === 0) return toConnection([], first, () => [], total);
     const perSpace = this.posts(ability).select('p.id', 'id').addSelect('p.created_at', 'created_at').andWhere('p.space_id = feed_space.id');
@@ -107,7 +107,7 @@ export class PostsService {
     this.access.restrict(qb, ability, 'Reaction');
     return keysetPage(qb, [
       { sql: 'r.created_at', type: 'date', value: (r) => r.createdAt },
-      { sql: 'r.id', type: 'string', value: (r) => r.id },
+      { sql: 'r.id', type: 'uuid', value: (r) => r.id },
     ], 'ASC', page);
   }
 

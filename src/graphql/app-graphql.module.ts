@@ -1,22 +1,49 @@
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { ApolloDriver, ApolloDriverConfig } from '@nestjs/apollo';
 import { Module } from '@nestjs/common';
 import { GraphQLModule } from '@nestjs/graphql';
+import { GraphQLError } from 'graphql';
 import { randomUUID } from 'node:crypto';
 import type { Response } from 'express';
+import { AuthenticationService } from '../access/authentication.service';
 import { AuthenticatedRequest, GraphqlContext } from '../access/request-context';
+import { AuditService } from '../audit/audit.service';
+import { DomainException, httpStatusOf } from '../common/domain.exception';
 import { AppConfig } from '../config/app-config';
 import { ContentModule } from '../content/content.module';
 import { OrganizationsModule } from '../organizations/organizations.module';
 import { SpacesModule } from '../spaces/spaces.module';
 import { UsersModule } from '../users/users.module';
-import { formatGraphqlError } from './graphql-error.formatter';
+import { codeOfKind, formatGraphqlError } from './graphql-error.formatter';
 import { NodeResolver } from './node.resolver';
-import { DEFAULT_PAGE_SIZE } from './pagination';
-import { complexityLimit, depthLimit } from './query-limits';
+import { RequestGate } from './request-gate.plugin';
 
-/** Apollo options built from the validated configuration; also used to print the SDL. */
-export function graphqlOptions(config: AppConfig): ApolloDriverConfig {
+/**
+ * Every GraphQL operation needs a caller: they are identified before the document is even
+ * parsed, so an anonymous request costs one credential check and is refused (HTTP 401).
+ */
+async function authenticateOrRefuse(authentication: AuthenticationService, req: AuthenticatedRequest): Promise<void> {
+  try {
+    await authentication.authenticate(req);
+  } catch (error) {
+    if (!(error instanceof DomainException)) throw error;
+    throw new GraphQLError(error.message, { extensions: { code: codeOfKind(error.kind), http: { status: httpStatusOf(error.kind) } } });
+  }
+}
+
+/** Apollo options built from the validated configuration and the services requests need. */
+export function graphqlOptions(config: AppConfig, authentication: AuthenticationService, audit: AuditService): ApolloDriverConfig {
+  const gate = new RequestGate(
+    {
+      maxDepth: config.graphqlMaxDepth,
+      maxAliases: config.graphqlMaxAliases,
+      maxRootFields: config.graphqlMaxRootFields,
+      maxComplexity: config.graphqlMaxComplexity,
+    },
+    config.graphqlMaxTokens,
+    audit,
+  );
   return {
     driver: ApolloDriver,
     path: '/graphql',
@@ -27,17 +54,22 @@ export function graphqlOptions(config: AppConfig): ApolloDriverConfig {
     csrfPrevention: true,
     includeStacktraceInErrorResponses: false,
     formatError: formatGraphqlError,
-    validationRules: [depthLimit(config.graphqlMaxDepth)],
+    // Parsing stops at this many tokens: no document costs more than that to parse.
+    parseOptions: { maxTokens: config.graphqlMaxTokens },
     // The driver types plugins against its own copy of @apollo/server's types.
     plugins: [
-      complexityLimit(config.graphqlMaxComplexity, DEFAULT_PAGE_SIZE),
+      gate.plugin(),
       // Responses are per caller and never cached: cache hints would only wrap every field.
       ApolloServerPluginCacheControlDisabled(),
-      ...(config.isProduction ? [ApolloServerPluginLandingPageDisabled()] : []),
+      // Apollo Sandbox at GET /graphql outside production; it loads its page from Apollo's CDN
+      // and sends the session cookie (a Content-Security-Policy must allow both).
+      config.isProduction ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: true }),
     ] as ApolloDriverConfig['plugins'],
     buildSchemaOptions: { dateScalarMode: 'isoDate' },
-    context: ({ req, res }: { req: AuthenticatedRequest; res: Response }): GraphqlContext => {
+    context: async ({ req, res }: { req: AuthenticatedRequest; res: Response }): Promise<GraphqlContext> => {
       req.requestId ??= randomUUID();
+      await authenticateOrRefuse(authentication, req);
+      await gate.checkSource(req);
       return { req, res, loaders: new Map() };
     },
   };
@@ -47,8 +79,8 @@ export function graphqlOptions(config: AppConfig): ApolloDriverConfig {
   imports: [
     GraphQLModule.forRootAsync<ApolloDriverConfig>({
       driver: ApolloDriver,
-      inject: [AppConfig],
-      useFactory: (config: AppConfig) => graphqlOptions(config),
+      inject: [AppConfig, AuthenticationService, AuditService],
+      useFactory: (config: AppConfig, authentication: AuthenticationService, audit: AuditService) => graphqlOptions(config, authentication, audit),
     }),
     OrganizationsModule,
     UsersModule,

@@ -1,10 +1,10 @@
 import { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
-import { Connection, decodeCursor, PageArgs, pageSize, toConnection } from './pagination';
+import { Connection, CursorPart, decodeCursor, PageArgs, pageSize, toConnection } from './pagination';
 
 export interface SortKey<T> {
   /** SQL expression of the sort column, e.g. `p.created_at`. */
   sql: string;
-  type: 'string' | 'date';
+  type: CursorPart;
   value: (row: T) => string | Date;
 }
 

@@ -8,7 +8,7 @@ import { SpacesService } from '../spaces/spaces.service';
 import { UsersService } from '../users/users.service';
 import { CurrentViewer, Viewer } from './graphql-context.decorator';
 import { NodeInterface } from './node.interface';
-import { assertUuid } from './pagination';
+import { parseId } from './pagination';
 
 type NodeType = 'Organization' | 'User' | 'Space' | 'Post' | 'Comment';
 
@@ -26,9 +26,9 @@ export class NodeResolver {
 
   @Query(() => NodeInterface, { nullable: true, description: 'An organisation, user, space, post or comment by id; NOT_FOUND when invisible or missing.' })
   async node(@CurrentViewer() v: Viewer, @Args('id', { type: () => ID }) id: string): Promise<NodeInterface & { __typename: NodeType }> {
-    const uuid = assertUuid(id);
-    const type = await this.typeOf(uuid);
-    const found = type ? await this.fetch(v, type, uuid) : null;
+    const uuid = parseId(id);
+    const type = uuid ? await this.typeOf(uuid) : null;
+    const found = uuid && type ? await this.fetch(v, type, uuid) : null;
     if (!type || !found) throw await this.denials.notFound(v.principal, type ?? 'Node', id, v.ctx.req.requestId);
     return Object.assign(found, { __typename: type });
   }

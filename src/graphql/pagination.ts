@@ -1,10 +1,14 @@
 import { Type } from '@nestjs/common';
-import { ArgsType, Field, Int, ObjectType } from '@nestjs/graphql';
-import { AccessException } from '../access/access.exception';
+import { ArgsType, Extensions, Field, Int, ObjectType } from '@nestjs/graphql';
 import { DomainException, ErrorKind } from '../common/domain.exception';
+import { isUuid } from '../common/ids';
+
+export { parseId } from '../common/ids';
 
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
+/** What a `totalCount` costs in the query price (query-limits.ts): one count query per connection. */
+export const COUNT_COST = 10;
 
 @ArgsType()
 export class PageArgs {
@@ -57,6 +61,7 @@ export function ConnectionType<T>(node: Type<T>, name: string): Type<Connection<
     pageInfo: PageInfo;
 
     @Field(() => Int, { description: 'How many items the caller may see in the whole list.' })
+    @Extensions({ cost: COUNT_COST })
     totalCount: number;
   }
   return ConnectionClass as unknown as Type<Connection<T>>;
@@ -84,22 +89,41 @@ export function encodeCursor(key: unknown[]): string {
   return Buffer.from(JSON.stringify(key)).toString('base64url');
 }
 
-export function decodeCursor(cursor: string | undefined | null, shape: ('string' | 'date')[]): unknown[] | null {
+/** A cursor part: any text, an instant (as `toISOString` writes it), or a row id. */
+export type CursorPart = 'string' | 'date' | 'uuid';
+
+// Cursors we write are short; anything longer was not written by us.
+const MAX_CURSOR_LENGTH = 1024;
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+/**
+ * The sort key a cursor carries, each part checked against the list's key: a cursor that
+ * was not written by this list is BAD_USER_INPUT, never a database error.
+ */
+export function decodeCursor(cursor: string | undefined | null, shape: CursorPart[]): unknown[] | null {
   if (cursor === undefined || cursor === null) return null;
+  const invalid = () => new PaginationException('INVALID_CURSOR', 'after is not a cursor of this list');
+  if (cursor.length > MAX_CURSOR_LENGTH || !/^[A-Za-z0-9_-]*$/.test(cursor)) throw invalid();
   let parsed: unknown;
   try {
     parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
-    throw new PaginationException('INVALID_CURSOR', 'after is not a cursor of this list');
+    throw invalid();
   }
-  if (!Array.isArray(parsed) || parsed.length !== shape.length || parsed.some((v) => typeof v !== 'string')) {
-    throw new PaginationException('INVALID_CURSOR', 'after is not a cursor of this list');
-  }
+  if (!Array.isArray(parsed) || parsed.length !== shape.length || parsed.some((v) => typeof v !== 'string' || v.includes('\u0000'))) throw invalid();
   return parsed.map((v: string, i) => {
-    if (shape[i] !== 'date') return v;
-    const d = new Date(v);
-    if (Number.isNaN(d.getTime())) throw new PaginationException('INVALID_CURSOR', 'after is not a cursor of this list');
-    return d;
+    switch (shape[i]) {
+      case 'string':
+        return v;
+      case 'uuid':
+        if (!isUuid(v)) throw invalid();
+        return v.toLowerCase();
+      case 'date': {
+        const d = new Date(v);
+        if (!ISO_INSTANT.test(v) || Number.isNaN(d.getTime()) || d.toISOString() !== v) throw invalid();
+        return d;
+      }
+    }
   });
 }
 
@@ -115,12 +139,4 @@ export function toConnection<T>(rows: T[], first: number, keyOf: (row: T) => unk
       return (count ??= totalCount());
     },
   };
-}
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** An id argument that is not a UUID cannot name anything: the same NOT_FOUND as a missing one. */
-export function assertUuid(id: string): string {
-  if (!UUID.test(id)) throw AccessException.notFound();
-  return id.toLowerCase();
 }

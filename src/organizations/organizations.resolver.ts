@@ -1,7 +1,7 @@
 import { Args, ID, Query, Resolver } from '@nestjs/graphql';
 import { DenialService } from '../access/denial.service';
 import { CurrentViewer, Viewer } from '../graphql/graphql-context.decorator';
-import { assertUuid, Connection, PageArgs } from '../graphql/pagination';
+import { parseId, Connection, PageArgs } from '../graphql/pagination';
 import { Organization } from './organization.entity';
 import { OrganizationConnection, OrganizationModel } from './organization.model';
 import { OrganizationsService } from './organizations.service';
@@ -15,7 +15,8 @@ export class OrganizationsResolver {
 
   @Query(() => OrganizationModel, { nullable: true, description: 'An organisation the caller sees; NOT_FOUND otherwise.' })
   async organization(@CurrentViewer() v: Viewer, @Args('id', { type: () => ID }) id: string): Promise<Organization> {
-    const found = await this.organizationsService.findVisible(v.ability, assertUuid(id));
+    const uuid = parseId(id);
+    const found = uuid ? await this.organizationsService.findVisible(v.ability, uuid) : null;
     if (!found) throw await this.denials.notFound(v.principal, 'Organization', id, v.ctx.req.requestId);
     return found;
   }

@@ -17,7 +17,7 @@ export class OrganizationsService {
   list(ability: AppAbility, page: PageArgs): Promise<Connection<Organization>> {
     return keysetPage(this.visible(ability), [
       { sql: 'o.name', type: 'string', value: (o) => o.name },
-      { sql: 'o.id', type: 'string', value: (o) => o.id },
+      { sql: 'o.id', type: 'uuid', value: (o) => o.id },
     ], 'ASC', page);
   }
 

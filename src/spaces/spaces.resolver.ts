@@ -4,7 +4,7 @@ import { PostsService } from '../content/posts.service';
 import { Post } from '../content/post.entity';
 import { PostConnection } from '../content/content.models';
 import { CurrentViewer, Viewer } from '../graphql/graphql-context.decorator';
-import { assertUuid, Connection, PageArgs } from '../graphql/pagination';
+import { parseId, Connection, PageArgs } from '../graphql/pagination';
 import { User } from '../users/user.entity';
 import { UserModel } from '../users/user.model';
 import { knownUserLoader } from '../users/users.resolver';
@@ -29,7 +29,8 @@ export class SpacesResolver {
 
   @Query(() => SpaceModel, { nullable: true, description: 'A space the caller sees; NOT_FOUND otherwise.' })
   async space(@CurrentViewer() v: Viewer, @Args('id', { type: () => ID }) id: string): Promise<Space> {
-    const found = await this.spacesService.findVisible(v.ability, assertUuid(id));
+    const uuid = parseId(id);
+    const found = uuid ? await this.spacesService.findVisible(v.ability, uuid) : null;
     if (!found) throw await this.denials.notFound(v.principal, 'Space', id, v.ctx.req.requestId);
     return found;
   }

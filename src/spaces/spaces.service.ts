@@ -20,7 +20,7 @@ export class SpacesService {
     const qb = this.access.restrict(this.dataSource.getRepository(Space).createQueryBuilder('s'), ability, 'Space');
     return keysetPage(qb, [
       { sql: 's.name', type: 'string', value: (s) => s.name },
-      { sql: 's.id', type: 'string', value: (s) => s.id },
+      { sql: 's.id', type: 'uuid', value: (s) => s.id },
     ], 'ASC', page);
   }
 
@@ -41,7 +41,7 @@ export class SpacesService {
     this.access.restrict(qb, ability, 'Membership');
     return keysetPage(qb, [
       { sql: 'm.created_at', type: 'date', value: (m) => m.createdAt },
-      { sql: 'm.id', type: 'string', value: (m) => m.id },
+      { sql: 'm.id', type: 'uuid', value: (m) => m.id },
     ], 'ASC', page);
   }
 }

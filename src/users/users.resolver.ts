@@ -2,7 +2,7 @@ import { Args, ID, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql
 import { DenialService } from '../access/denial.service';
 import { asSubject } from '../access/subjects';
 import { CurrentViewer, Viewer } from '../graphql/graphql-context.decorator';
-import { assertUuid, Connection, PageArgs } from '../graphql/pagination';
+import { parseId, Connection, PageArgs } from '../graphql/pagination';
 import { byKey, requestLoader } from '../graphql/request-loaders';
 import { Organization } from '../organizations/organization.entity';
 import { OrganizationModel } from '../organizations/organization.model';
@@ -28,7 +28,8 @@ export class UsersResolver {
 
   @Query(() => UserModel, { nullable: true, description: 'A person the caller sees; NOT_FOUND otherwise.' })
   async user(@CurrentViewer() v: Viewer, @Args('id', { type: () => ID }) id: string): Promise<User> {
-    const found = await this.usersService.findVisible(v.ability, assertUuid(id));
+    const uuid = parseId(id);
+    const found = uuid ? await this.usersService.findVisible(v.ability, uuid) : null;
     if (!found) throw await this.denials.notFound(v.principal, 'User', id, v.ctx.req.requestId);
     return found;
   }

@@ -28,7 +28,7 @@ export class UsersService {
     }
     return keysetPage(qb, [
       { sql: 'u.display_name', type: 'string', value: (u) => u.displayName },
-      { sql: 'u.id', type: 'string', value: (u) => u.id },
+      { sql: 'u.id', type: 'uuid', value: (u) => u.id },
     ], 'ASC', page);
   }
 

@@ -10,6 +10,7 @@ import { AppAbility, idpConnectionSubject } from '../../access/subjects';
 import { AuditService } from '../../audit/audit.service';
 import { Clock } from '../../common/clock';
 import { ConnectionStatus, OrganizationKind, SsoBinding, UserRole } from '../../common/domain.enums';
+import { isUuid } from '../../common/ids';
 import { AppConfig } from '../../config/app-config';
 import { Organization } from '../../organizations/organization.entity';
 import { AttributeMapping, IdpConnection, MappedAttribute } from '../idp-connection.entity';
@@ -49,7 +50,6 @@ export interface CreateConnectionFields extends ConnectionFields {
 
 const MAPPED: readonly MappedAttribute[] = ['email', 'givenName', 'surname', 'displayName', 'groups'];
 const METADATA_MAX_BYTES = 1024 * 1024;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * IdP connections: created and updated from metadata XML, a metadata URL or fields, every
@@ -303,7 +303,7 @@ export class ConnectionService {
 
   /** The organisation if the caller sees it (DESIGN.md section 2); NOT_FOUND for an invisible one as for a missing one. */
   private async visibleOrganization(actor: ConnectionActor, id: string): Promise<Organization> {
-    if (UUID.test(id)) {
+    if (isUuid(id)) {
       const qb = this.dataSource.getRepository(Organization).createQueryBuilder('o').where('o.id = :id', { id: id.toLowerCase() });
       const organization = await (actor.kind === 'principal' ? this.access.restrict(qb, this.abilityOf(actor), 'Organization') : qb).getOne();
       if (organization) return organization;
@@ -361,12 +361,12 @@ export class ConnectionService {
   }
 
   private async find(id: string): Promise<IdpConnection | null> {
-    if (!UUID.test(id)) return null;
+    if (!isUuid(id)) return null;
     return this.dataSource.getRepository(IdpConnection).findOne({ where: { id } });
   }
 
   private async organization(id: string): Promise<Organization | null> {
-    if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
+    if (!isUuid(id)) return null;
     return this.dataSource.getRepository(Organization).findOne({ where: { id } });
   }
 

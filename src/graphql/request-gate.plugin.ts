@@ -1,0 +1,118 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import { unwrapResolverError } from '@apollo/server/errors';
+import { DocumentNode, GraphQLError, parse } from 'graphql';
+import { AuthenticatedRequest, GraphqlContext } from '../access/request-context';
+import { AuditService } from '../audit/audit.service';
+import { DomainException, ErrorKind } from '../common/domain.exception';
+import { checkShape, hasNulCharacter, operationCost, QueryRefusal, ShapeLimits } from './query-limits';
+
+export interface GateLimits extends ShapeLimits {
+  maxComplexity: number;
+}
+
+/** The audit reason of a client error, or null for errors audited elsewhere (denials, sign-in). */
+function reasonOf(error: GraphQLError): string | null {
+  if (error instanceof QueryRefusal) return error.reason;
+  const original = unwrapResolverError(error);
+  if (original instanceof QueryRefusal) return original.reason;
+  if (original instanceof DomainException) return original.kind === ErrorKind.BAD_USER_INPUT ? String(original.code).toLowerCase() : null;
+  switch (error.extensions?.code) {
+    case 'GRAPHQL_PARSE_FAILED':
+      return 'parse_failed';
+    case 'GRAPHQL_VALIDATION_FAILED':
+      return 'invalid_document';
+    case 'BAD_USER_INPUT':
+    case 'OPERATION_RESOLUTION_FAILURE':
+    case 'BAD_REQUEST':
+      return 'bad_input';
+    default:
+      return null;
+  }
+}
+
+/** The GraphQL source of a request, as Apollo will read it (POST body or GET query string). */
+function sourceOf(req: AuthenticatedRequest): string | null {
+  const body = req.body as { query?: unknown } | undefined;
+  if (typeof body?.query === 'string') return body.query;
+  const query = (req.query as Record<string, unknown> | undefined)?.query;
+  return typeof query === 'string' ? query : null;
+}
+
+/**
+ * Bounds on what a document may cost, checked after the caller is known (the context
+ * refuses anonymous callers before anything is parsed) and before graphql-js spends time
+ * on the document: its shape right after a bounded parse, before validation; its estimated
+ * price before execution. Each request's client errors are audited once, as one
+ * `graphql.refused` event.
+ */
+export class RequestGate {
+  constructor(
+    private readonly limits: GateLimits,
+    private readonly maxTokens: number,
+    private readonly audit: AuditService,
+  ) {}
+
+  /**
+   * From the context function, where a thrown GraphQLError keeps its HTTP status: a
+   * document of the wrong shape is refused before Apollo validates it. What does not
+   * parse is left to Apollo, which reports it as it does every syntax error.
+   */
+  async checkSource(req: AuthenticatedRequest): Promise<void> {
+    const source = sourceOf(req);
+    if (source === null) return;
+    let document: DocumentNode;
+    try {
+      document = parse(source, { maxTokens: this.maxTokens });
+    } catch {
+      return;
+    }
+    const refusal = checkShape(document, this.limits);
+    if (!refusal) return;
+    await this.record(req, [refusal.reason]);
+    throw refusal;
+  }
+
+  plugin(): ApolloServerPlugin<GraphqlContext> {
+    return {
+      requestDidStart: async ({ contextValue }) => {
+        const req = contextValue.req;
+        let audited = false;
+        const record = async (reasons: string[], details: Record<string, unknown> = {}): Promise<void> => {
+          if (audited || reasons.length === 0) return;
+          audited = true;
+          await this.record(req, reasons, details);
+        };
+        return {
+          didResolveOperation: async ({ operation, document, schema, request }) => {
+            const variables = request.variables ?? {};
+            if (hasNulCharacter(document, variables)) {
+              throw new QueryRefusal('nul_character', 'Text arguments cannot contain NUL characters');
+            }
+            const cost = operation ? operationCost(schema, operation, document, variables) : 0;
+            if (cost > this.limits.maxComplexity) {
+              const shown = Math.min(cost, Number.MAX_SAFE_INTEGER);
+              await record(['too_complex'], { cost: shown });
+              throw new QueryRefusal('too_complex', `Query is too complex (${shown}); the limit is ${this.limits.maxComplexity}`);
+            }
+          },
+          async didEncounterErrors({ errors }) {
+            await record(errors.map(reasonOf).filter((r): r is string => r !== null));
+          },
+        };
+      },
+    };
+  }
+
+  private async record(req: AuthenticatedRequest, reasons: string[], details: Record<string, unknown> = {}): Promise<void> {
+    await this.audit.recordQuietly({
+      action: 'graphql.refused',
+      outcome: 'DENIED',
+      actorId: req.principal?.userId ?? null,
+      actorOrganizationId: req.principal?.organizationId ?? null,
+      reason: reasons[0],
+      requestId: req.requestId ?? null,
+      ip: req.ip ?? null,
+      details: { ...details, reasons: [...new Set(reasons)] },
+    });
+  }
+}
