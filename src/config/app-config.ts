@@ -41,6 +41,10 @@ export class AppConfig {
   readonly logSql: boolean;
   /** Serve Prometheus counters at GET /metrics (public: keep it off the internet). */
   readonly metricsEnabled: boolean;
+  /** Hosts whose metadata URLs may resolve to internal addresses (lower-case names or IPs). */
+  readonly metadataFetchAllowHosts: string[];
+  /** Total time limit of one metadata fetch, redirects included. */
+  readonly metadataFetchTimeoutSeconds: number;
 
   constructor(env: Record<string, string | undefined>) {
     this.nodeEnv = oneOf(env, 'NODE_ENV', ['development', 'production', 'test'], 'development') as NodeEnv;
@@ -66,6 +70,8 @@ export class AppConfig {
     this.graphqlMaxComplexity = int(env, 'GRAPHQL_MAX_COMPLEXITY', 5000, 10, 1_000_000);
     this.logSql = bool(env, 'LOG_SQL', false);
     this.metricsEnabled = bool(env, 'METRICS_ENABLED', false);
+    this.metadataFetchAllowHosts = (raw(env, 'METADATA_FETCH_ALLOW_HOSTS') ?? '').split(',').map((h) => h.trim().toLowerCase().replace(/^\[|\]$/g, '').replace(/\.$/, '')).filter(Boolean);
+    this.metadataFetchTimeoutSeconds = int(env, 'METADATA_FETCH_TIMEOUT_SECONDS', 10, 1, 120);
   }
 
   get isProduction(): boolean {

@@ -13,6 +13,7 @@ import { encryptSecret } from '../secrets';
 import { SpEndpoints, spEndpoints } from '../saml/saml-urls';
 import { ConnectionErrorCode, ConnectionException } from './connection.exception';
 import { checkCertificate, checkUrl, fingerprintOf, IdpMetadata, parseIdpMetadata } from './idp-metadata.parser';
+import { MetadataFetcher, MetadataFetchException } from './metadata-fetcher';
 
 /** Who manages a connection: a signed-in principal, or the command line (trusted operator). */
 export type ConnectionActor = { kind: 'principal'; principal: Principal } | { kind: 'cli' };
@@ -41,7 +42,6 @@ export interface CreateConnectionFields extends ConnectionFields {
 }
 
 const MAPPED: readonly MappedAttribute[] = ['email', 'givenName', 'surname', 'displayName', 'groups'];
-const METADATA_MAX_BYTES = 1024 * 1024;
 
 /**
  * IdP connections: created and updated from metadata XML, a metadata URL or fields, every
@@ -57,6 +57,7 @@ export class ConnectionService {
     private readonly config: AppConfig,
     private readonly clock: Clock,
     private readonly audit: AuditService,
+    private readonly metadataFetcher: MetadataFetcher,
   ) {}
 
   endpoints(connection: IdpConnection): SpEndpoints {
@@ -144,7 +145,7 @@ export class ConnectionService {
     const connection = await this.find(id);
     if (!connection?.metadataUrl) return connection;
     try {
-      const xml = await this.fetchMetadata(connection.metadataUrl);
+      const xml = await this.metadataFetcher.fetch(connection.metadataUrl, { purpose: 'refresh', organizationId: connection.organizationId, connectionId: connection.id });
       const parsed = parseIdpMetadata(xml, this.clock.now());
       if (parsed.entityId !== connection.idpEntityId) throw ConnectionException.invalid(`The metadata now names another entityID (${parsed.entityId}).`);
       const changed = JSON.stringify(parsed.signingCertificates) !== JSON.stringify(connection.signingCertificates) || parsed.ssoUrl !== connection.ssoUrl || parsed.sloUrl !== connection.sloUrl;
@@ -156,7 +157,7 @@ export class ConnectionService {
     } catch (error) {
       const message = (error as Error).message.slice(0, 500);
       await this.dataSource.getRepository(IdpConnection).update(connection.id, { metadataRefreshError: message });
-      await this.audit.recordQuietly({ action: 'connection.metadata.refresh', outcome: 'FAILURE', subjectType: 'IdpConnection', subjectId: connection.id, reason: error instanceof ConnectionException ? error.code.toLowerCase() : 'metadata_fetch_failed', details: { message } });
+      await this.audit.recordQuietly({ action: 'connection.metadata.refresh', outcome: 'FAILURE', subjectType: 'IdpConnection', subjectId: connection.id, reason: error instanceof MetadataFetchException ? error.reason : error instanceof ConnectionException ? error.code.toLowerCase() : 'metadata_fetch_failed', details: { message } });
       this.logger.warn(`metadata refresh failed for connection ${connection.id}: ${message}`);
     }
     return this.find(id);
@@ -175,21 +176,6 @@ export class ConnectionService {
     return rows[0] ? repo.findOne({ where: { id: rows[0].id } }) : null;
   }
 
-  async fetchMetadata(url: string): Promise<string> {
-    const checked = checkUrl(url, 'metadata URL');
-    if (this.config.isProduction && !checked.startsWith('https:')) throw ConnectionException.invalid('The metadata URL must use https.');
-    let response: Response;
-    try {
-      response = await fetch(checked, { signal: AbortSignal.timeout(10_000), redirect: 'follow', headers: { Accept: 'application/samlmetadata+xml, application/xml, text/xml' } });
-    } catch (error) {
-      throw new ConnectionException(ConnectionErrorCode.METADATA_FETCH_FAILED, `The metadata URL could not be fetched: ${(error as Error).message}.`);
-    }
-    if (!response.ok) throw new ConnectionException(ConnectionErrorCode.METADATA_FETCH_FAILED, `The metadata URL answered ${response.status}.`);
-    const text = await response.text();
-    if (Buffer.byteLength(text) > METADATA_MAX_BYTES) throw new ConnectionException(ConnectionErrorCode.METADATA_FETCH_FAILED, 'The metadata is larger than 1 MB.');
-    return text;
-  }
-
   /** Merges input over an existing connection (or defaults) and validates the result. */
   private async resolve(input: ConnectionFields, existing: IdpConnection | null, organization: Organization): Promise<Omit<IdpConnection, 'id' | 'organizationId' | 'organization' | 'createdAt' | 'updatedAt' | 'metadataRefreshedAt' | 'metadataRefreshError' | 'spCertificate' | 'spPrivateKey' | 'demoIdpPrivateKey'>> {
     const now = this.clock.now();
@@ -200,7 +186,7 @@ export class ConnectionService {
       metadataXml = input.metadataXml;
       metadata = parseIdpMetadata(input.metadataXml, now);
     } else if (input.metadataUrl) {
-      metadataXml = await this.fetchMetadata(input.metadataUrl);
+      metadataXml = await this.metadataFetcher.fetch(input.metadataUrl, { purpose: 'import', organizationId: organization.id, connectionId: existing?.id ?? null });
       metadata = parseIdpMetadata(metadataXml, now);
     }
     const pick = <T>(fromMetadata: T | undefined, given: T | null | undefined, current: T | undefined, fallback?: T): T | undefined =>
