@@ -12,7 +12,7 @@ import { AttributeMapping, IdpConnection, MappedAttribute } from '../idp-connect
 import { encryptSecret } from '../secrets';
 import { SpEndpoints, spEndpoints } from '../saml/saml-urls';
 import { ConnectionErrorCode, ConnectionException } from './connection.exception';
-import { checkCertificate, checkUrl, fingerprintOf, IdpMetadata, parseIdpMetadata } from './idp-metadata.parser';
+import { checkCertificate, checkUrl, fingerprintOf, IdpMetadata, parseIdpMetadata, SkippedCertificate } from './idp-metadata.parser';
 import { MetadataFetcher, MetadataFetchException } from './metadata-fetcher';
 
 /** Who manages a connection: a signed-in principal, or the command line (trusted operator). */
@@ -92,7 +92,8 @@ export class ConnectionService {
         demoIdpPrivateKey: null,
       });
       await manager.save(connection);
-      await this.audit.record(this.event(actor, 'connection.create', connection, { idpEntityId: connection.idpEntityId, source: input.metadataXml ? 'metadata' : input.metadataUrl ? 'metadata_url' : 'fields' }), manager);
+      connection.skippedCertificates = resolved.skippedCertificates;
+      await this.audit.record(this.event(actor, 'connection.create', connection, { idpEntityId: connection.idpEntityId, source: input.metadataXml ? 'metadata' : input.metadataUrl ? 'metadata_url' : 'fields', ...skippedDetails(resolved.skippedCertificates) }), manager);
       return connection;
     });
   }
@@ -103,11 +104,11 @@ export class ConnectionService {
     const resolved = await this.resolve(input, existing, organization);
     return this.dataSource.transaction(async (manager) => {
       await this.refuseDuplicate(manager, organization.id, resolved.idpEntityId, existing.id);
-      const changed = Object.keys(resolved).filter((k) => JSON.stringify((existing as never)[k]) !== JSON.stringify((resolved as never)[k]));
+      const changed = Object.keys(resolved).filter((k) => k !== 'skippedCertificates' && JSON.stringify((existing as never)[k]) !== JSON.stringify((resolved as never)[k]));
       Object.assign(existing, resolved);
       if (input.metadataUrl || input.metadataXml) existing.metadataRefreshedAt = this.clock.now();
       await manager.save(existing);
-      await this.audit.record(this.event(actor, 'connection.update', existing, { changed }), manager);
+      await this.audit.record(this.event(actor, 'connection.update', existing, { changed, ...skippedDetails(resolved.skippedCertificates) }), manager);
       return existing;
     });
   }
@@ -152,8 +153,9 @@ export class ConnectionService {
       Object.assign(connection, { ssoUrl: parsed.ssoUrl, ssoBinding: parsed.ssoBinding, sloUrl: parsed.sloUrl, signingCertificates: parsed.signingCertificates, metadataXml: xml, metadataRefreshedAt: this.clock.now(), metadataRefreshError: null });
       await this.dataSource.transaction(async (manager) => {
         await manager.save(connection);
-        await this.audit.record({ action: 'connection.metadata.refresh', outcome: 'SUCCESS', subjectType: 'IdpConnection', subjectId: connection.id, actorOrganizationId: null, details: { changed } }, manager);
+        await this.audit.record({ action: 'connection.metadata.refresh', outcome: 'SUCCESS', subjectType: 'IdpConnection', subjectId: connection.id, actorOrganizationId: null, details: { changed, ...skippedDetails(parsed.skippedCertificates) } }, manager);
       });
+      for (const skipped of parsed.skippedCertificates) this.logger.warn(`metadata refresh of connection ${connection.id}: ${skipped.warning}`);
     } catch (error) {
       const message = (error as Error).message.slice(0, 500);
       await this.dataSource.getRepository(IdpConnection).update(connection.id, { metadataRefreshError: message });
@@ -189,6 +191,7 @@ export class ConnectionService {
       metadataXml = await this.metadataFetcher.fetch(input.metadataUrl, { purpose: 'import', organizationId: organization.id, connectionId: existing?.id ?? null });
       metadata = parseIdpMetadata(metadataXml, now);
     }
+    for (const skipped of metadata?.skippedCertificates ?? []) this.logger.warn(`metadata import for organisation ${organization.id}: ${skipped.warning}`);
     const pick = <T>(fromMetadata: T | undefined, given: T | null | undefined, current: T | undefined, fallback?: T): T | undefined =>
       fromMetadata !== undefined ? fromMetadata : given !== undefined && given !== null ? given : current !== undefined ? current : fallback;
 
@@ -228,6 +231,7 @@ export class ConnectionService {
       wantAssertionsSigned,
       wantResponseSigned,
       status: pick(undefined, input.status, existing?.status, ConnectionStatus.ACTIVE)!,
+      skippedCertificates: metadata?.skippedCertificates ?? [],
     };
   }
 
@@ -323,4 +327,10 @@ export class ConnectionService {
     });
     return { key: pems.private, cert: pems.cert };
   }
+}
+
+/** Audit details for expired certificates a metadata read skipped (none: nothing added). */
+function skippedDetails(skipped: SkippedCertificate[] | undefined): { skippedCertificates?: Omit<SkippedCertificate, 'warning'>[] } {
+  if (!skipped?.length) return {};
+  return { skippedCertificates: skipped.map(({ fingerprint, subject, notAfter, reason }) => ({ fingerprint, subject, notAfter, reason })) };
 }
