@@ -265,12 +265,12 @@ export function refusedRange(address: string): string | null {
   } catch {
     return 'unparsable';
   }
+  const range = parsed.range();
   if (parsed.kind() === 'ipv6') {
     const v6 = parsed as ipaddr.IPv6;
     if (v6.isIPv4MappedAddress()) return `ipv4Mapped:${refusedRange(v6.toIPv4Address().toString()) ?? 'unicast'}`;
-    if (v6.parts[0] === 0) return 'reserved (::/8, IPv4-compatible)';
+    if (range === 'unicast' && v6.parts[0] === 0) return 'reserved (::/8, IPv4-compatible)';
   }
-  const range = parsed.range();
   return range === 'unicast' ? null : range;
 }
 
