@@ -140,12 +140,14 @@ export class MetadataFetcher {
       let settled = false;
       let request: ClientRequest | null = null;
       let response: IncomingMessage | null = null;
+      let decoder: Readable | null = null;
       const timers: NodeJS.Timeout[] = [];
       const finish = (error: MetadataFetchException | null, value?: { kind: 'body'; body: string } | { kind: 'redirect'; location: string }): void => {
         if (settled) return;
         settled = true;
         timers.forEach((t) => clearTimeout(t));
         if (error) {
+          decoder?.destroy();
           response?.destroy();
           request?.destroy();
           reject(error);
@@ -208,6 +210,7 @@ export class MetadataFetcher {
         } catch (error) {
           return finish(error as MetadataFetchException);
         }
+        decoder = body;
         const chunks: Buffer[] = [];
         let wire = 0;
         let size = 0;
