@@ -99,8 +99,11 @@ describe('metadata URL fetches cannot reach inside (SSRF)', () => {
   const hits: Hits = { count: 0, connections: 0 };
   let route: (req: IncomingMessage, res: ServerResponse) => void;
 
+  let bombMember: Buffer;
+
   beforeAll(async () => {
     guardOutgoingConnections();
+    bombMember = gzipSync(Buffer.alloc(16 * 1024 * 1024), { level: 9 });
     const cert = (await keyPair('idp.acme.test')).cert;
     goodMetadata = demoIdpMetadata('https://idp.acme.test', 'https://idp.acme.test/sso', 'https://idp.acme.test/slo', cert);
     server = createHttpServer((req, res) => {
@@ -264,7 +267,7 @@ describe('metadata URL fetches cannot reach inside (SSRF)', () => {
 
   it('refuses a gzip bomb as soon as the decompressed body passes the cap, with flat memory', async () => {
     // 16 gzip members of 16 MB of zeros each: 256 MB once inflated, about 250 KB on the wire.
-    const member = gzipSync(Buffer.alloc(16 * 1024 * 1024), { level: 9 });
+    const member = bombMember;
     let written = 0;
     route = (_req, res) => {
       res.writeHead(200, { 'content-type': 'application/xml', 'content-encoding': 'gzip' });
@@ -283,14 +286,26 @@ describe('metadata URL fetches cannot reach inside (SSRF)', () => {
       });
       write();
     };
+    // Peak growth, sampled while the fetch runs: the unfixed code held the whole inflated body.
     const before = process.memoryUsage();
+    let peakRss = before.rss;
+    let peakHeap = before.heapUsed;
+    const sampler = setInterval(() => {
+      const now = process.memoryUsage();
+      peakRss = Math.max(peakRss, now.rss);
+      peakHeap = Math.max(peakHeap, now.heapUsed);
+    }, 5);
     const since = await lastSeq(allowing);
-    const r = await create(allowing, allowingToken, acmeAllowing, `http://127.0.0.1:${port}/bomb`);
-    const after = process.memoryUsage();
+    let r: Awaited<ReturnType<TestApp['gql']>>;
+    try {
+      r = await create(allowing, allowingToken, acmeAllowing, `http://127.0.0.1:${port}/bomb`);
+    } finally {
+      clearInterval(sampler);
+    }
     expectFetchRefused(r);
     expect(await auditReasons(allowing, since)).toEqual(['too_large']);
-    const rssGrowthMb = (after.rss - before.rss) / 1024 / 1024;
-    const heapGrowthMb = (after.heapUsed - before.heapUsed) / 1024 / 1024;
+    const rssGrowthMb = (peakRss - before.rss) / 1024 / 1024;
+    const heapGrowthMb = (peakHeap - before.heapUsed) / 1024 / 1024;
     // The cap is 1 MB: a few buffers of slack, nowhere near the 256 MB the body inflates to.
     expect(rssGrowthMb).toBeLessThan(64);
     expect(heapGrowthMb).toBeLessThan(32);
