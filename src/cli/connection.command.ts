@@ -75,6 +75,7 @@ export async function runConnectionAdd(
     allowedDomains: o.allowedDomains,
     allowIdpInitiated: o.allowIdpInitiated,
   });
+  for (const skipped of connection.skippedCertificates ?? []) io.err(`warning: ${skipped.warning}`);
   const sp = connections.endpoints(connection);
   const spMetadata = await app.get(SamlSignInService).metadata(connection.id);
   if (o.json) {

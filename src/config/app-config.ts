@@ -61,6 +61,10 @@ export class AppConfig {
   readonly rateLimitGraphqlPerMinute: number;
   /** Prefix of the rate-limit counters in Redis (instances that share counters share it). */
   readonly rateLimitRedisPrefix: string;
+  /** Hosts whose metadata URLs may resolve to internal addresses (lower-case names or IPs). */
+  readonly metadataFetchAllowHosts: string[];
+  /** Total time limit of one metadata fetch, redirects included. */
+  readonly metadataFetchTimeoutSeconds: number;
 
   constructor(env: Record<string, string | undefined>) {
     this.nodeEnv = oneOf(env, 'NODE_ENV', ['development', 'production', 'test'], 'development') as NodeEnv;
@@ -96,6 +100,8 @@ export class AppConfig {
     this.rateLimitSignInPerMinute = int(env, 'RATE_LIMIT_SIGNIN_PER_MINUTE', 60, 1, 10_000_000);
     this.rateLimitGraphqlPerMinute = int(env, 'RATE_LIMIT_GRAPHQL_PER_MINUTE', 600, 1, 10_000_000);
     this.rateLimitRedisPrefix = str(env, 'RATE_LIMIT_REDIS_PREFIX', 'passerelle:ratelimit:');
+    this.metadataFetchAllowHosts = (raw(env, 'METADATA_FETCH_ALLOW_HOSTS') ?? '').split(',').map((h) => h.trim().toLowerCase().replace(/^\[|\]$/g, '').replace(/\.$/, '')).filter(Boolean);
+    this.metadataFetchTimeoutSeconds = int(env, 'METADATA_FETCH_TIMEOUT_SECONDS', 10, 1, 120);
   }
 
   get isProduction(): boolean {

@@ -101,4 +101,7 @@ export class IdpConnection {
 
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
   updatedAt: Date;
+
+  /** Not stored: expired certificates the last metadata read skipped, for the caller's warnings. */
+  skippedCertificates?: { fingerprint: string; subject: string; notAfter: string; reason: 'expired'; warning: string }[];
 }

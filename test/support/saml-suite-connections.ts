@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +10,7 @@ import { connectionCommand, runConnectionAdd } from '../../src/cli/connection.co
 import { ConnectionStatus, OrganizationKind, UserRole } from '../../src/common/domain.enums';
 import { ConnectionErrorCode, ConnectionException } from '../../src/identity/connections/connection.exception';
 import { ConnectionService } from '../../src/identity/connections/connection.service';
+import { MetadataFetcher } from '../../src/identity/connections/metadata-fetcher';
 import { demoIdpMetadata } from '../../src/identity/demo-idp/demo-response.builder';
 import { Organization } from '../../src/organizations/organization.entity';
 import { SamlTestApp } from './saml-app';
@@ -124,8 +125,8 @@ describe('IdP connection management', () => {
   it('refreshes a connection from its metadata URL, recording failures on the connection', async () => {
     const rotatedKeys = await keyPair('idp.refresh.example-new');
     let served = metadata('https://idp.refresh.example', idp.cert);
-    const realFetch = global.fetch;
-    global.fetch = (async () => new Response(served, { status: 200 })) as typeof fetch;
+    // The fetcher's own defences are tested in test/security/metadata-ssrf.e2e-spec.ts.
+    const fetch = jest.spyOn(t.app.get(MetadataFetcher), 'fetch').mockImplementation(async () => served);
     try {
       const c = await service.create({ kind: 'cli' }, { organizationId: host.id, metadataUrl: 'https://idp.refresh.example/metadata' });
       expect(c.metadataRefreshedAt).not.toBeNull();
@@ -137,7 +138,7 @@ describe('IdP connection management', () => {
       expect(failed!.metadataRefreshError).toMatch(/not well-formed/);
       expect(failed!.signingCertificates).toHaveLength(1);
     } finally {
-      global.fetch = realFetch;
+      fetch.mockRestore();
     }
   });
 

@@ -17,7 +17,8 @@ import { AttributeMapping, IdpConnection, MappedAttribute } from '../idp-connect
 import { encryptSecret } from '../secrets';
 import { SpEndpoints, spEndpoints } from '../saml/saml-urls';
 import { ConnectionErrorCode, ConnectionException } from './connection.exception';
-import { checkCertificate, checkUrl, fingerprintOf, IdpMetadata, parseIdpMetadata } from './idp-metadata.parser';
+import { checkCertificate, checkUrl, fingerprintOf, IdpMetadata, parseIdpMetadata, SkippedCertificate } from './idp-metadata.parser';
+import { MetadataFetcher, MetadataFetchException } from './metadata-fetcher';
 
 /**
  * Who manages a connection: a signed-in principal (with the request's ability when there is
@@ -49,7 +50,6 @@ export interface CreateConnectionFields extends ConnectionFields {
 }
 
 const MAPPED: readonly MappedAttribute[] = ['email', 'givenName', 'surname', 'displayName', 'groups'];
-const METADATA_MAX_BYTES = 1024 * 1024;
 
 /**
  * IdP connections: created and updated from metadata XML, a metadata URL or fields, every
@@ -71,6 +71,7 @@ export class ConnectionService {
     private readonly abilities: AbilityFactory,
     private readonly access: AccessService,
     private readonly denials: DenialService,
+    private readonly metadataFetcher: MetadataFetcher,
   ) {}
 
   endpoints(connection: IdpConnection): SpEndpoints {
@@ -115,7 +116,8 @@ export class ConnectionService {
         demoIdpPrivateKey: null,
       });
       await manager.save(connection);
-      await this.audit.record(this.event(actor, 'connection.create', connection, { idpEntityId: connection.idpEntityId, source: input.metadataXml ? 'metadata' : input.metadataUrl ? 'metadata_url' : 'fields' }), manager);
+      connection.skippedCertificates = resolved.skippedCertificates;
+      await this.audit.record(this.event(actor, 'connection.create', connection, { idpEntityId: connection.idpEntityId, source: input.metadataXml ? 'metadata' : input.metadataUrl ? 'metadata_url' : 'fields', ...skippedDetails(resolved.skippedCertificates) }), manager);
       return connection;
     });
   }
@@ -128,11 +130,11 @@ export class ConnectionService {
     const resolved = await this.resolve(input, existing, organization);
     return this.dataSource.transaction(async (manager) => {
       await this.refuseDuplicate(manager, organization.id, resolved.idpEntityId, existing.id);
-      const changed = Object.keys(resolved).filter((k) => JSON.stringify((existing as never)[k]) !== JSON.stringify((resolved as never)[k]));
+      const changed = Object.keys(resolved).filter((k) => k !== 'skippedCertificates' && JSON.stringify((existing as never)[k]) !== JSON.stringify((resolved as never)[k]));
       Object.assign(existing, resolved);
       if (input.metadataUrl || input.metadataXml) existing.metadataRefreshedAt = this.clock.now();
       await manager.save(existing);
-      await this.audit.record(this.event(actor, 'connection.update', existing, { changed }), manager);
+      await this.audit.record(this.event(actor, 'connection.update', existing, { changed, ...skippedDetails(resolved.skippedCertificates) }), manager);
       return existing;
     });
   }
@@ -171,19 +173,20 @@ export class ConnectionService {
     const connection = await this.find(id);
     if (!connection?.metadataUrl) return connection;
     try {
-      const xml = await this.fetchMetadata(connection.metadataUrl);
+      const xml = await this.metadataFetcher.fetch(connection.metadataUrl, { purpose: 'refresh', organizationId: connection.organizationId, connectionId: connection.id });
       const parsed = parseIdpMetadata(xml, this.clock.now());
       if (parsed.entityId !== connection.idpEntityId) throw ConnectionException.invalid(`The metadata now names another entityID (${parsed.entityId}).`);
       const changed = JSON.stringify(parsed.signingCertificates) !== JSON.stringify(connection.signingCertificates) || parsed.ssoUrl !== connection.ssoUrl || parsed.sloUrl !== connection.sloUrl;
       Object.assign(connection, { ssoUrl: parsed.ssoUrl, ssoBinding: parsed.ssoBinding, sloUrl: parsed.sloUrl, signingCertificates: parsed.signingCertificates, metadataXml: xml, metadataRefreshedAt: this.clock.now(), metadataRefreshError: null });
       await this.dataSource.transaction(async (manager) => {
         await manager.save(connection);
-        await this.audit.record({ action: 'connection.metadata.refresh', outcome: 'SUCCESS', subjectType: 'IdpConnection', subjectId: connection.id, actorOrganizationId: null, details: { changed } }, manager);
+        await this.audit.record({ action: 'connection.metadata.refresh', outcome: 'SUCCESS', subjectType: 'IdpConnection', subjectId: connection.id, actorOrganizationId: null, details: { changed, ...skippedDetails(parsed.skippedCertificates) } }, manager);
       });
+      for (const skipped of parsed.skippedCertificates) this.logger.warn(`metadata refresh of connection ${connection.id}: ${skipped.warning}`);
     } catch (error) {
       const message = (error as Error).message.slice(0, 500);
       await this.dataSource.getRepository(IdpConnection).update(connection.id, { metadataRefreshError: message });
-      await this.audit.recordQuietly({ action: 'connection.metadata.refresh', outcome: 'FAILURE', subjectType: 'IdpConnection', subjectId: connection.id, reason: error instanceof ConnectionException ? error.code.toLowerCase() : 'metadata_fetch_failed', details: { message } });
+      await this.audit.recordQuietly({ action: 'connection.metadata.refresh', outcome: 'FAILURE', subjectType: 'IdpConnection', subjectId: connection.id, reason: error instanceof MetadataFetchException ? error.reason : error instanceof ConnectionException ? error.code.toLowerCase() : 'metadata_fetch_failed', details: { message } });
       this.logger.warn(`metadata refresh failed for connection ${connection.id}: ${message}`);
     }
     return this.find(id);
@@ -202,21 +205,6 @@ export class ConnectionService {
     return rows[0] ? repo.findOne({ where: { id: rows[0].id } }) : null;
   }
 
-  async fetchMetadata(url: string): Promise<string> {
-    const checked = checkUrl(url, 'metadata URL');
-    if (this.config.isProduction && !checked.startsWith('https:')) throw ConnectionException.invalid('The metadata URL must use https.');
-    let response: Response;
-    try {
-      response = await fetch(checked, { signal: AbortSignal.timeout(10_000), redirect: 'follow', headers: { Accept: 'application/samlmetadata+xml, application/xml, text/xml' } });
-    } catch (error) {
-      throw new ConnectionException(ConnectionErrorCode.METADATA_FETCH_FAILED, `The metadata URL could not be fetched: ${(error as Error).message}.`);
-    }
-    if (!response.ok) throw new ConnectionException(ConnectionErrorCode.METADATA_FETCH_FAILED, `The metadata URL answered ${response.status}.`);
-    const text = await response.text();
-    if (Buffer.byteLength(text) > METADATA_MAX_BYTES) throw new ConnectionException(ConnectionErrorCode.METADATA_FETCH_FAILED, 'The metadata is larger than 1 MB.');
-    return text;
-  }
-
   /** Merges input over an existing connection (or defaults) and validates the result. */
   private async resolve(input: ConnectionFields, existing: IdpConnection | null, organization: Organization): Promise<Omit<IdpConnection, 'id' | 'organizationId' | 'organization' | 'createdAt' | 'updatedAt' | 'metadataRefreshedAt' | 'metadataRefreshError' | 'spCertificate' | 'spPrivateKey' | 'demoIdpPrivateKey'>> {
     const now = this.clock.now();
@@ -227,9 +215,10 @@ export class ConnectionService {
       metadataXml = input.metadataXml;
       metadata = parseIdpMetadata(input.metadataXml, now);
     } else if (input.metadataUrl) {
-      metadataXml = await this.fetchMetadata(input.metadataUrl);
+      metadataXml = await this.metadataFetcher.fetch(input.metadataUrl, { purpose: 'import', organizationId: organization.id, connectionId: existing?.id ?? null });
       metadata = parseIdpMetadata(metadataXml, now);
     }
+    for (const skipped of metadata?.skippedCertificates ?? []) this.logger.warn(`metadata import for organisation ${organization.id}: ${skipped.warning}`);
     const pick = <T>(fromMetadata: T | undefined, given: T | null | undefined, current: T | undefined, fallback?: T): T | undefined =>
       fromMetadata !== undefined ? fromMetadata : given !== undefined && given !== null ? given : current !== undefined ? current : fallback;
 
@@ -269,6 +258,7 @@ export class ConnectionService {
       wantAssertionsSigned,
       wantResponseSigned,
       status: pick(undefined, input.status, existing?.status, ConnectionStatus.ACTIVE)!,
+      skippedCertificates: metadata?.skippedCertificates ?? [],
     };
   }
 
@@ -407,4 +397,10 @@ export class ConnectionService {
     });
     return { key: pems.private, cert: pems.cert };
   }
+}
+
+/** Audit details for expired certificates a metadata read skipped (none: nothing added). */
+function skippedDetails(skipped: SkippedCertificate[] | undefined): { skippedCertificates?: Omit<SkippedCertificate, 'warning'>[] } {
+  if (!skipped?.length) return {};
+  return { skippedCertificates: skipped.map(({ fingerprint, subject, notAfter, reason }) => ({ fingerprint, subject, notAfter, reason })) };
 }

@@ -4,6 +4,7 @@ import { AppConfig } from '../../config/app-config';
 import { SamlModule } from '../saml/saml.module';
 import { ConnectionResolver } from './connection.resolver';
 import { ConnectionService } from './connection.service';
+import { MetadataFetcher } from './metadata-fetcher';
 
 const REFRESH_EVERY_MS = 6 * 3_600_000;
 
@@ -45,7 +46,7 @@ export class MetadataRefreshScheduler implements OnApplicationBootstrap, OnModul
 /** IdP connections: GraphQL management, metadata import and scheduled refresh. */
 @Module({
   imports: [SamlModule, AccessModule],
-  providers: [ConnectionService, ConnectionResolver, MetadataRefreshScheduler],
-  exports: [ConnectionService],
+  providers: [ConnectionService, ConnectionResolver, MetadataRefreshScheduler, MetadataFetcher],
+  exports: [ConnectionService, MetadataFetcher],
 })
 export class ConnectionsModule {}

@@ -15,14 +15,27 @@ export interface IdpMetadata {
   ssoUrl: string;
   ssoBinding: SsoBinding;
   sloUrl: string | null;
+  /** The certificates still valid, in document order: all pinned. */
   signingCertificates: string[];
+  /** Expired certificates left out (an IdP publishes old and new together during a rollover). */
+  skippedCertificates: SkippedCertificate[];
+}
+
+export interface SkippedCertificate {
+  fingerprint: string;
+  subject: string;
+  notAfter: string;
+  reason: 'expired';
+  /** One line for people: logs, CLI warnings. */
+  warning: string;
 }
 
 /**
  * Reads IdP metadata (an EntityDescriptor, or an EntitiesDescriptor holding exactly one
  * IdP). Refuses with a clear message what cannot make a working, safe connection: not
- * XML, no IdP role, no signing certificate, an expired certificate, no SSO endpoint with a
- * binding we speak.
+ * XML, no IdP role, no signing certificate, only expired certificates, no SSO endpoint
+ * with a binding we speak. During a key rollover the metadata carries the old and the new
+ * certificate: every one still valid is kept, the expired ones are skipped and reported.
  */
 export function parseIdpMetadata(xml: string, now: Date): IdpMetadata {
   let doc: Document;
@@ -48,7 +61,24 @@ export function parseIdpMetadata(xml: string, now: Date): IdpMetadata {
     for (const c of elementsByName(kd, NS.dsig, 'X509Certificate')) pems.push(toPem(textOf(c) ?? ''));
   }
   if (pems.length === 0) throw new ConnectionException(ConnectionErrorCode.METADATA_NO_SIGNING_CERTIFICATE, 'The metadata has no signing certificate (KeyDescriptor use="signing" with an X509Certificate).');
-  const signingCertificates = [...new Set(pems.map((p) => checkCertificate(p, now)))];
+  const signingCertificates: string[] = [];
+  const skippedCertificates: SkippedCertificate[] = [];
+  let firstRefusal: ConnectionException | null = null;
+  for (const pem of pems) {
+    try {
+      const valid = checkCertificate(pem, now);
+      if (!signingCertificates.includes(valid)) signingCertificates.push(valid);
+    } catch (error) {
+      if (!(error instanceof ConnectionException) || error.code !== ConnectionErrorCode.CERTIFICATE_EXPIRED) throw error;
+      firstRefusal ??= error;
+      const cert = new X509Certificate(toPem(pem));
+      if (skippedCertificates.some((c) => c.fingerprint === cert.fingerprint256)) continue;
+      const subject = cert.subject.replace(/\n/g, ', ');
+      const notAfter = new Date(cert.validTo).toISOString();
+      skippedCertificates.push({ fingerprint: cert.fingerprint256, subject, notAfter, reason: 'expired', warning: `skipped the expired signing certificate ${subject} (expired on ${notAfter.slice(0, 10)}, SHA-256 ${cert.fingerprint256})` });
+    }
+  }
+  if (signingCertificates.length === 0) throw firstRefusal!;
 
   const sso = childElements(idp, NS.metadata, 'SingleSignOnService');
   const redirect = sso.find((s) => attr(s, 'Binding') === BINDINGS.redirect);
@@ -65,6 +95,7 @@ export function parseIdpMetadata(xml: string, now: Date): IdpMetadata {
     ssoBinding: chosen === redirect ? SsoBinding.REDIRECT : SsoBinding.POST,
     sloUrl: slo ? checkUrl(attr(slo, 'Location'), 'SingleLogoutService Location') : null,
     signingCertificates,
+    skippedCertificates,
   };
 }
 
