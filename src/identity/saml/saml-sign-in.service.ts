@@ -106,6 +106,8 @@ export class SamlSignInService {
         const stored = await this.cache.take(SamlCacheKind.REQUEST, connection.id, validated.inResponseTo);
         if (stored === null) throw new SamlException(SamlErrorCode.IN_RESPONSE_TO_UNKNOWN, { inResponseTo: validated.inResponseTo });
         state = JSON.parse(stored) as LoginState;
+        // Checked again on the way out: a request stored before a stricter rule is held to it too.
+        state.returnTo = safeReturnTo(this.config, state.returnTo);
       } else {
         if (!connection.allowIdpInitiated) throw new SamlException(SamlErrorCode.UNSOLICITED_RESPONSE);
         state = { returnTo: safeReturnTo(this.config, body.RelayState) };
