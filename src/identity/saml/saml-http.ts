@@ -1,9 +1,7 @@
-import { Logger } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import type { Request, Response } from 'express';
 import { SESSION_COOKIE } from '../session.service';
-import { SamlException } from './saml.exception';
-
-const logger = new Logger('SamlHttp');
+import { errorBody, httpErrorOf, requestIdOf as sharedRequestIdOf } from '../../common/http-exception.filter';
 
 export function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -22,28 +20,19 @@ export function wantsHtml(req: Request): boolean {
 }
 
 /**
- * A refusal as JSON `{ error: { code, message } }` or a small page, with a 4xx status; an
- * unexpected error becomes a 503 without detail, logged with the request id.
+ * A refusal as JSON `{ error: { code, message } }` or a small page, with the status the whole
+ * gateway gives it (http-exception.filter.ts): a 4xx for a refusal, a generic 500 with a
+ * request id for anything unexpected (logged there, once).
  */
 export function sendError(req: Request, res: Response, error: unknown): void {
-  let status: number;
-  let code: string;
-  let message: string;
-  if (error instanceof SamlException) {
-    status = error.httpStatus;
-    code = error.code;
-    message = error.message;
-  } else {
-    logger.error(`unexpected error on ${req.method} ${req.path}: ${(error as Error)?.stack ?? String(error)}`);
-    status = 503;
-    code = 'TEMPORARILY_UNAVAILABLE';
-    message = 'Sign-in is temporarily unavailable. Please try again.';
-  }
-  res.status(status).setHeader('Cache-Control', 'no-store');
+  const answer = httpErrorOf(error, req);
+  if (res.headersSent) return;
+  res.status(answer.status).setHeader('Cache-Control', 'no-store');
   if (wantsHtml(req)) {
-    res.type('html').send(page('Sign-in refused', `<p>${escapeHtml(message)}</p><p><code>${escapeHtml(code)}</code></p><p><a href="/">Back to Passerelle</a></p>`));
+    const reference = answer.requestId ? `<p>Reference: <code>${escapeHtml(answer.requestId)}</code></p>` : '';
+    res.type('html').send(page('Sign-in refused', `<p>${escapeHtml(answer.message)}</p><p><code>${escapeHtml(answer.code)}</code></p>${reference}<p><a href="/">Back to Passerelle</a></p>`));
   } else {
-    res.json({ error: { code, message } });
+    res.json(errorBody(answer));
   }
 }
 
@@ -63,9 +52,11 @@ export function clientIp(req: Request): string | null {
   return req.ip ?? req.socket?.remoteAddress ?? null;
 }
 
-export function requestIdOf(req: Request): string | null {
-  const own = (req as Request & { requestId?: string }).requestId;
-  if (own) return own;
-  const id = req.headers['x-request-id'];
-  return typeof id === 'string' ? id.slice(0, 100) : null;
+/** This request's id: the gateway's, else one given now and kept, so the audit and the answer agree. */
+export function requestIdOf(req: Request): string {
+  const known = sharedRequestIdOf(req);
+  if (known) return known;
+  const id = randomUUID();
+  (req as Request & { requestId?: string }).requestId = id;
+  return id;
 }

@@ -83,7 +83,7 @@ export class SamlSignInService {
       await this.cache.remember(SamlCacheKind.REQUEST, connection.id, requestId, JSON.stringify(state), new Date(this.clock.now().getTime() + REQUEST_TTL_MS));
       return await this.provider.loginRequest(this.contextOf(connection), requestId);
     } catch (error) {
-      if (error instanceof SamlException) await this.refused('auth.login.start', connectionId, error, meta);
+      await this.refused('auth.login.start', connectionId, error, meta);
       throw error;
     }
   }
@@ -152,7 +152,7 @@ export class SamlSignInService {
       // Outside the transaction: on PGlite the one connection is the transaction's until it ends.
       return { ...signedIn, pendingInvitations: await this.pendingInvitations(signedIn.user.email) };
     } catch (error) {
-      if (error instanceof SamlException) await this.refused('auth.login', connectionId, error, meta);
+      await this.refused('auth.login', connectionId, error, meta);
       throw error;
     }
   }
@@ -228,7 +228,7 @@ export class SamlSignInService {
       const redirectUrl = await this.provider.logoutResponseUrl(ctx, parsed.id, parsed.relayState, true, newMessageId());
       return { redirectUrl, revoked };
     } catch (error) {
-      if (error instanceof SamlException) await this.refused('auth.slo', connectionId, error, meta);
+      await this.refused('auth.slo', connectionId, error, meta);
       throw error;
     }
   }
@@ -309,14 +309,16 @@ export class SamlSignInService {
     return rows.map((r) => ({ id: r.id, spaceId: r.space_id, spaceName: r.space_name, role: r.role, expiresAt: new Date(r.expires_at) }));
   }
 
-  private async refused(action: string, connectionId: string, error: SamlException, meta: RequestMeta): Promise<void> {
+  /** Audits a refusal with its reason; an unexpected error too, as `unexpected_error` (the log has the rest). */
+  private async refused(action: string, connectionId: string, error: unknown, meta: RequestMeta): Promise<void> {
+    const known = error instanceof SamlException;
     await this.audit.recordQuietly({
       action,
       outcome: 'FAILURE',
       subjectType: 'IdpConnection',
       subjectId: isUuid(connectionId) ? connectionId : null,
-      reason: error.reason,
-      details: { code: error.code, ...error.details },
+      reason: known ? error.reason : 'unexpected_error',
+      details: known ? { code: error.code, ...error.details } : { error: (error as Error)?.name ?? typeof error },
       ip: meta.ip ?? null,
       requestId: meta.requestId ?? null,
     });
