@@ -44,7 +44,7 @@ describe('open redirects', () => {
     const org = await seedOrganization(t.dataSource, { name: 'Redirect Co', kind: OrganizationKind.PARTNER, domains: ['redirect.example'] });
     spInitiated = await seedConnection(t.dataSource, t.config, { organization: org, idpEntityId: 'https://idp.redirect.example/sp', certificates: [idp.cert] });
     idpInitiated = await seedConnection(t.dataSource, t.config, { organization: org, idpEntityId: 'https://idp.redirect.example/idp', certificates: [idp.cert], allowIdpInitiated: true });
-  }, 90_000);
+  }, 300_000);
 
   afterAll(async () => {
     await t?.close();

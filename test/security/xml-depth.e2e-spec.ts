@@ -33,7 +33,7 @@ describe('deeply nested and oversized XML', () => {
     idp = await keyPair('idp.deep.example');
     const org = await seedOrganization(t.dataSource, { name: 'Deep Co', kind: OrganizationKind.PARTNER, domains: ['deep.example'] });
     conn = await seedConnection(t.dataSource, t.config, { organization: org, idpEntityId: 'https://idp.deep.example/saml', certificates: [idp.cert], sloUrl: 'https://idp.deep.example/slo' });
-  }, 90_000);
+  }, 300_000);
 
   afterAll(async () => {
     await t?.close();

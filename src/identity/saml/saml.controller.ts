@@ -3,6 +3,7 @@ import type { Request, Response } from 'express';
 import { Public } from '../../access/public.decorator';
 import { AppConfig } from '../../config/app-config';
 import { SESSION_COOKIE } from '../session.service';
+import { LOGIN_STATE_COOKIE, loginStateCookieOptions, loginStateOf, newLoginState } from './login-state';
 import { clientIp, escapeHtml, page, requestIdOf, sendError, sessionCookieOf, wantsHtml } from './saml-http';
 import { SamlSignInService, SignedIn } from './saml-sign-in.service';
 
@@ -31,7 +32,9 @@ export class SamlController {
   @Get('saml/:connection/login')
   async login(@Param('connection') connectionId: string, @Query('returnTo') returnTo: unknown, @Req() req: Request, @Res() res: Response): Promise<void> {
     try {
-      const message = await this.signIn.startLogin(connectionId, returnTo, this.meta(req));
+      const browser = loginStateOf(req) ?? newLoginState();
+      const message = await this.signIn.startLogin(connectionId, returnTo, browser, this.meta(req));
+      res.cookie(LOGIN_STATE_COOKIE, browser, loginStateCookieOptions(this.config));
       res.setHeader('Cache-Control', 'no-store');
       if (message.kind === 'redirect') res.redirect(302, message.url);
       else res.status(200).type('html').send(message.html);
@@ -43,7 +46,7 @@ export class SamlController {
   @Post('saml/:connection/acs')
   async acs(@Param('connection') connectionId: string, @Req() req: Request, @Res() res: Response): Promise<void> {
     try {
-      const signedIn = await this.signIn.consume(connectionId, (req.body ?? {}) as Record<string, unknown>, this.meta(req));
+      const signedIn = await this.signIn.consume(connectionId, (req.body ?? {}) as Record<string, unknown>, loginStateOf(req), this.meta(req));
       this.setSessionCookie(res, signedIn.cookieValue);
       res.setHeader('Cache-Control', 'no-store');
       if (wantsHtml(req)) {
