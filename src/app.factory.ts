@@ -8,6 +8,7 @@ import { AuthenticatedRequest } from './access/request-context';
 import { AppModule } from './app.module';
 import { AppConfig } from './config/app-config';
 import { HttpExceptionFilter } from './common/http-exception.filter';
+import { securityHeaders } from './common/security-headers';
 
 /** Builds the gateway (not listening) from a validated configuration. */
 export async function createApp(config: AppConfig, options: { logger?: LogLevel[] | false } = {}): Promise<INestApplication> {
@@ -19,6 +20,7 @@ export async function createApp(config: AppConfig, options: { logger?: LogLevel[
   });
   app.set('trust proxy', 'loopback');
   app.disable('x-powered-by');
+  app.use(securityHeaders(config));
   app.useBodyParser('json', { limit: '1mb' });
   app.use(cookieParser());
   app.use((req: Request, res: Response, next: NextFunction) => {

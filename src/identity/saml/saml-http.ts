@@ -7,12 +7,30 @@ export function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
-/** A plain page; no script, nothing from the request but escaped text. */
-export function page(title: string, body: string): string {
+/** Where the SAML pages' stylesheet and auto-submit script are served: no inline style or script (CSP). */
+export const SAML_ASSETS = { stylesheet: '/auth/assets/page.css', autosubmit: '/auth/assets/autosubmit.js' } as const;
+
+export const PAGE_CSS =
+  'body{font-family:system-ui,sans-serif;max-width:40rem;margin:4rem auto;padding:0 1rem;color:#1d2330}h1{font-size:1.4rem}code{color:#667}li{margin:.3rem 0}button{font-size:1rem;padding:.4rem .8rem}\n';
+
+/** Submits the form marked `data-autosubmit` (SAML POST binding); the button stays for browsers without script. */
+export const AUTOSUBMIT_JS = "document.querySelectorAll('form[data-autosubmit]').forEach(function (f) { f.submit(); });\n";
+
+/** A plain page; nothing from the request but escaped text, no inline style or script. */
+export function page(title: string, body: string, scripts: string[] = []): string {
+  const tags = scripts.map((src) => `<script src="${escapeHtml(src)}" defer></script>`).join('');
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(title)} · Passerelle</title>
-<style>body{font-family:system-ui,sans-serif;max-width:40rem;margin:4rem auto;padding:0 1rem;color:#1d2330}h1{font-size:1.4rem}code{color:#667}li{margin:.3rem 0}button{font-size:1rem;padding:.4rem .8rem}</style>
+<link rel="stylesheet" href="${SAML_ASSETS.stylesheet}">${tags}
 </head><body><h1>${escapeHtml(title)}</h1>${body}</body></html>`;
+}
+
+/** A page that posts `fields` to `action` (the SAML POST binding), by the served script or by hand. */
+export function autoPostPage(title: string, action: string, fields: Record<string, string>): string {
+  const inputs = Object.entries(fields)
+    .map(([name, value]) => `<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}">`)
+    .join('');
+  return page(title, `<form method="post" action="${escapeHtml(action)}" data-autosubmit>${inputs}<button>Continue</button></form>`, [SAML_ASSETS.autosubmit]);
 }
 
 export function wantsHtml(req: Request): boolean {

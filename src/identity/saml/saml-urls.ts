@@ -66,6 +66,15 @@ export function safeReturnTo(config: AppConfig, candidate: unknown, fallback = '
   const target = `${parsed.pathname}${parsed.search}${parsed.hash}`;
   // The parser percent-encodes controls and spaces; a backslash or a second slash up front
   // would still be read by a browser as the start of another host.
-  if (!/^\/(?![/\\])/.test(target) || /[\x00-\x20\x7f\\]/.test(target) || target.length > MAX_RETURN_TO_LENGTH) return fallback;
+  if (!/^\/(?![/\\])/.test(target) || hasControlSpaceOrBackslash(target) || target.length > MAX_RETURN_TO_LENGTH) return fallback;
   return target;
+}
+
+/** A control character, a space or a backslash: none belongs in a Location we send. */
+export function hasControlSpaceOrBackslash(value: string): boolean {
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c <= 0x20 || c === 0x7f || c === 0x5c) return true;
+  }
+  return false;
 }

@@ -4,7 +4,8 @@ import { Public } from '../../access/public.decorator';
 import { AppConfig } from '../../config/app-config';
 import { SESSION_COOKIE } from '../session.service';
 import { LOGIN_STATE_COOKIE, loginStateCookieOptions, loginStateOf, newLoginState } from './login-state';
-import { clientIp, escapeHtml, page, requestIdOf, sendError, sessionCookieOf, wantsHtml } from './saml-http';
+import { AUTOSUBMIT_JS, autoPostPage, clientIp, escapeHtml, page, PAGE_CSS, requestIdOf, sendError, sessionCookieOf, wantsHtml } from './saml-http';
+import { contentSecurityPolicy } from '../../common/security-headers';
 import { SamlSignInService, SignedIn } from './saml-sign-in.service';
 
 /**
@@ -18,6 +19,19 @@ export class SamlController {
     private readonly signIn: SamlSignInService,
     private readonly config: AppConfig,
   ) {}
+
+  /** The SAML pages' stylesheet and auto-submit script, served so the CSP needs no inline code. */
+  @Get('assets/page.css')
+  stylesheet(@Res() res: Response): void {
+    res.setHeader('Cache-Control', 'public, max-age=3600');
+    res.type('text/css').send(PAGE_CSS);
+  }
+
+  @Get('assets/autosubmit.js')
+  autosubmit(@Res() res: Response): void {
+    res.setHeader('Cache-Control', 'public, max-age=3600');
+    res.type('text/javascript').send(AUTOSUBMIT_JS);
+  }
 
   @Get('saml/:connection/metadata')
   async metadata(@Param('connection') connectionId: string, @Req() req: Request, @Res() res: Response): Promise<void> {
@@ -36,8 +50,13 @@ export class SamlController {
       const message = await this.signIn.startLogin(connectionId, returnTo, browser, this.meta(req));
       res.cookie(LOGIN_STATE_COOKIE, browser, loginStateCookieOptions(this.config));
       res.setHeader('Cache-Control', 'no-store');
-      if (message.kind === 'redirect') res.redirect(302, message.url);
-      else res.status(200).type('html').send(message.html);
+      if (message.kind === 'redirect') {
+        res.redirect(302, message.url);
+      } else {
+        // POST binding: this page may post to the IdP, and only there.
+        res.setHeader('Content-Security-Policy', contentSecurityPolicy(this.config, { 'form-action': [new URL(message.url).origin] }));
+        res.status(200).type('html').send(autoPostPage('Signing you in…', message.url, message.fields));
+      }
     } catch (error) {
       sendError(req, res, error);
     }
