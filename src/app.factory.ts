@@ -8,6 +8,7 @@ import { AuthenticatedRequest } from './access/request-context';
 import { AppModule } from './app.module';
 import { AppConfig } from './config/app-config';
 import { HttpExceptionFilter } from './common/http-exception.filter';
+import { securityHeaders } from './common/security-headers';
 import { RateLimitMiddleware } from './rate-limit/rate-limit.middleware';
 
 /** Builds the gateway (not listening) from a validated configuration. */
@@ -21,6 +22,7 @@ export async function createApp(config: AppConfig, options: { logger?: LogLevel[
   // Only the configured proxies are believed about the client's address (the rate limits key on it).
   app.set('trust proxy', config.trustProxy);
   app.disable('x-powered-by');
+  app.use(securityHeaders(config));
   app.use(cookieParser());
   app.use((req: Request, res: Response, next: NextFunction) => {
     const id = randomUUID();

@@ -182,23 +182,25 @@ describe('demo identity providers', () => {
   });
 
   async function signInThroughDemo(orgName: string, user: User): Promise<request.Response> {
-    const index = await request(t.http).get('/demo-idp');
+    // One browser: it keeps the login cookie /login gives it and shows it to the ACS.
+    const browser = request.agent(t.http);
+    const index = await browser.get('/demo-idp');
     expect(index.status).toBe(200);
     const link = new RegExp(`<a href="([^"]+)">${orgName}</a>`).exec(index.text)![1];
-    const login = await request(t.http).get(new URL(link).pathname);
+    const login = await browser.get(new URL(link).pathname);
     expect(login.status).toBe(302);
     const sso = new URL(login.headers.location);
     expect(sso.pathname).toMatch(/^\/demo-idp\/[0-9a-f-]{36}\/sso$/);
-    const picker = await request(t.http).get(`${sso.pathname}${sso.search}`);
+    const picker = await browser.get(`${sso.pathname}${sso.search}`);
     expect(picker.status).toBe(200);
     const form = picker.text.split('<li>').find((li) => li.includes(user.email))!;
     const fields = hiddenInputs(form);
     expect(fields.inResponseTo).toMatch(/^_/);
-    const posted = await request(t.http).post(sso.pathname).type('form').send(fields);
+    const posted = await browser.post(sso.pathname).type('form').send(fields);
     expect(posted.status).toBe(200);
     const auto = hiddenInputs(posted.text);
     const acs = new URL(/action="([^"]+)"/.exec(posted.text)![1]);
-    return request(t.http).post(acs.pathname).set('Accept', 'text/html').type('form').send(auto);
+    return browser.post(acs.pathname).set('Accept', 'text/html').type('form').send(auto);
   }
 
   it('creates one demo connection per organisation, each with its own encrypted key', async () => {

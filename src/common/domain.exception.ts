@@ -42,4 +42,14 @@ export abstract class DomainException<TCode extends string = string> extends Err
     super(message);
     this.name = new.target.name;
   }
+
+  /** The code a REST caller sees: the kind, unless a module's codes are safe to show. */
+  get publicCode(): string {
+    return this.kind;
+  }
+
+  /** The HTTP status of this refusal on REST routes. */
+  get httpStatus(): number {
+    return httpStatusOf(this.kind);
+  }
 }

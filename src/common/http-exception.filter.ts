@@ -1,6 +1,59 @@
+import { randomUUID } from 'node:crypto';
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
-import type { Response } from 'express';
-import { DomainException, httpStatusOf } from './domain.exception';
+import type { Request, Response } from 'express';
+import { DomainException } from './domain.exception';
+
+/** What a REST caller receives for an error: a status and `{ error: { code, message, requestId? } }`. */
+export interface HttpError {
+  status: number;
+  code: string;
+  message: string;
+  /** Set for unexpected errors, so a person reporting one can be matched with the log line. */
+  requestId?: string;
+  /** True when nothing expected it: logged (once, here) and answered with a generic 500. */
+  unexpected: boolean;
+}
+
+export const UNEXPECTED_ERROR_MESSAGE = 'Internal server error';
+
+const logger = new Logger('HTTP');
+
+/** The request id the gateway gave this request (or the caller's, bounded), else a fresh one. */
+export function requestIdOf(req: Request | undefined): string | null {
+  const own = (req as (Request & { requestId?: string }) | undefined)?.requestId;
+  if (own) return own;
+  const id = req?.headers?.['x-request-id'];
+  return typeof id === 'string' && /^[\w.:-]{1,100}$/.test(id) ? id : null;
+}
+
+/**
+ * The one mapping from an error to an HTTP answer, for the global filter and for the
+ * controllers that render their own errors (SAML pages): refusals keep their 4xx, an
+ * unknown error is a 500 with a generic message and a request id, and is logged once.
+ */
+export function httpErrorOf(exception: unknown, req?: Request): HttpError {
+  if (exception instanceof DomainException) {
+    return { status: exception.httpStatus, code: exception.publicCode, message: exception.message, unexpected: false };
+  }
+  if (exception instanceof HttpException && exception.getStatus() < 500) {
+    const status = exception.getStatus();
+    const body = exception.getResponse();
+    const raw = typeof body === 'string' ? body : ((body as { message?: string | string[] }).message ?? exception.message);
+    const code = status === 404 ? 'NOT_FOUND' : status === 401 ? 'UNAUTHENTICATED' : status === 403 ? 'FORBIDDEN' : 'BAD_USER_INPUT';
+    return { status, code, message: Array.isArray(raw) ? raw.join('; ') : raw, unexpected: false };
+  }
+  const type = (exception as { type?: unknown } | null)?.type;
+  if (type === 'entity.too.large') return { status: 413, code: 'BAD_USER_INPUT', message: 'Request body too large', unexpected: false };
+  if (type === 'entity.parse.failed') return { status: 400, code: 'BAD_USER_INPUT', message: 'Malformed request body', unexpected: false };
+  const requestId = requestIdOf(req) ?? randomUUID();
+  const where = req ? `${req.method} ${req.path}` : 'request';
+  logger.error(`unexpected error on ${where} (request ${requestId}): ${(exception as Error)?.stack ?? String(exception)}`);
+  return { status: 500, code: 'INTERNAL_SERVER_ERROR', message: UNEXPECTED_ERROR_MESSAGE, requestId, unexpected: true };
+}
+
+export function errorBody(error: HttpError): { error: { code: string; message: string; requestId?: string } } {
+  return { error: { code: error.code, message: error.message, ...(error.requestId ? { requestId: error.requestId } : {}) } };
+}
 
 /**
  * REST routes answer `{ error: { code, message } }` with a 4xx status, never a stack trace;
@@ -9,27 +62,12 @@ import { DomainException, httpStatusOf } from './domain.exception';
  */
 @Catch()
 export class HttpExceptionFilter implements ExceptionFilter {
-  private readonly logger = new Logger('HTTP');
-
   catch(exception: unknown, host: ArgumentsHost): unknown {
     if (host.getType<string>() === 'graphql') throw exception;
-    const res = host.switchToHttp().getResponse<Response>();
+    const http = host.switchToHttp();
+    const res = http.getResponse<Response>();
+    const error = httpErrorOf(exception, http.getRequest<Request>());
     if (res.headersSent) return;
-    if (exception instanceof DomainException) {
-      return res.status(httpStatusOf(exception.kind)).json({ error: { code: exception.kind, message: exception.message } });
-    }
-    if (exception instanceof HttpException) {
-      const status = exception.getStatus();
-      const body = exception.getResponse();
-      const message = typeof body === 'string' ? body : ((body as { message?: string | string[] }).message ?? exception.message);
-      const code = status === 404 ? 'NOT_FOUND' : status === 401 ? 'UNAUTHENTICATED' : status === 403 ? 'FORBIDDEN' : status < 500 ? 'BAD_USER_INPUT' : 'INTERNAL_SERVER_ERROR';
-      return res.status(status).json({ error: { code, message: Array.isArray(message) ? message.join('; ') : message } });
-    }
-    const tooLarge = (exception as { type?: string })?.type === 'entity.too.large';
-    if (tooLarge) return res.status(413).json({ error: { code: 'BAD_USER_INPUT', message: 'Request body too large' } });
-    const malformed = (exception as { type?: string })?.type === 'entity.parse.failed';
-    if (malformed) return res.status(400).json({ error: { code: 'BAD_USER_INPUT', message: 'Malformed request body' } });
-    this.logger.error((exception as Error)?.stack ?? String(exception));
-    return res.status(500).json({ error: { code: 'INTERNAL_SERVER_ERROR', message: 'Internal server error' } });
+    return res.status(error.status).json(errorBody(error));
   }
 }

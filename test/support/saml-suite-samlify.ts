@@ -67,7 +67,7 @@ describe('SAML sign-in with samlify as the identity provider', () => {
   it('redirects a browser to returnTo (same origin only) after signing in', async () => {
     const login = await startLogin(t.http, connection.id, 'https://evil.example/steal');
     const response = await samlifyLoginResponse(idp, sp, login.requestId, { nameId: 'globex-0001', email: 'grace@globex.example' });
-    const res = await request(t.http).post(`/auth/saml/${connection.id}/acs`).set('Accept', 'text/html').type('form').send({ SAMLResponse: response });
+    const res = await postAcs(t.http, connection.id, response, undefined, { accept: 'text/html' });
     expect(res.status).toBe(303);
     expect(res.headers.location).toBe('/');
     const cookie = res.headers['set-cookie'][0] as string;

@@ -2,7 +2,7 @@ import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/com
 import type { Request, Response } from 'express';
 import { Public } from '../../access/public.decorator';
 import { AppConfig } from '../../config/app-config';
-import { escapeHtml, page } from '../saml/saml-http';
+import { autoPostPage, escapeHtml, page } from '../saml/saml-http';
 import { spEndpoints } from '../saml/saml-urls';
 import { DEMO_IDP_PREFIX, DemoIdpService } from './demo-idp.service';
 
@@ -61,11 +61,9 @@ export class DemoIdpController {
     const form = body ?? (req.body as Record<string, string>) ?? {};
     const result = connection ? await this.demo.respond(connection, String(form.userId ?? ''), form.inResponseTo ? String(form.inResponseTo) : null) : null;
     if (!result) return void res.status(404).type('html').send(page('Unknown person', '<p>No such person at this demo IdP.</p>'));
-    const relay = form.relayState ? `<input type="hidden" name="RelayState" value="${escapeHtml(String(form.relayState))}">` : '';
     res.setHeader('Cache-Control', 'no-store');
-    res.status(200).type('html').send(
-      page('Signing you in…', `<form id="saml" method="post" action="${escapeHtml(result.acsUrl)}"><input type="hidden" name="SAMLResponse" value="${escapeHtml(result.samlResponse)}">${relay}<noscript><button>Continue</button></noscript></form><script>document.getElementById('saml').submit()</script>`),
-    );
+    const fields: Record<string, string> = { SAMLResponse: result.samlResponse, ...(form.relayState ? { RelayState: String(form.relayState) } : {}) };
+    res.status(200).type('html').send(autoPostPage('Signing you in…', result.acsUrl, fields));
   }
 
   /** Single logout at the demo IdP: nothing to end here, back to the gateway. */

@@ -93,7 +93,7 @@ export class DemoIdpService {
       metadataXml: demoIdpMetadata(idp.entityId, idp.ssoUrl, idp.sloUrl, idpKeys.cert),
       attributeMapping: isHost ? { groupRoles: { HOST_ADMIN: UserRole.HOST_ADMIN, SECURITY_REVIEWER: UserRole.SECURITY_REVIEWER } } : {},
       allowedDomains: organization.domains,
-      allowIdpInitiated: true,
+      allowIdpInitiated: false,
       wantAssertionsSigned: true,
       wantResponseSigned: false,
       status: ConnectionStatus.ACTIVE,

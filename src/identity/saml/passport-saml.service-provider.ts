@@ -98,7 +98,7 @@ export class PassportSamlServiceProvider extends SamlServiceProvider {
   async loginRequest(ctx: SpContext, requestId: string): Promise<LoginRequestMessage> {
     const outcome = await this.run(this.request(ctx, requestId));
     if (outcome.kind === 'redirect') return { kind: 'redirect', url: outcome.url };
-    if (outcome.kind === 'form') return { kind: 'form', html: outcome.html };
+    if (outcome.kind === 'form') return { kind: 'form', ...formOf(outcome.html) };
     throw new Error(`could not build an AuthnRequest: ${describe(outcome)}`);
   }
 
@@ -211,4 +211,17 @@ function describe(outcome: StrategyOutcome): string {
     case 'success':
       return outcome.kind;
   }
+}
+
+const ENTITIES: Record<string, string> = { '&amp;': '&', '&apos;': "'", '&quot;': '"', '&lt;': '<', '&gt;': '>', '&#13;': '\r' };
+
+/** The action and fields of the library's auto-posting form: we render the page ourselves, without inline script (CSP). */
+function formOf(html: string): { url: string; fields: Record<string, string> } {
+  const decode = (s: string) => s.replace(/&(amp|apos|quot|lt|gt|#13);/g, (e) => ENTITIES[e]);
+  const action = /<form method="post" action="([^"]*)"/.exec(html)?.[1];
+  if (!action) throw new Error('the SAML library built no POST form');
+  const fields: Record<string, string> = {};
+  for (const m of html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)" \/>/g)) fields[decode(m[1])] = decode(m[2]);
+  if (!fields.SAMLRequest) throw new Error('the SAML library built a POST form without SAMLRequest');
+  return { url: decodeURI(decode(action)), fields };
 }

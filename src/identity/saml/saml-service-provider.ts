@@ -9,7 +9,8 @@ export interface SpContext {
   spPrivateKey: string | null;
 }
 
-export type LoginRequestMessage = { kind: 'redirect'; url: string } | { kind: 'form'; html: string };
+/** How the AuthnRequest leaves: a redirect, or fields the browser posts to `url` (POST binding). */
+export type LoginRequestMessage = { kind: 'redirect'; url: string } | { kind: 'form'; url: string; fields: Record<string, string> };
 
 /** What the library read from a response it also accepted. */
 export interface LibraryProfile {

@@ -13,6 +13,7 @@ import { decryptSecret, sha256Hex } from '../secrets';
 import { Session } from '../session.entity';
 import { SessionService } from '../session.service';
 import { JitProvisioningService } from './jit-provisioning.service';
+import { loginStateHash, sameLoginState } from './login-state';
 import { newMessageId } from './passport-saml.service-provider';
 import { SAML_CACHE, SamlCache, SamlCacheKind } from './saml-cache';
 import { SamlResponseValidator } from './saml-response.validator';
@@ -48,6 +49,8 @@ export interface SignedIn {
 
 interface LoginState {
   returnTo: string;
+  /** The hash of the browser's login state cookie (login-state.ts). */
+  browser?: string;
 }
 
 /**
@@ -74,22 +77,29 @@ export class SamlSignInService {
     return this.provider.metadata(this.contextOf(connection));
   }
 
-  /** Starts an SP-initiated sign-in; the return path is kept server-side with the request ID. */
-  async startLogin(connectionId: string, returnTo: unknown, meta: RequestMeta): Promise<LoginRequestMessage> {
+  /**
+   * Starts an SP-initiated sign-in; the return path and the hash of the browser's login
+   * state are kept server-side with the request ID.
+   */
+  async startLogin(connectionId: string, returnTo: unknown, browser: string, meta: RequestMeta): Promise<LoginRequestMessage> {
     try {
       const { connection } = await this.load(connectionId, { active: true });
       const requestId = newMessageId();
-      const state: LoginState = { returnTo: safeReturnTo(this.config, returnTo) };
+      const state: LoginState = { returnTo: safeReturnTo(this.config, returnTo), browser: loginStateHash(browser) };
       await this.cache.remember(SamlCacheKind.REQUEST, connection.id, requestId, JSON.stringify(state), new Date(this.clock.now().getTime() + REQUEST_TTL_MS));
       return await this.provider.loginRequest(this.contextOf(connection), requestId);
     } catch (error) {
-      if (error instanceof SamlException) await this.refused('auth.login.start', connectionId, error, meta);
+      await this.refused('auth.login.start', connectionId, error, meta);
       throw error;
     }
   }
 
-  /** The assertion consumer: every check, then a session. */
-  async consume(connectionId: string, body: Record<string, unknown>, meta: RequestMeta): Promise<SignedIn> {
+  /**
+   * The assertion consumer: every check, then a session. `browser` is the login state the
+   * posting browser holds: an answer to our request is accepted only from the browser that
+   * started it.
+   */
+  async consume(connectionId: string, body: Record<string, unknown>, browser: string | undefined, meta: RequestMeta): Promise<SignedIn> {
     try {
       const { connection, organization } = await this.load(connectionId, { active: true });
       const validated = this.validator.validate(connection, body.SAMLResponse);
@@ -106,6 +116,12 @@ export class SamlSignInService {
         const stored = await this.cache.take(SamlCacheKind.REQUEST, connection.id, validated.inResponseTo);
         if (stored === null) throw new SamlException(SamlErrorCode.IN_RESPONSE_TO_UNKNOWN, { inResponseTo: validated.inResponseTo });
         state = JSON.parse(stored) as LoginState;
+        // Login CSRF: someone else's answer (or one posted by a page elsewhere) has no or another browser's state.
+        if (!sameLoginState(state.browser, browser)) {
+          throw new SamlException(SamlErrorCode.LOGIN_STATE_MISMATCH, { loginState: browser === undefined ? 'missing' : 'other_browser' });
+        }
+        // Checked again on the way out: a request stored before a stricter rule is held to it too.
+        state.returnTo = safeReturnTo(this.config, state.returnTo);
       } else {
         if (!connection.allowIdpInitiated) throw new SamlException(SamlErrorCode.UNSOLICITED_RESPONSE);
         state = { returnTo: safeReturnTo(this.config, body.RelayState) };
@@ -150,7 +166,7 @@ export class SamlSignInService {
       // Outside the transaction: on PGlite the one connection is the transaction's until it ends.
       return { ...signedIn, pendingInvitations: await this.pendingInvitations(signedIn.user.email) };
     } catch (error) {
-      if (error instanceof SamlException) await this.refused('auth.login', connectionId, error, meta);
+      await this.refused('auth.login', connectionId, error, meta);
       throw error;
     }
   }
@@ -226,7 +242,7 @@ export class SamlSignInService {
       const redirectUrl = await this.provider.logoutResponseUrl(ctx, parsed.id, parsed.relayState, true, newMessageId());
       return { redirectUrl, revoked };
     } catch (error) {
-      if (error instanceof SamlException) await this.refused('auth.slo', connectionId, error, meta);
+      await this.refused('auth.slo', connectionId, error, meta);
       throw error;
     }
   }
@@ -307,14 +323,16 @@ export class SamlSignInService {
     return rows.map((r) => ({ id: r.id, spaceId: r.space_id, spaceName: r.space_name, role: r.role, expiresAt: new Date(r.expires_at) }));
   }
 
-  private async refused(action: string, connectionId: string, error: SamlException, meta: RequestMeta): Promise<void> {
+  /** Audits a refusal with its reason; an unexpected error too, as `unexpected_error` (the log has the rest). */
+  private async refused(action: string, connectionId: string, error: unknown, meta: RequestMeta): Promise<void> {
+    const known = error instanceof SamlException;
     await this.audit.recordQuietly({
       action,
       outcome: 'FAILURE',
       subjectType: 'IdpConnection',
       subjectId: isUuid(connectionId) ? connectionId : null,
-      reason: error.reason,
-      details: { code: error.code, ...error.details },
+      reason: known ? error.reason : 'unexpected_error',
+      details: known ? { code: error.code, ...error.details } : { error: (error as Error)?.name ?? typeof error },
       ip: meta.ip ?? null,
       requestId: meta.requestId ?? null,
     });

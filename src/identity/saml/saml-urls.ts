@@ -37,23 +37,44 @@ export function connectionIdInSpUrl(config: AppConfig, value: string): string | 
   return isUuid(id) ? id.toLowerCase() : null;
 }
 
+/** The longest return path we keep; anything longer falls back (it is not a link a person made). */
+export const MAX_RETURN_TO_LENGTH = 2048;
+
 /**
- * A same-origin path to return to after sign-in, or the default. Only a path on our own
- * origin is kept: absolute URLs elsewhere, protocol-relative `//host`, backslashes and
- * control characters all fall back to the default.
+ * The one check for every redirect target a client gave us (login `returnTo`, RelayState
+ * after the ACS, logout, SLO, the demo IdP): the candidate is resolved against PUBLIC_URL
+ * with the WHATWG URL parser, as a browser would, and only its normalised path, query and
+ * fragment are kept, when they are on our origin and cannot be read as another host (a
+ * path starting `//` or `/\`, e.g. after `/.//evil` loses its dot segment). Anything else
+ * gives the fallback.
  */
 export function safeReturnTo(config: AppConfig, candidate: unknown, fallback = '/'): string {
-  if (typeof candidate !== 'string' || candidate.length === 0 || candidate.length > 2048) return fallback;
-  if ([...candidate].some((c) => c.charCodeAt(0) < 0x20 || c === '\\')) return fallback;
+  if (typeof candidate !== 'string' || candidate.length === 0 || candidate.length > MAX_RETURN_TO_LENGTH) return fallback;
   const origin = new URL(config.publicUrl).origin;
   let parsed: URL;
   try {
-    parsed = new URL(candidate, origin + '/');
+    parsed = new URL(candidate, `${origin}/`);
   } catch {
     return fallback;
   }
-  if (parsed.origin !== origin) return fallback;
-  if (!candidate.startsWith('/') && !candidate.startsWith(origin + '/') && candidate !== origin) return fallback;
-  if (candidate.startsWith('//')) return fallback;
-  return `${parsed.pathname}${parsed.search}${parsed.hash}`;
+  if (parsed.origin !== origin || parsed.username !== '' || parsed.password !== '') return fallback;
+  // Only what a person would write: a path, or our own absolute URL.
+  const trimmed = candidate.trimStart();
+  if (!trimmed.startsWith('/') && !trimmed.toLowerCase().startsWith(`${origin.toLowerCase()}/`) && trimmed.toLowerCase() !== origin.toLowerCase()) {
+    return fallback;
+  }
+  const target = `${parsed.pathname}${parsed.search}${parsed.hash}`;
+  // The parser percent-encodes controls and spaces; a backslash or a second slash up front
+  // would still be read by a browser as the start of another host.
+  if (!/^\/(?![/\\])/.test(target) || hasControlSpaceOrBackslash(target) || target.length > MAX_RETURN_TO_LENGTH) return fallback;
+  return target;
+}
+
+/** A control character, a space or a backslash: none belongs in a Location we send. */
+export function hasControlSpaceOrBackslash(value: string): boolean {
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c <= 0x20 || c === 0x7f || c === 0x5c) return true;
+  }
+  return false;
 }

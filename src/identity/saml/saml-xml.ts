@@ -45,8 +45,11 @@ export function decodeSamlMessage(encoded: unknown, maxBytes: number): { xml: st
   return { xml, doc: parseXmlStrict(xml) };
 }
 
-/** Parses XML with every warning treated as an error; refuses DTDs and entity declarations. */
-export function parseXmlStrict(xml: string): Document {
+/**
+ * Parses XML with every warning treated as an error; refuses DTDs and entity declarations,
+ * and documents deeper or larger than `limits`.
+ */
+export function parseXmlStrict(xml: string, limits: XmlLimits = XML_LIMITS): Document {
   if (/<!DOCTYPE|<!ENTITY/i.test(xml)) throw new SamlException(SamlErrorCode.DTD_FORBIDDEN);
   const problems: string[] = [];
   const record = (message: string) => problems.push(String(message).split('\n')[0]);
@@ -59,7 +62,34 @@ export function parseXmlStrict(xml: string): Document {
   if (!doc || !doc.documentElement || problems.length > 0 || !xml.trimStart().startsWith('<')) {
     throw new SamlException(SamlErrorCode.NOT_XML, { problem: problems[0] ?? 'no document element' });
   }
+  checkXmlShape(doc, limits);
   return doc;
+}
+
+/**
+ * Bounds on attacker XML, checked right after parsing and before anything walks the tree
+ * (our checks, xml-crypto's canonicalisation, the SAML library): a real SAML message or
+ * metadata document is a few dozen levels deep and a few thousand elements wide at most.
+ */
+export interface XmlLimits {
+  maxDepth: number;
+  maxElements: number;
+}
+
+export const XML_LIMITS: XmlLimits = { maxDepth: 64, maxElements: 10_000 };
+
+/** Refuses a document deeper or larger than the limits; walks with an explicit stack, never recursion. */
+export function checkXmlShape(doc: Document, limits: XmlLimits = XML_LIMITS): void {
+  let elements = 0;
+  const stack: [Node, number][] = [[doc.documentElement, 1]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop()!;
+    if (depth > limits.maxDepth) throw new SamlException(SamlErrorCode.XML_TOO_DEEP, { maxDepth: limits.maxDepth });
+    if (++elements > limits.maxElements) throw new SamlException(SamlErrorCode.XML_TOO_LARGE, { maxElements: limits.maxElements });
+    for (let n = node.firstChild; n; n = n.nextSibling) {
+      if (n.nodeType === ELEMENT_NODE) stack.push([n, depth + 1]);
+    }
+  }
 }
 
 export function childElements(parent: Node, ns?: string, localName?: string): Element[] {
@@ -95,23 +125,30 @@ export function textOf(e: Element | null): string | null {
   return s.trim();
 }
 
-/** True when the subtree holds a comment or a processing instruction. */
+/** True when the subtree holds a comment or a processing instruction (an explicit stack, no recursion). */
 export function hasCommentOrPi(node: Node): boolean {
-  for (let n = node.firstChild; n; n = n.nextSibling) {
+  for (const n of descendants(node)) {
     if (n.nodeType === COMMENT_NODE || n.nodeType === PROCESSING_INSTRUCTION_NODE) return true;
-    if (n.nodeType === ELEMENT_NODE && hasCommentOrPi(n)) return true;
   }
   return false;
 }
 
-export function allElements(root: Node, out: Element[] = []): Element[] {
-  for (let n = root.firstChild; n; n = n.nextSibling) {
-    if (n.nodeType === ELEMENT_NODE) {
-      out.push(n as Element);
-      allElements(n, out);
-    }
-  }
+/** Every element under `root`, in document order (an explicit stack, no recursion). */
+export function allElements(root: Node): Element[] {
+  const out: Element[] = [];
+  for (const n of descendants(root)) if (n.nodeType === ELEMENT_NODE) out.push(n as Element);
   return out;
+}
+
+/** Every node under `root` in document order, without recursion. */
+function* descendants(root: Node): Generator<Node> {
+  const stack: Node[] = [];
+  for (let n = root.lastChild; n; n = n.previousSibling) stack.push(n);
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    yield node;
+    for (let n = node.lastChild; n; n = n.previousSibling) stack.push(n);
+  }
 }
 
 export function attr(e: Element | null, name: string): string | null {

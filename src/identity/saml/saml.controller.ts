@@ -3,7 +3,9 @@ import type { Request, Response } from 'express';
 import { Public } from '../../access/public.decorator';
 import { AppConfig } from '../../config/app-config';
 import { SESSION_COOKIE } from '../session.service';
-import { clientIp, escapeHtml, page, requestIdOf, sendError, sessionCookieOf, wantsHtml } from './saml-http';
+import { LOGIN_STATE_COOKIE, loginStateCookieOptions, loginStateOf, newLoginState } from './login-state';
+import { AUTOSUBMIT_JS, autoPostPage, clientIp, escapeHtml, page, PAGE_CSS, requestIdOf, sendError, sessionCookieOf, wantsHtml } from './saml-http';
+import { contentSecurityPolicy } from '../../common/security-headers';
 import { SamlSignInService, SignedIn } from './saml-sign-in.service';
 
 /**
@@ -18,6 +20,19 @@ export class SamlController {
     private readonly config: AppConfig,
   ) {}
 
+  /** The SAML pages' stylesheet and auto-submit script, served so the CSP needs no inline code. */
+  @Get('assets/page.css')
+  stylesheet(@Res() res: Response): void {
+    res.setHeader('Cache-Control', 'public, max-age=3600');
+    res.type('text/css').send(PAGE_CSS);
+  }
+
+  @Get('assets/autosubmit.js')
+  autosubmit(@Res() res: Response): void {
+    res.setHeader('Cache-Control', 'public, max-age=3600');
+    res.type('text/javascript').send(AUTOSUBMIT_JS);
+  }
+
   @Get('saml/:connection/metadata')
   async metadata(@Param('connection') connectionId: string, @Req() req: Request, @Res() res: Response): Promise<void> {
     try {
@@ -31,10 +46,17 @@ export class SamlController {
   @Get('saml/:connection/login')
   async login(@Param('connection') connectionId: string, @Query('returnTo') returnTo: unknown, @Req() req: Request, @Res() res: Response): Promise<void> {
     try {
-      const message = await this.signIn.startLogin(connectionId, returnTo, this.meta(req));
+      const browser = loginStateOf(req) ?? newLoginState();
+      const message = await this.signIn.startLogin(connectionId, returnTo, browser, this.meta(req));
+      res.cookie(LOGIN_STATE_COOKIE, browser, loginStateCookieOptions(this.config));
       res.setHeader('Cache-Control', 'no-store');
-      if (message.kind === 'redirect') res.redirect(302, message.url);
-      else res.status(200).type('html').send(message.html);
+      if (message.kind === 'redirect') {
+        res.redirect(302, message.url);
+      } else {
+        // POST binding: this page may post to the IdP, and only there.
+        res.setHeader('Content-Security-Policy', contentSecurityPolicy(this.config, { 'form-action': [new URL(message.url).origin] }));
+        res.status(200).type('html').send(autoPostPage('Signing you in…', message.url, message.fields));
+      }
     } catch (error) {
       sendError(req, res, error);
     }
@@ -43,7 +65,7 @@ export class SamlController {
   @Post('saml/:connection/acs')
   async acs(@Param('connection') connectionId: string, @Req() req: Request, @Res() res: Response): Promise<void> {
     try {
-      const signedIn = await this.signIn.consume(connectionId, (req.body ?? {}) as Record<string, unknown>, this.meta(req));
+      const signedIn = await this.signIn.consume(connectionId, (req.body ?? {}) as Record<string, unknown>, loginStateOf(req), this.meta(req));
       this.setSessionCookie(res, signedIn.cookieValue);
       res.setHeader('Cache-Control', 'no-store');
       if (wantsHtml(req)) {

@@ -11,6 +11,8 @@ export enum SamlErrorCode {
   NOT_BASE64 = 'NOT_BASE64',
   NOT_XML = 'NOT_XML',
   DTD_FORBIDDEN = 'DTD_FORBIDDEN',
+  XML_TOO_DEEP = 'XML_TOO_DEEP',
+  XML_TOO_LARGE = 'XML_TOO_LARGE',
   // Structure.
   NOT_A_RESPONSE = 'NOT_A_RESPONSE',
   STATUS_NOT_SUCCESS = 'STATUS_NOT_SUCCESS',
@@ -42,6 +44,7 @@ export enum SamlErrorCode {
   UNSOLICITED_RESPONSE = 'UNSOLICITED_RESPONSE',
   IN_RESPONSE_TO_UNKNOWN = 'IN_RESPONSE_TO_UNKNOWN',
   IN_RESPONSE_TO_MISMATCH = 'IN_RESPONSE_TO_MISMATCH',
+  LOGIN_STATE_MISMATCH = 'LOGIN_STATE_MISMATCH',
   ASSERTION_REPLAYED = 'ASSERTION_REPLAYED',
   LIBRARY_REJECTED = 'LIBRARY_REJECTED',
   // Who is signing in.
@@ -68,6 +71,8 @@ const PUBLIC_MESSAGE: Record<SamlErrorCode, string> = {
   NOT_BASE64: 'The sign-in response could not be read.',
   NOT_XML: 'The sign-in response could not be read.',
   DTD_FORBIDDEN: 'The sign-in response could not be read.',
+  XML_TOO_DEEP: 'The sign-in response could not be read.',
+  XML_TOO_LARGE: 'The sign-in response could not be read.',
   NOT_A_RESPONSE: 'The sign-in response could not be read.',
   STATUS_NOT_SUCCESS: 'Your identity provider did not sign you in.',
   ASSERTION_COUNT: 'The sign-in response was refused.',
@@ -95,6 +100,7 @@ const PUBLIC_MESSAGE: Record<SamlErrorCode, string> = {
   UNSOLICITED_RESPONSE: 'Please start signing in from Passerelle.',
   IN_RESPONSE_TO_UNKNOWN: 'This sign-in attempt is unknown or has expired. Please sign in again.',
   IN_RESPONSE_TO_MISMATCH: 'The sign-in response was refused.',
+  LOGIN_STATE_MISMATCH: 'This sign-in was not started in this browser. Please sign in again.',
   ASSERTION_REPLAYED: 'This sign-in response was already used. Please sign in again.',
   LIBRARY_REJECTED: 'The sign-in response was refused.',
   ATTRIBUTE_MISSING: 'Your identity provider did not send the attributes Passerelle needs.',
@@ -130,6 +136,8 @@ export class SamlException extends DomainException<SamlErrorCode> {
       case SamlErrorCode.NOT_BASE64:
       case SamlErrorCode.NOT_XML:
       case SamlErrorCode.DTD_FORBIDDEN:
+      case SamlErrorCode.XML_TOO_DEEP:
+      case SamlErrorCode.XML_TOO_LARGE:
       case SamlErrorCode.NOT_A_RESPONSE:
       case SamlErrorCode.INVALID_EMAIL:
         return ErrorKind.BAD_USER_INPUT;
@@ -159,6 +167,7 @@ export class SamlException extends DomainException<SamlErrorCode> {
       case SamlErrorCode.UNSOLICITED_RESPONSE:
       case SamlErrorCode.IN_RESPONSE_TO_UNKNOWN:
       case SamlErrorCode.IN_RESPONSE_TO_MISMATCH:
+      case SamlErrorCode.LOGIN_STATE_MISMATCH:
       case SamlErrorCode.ASSERTION_REPLAYED:
       case SamlErrorCode.LIBRARY_REJECTED:
       case SamlErrorCode.ATTRIBUTE_MISSING:
@@ -168,8 +177,13 @@ export class SamlException extends DomainException<SamlErrorCode> {
     }
   }
 
+  /** SAML codes are shown as they are: the public message never says more than the code. */
+  override get publicCode(): string {
+    return this.code;
+  }
+
   /** The HTTP status of a refusal on the /auth REST routes. */
-  get httpStatus(): number {
+  override get httpStatus(): number {
     return this.code === SamlErrorCode.BODY_TOO_LARGE ? 413 : httpStatusOf(this.kind);
   }
 
