@@ -233,8 +233,8 @@ describe('demo identity providers', () => {
   });
 
   it('never runs in production', async () => {
-    expect(() => new AppConfig({ NODE_ENV: 'production', DEMO_IDP: 'true', SECRET_KEY: '11'.repeat(32) })).toThrow(/demo identity providers cannot run in production/);
-    const prod = new AppConfig({ NODE_ENV: 'production', SECRET_KEY: '11'.repeat(32) });
+    expect(() => new AppConfig({ NODE_ENV: 'production', DEMO_IDP: 'true', SECRET_KEY: '11'.repeat(32), DATABASE_URL: 'postgres://db/x' })).toThrow(/demo identity providers cannot run in production/);
+    const prod = new AppConfig({ NODE_ENV: 'production', SECRET_KEY: '11'.repeat(32), DATABASE_URL: 'postgres://db/x' });
     expect(prod.demoIdp).toBe(false);
     const service = new DemoIdpService(t.dataSource, prod, t.clock, undefined as never);
     await expect(service.ensureDemoConnections()).rejects.toThrow(/cannot run in production/);
