@@ -1,10 +1,10 @@
 import { INestApplicationContext, LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { parseArgs } from 'node:util';
-import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { AppConfig, ConfigError } from '../config/app-config';
 import { DomainException } from '../common/domain.exception';
+import { DatabaseUnreachableError, reachDatabase } from '../database/reach-database';
 import { CliCommand, CliIo } from './cli-command';
 import { CLI_COMMANDS } from './cli-commands';
 import { CliException } from './cli.exception';
@@ -82,7 +82,14 @@ function parseCommandLine(command: CliCommand, rest: string[]): { args: string[]
 }
 
 async function boot(command: CliCommand, config: AppConfig, io: CliIo): Promise<INestApplicationContext> {
-  if (config.databaseUrl) await reachDatabase(config.databaseUrl);
+  if (config.databaseUrl) {
+    try {
+      await reachDatabase(config.databaseUrl);
+    } catch (error) {
+      if (error instanceof DatabaseUnreachableError) throw CliException.badInput(error.message);
+      throw error;
+    }
+  }
   const app = await NestFactory.createApplicationContext(CliModule.forCommand(config, command.imports), {
     logger: new OneLineErrorLogger(io),
     abortOnError: false,
@@ -91,30 +98,6 @@ async function boot(command: CliCommand, config: AppConfig, io: CliIo): Promise<
   // query logger would add the whole statement and its parameters (unless LOG_SQL asks).
   if (!config.logSql) app.get(DataSource).setOptions({ logger: 'simple-console', logging: false });
   return app;
-}
-
-/** Fails fast with one line, where the data source would retry for half a minute. */
-async function reachDatabase(url: string): Promise<void> {
-  const client = new Client({ connectionString: url, connectionTimeoutMillis: 5000 });
-  // An idle error after a failed connect must not crash the process.
-  client.on('error', () => undefined);
-  try {
-    await client.connect();
-  } catch (error) {
-    throw CliException.badInput(`cannot reach the database at DATABASE_URL (${redact(url)}): ${(error as Error).message}`);
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
-
-function redact(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return 'unparsable URL';
-  }
 }
 
 function describe(error: unknown): string {

@@ -164,7 +164,6 @@ function checkEmbeddedDatabase(env: Record<string, string | undefined>, nodeEnv:
       nodeEnv === 'production' ? 'is required in production (or set EMBEDDED_DATABASE=true to use the embedded database)' : 'is required when EMBEDDED_DATABASE is false',
     );
   }
-  return asked;
 }
 
 /** The file, in DATA_DIR, that keeps the key generated outside production when SECRET_KEY is not set. */
