@@ -179,6 +179,8 @@ describe('demo identity providers', () => {
     admin = hostAdmin;
     const partner = await seedOrganization(t.dataSource, { name: 'Partner Co', kind: OrganizationKind.PARTNER, domains: ['partner.example'] });
     partnerUser = await seedUser(t.dataSource, { organizationId: partner.id, email: 'pat@partner.example' });
+    // As a start-up would: a GET of the demo IdP pages writes nothing.
+    await t.app.get(DemoIdpService).ensureDemoConnections();
   });
 
   async function signInThroughDemo(orgName: string, user: User): Promise<request.Response> {
