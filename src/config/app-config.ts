@@ -23,6 +23,8 @@ export class AppConfig {
   readonly host: string;
   /** The origin clients and IdPs reach us at; SP entity IDs and consumer URLs derive from it. */
   readonly publicUrl: string;
+  /** Where publicUrl comes from, for tools that print URLs: the setting, PORT, or the defaults. */
+  readonly publicUrlSource: 'PUBLIC_URL' | 'PORT' | 'default';
   /** PostgreSQL server; when absent the embedded PGlite database is used. */
   readonly databaseUrl: string | null;
   /** PGlite data folder (and, outside production without SECRET_KEY, the key file), or null for memory. */
@@ -50,6 +52,7 @@ export class AppConfig {
     this.port = int(env, 'PORT', 3000, 0, 65535);
     this.host = str(env, 'HOST', '127.0.0.1');
     this.publicUrl = url(env, 'PUBLIC_URL', `http://localhost:${this.port}`).replace(/\/+$/, '');
+    this.publicUrlSource = raw(env, 'PUBLIC_URL') !== undefined ? 'PUBLIC_URL' : raw(env, 'PORT') !== undefined ? 'PORT' : 'default';
     this.databaseUrl = optionalUrl(env, 'DATABASE_URL', ['postgres:', 'postgresql:']);
     checkEmbeddedDatabase(env, this.nodeEnv, this.databaseUrl);
     const dataDir = str(env, 'DATA_DIR', this.nodeEnv === 'test' ? 'memory' : './data/pglite');
