@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import request from 'supertest';
 import { baseEnv, buildOnce, CLI_MAIN, freePort, MAIN, ROOT, startChild } from './support/child-gateway';
 
 // What a newcomer following the README meets in the first hour, on the built gateway.
@@ -129,5 +130,22 @@ describe('the first hour (built gateway, child processes)', () => {
       // Seconds, not minutes: on a busy machine a Node start alone takes a few.
       expect(Date.now() - started).toBeLessThan(60_000);
     });
+  });
+});
+
+describe('the words a newcomer reads', () => {
+  it('/auth/welcome, not signed in: no "session has ended", in French then English', async () => {
+    const { startTestApp } = await import('./support/test-app');
+    const t = await startTestApp();
+    try {
+      const res = await request(t.http).get('/auth/welcome').set('Accept', 'text/html');
+      expect(res.status).toBe(401);
+      expect(res.text).not.toMatch(/session/i);
+      expect(res.text).toContain('Vous n’êtes pas connecté');
+      expect(res.text).toContain('You are not signed in');
+      expect(res.text.indexOf('lang="fr"')).toBeLessThan(res.text.indexOf('<p lang="en"'));
+    } finally {
+      await t.close();
+    }
   });
 });
