@@ -48,6 +48,9 @@ describe('AppConfig', () => {
       const embedded = new AppConfig({ NODE_ENV: 'production', SECRET_KEY: KEY, EMBEDDED_DATABASE: 'true', DATA_DIR: dir });
       expect(embedded.embedded).toBe(true);
       expect(embedded.dataDir).toBe(dir);
+      // Asked for in production, the embedded database gets no demo world and no demo IdP.
+      expect(embedded.demoSeed).toBe(false);
+      expect(embedded.demoIdp).toBe(false);
     });
 
     it('refuses contradictions, and keeps the embedded default outside production', () => {

@@ -58,7 +58,8 @@ export class AppConfig {
     const dataDir = str(env, 'DATA_DIR', this.nodeEnv === 'test' ? 'memory' : './data/pglite');
     this.dataDir = dataDir === 'memory' ? null : dataDir;
     this.migrationsRun = bool(env, 'MIGRATIONS_RUN', true);
-    this.demoSeed = bool(env, 'DEMO_SEED', this.databaseUrl === null && this.nodeEnv !== 'test');
+    // Never on its own in production, even on an embedded database asked for there.
+    this.demoSeed = bool(env, 'DEMO_SEED', this.databaseUrl === null && this.nodeEnv === 'development');
     // Anyone can sign in as anyone at a demo IdP: on by default only for a local trial.
     this.demoIdp = bool(env, 'DEMO_IDP', this.nodeEnv === 'development' && this.databaseUrl === null);
     if (this.demoIdp && this.nodeEnv === 'production') {

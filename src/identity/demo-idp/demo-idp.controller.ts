@@ -26,7 +26,7 @@ export class DemoIdpController {
     const items = (await this.demo.demoConnections())
       .map((c) => `<li><a href="${escapeHtml(spEndpoints(this.config, c.id).loginUrl)}">${escapeHtml(c.organization?.name ?? c.name)}</a> <small>(${escapeHtml(c.organization?.kind ?? '')})</small></li>`)
       .join('');
-    res.type('html').send(page('Demo sign-in', `<p>Local demo identity providers. Choose an organisation, then a person: the sign-in goes through the full SAML path.</p><ul>${items}</ul>`));
+    res.type('html').send(page('Demo sign-in', `<p>Local demo identity providers. Choose an organisation, then a person: the sign-in goes through the full SAML path.</p><ul>${items || '<li>None yet: demo IdPs are made when the gateway starts, for each organisation without a connection.</li>'}</ul>`));
   }
 
   @Get(':connection/metadata')
