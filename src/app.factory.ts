@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { INestApplication, LogLevel } from '@nestjs/common';
+import { INestApplication, LoggerService, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ExpressAdapter, NestExpressApplication } from '@nestjs/platform-express';
 import cookieParser from 'cookie-parser';
@@ -12,7 +12,7 @@ import { securityHeaders } from './common/security-headers';
 import { RateLimitMiddleware } from './rate-limit/rate-limit.middleware';
 
 /** Builds the gateway (not listening) from a validated configuration. */
-export async function createApp(config: AppConfig, options: { logger?: LogLevel[] | false } = {}): Promise<INestApplication> {
+export async function createApp(config: AppConfig, options: { logger?: LogLevel[] | false | LoggerService } = {}): Promise<INestApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), new ExpressAdapter(), {
     logger: options.logger ?? (config.nodeEnv === 'test' ? ['error'] : ['log', 'warn', 'error']),
     // JSON only, globally; SAML and demo IdP routes parse their own form bodies with their limits.

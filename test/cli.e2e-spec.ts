@@ -105,10 +105,12 @@ describe('admin CLI (e2e)', () => {
       await run(importCommand, [file]);
       const minted = await count(`SELECT 1 FROM audit_events WHERE action = 'token.mint' AND outcome = 'SUCCESS'`);
       const io = await run(tokenCommand, ['bob@acme.test', 'HANA@host.test', 'bob@acme.test'], { ttl: '2h', name: 'ci' });
-      expect(io.stdout).toHaveLength(3);
-      expect(new Set(io.stdout).size).toBe(3);
+      // Each line names whose token it is: `email<TAB>token`.
+      const lines = io.stdout.map((l) => l.split('\t'));
+      expect(lines.map(([email]) => email)).toEqual(['bob@acme.test', 'hana@host.test', 'bob@acme.test']);
+      expect(new Set(lines.map(([, token]) => token)).size).toBe(3);
       const tokens = moduleRef.get(TokenService);
-      const owners = await Promise.all(io.stdout.map((t) => tokens.resolve(t)));
+      const owners = await Promise.all(lines.map(([, t]) => tokens.resolve(t)));
       expect(owners.map((o) => o?.userId)).toEqual([worldId('user', 'bob'), worldId('user', 'hana'), worldId('user', 'bob')]);
       expect(owners[0]?.name).toBe('ci');
       expect(owners[0]!.expiresAt.getTime() - owners[0]!.createdAt.getTime()).toBeGreaterThan(7_100_000);
@@ -134,6 +136,15 @@ describe('admin CLI (e2e)', () => {
       expect(await count(`SELECT 1 FROM audit_events WHERE action = 'token.mint' AND outcome = 'FAILURE'`)).toBe(failures + 1);
     });
 
+    it('token --json prints one array of { email, token }', async () => {
+      await run(importCommand, [file]);
+      const io = await run(tokenCommand, ['Bob@acme.test', 'hana@host.test'], { json: true });
+      const minted = JSON.parse(io.stdout.join('\n')) as { email: string; token: string }[];
+      expect(minted.map((m) => m.email)).toEqual(['bob@acme.test', 'hana@host.test']);
+      const owners = await Promise.all(minted.map((m) => moduleRef.get(TokenService).resolve(m.token)));
+      expect(owners.map((o) => o?.userId)).toEqual([worldId('user', 'bob'), worldId('user', 'hana')]);
+    });
+
     it('token refuses a lifetime it cannot give', async () => {
       await expect(run(tokenCommand, ['bob@acme.test'], { ttl: '2y' })).rejects.toThrow('--ttl: "2y" is not a lifetime such as 30m, 1h or 7d');
       await expect(run(tokenCommand, ['bob@acme.test'], { ttl: '400d' })).rejects.toThrow('--ttl: a token lives between 1 second and 365 days, got "400d"');
@@ -146,8 +157,9 @@ describe('admin CLI (e2e)', () => {
     it.each([
       [['import'], 2, 'error: import takes 1 argument, got 0; usage: npm run cli -- import <world.json> [--json]'],
       [['import', 'a.json', '--jsn'], 2, "error: Unknown option '--jsn'; usage: npm run cli -- import <world.json> [--json]"],
-      [['token'], 2, 'error: token takes at least 1 argument, got 0; usage: npm run cli -- token <email...> [--ttl 1h] [--name label]'],
+      [['token'], 2, 'error: token takes at least 1 argument, got 0; usage: npm run cli -- token <email...> [--ttl 1h] [--name label] [--json]'],
       [['frobnicate'], 2, `error: unknown command "frobnicate" (commands: ${CLI_COMMANDS.map((c) => c.name).join(', ')}, help)`],
+      [['help', 'nope'], 2, `error: unknown command "nope" (commands: ${CLI_COMMANDS.map((c) => c.name).join(', ')}, help)`],
       [['import', '/nonexistent/world.json'], 1, 'error: cannot read world file "/nonexistent/world.json": no such file'],
     ])('%j exits %i with one line', async (argv, code, line) => {
       const io = capture();
@@ -165,10 +177,40 @@ describe('admin CLI (e2e)', () => {
     it('prints help on stdout for `help`, on stderr with exit 2 for nothing', async () => {
       const asked = capture();
       expect(await runCli(['help'], asked, env)).toBe(0);
-      expect(asked.stdout.join('\n')).toContain('token <email...> [--ttl 1h] [--name label]');
+      expect(asked.stdout.join('\n')).toContain('token <email...> [--ttl 1h] [--name label] [--json]');
       const bare = capture();
       expect(await runCli([], bare, env)).toBe(2);
       expect(bare.stderr.join('\n')).toContain('Commands:');
+    });
+
+    it('wraps help to 100 columns, and a command’s usage too', async () => {
+      const asked = capture();
+      expect(await runCli(['help'], asked, env)).toBe(0);
+      const lines = asked.stdout.join('\n').split('\n');
+      expect(lines.filter((l) => l.length > 100)).toEqual([]);
+      for (const c of CLI_COMMANDS) expect(lines.join(' ').replace(/\s+/g, ' ')).toContain(c.usage.replace(/\s+/g, ' '));
+      const one = capture();
+      expect(await runCli(['help', 'connection'], one, env)).toBe(0);
+      expect(one.stdout.join('\n').split('\n').filter((l) => l.length > 100)).toEqual([]);
+      expect(one.stdout.join('\n')).toMatch(/^Usage: npm run -s cli -- connection add/);
+    });
+
+    it('lists every problem of a refused import, one line each, up to 50', async () => {
+      const users = Array.from({ length: 60 }, (_, i) => ({ key: `u${i}`, organization: 'nowhere', email: `u${i}@x.test`, displayName: `U${i}`, clearance: 1 }));
+      writeFileSync(join(dir, 'many-problems.json'), JSON.stringify({ organizations: WORLD.organizations, users: users.slice(0, 4) }));
+      const four = capture();
+      expect(await runCli(['import', join(dir, 'many-problems.json')], four, env)).toBe(1);
+      expect(four.stderr).toEqual([
+        'error: 4 problems, nothing imported:',
+        ...[0, 1, 2, 3].map((i) => `error: users[${i}] (key "u${i}"): organization "nowhere" is not defined`),
+      ]);
+      writeFileSync(join(dir, 'many-problems.json'), JSON.stringify({ organizations: WORLD.organizations, users }));
+      const sixty = capture();
+      expect(await runCli(['import', join(dir, 'many-problems.json')], sixty, env)).toBe(1);
+      expect(sixty.stderr).toHaveLength(52);
+      expect(sixty.stderr[0]).toBe('error: 60 problems, nothing imported:');
+      expect(sixty.stderr[50]).toBe('error: users[49] (key "u49"): organization "nowhere" is not defined');
+      expect(sixty.stderr[51]).toBe('error: … and 10 more problems');
     });
   });
 
@@ -212,10 +254,13 @@ describe('admin CLI (e2e)', () => {
       const tokens = cli(['token', 'bob@acme.test', 'hana@host.test', '--ttl', '15m']);
       expect(tokens.stderr).toBe('');
       expect(tokens.code).toBe(0);
-      expect(tokens.stdout.trimEnd().split('\n')).toHaveLength(2);
+      expect(tokens.stdout).toMatch(/^bob@acme\.test\t\S+\nhana@host\.test\t\S+\n$/);
 
       const refused = cli(['token', 'bob@acme.test', 'nobody@acme.test']);
       expect(refused).toEqual({ code: 1, stdout: '', stderr: 'error: no token minted: no user has the email "nobody@acme.test"\n' });
+
+      const none = cli(['connection', 'list', '--org', 'acme.test']);
+      expect(none).toEqual({ code: 0, stdout: '', stderr: 'no connections for Acme: add one with npm run -s cli -- connection add --org acme.test --metadata <file|url>\n' });
 
       writeFileSync(join(dir, 'invalid.json'), JSON.stringify({ ...WORLD, memberships: [{ user: 'bob', space: 'lab', role: 'MEMBER' }] }));
       const invalid = cli(['import', 'invalid.json']);

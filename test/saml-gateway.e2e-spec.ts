@@ -179,6 +179,8 @@ describe('demo identity providers', () => {
     admin = hostAdmin;
     const partner = await seedOrganization(t.dataSource, { name: 'Partner Co', kind: OrganizationKind.PARTNER, domains: ['partner.example'] });
     partnerUser = await seedUser(t.dataSource, { organizationId: partner.id, email: 'pat@partner.example' });
+    // As a start-up would: a GET of the demo IdP pages writes nothing.
+    await t.app.get(DemoIdpService).ensureDemoConnections();
   });
 
   async function signInThroughDemo(orgName: string, user: User): Promise<request.Response> {
@@ -235,8 +237,8 @@ describe('demo identity providers', () => {
   });
 
   it('never runs in production', async () => {
-    expect(() => new AppConfig({ NODE_ENV: 'production', DEMO_IDP: 'true', SECRET_KEY: '11'.repeat(32) })).toThrow(/demo identity providers cannot run in production/);
-    const prod = new AppConfig({ NODE_ENV: 'production', SECRET_KEY: '11'.repeat(32) });
+    expect(() => new AppConfig({ NODE_ENV: 'production', DEMO_IDP: 'true', SECRET_KEY: '11'.repeat(32), DATABASE_URL: 'postgres://db/x' })).toThrow(/demo identity providers cannot run in production/);
+    const prod = new AppConfig({ NODE_ENV: 'production', SECRET_KEY: '11'.repeat(32), DATABASE_URL: 'postgres://db/x' });
     expect(prod.demoIdp).toBe(false);
     const service = new DemoIdpService(t.dataSource, prod, t.clock, undefined as never);
     await expect(service.ensureDemoConnections()).rejects.toThrow(/cannot run in production/);

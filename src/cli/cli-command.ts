@@ -20,7 +20,10 @@ export interface CliContext {
   app(): Promise<INestApplicationContext>;
 }
 
-/** One admin command, in its own `<name>.command.ts` file, listed in cli-commands.ts. */
+/**
+ * One admin command, in its own `<name>.command.ts` file, listed in cli-commands.ts. The
+ * file imports only types and light modules at its top; the rest with `await import()`.
+ */
 export interface CliCommand {
   /** The word after `npm run cli --`. */
   name: string;
@@ -32,7 +35,10 @@ export interface CliCommand {
   options?: ParseArgsConfig['options'];
   /** How many positional arguments the command takes. */
   positionals: { min: number; max: number };
-  /** Nest modules the command needs beyond the CLI's own set (see CliModule). */
-  imports?: (Type<unknown> | DynamicModule)[];
+  /**
+   * Nest modules the command needs beyond the CLI's own set (see CliModule), loaded only
+   * when the command runs: `help` and usage errors must not pay for Nest and TypeORM.
+   */
+  imports?: () => Promise<(Type<unknown> | DynamicModule)[]>;
   run(context: CliContext): Promise<void>;
 }

@@ -1,6 +1,7 @@
 import { CliCommand } from './cli-command';
 import { connectionCommand } from './connection.command';
 import { demoCommand } from './demo.command';
+import { demoKeysCommand } from './demo-keys.command';
 import { importCommand } from './import.command';
 import { tokenCommand } from './token.command';
 
@@ -14,4 +15,4 @@ import { tokenCommand } from './token.command';
  * Throw CliException (or any DomainException) to refuse: the runner prints one line and
  * exits 1, or 2 for a usage error.
  */
-export const CLI_COMMANDS: readonly CliCommand[] = [importCommand, tokenCommand, demoCommand, connectionCommand];
+export const CLI_COMMANDS: readonly CliCommand[] = [importCommand, tokenCommand, demoCommand, demoKeysCommand, connectionCommand];

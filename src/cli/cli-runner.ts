@@ -1,14 +1,13 @@
-import { INestApplicationContext, LoggerService } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
+import type { INestApplicationContext, LoggerService } from '@nestjs/common';
 import { parseArgs } from 'node:util';
-import { Client } from 'pg';
-import { DataSource } from 'typeorm';
 import { AppConfig, ConfigError } from '../config/app-config';
 import { DomainException } from '../common/domain.exception';
+import { WorldImportException } from '../world-import/world-import.exception';
 import { CliCommand, CliIo } from './cli-command';
 import { CLI_COMMANDS } from './cli-commands';
 import { CliException } from './cli.exception';
-import { CliModule } from './cli.module';
+
+// Nest, TypeORM and pg are loaded only to run a command: help and usage errors are instant.
 
 export const processIo: CliIo = {
   out: (line) => process.stdout.write(`${line}\n`),
@@ -25,16 +24,17 @@ export async function runCli(argv: string[], io: CliIo = processIo, env: Record<
   try {
     const [name, ...rest] = argv;
     if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
-      const about = rest[0] === undefined ? undefined : findCommand(rest[0]);
-      if (about) io.out(`Usage: npm run cli -- ${about.usage}\n  ${about.summary}`);
-      else help(name === undefined ? io.err : io.out);
-      return name === undefined ? 2 : 0;
+      if (rest[0] === undefined) {
+        help(name === undefined ? io.err : io.out);
+        return name === undefined ? 2 : 0;
+      }
+      io.out(usage(commandNamed(rest[0])));
+      return 0;
     }
-    const command = findCommand(name);
-    if (!command) throw CliException.usage(`unknown command "${name}" (commands: ${CLI_COMMANDS.map((c) => c.name).join(', ')}, help)`);
+    const command = commandNamed(name);
     const { args, flags } = parseCommandLine(command, rest);
     if (flags.help === true) {
-      io.out(`Usage: npm run cli -- ${command.usage}\n  ${command.summary}`);
+      io.out(usage(command));
       return 0;
     }
     // Validated in full first: a wrong setting is named even when the command needs no database.
@@ -52,15 +52,21 @@ export async function runCli(argv: string[], io: CliIo = processIo, env: Record<
     });
     return 0;
   } catch (error) {
-    io.err(`error: ${oneLine(describe(error))}`);
+    for (const line of describe(error)) io.err(`error: ${oneLine(line)}`);
     return error instanceof CliException ? error.exitCode : 1;
   } finally {
     await (app as INestApplicationContext | null)?.close();
   }
 }
 
-function findCommand(name: string): CliCommand | undefined {
-  return CLI_COMMANDS.find((c) => c.name === name);
+function commandNamed(name: string): CliCommand {
+  const command = CLI_COMMANDS.find((c) => c.name === name);
+  if (!command) throw CliException.usage(`unknown command "${name}" (commands: ${CLI_COMMANDS.map((c) => c.name).join(', ')}, help)`);
+  return command;
+}
+
+function usage(command: CliCommand): string {
+  return [...wrap(`Usage: npm run -s cli -- ${command.usage}`, WIDTH, '    '), ...wrap(command.summary, WIDTH - 2, '').map((l) => `  ${l}`)].join('\n');
 }
 
 function parseCommandLine(command: CliCommand, rest: string[]): { args: string[]; flags: Record<string, string | boolean | undefined> } {
@@ -82,8 +88,19 @@ function parseCommandLine(command: CliCommand, rest: string[]): { args: string[]
 }
 
 async function boot(command: CliCommand, config: AppConfig, io: CliIo): Promise<INestApplicationContext> {
-  if (config.databaseUrl) await reachDatabase(config.databaseUrl);
-  const app = await NestFactory.createApplicationContext(CliModule.forCommand(config, command.imports), {
+  const { NestFactory } = await import('@nestjs/core');
+  const { DataSource } = await import('typeorm');
+  const { CliModule } = await import('./cli.module');
+  const { DatabaseUnreachableError, reachDatabase } = await import('../database/reach-database');
+  if (config.databaseUrl) {
+    try {
+      await reachDatabase(config.databaseUrl);
+    } catch (error) {
+      if (error instanceof DatabaseUnreachableError) throw CliException.badInput(error.message);
+      throw error;
+    }
+  }
+  const app = await NestFactory.createApplicationContext(CliModule.forCommand(config, command.imports ? await command.imports() : []), {
     logger: new OneLineErrorLogger(io),
     abortOnError: false,
   });
@@ -93,54 +110,59 @@ async function boot(command: CliCommand, config: AppConfig, io: CliIo): Promise<
   return app;
 }
 
-/** Fails fast with one line, where the data source would retry for half a minute. */
-async function reachDatabase(url: string): Promise<void> {
-  const client = new Client({ connectionString: url, connectionTimeoutMillis: 5000 });
-  // An idle error after a failed connect must not crash the process.
-  client.on('error', () => undefined);
-  try {
-    await client.connect();
-  } catch (error) {
-    throw CliException.badInput(`cannot reach the database at DATABASE_URL (${redact(url)}): ${(error as Error).message}`);
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
+// A refused import lists its problems, one line each, up to this many.
+const MAX_PROBLEM_LINES = 50;
 
-function redact(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return 'unparsable URL';
+/** The lines to print for a failure: one, or one per problem of a refused import. */
+function describe(error: unknown): string[] {
+  if (error instanceof ConfigError) return [`configuration: ${error.message}`];
+  if (error instanceof WorldImportException && error.total > 1) {
+    const shown = error.problems.slice(0, MAX_PROBLEM_LINES);
+    const more = error.total - shown.length;
+    return [`${error.total} problems, nothing imported:`, ...shown, ...(more > 0 ? [`… and ${more} more problem${more > 1 ? 's' : ''}`] : [])];
   }
-}
-
-function describe(error: unknown): string {
-  if (error instanceof ConfigError) return `configuration: ${error.message}`;
-  if (error instanceof DomainException || error instanceof Error) return error.message || error.name;
-  return String(error);
+  if (error instanceof DomainException || error instanceof Error) return [error.message || error.name];
+  return [String(error)];
 }
 
 function oneLine(text: string): string {
   return text.replace(/\s*\n\s*/g, ' ').trim();
 }
 
+// Help lines fit a terminal of about this many columns.
+const WIDTH = 100;
+
 function help(print: (line: string) => void): void {
   const rows = [...CLI_COMMANDS.map((c) => [c.usage, c.summary]), ['help [command]', 'Show this help, or one command’s usage']];
-  const width = Math.max(...rows.map(([u]) => u.length));
   print(
     [
-      'Passerelle admin command line: npm run cli -- <command> [arguments]',
+      'Passerelle admin command line: npm run -s cli -- <command> [arguments]',
       '',
       'Commands:',
-      ...rows.map(([u, s]) => `  ${u.padEnd(width)}  ${s}`),
+      // Each usage on its own line(s), its summary indented below: long usages stay readable.
+      ...rows.flatMap(([u, s]) => [...wrap(u, WIDTH - 2, '  ').map((l) => `  ${l}`), ...wrap(s, WIDTH - 6, '').map((l) => `      ${l}`)]),
       '',
-      'Settings come from the environment, as for the server (DATABASE_URL, DATA_DIR, ...).',
+      'Settings come from the environment, as for the server (DATABASE_URL, DATA_DIR, PUBLIC_URL, ...).',
       'Exit codes: 0 done, 1 refused (bad input, configuration, database), 2 usage error.',
     ].join('\n'),
   );
+}
+
+/** Breaks text at spaces into lines of at most `width` characters; continuation lines get `indent`. */
+export function wrap(text: string, width: number, indent: string): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    const candidate = line === '' ? word : `${line} ${word}`;
+    if (candidate.length > width && line.trim() !== '') {
+      lines.push(line);
+      line = `${indent}${word}`;
+    } else {
+      line = candidate;
+    }
+  }
+  if (line !== '') lines.push(line);
+  return lines;
 }
 
 /** Nest's own errors, one line each; bootstrap failures reach runCli, which prints them itself. */

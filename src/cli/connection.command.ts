@@ -1,9 +1,7 @@
 import { readFile } from 'node:fs/promises';
-import { INestApplicationContext } from '@nestjs/common';
-import { ConnectionsModule } from '../identity/connections/connections.module';
-import { ConnectionService } from '../identity/connections/connection.service';
-import { IdpConnection } from '../identity/idp-connection.entity';
-import { SamlSignInService } from '../identity/saml/saml-sign-in.service';
+import type { INestApplicationContext } from '@nestjs/common';
+import { AppConfig } from '../config/app-config';
+import type { IdpConnection } from '../identity/idp-connection.entity';
 import { CliCommand, CliIo } from './cli-command';
 import { CliException } from './cli.exception';
 
@@ -15,7 +13,7 @@ import { CliException } from './cli.exception';
 export const connectionCommand: CliCommand = {
   name: 'connection',
   usage: 'connection add --org <id|domain> --metadata <file|url> [--name n] [--domains a,b] [--allow-idp-initiated] [--json] | connection list --org <id|domain> [--json]',
-  summary: 'Add an organisation’s SAML IdP from its metadata and print what to configure at the IdP',
+  summary: 'Add an organisation’s SAML IdP from its metadata and print what to configure at the IdP; or list them',
   options: {
     org: { type: 'string' },
     metadata: { type: 'string' },
@@ -25,7 +23,7 @@ export const connectionCommand: CliCommand = {
     json: { type: 'boolean' },
   },
   positionals: { min: 1, max: 1 },
-  imports: [ConnectionsModule],
+  imports: async () => [(await import('../identity/connections/connections.module')).ConnectionsModule],
   async run({ args, flags, io, app }) {
     const sub = args[0];
     if (sub !== 'add' && sub !== 'list') throw CliException.usage(`connection: unknown subcommand "${sub}" (add or list)`);
@@ -64,6 +62,8 @@ export async function runConnectionAdd(
   o: { org: string; metadataXml: string | null; metadataUrl: string | null; name?: string; allowedDomains?: string[]; allowIdpInitiated: boolean; json: boolean },
   io: CliIo,
 ): Promise<IdpConnection> {
+  const { ConnectionService } = await import('../identity/connections/connection.service');
+  const { SamlSignInService } = await import('../identity/saml/saml-sign-in.service');
   const connections = app.get(ConnectionService);
   const organization = await connections.findOrganization(o.org);
   if (!organization) throw CliException.badInput(`--org: no organisation with id or domain "${o.org}"`);
@@ -77,6 +77,7 @@ export async function runConnectionAdd(
   });
   for (const skipped of connection.skippedCertificates ?? []) io.err(`warning: ${skipped.warning}`);
   const sp = connections.endpoints(connection);
+  noteUrlOrigin(app, io);
   const spMetadata = await app.get(SamlSignInService).metadata(connection.id);
   if (o.json) {
     io.out(JSON.stringify({
@@ -106,12 +107,26 @@ export async function runConnectionAdd(
 }
 
 async function listConnections(app: INestApplicationContext, org: string, json: boolean, io: CliIo): Promise<void> {
+  const { ConnectionService } = await import('../identity/connections/connection.service');
   const connections = app.get(ConnectionService);
   const organization = await connections.findOrganization(org);
   if (!organization) throw CliException.badInput(`--org: no organisation with id or domain "${org}"`);
   const list = await connections.list({ kind: 'cli' }, organization.id);
+  if (list.length === 0) {
+    io.err(`no connections for ${organization.name}: add one with npm run -s cli -- connection add --org ${org} --metadata <file|url>`);
+    return;
+  }
+  noteUrlOrigin(app, io);
   for (const c of list) {
     const sp = connections.endpoints(c);
     io.out(json ? JSON.stringify({ id: c.id, name: c.name, status: c.status, idpEntityId: c.idpEntityId, spEntityId: sp.entityId, loginUrl: sp.loginUrl, acsUrl: sp.acsUrl }) : `${c.id}\t${c.status}\t${c.name}\t${sp.loginUrl}`);
   }
+}
+
+/** The printed URLs derive from PUBLIC_URL: when it is not set, say what they were made from. */
+function noteUrlOrigin(app: INestApplicationContext, io: CliIo): void {
+  const config = app.get(AppConfig);
+  if (config.publicUrlSource === 'PUBLIC_URL') return;
+  const from = config.publicUrlSource === 'PORT' ? `PORT=${config.port}` : `the default port ${config.port}`;
+  io.err(`note: URLs below start with ${config.publicUrl} (PUBLIC_URL is not set; made from ${from}); set PUBLIC_URL to the origin browsers and IdPs reach the gateway at`);
 }

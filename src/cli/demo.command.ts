@@ -1,5 +1,3 @@
-import { DEMO_WORLD } from '../world-import/demo-seeder.service';
-import { WorldImportService } from '../world-import/world-import.service';
 import { CliCommand } from './cli-command';
 import { printResult } from './import.command';
 
@@ -11,6 +9,8 @@ export const demoCommand: CliCommand = {
   options: { json: { type: 'boolean' } },
   positionals: { min: 0, max: 0 },
   async run({ flags, io, app }) {
+    const { DEMO_WORLD } = await import('../world-import/demo-seeder.service');
+    const { WorldImportService } = await import('../world-import/world-import.service');
     const result = await (await app()).get(WorldImportService).importWorld(DEMO_WORLD, { actorId: null, source: 'demo-world.json' });
     printResult(io, 'Imported the demo world', result, flags.json === true);
   },

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { WorldImportException } from '../world-import/world-import.exception';
-import { WorldImportResult, WorldImportService } from '../world-import/world-import.service';
+import type { WorldImportResult } from '../world-import/world-import.service';
 import { CliCommand, CliIo } from './cli-command';
 
 /** `import <file> [--json]`: loads a world file in one transaction; importing it again changes nothing. */
@@ -13,6 +13,7 @@ export const importCommand: CliCommand = {
   async run({ args, flags, io, app }) {
     const [file] = args;
     const world = await readWorldFile(file);
+    const { WorldImportService } = await import('../world-import/world-import.service');
     const result = await (await app()).get(WorldImportService).importWorld(world, { actorId: null, source: file });
     printResult(io, `Imported ${file}`, result, flags.json === true);
   },

@@ -1,35 +1,41 @@
-import { INestApplicationContext } from '@nestjs/common';
-import { DataSource } from 'typeorm';
-import { AuditService } from '../audit/audit.service';
+import type { INestApplicationContext } from '@nestjs/common';
 import { OrganizationStatus, UserStatus } from '../common/domain.enums';
-import { DEFAULT_TOKEN_TTL_SECONDS, MAX_TOKEN_TTL_SECONDS, TokenService } from '../identity/token.service';
 import { CliCommand } from './cli-command';
 import { CliException } from './cli.exception';
 
-/** `token <email...> [--ttl 1h] [--name x]`: one API token per email, in order, one per line. */
+/**
+ * `token <email...> [--ttl 1h] [--name x] [--json]`: one API token per email, in order, one
+ * line each: `email<TAB>token` (so `cut -f2` takes the token), or one JSON array.
+ */
 export const tokenCommand: CliCommand = {
   name: 'token',
-  usage: 'token <email...> [--ttl 1h] [--name label]',
-  summary: 'Mint an API token for each email, one per line; all or none, each one audited',
-  options: { ttl: { type: 'string' }, name: { type: 'string' } },
+  usage: 'token <email...> [--ttl 1h] [--name label] [--json]',
+  summary: 'Mint an API token for each email: one "email<TAB>token" line each (or --json); all or none, audited',
+  options: { ttl: { type: 'string' }, name: { type: 'string' }, json: { type: 'boolean' } },
   positionals: { min: 1, max: Number.POSITIVE_INFINITY },
   async run({ args, flags, io, app }) {
-    const ttlSeconds = flags.ttl === undefined ? DEFAULT_TOKEN_TTL_SECONDS : parseTtl(String(flags.ttl));
+    const { DEFAULT_TOKEN_TTL_SECONDS, MAX_TOKEN_TTL_SECONDS, TokenService } = await import('../identity/token.service');
+    const ttlSeconds = flags.ttl === undefined ? DEFAULT_TOKEN_TTL_SECONDS : parseTtl(String(flags.ttl), TokenService.parseTtl, MAX_TOKEN_TTL_SECONDS);
     const name = typeof flags.name === 'string' && flags.name.trim() !== '' ? flags.name.trim() : null;
-    const tokens = await mintTokens(await app(), args, { ttlSeconds, name });
-    for (const token of tokens) io.out(token);
+    const emails = args.map((e) => e.trim().toLowerCase());
+    const tokens = await mintTokens(await app(), emails, { ttlSeconds, name });
+    if (flags.json === true) {
+      io.out(JSON.stringify(tokens.map((token, i) => ({ email: emails[i], token }))));
+      return;
+    }
+    tokens.forEach((token, i) => io.out(`${emails[i]}\t${token}`));
   },
 };
 
-function parseTtl(text: string): number {
+function parseTtl(text: string, parse: (text: string) => number, max: number): number {
   let seconds: number;
   try {
-    seconds = TokenService.parseTtl(text);
+    seconds = parse(text);
   } catch (error) {
     throw CliException.badInput(`--ttl: ${(error as Error).message}`);
   }
-  if (seconds <= 0 || seconds > MAX_TOKEN_TTL_SECONDS) {
-    throw CliException.badInput(`--ttl: a token lives between 1 second and ${MAX_TOKEN_TTL_SECONDS / 86_400} days, got "${text}"`);
+  if (seconds <= 0 || seconds > max) {
+    throw CliException.badInput(`--ttl: a token lives between 1 second and ${max / 86_400} days, got "${text}"`);
   }
   return seconds;
 }
@@ -52,6 +58,9 @@ export async function mintTokens(
   emails: string[],
   options: { ttlSeconds: number; name: string | null },
 ): Promise<string[]> {
+  const { DataSource } = await import('typeorm');
+  const { TokenService } = await import('../identity/token.service');
+  const { AuditService } = await import('../audit/audit.service');
   const dataSource = app.get(DataSource);
   const tokenService = app.get(TokenService);
   const audit = app.get(AuditService);

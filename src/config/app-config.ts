@@ -1,5 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DataDirError, prepareDataDir } from './data-dir';
 
 /** A configuration value is wrong or missing; the message is one line naming the setting. */
 export class ConfigError extends Error {
@@ -21,9 +24,11 @@ export class AppConfig {
   readonly host: string;
   /** The origin clients and IdPs reach us at; SP entity IDs and consumer URLs derive from it. */
   readonly publicUrl: string;
+  /** Where publicUrl comes from, for tools that print URLs: the setting, PORT, or the defaults. */
+  readonly publicUrlSource: 'PUBLIC_URL' | 'PORT' | 'default';
   /** PostgreSQL server; when absent the embedded PGlite database is used. */
   readonly databaseUrl: string | null;
-  /** PGlite data folder, or null for an in-memory database. */
+  /** PGlite data folder (and, outside production without SECRET_KEY, the key file), or null for memory. */
   readonly dataDir: string | null;
   readonly migrationsRun: boolean;
   /** Load the demo world into an empty embedded database on first start. */
@@ -71,17 +76,23 @@ export class AppConfig {
     this.port = int(env, 'PORT', 3000, 0, 65535);
     this.host = str(env, 'HOST', '127.0.0.1');
     this.publicUrl = url(env, 'PUBLIC_URL', `http://localhost:${this.port}`).replace(/\/+$/, '');
+    this.publicUrlSource = raw(env, 'PUBLIC_URL') !== undefined ? 'PUBLIC_URL' : raw(env, 'PORT') !== undefined ? 'PORT' : 'default';
     this.databaseUrl = optionalUrl(env, 'DATABASE_URL', ['postgres:', 'postgresql:']);
+    checkEmbeddedDatabase(env, this.nodeEnv, this.databaseUrl);
     const dataDir = str(env, 'DATA_DIR', this.nodeEnv === 'test' ? 'memory' : './data/pglite');
     this.dataDir = dataDir === 'memory' ? null : dataDir;
     this.migrationsRun = bool(env, 'MIGRATIONS_RUN', true);
-    this.demoSeed = bool(env, 'DEMO_SEED', this.databaseUrl === null && this.nodeEnv !== 'test');
-    this.demoIdp = bool(env, 'DEMO_IDP', this.nodeEnv === 'development');
+    // Never on its own in production, even on an embedded database asked for there.
+    this.demoSeed = bool(env, 'DEMO_SEED', this.databaseUrl === null && this.nodeEnv === 'development');
+    // Anyone can sign in as anyone at a demo IdP: on by default only for a local trial.
+    this.demoIdp = bool(env, 'DEMO_IDP', this.nodeEnv === 'development' && this.databaseUrl === null);
     if (this.demoIdp && this.nodeEnv === 'production') {
       throw new ConfigError('DEMO_IDP', 'the demo identity providers cannot run in production');
     }
     this.redisUrl = optionalUrl(env, 'REDIS_URL', ['redis:', 'rediss:']);
-    this.secretKey = secretKey(env, this.nodeEnv);
+    // Fails here, in one line naming DATA_DIR, rather than later in the database driver.
+    if (this.dataDir !== null && this.databaseUrl === null) usableDataDir(this.dataDir);
+    this.secretKey = secretKey(env, this.nodeEnv, this.dataDir);
     this.sessionIdleMinutes = int(env, 'SESSION_IDLE_MINUTES', 30, 1, 24 * 60);
     this.sessionAbsoluteHours = int(env, 'SESSION_ABSOLUTE_HOURS', 12, 1, 24 * 30);
     this.samlClockSkewSeconds = int(env, 'SAML_CLOCK_SKEW_SECONDS', 120, 0, 600);
@@ -216,17 +227,62 @@ function trustProxy(env: Record<string, string | undefined>): string[] | number 
   return entries;
 }
 
-function secretKey(env: Record<string, string | undefined>, nodeEnv: NodeEnv): Buffer {
+/** In production a forgotten DATABASE_URL must not quietly start on an embedded database. */
+function checkEmbeddedDatabase(env: Record<string, string | undefined>, nodeEnv: NodeEnv, databaseUrl: string | null): void {
+  const asked = bool(env, 'EMBEDDED_DATABASE', databaseUrl === null && nodeEnv !== 'production');
+  if (asked && databaseUrl !== null) throw new ConfigError('EMBEDDED_DATABASE', 'cannot be true when DATABASE_URL is set');
+  if (!asked && databaseUrl === null) {
+    throw new ConfigError(
+      'DATABASE_URL',
+      nodeEnv === 'production' ? 'is required in production (or set EMBEDDED_DATABASE=true to use the embedded database)' : 'is required when EMBEDDED_DATABASE is false',
+    );
+  }
+}
+
+/** The file, in DATA_DIR, that keeps the key generated outside production when SECRET_KEY is not set. */
+export const SECRET_KEY_FILE = 'secret.key';
+
+function secretKey(env: Record<string, string | undefined>, nodeEnv: NodeEnv, dataDir: string | null): Buffer {
   const value = raw(env, 'SECRET_KEY');
   if (value === undefined) {
     if (nodeEnv === 'production') throw new ConfigError('SECRET_KEY', 'is required in production (32 random bytes, base64 or hex)');
-    // Outside production a per-process key is enough: nothing encrypted must outlive it
-    // except demo material, which is regenerated.
-    return devKey;
+    // In memory nothing outlives the process, so neither need the key. On disk the stored
+    // private keys do: the key is generated once and kept beside the data.
+    return dataDir === null ? processKey : keptKey(dataDir);
   }
   const key = /^[0-9a-f]{64}$/i.test(value) ? Buffer.from(value, 'hex') : Buffer.from(value, 'base64');
   if (key.length !== 32) throw new ConfigError('SECRET_KEY', 'must be 32 bytes, given as 64 hex digits or base64');
   return key;
 }
 
-const devKey = randomBytes(32);
+/** prepareDataDir, its refusal as a ConfigError naming DATA_DIR. */
+export function usableDataDir(dataDir: string): void {
+  try {
+    prepareDataDir(dataDir);
+  } catch (error) {
+    if (error instanceof DataDirError) throw new ConfigError('DATA_DIR', error.message);
+    throw error;
+  }
+}
+
+function keptKey(dataDir: string): Buffer {
+  usableDataDir(dataDir);
+  const file = join(dataDir, SECRET_KEY_FILE);
+  try {
+    // `wx`: of two processes starting together, one writes and both read the same key.
+    writeFileSync(file, `${randomBytes(32).toString('hex')}\n`, { mode: 0o600, flag: 'wx' });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'EEXIST') throw new ConfigError('DATA_DIR', `cannot write the generated key to ${file} (${code ?? (error as Error).message}); set SECRET_KEY or a writable DATA_DIR`);
+  }
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8').trim();
+  } catch (error) {
+    throw new ConfigError('DATA_DIR', `cannot read the generated key in ${file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  }
+  if (!/^[0-9a-f]{64}$/i.test(text)) throw new ConfigError('SECRET_KEY', `not set, and ${file} does not hold a key of 64 hex digits (set SECRET_KEY, or restore the file)`);
+  return Buffer.from(text, 'hex');
+}
+
+const processKey = randomBytes(32);

@@ -1,7 +1,6 @@
-import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { DataSource, DataSourceOptions } from 'typeorm';
-import { AppConfig } from '../config/app-config';
+import { AppConfig, usableDataDir } from '../config/app-config';
 import { MIGRATIONS } from '../../migrations';
 import { QueryCountingLogger } from '../observability/query-counting.logger';
 import { lockEmbeddedDatabase } from './embedded-lock';
@@ -27,7 +26,7 @@ export async function dataSourceOptions(config: AppConfig): Promise<DataSourceOp
     return { ...common, url: config.databaseUrl, extra: { max: 20, application_name: 'passerelle' } };
   }
   if (config.dataDir) {
-    mkdirSync(config.dataDir, { recursive: true });
+    usableDataDir(config.dataDir);
     lockEmbeddedDatabase(config.dataDir);
   }
   const db = await PGlite.create({ dataDir: config.dataDir ?? undefined, serializers: PGLITE_SERIALIZERS });

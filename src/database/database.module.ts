@@ -12,9 +12,9 @@ import { dataSourceOptions } from './data-source.factory';
       useFactory: async (config: AppConfig) => ({
         ...(await dataSourceOptions(config)),
         migrationsRun: config.migrationsRun,
-        // Fail fast with a clear error rather than retrying for half a minute.
-        retryAttempts: 2,
-        retryDelay: 1000,
+        // Fail at once with one line (main.ts, the CLI) rather than retry with stack traces:
+        // the server was reached just before, so a failure here is not a passing one.
+        toRetry: () => false,
       }),
     }),
   ],

@@ -28,8 +28,13 @@ export class WorldImportException extends DomainException<WorldImportErrorCode> 
     return new WorldImportException(WorldImportErrorCode.UNREADABLE, message);
   }
 
-  static invalid(problems: string[]): WorldImportException {
-    return new WorldImportException(WorldImportErrorCode.INVALID_WORLD, summarize(problems), { problems });
+  /** How many problems were found; `problems` keeps only the first of them. */
+  get total(): number {
+    return (this.details.total as number | undefined) ?? this.problems.length;
+  }
+
+  static invalid(problems: string[], total = problems.length): WorldImportException {
+    return new WorldImportException(WorldImportErrorCode.INVALID_WORLD, summarize(problems, total), { problems, total });
   }
 
   static conflicts(problems: string[]): WorldImportException {
@@ -42,7 +47,7 @@ export class WorldImportException extends DomainException<WorldImportErrorCode> 
 }
 
 /** One line: the first problem, and how many more there are. */
-function summarize(problems: string[]): string {
-  const more = problems.length - 1;
+function summarize(problems: string[], total = problems.length): string {
+  const more = total - 1;
   return more > 0 ? `${problems[0]} (and ${more} more problem${more > 1 ? 's' : ''})` : problems[0];
 }

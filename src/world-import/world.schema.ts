@@ -140,6 +140,8 @@ type Raw = Record<string, unknown>;
 
 class Problems {
   readonly list: string[] = [];
+  /** How many were found, the ones past MAX_PROBLEMS included. */
+  total = 0;
   /** Worth telling, not worth refusing a file for: the file is still imported. */
   readonly warnings: string[] = [];
 
@@ -148,6 +150,7 @@ class Problems {
   }
 
   add(message: string): void {
+    this.total++;
     if (this.list.length < MAX_PROBLEMS) this.list.push(message);
   }
 }
@@ -506,7 +509,7 @@ export function validateWorld(input: unknown): ValidWorld {
     ids.claim(comment.id, r.path);
   });
 
-  if (problems.list.length > 0) throw WorldImportException.invalid(problems.list);
+  if (problems.list.length > 0) throw WorldImportException.invalid(problems.list, problems.total);
   return {
     organizations: organizations.list,
     users: users.list,

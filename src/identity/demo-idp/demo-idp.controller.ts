@@ -7,7 +7,8 @@ import { spEndpoints } from '../saml/saml-urls';
 import { DEMO_IDP_PREFIX, DemoIdpService } from './demo-idp.service';
 
 /**
- * A tiny IdP per demo organisation, served only when DEMO_IDP is on (never in production):
+ * A tiny IdP per demo organisation, served only when DEMO_IDP is on (by default only on the
+ * embedded database in development; never in production):
  * a page to pick who to be, then a real signed SAMLResponse auto-posted to the SP's ACS.
  */
 @Public()
@@ -18,15 +19,14 @@ export class DemoIdpController {
     private readonly config: AppConfig,
   ) {}
 
-  /** Every demo IdP, each with a link that starts an SP-initiated sign-in. */
+  /** Every demo IdP, each with a link that starts an SP-initiated sign-in. A GET writes nothing: they are made at start-up. */
   @Get()
   async index(@Res() res: Response): Promise<void> {
     if (!this.enabled(res)) return;
-    await this.demo.ensureDemoConnections();
     const items = (await this.demo.demoConnections())
       .map((c) => `<li><a href="${escapeHtml(spEndpoints(this.config, c.id).loginUrl)}">${escapeHtml(c.organization?.name ?? c.name)}</a> <small>(${escapeHtml(c.organization?.kind ?? '')})</small></li>`)
       .join('');
-    res.type('html').send(page('Demo sign-in', `<p>Local demo identity providers. Choose an organisation, then a person: the sign-in goes through the full SAML path.</p><ul>${items}</ul>`));
+    res.type('html').send(page('Demo sign-in', `<p>Local demo identity providers. Choose an organisation, then a person: the sign-in goes through the full SAML path.</p><ul>${items || '<li>None yet: demo IdPs are made when the gateway starts, for each organisation without a connection.</li>'}</ul>`));
   }
 
   @Get(':connection/metadata')

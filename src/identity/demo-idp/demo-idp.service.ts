@@ -11,7 +11,7 @@ import { AppConfig } from '../../config/app-config';
 import { Organization } from '../../organizations/organization.entity';
 import { User } from '../../users/user.entity';
 import { IdpConnection } from '../idp-connection.entity';
-import { decryptSecret, encryptSecret } from '../secrets';
+import { decryptSecret, encryptSecret, opensSecret } from '../secrets';
 import { spEndpoints } from '../saml/saml-urls';
 import { attr, NS, parseXmlStrict } from '../saml/saml-xml';
 import { buildDemoResponse, demoId, demoIdpMetadata } from './demo-response.builder';
@@ -70,12 +70,7 @@ export class DemoIdpService {
   async createDemoConnection(organization: Organization): Promise<IdpConnection> {
     const id = randomUUID();
     const idp = demoIdpEndpoints(this.config, id);
-    const now = this.clock.now();
-    const validity = { keySize: 2048, algorithm: 'sha256', notBeforeDate: new Date(now.getTime() - 3_600_000), notAfterDate: new Date(now.getTime() + 5 * 365 * 86_400_000) };
-    const [idpKeys, spKeys] = await Promise.all([
-      generate([{ name: 'commonName', value: `Demo IdP ${organization.name}`.slice(0, 64) }], validity),
-      generate([{ name: 'commonName', value: `Passerelle SP ${organization.name}`.slice(0, 64) }], validity),
-    ]);
+    const { idpKeys, spKeys } = await this.newKeys(organization);
     const isHost = organization.kind === OrganizationKind.HOST;
     const repo = this.dataSource.getRepository(IdpConnection);
     const connection = repo.create({
@@ -112,6 +107,43 @@ export class DemoIdpService {
       await this.audit.record({ action: 'connection.create', outcome: 'SUCCESS', subjectType: 'IdpConnection', subjectId: id, details: { organizationId: organization.id, via: 'demo_idp' } }, manager);
     });
     return connection;
+  }
+
+  /**
+   * Gives new keys to the demo connections whose stored keys the SECRET_KEY in use cannot
+   * open (a lost key file): demo material only, the IdP and SP being both ours. Audited.
+   */
+  async renewUnreadableKeys(actor: { via: string }): Promise<IdpConnection[]> {
+    this.assertAllowed();
+    const renewed: IdpConnection[] = [];
+    for (const connection of await this.demoConnections()) {
+      const sealed = [connection.spPrivateKey, connection.demoIdpPrivateKey].filter((s): s is string => s !== null);
+      if (sealed.every((s) => opensSecret(this.config.secretKey, s))) continue;
+      const { idpKeys, spKeys } = await this.newKeys(connection.organization!);
+      const changes = {
+        signingCertificates: [idpKeys.cert],
+        metadataXml: demoIdpMetadata(connection.idpEntityId, connection.ssoUrl, connection.sloUrl ?? '', idpKeys.cert),
+        spCertificate: spKeys.cert,
+        spPrivateKey: encryptSecret(this.config.secretKey, spKeys.private),
+        demoIdpPrivateKey: encryptSecret(this.config.secretKey, idpKeys.private),
+      };
+      await this.dataSource.transaction(async (manager) => {
+        await manager.update(IdpConnection, { id: connection.id }, changes);
+        await this.audit.record({ action: 'connection.update', outcome: 'SUCCESS', subjectType: 'IdpConnection', subjectId: connection.id, details: { organizationId: connection.organizationId, via: actor.via, change: 'demo_keys_renewed' } }, manager);
+      });
+      renewed.push(Object.assign(connection, changes));
+    }
+    return renewed;
+  }
+
+  private async newKeys(organization: Organization): Promise<{ idpKeys: { cert: string; private: string }; spKeys: { cert: string; private: string } }> {
+    const now = this.clock.now();
+    const validity = { keySize: 2048, algorithm: 'sha256', notBeforeDate: new Date(now.getTime() - 3_600_000), notAfterDate: new Date(now.getTime() + 5 * 365 * 86_400_000) };
+    const [idpKeys, spKeys] = await Promise.all([
+      generate([{ name: 'commonName', value: `Demo IdP ${organization.name}`.slice(0, 64) }], validity),
+      generate([{ name: 'commonName', value: `Passerelle SP ${organization.name}`.slice(0, 64) }], validity),
+    ]);
+    return { idpKeys, spKeys };
   }
 
   async demoConnection(connectionId: string): Promise<IdpConnection | null> {

@@ -128,7 +128,8 @@ export class SamlController {
       res.setHeader('Cache-Control', 'no-store');
       if (!me) {
         res.status(401);
-        if (wantsHtml(req)) res.type('html').send(page('Not signed in', '<p>Your session has ended. <a href="/">Sign in again</a>.</p>'));
+        // Said to someone who may never have signed in: no "session ended". French first.
+        if (wantsHtml(req)) res.type('html').send(page('Non connecté · Not signed in', '<p lang="fr">Vous n’êtes pas connecté. Connectez-vous par le fournisseur d’identité de votre organisation.</p><p lang="en">You are not signed in. Sign in through your organisation’s identity provider.</p>'));
         else res.json({ error: { code: 'NOT_AUTHENTICATED', message: 'Authentication required' } });
         return;
       }

@@ -1,0 +1,72 @@
+import { ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { createServer } from 'node:net';
+import { join, resolve } from 'node:path';
+
+export const ROOT = resolve(__dirname, '../..');
+export const MAIN = join(ROOT, 'dist/src/main.js');
+export const CLI_MAIN = join(ROOT, 'dist/src/cli/main.js');
+
+/** Builds dist/ as `npm run build` does (errors elsewhere in the tree must not stop the emit). */
+export function buildOnce(): void {
+  spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT, encoding: 'utf8' });
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const server = createServer();
+    server.once('error', fail);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => done(port));
+    });
+  });
+}
+
+/** Only what a newcomer's shell would pass, plus the test's settings. */
+export function baseEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+  return { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', HOST: '127.0.0.1', ...extra };
+}
+
+export interface ChildGateway {
+  child: ChildProcess;
+  stdout(): string;
+  stderr(): string;
+  /** Resolves with the exit code. */
+  exited: Promise<number | null>;
+  stop(): Promise<number | null>;
+}
+
+/** Starts `node dist/src/main.js`; resolves once it listens, or once it exits. */
+export async function startChild(env: NodeJS.ProcessEnv, timeoutMs = 120_000): Promise<ChildGateway & { listening: boolean }> {
+  const child = spawn(process.execPath, [MAIN], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stdout!.on('data', (b: Buffer) => (out += b.toString('utf8')));
+  child.stderr!.on('data', (b: Buffer) => (err += b.toString('utf8')));
+  const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
+  const listening = await new Promise<boolean>((done) => {
+    const timer = setTimeout(() => done(false), timeoutMs);
+    const check = () => {
+      if (out.includes('listening on')) {
+        clearTimeout(timer);
+        done(true);
+      }
+    };
+    child.stdout!.on('data', check);
+    void exited.then(() => {
+      clearTimeout(timer);
+      done(out.includes('listening on'));
+    });
+  });
+  return {
+    child,
+    listening,
+    stdout: () => out,
+    stderr: () => err,
+    exited,
+    async stop() {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      return exited;
+    },
+  };
+}
