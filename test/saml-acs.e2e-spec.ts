@@ -1,10 +1,10 @@
 import request from 'supertest';
 import { OrganizationKind, OrganizationStatus, UserStatus } from '../src/common/domain.enums';
-import { AuditEvent } from '../src/audit/audit-event.entity';
-import { IdpConnection } from '../src/identity/idp-connection.entity';
+import { AuditEvent } from '../src/database/entities/audit-event.entity';
+import { IdpConnection } from '../src/database/entities/idp-connection.entity';
 import { spEndpoints } from '../src/identity/saml/saml-urls';
-import { Organization } from '../src/organizations/organization.entity';
-import { User } from '../src/users/user.entity';
+import { Organization } from '../src/database/entities/organization.entity';
+import { User } from '../src/database/entities/user.entity';
 import { startSamlApp, SamlTestApp } from './support/saml-app';
 import { ALG, b64, buildAssertion, forgeResponse, ResponseFields, samlId, signElement, wrapResponse } from './support/saml-forge';
 import { postAcs, sessionCookie, startLogin } from './support/saml-http';

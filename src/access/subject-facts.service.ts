@@ -1,15 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { Comment } from '../content/comment.entity';
-import { Post } from '../content/post.entity';
-import { IdpConnection } from '../identity/idp-connection.entity';
-import { Reaction } from '../content/reaction.entity';
+import { Comment } from '../database/entities/comment.entity';
+import { Post } from '../database/entities/post.entity';
+import { IdpConnection } from '../database/entities/idp-connection.entity';
+import { Reaction } from '../database/entities/reaction.entity';
 import { OrganizationStatus, UserStatus } from '../common/domain.enums';
-import { Organization } from '../organizations/organization.entity';
-import { Membership } from '../spaces/membership.entity';
-import { Space } from '../spaces/space.entity';
-import { User } from '../users/user.entity';
+import { Organization } from '../database/entities/organization.entity';
+import { Membership } from '../database/entities/membership.entity';
+import { Space } from '../database/entities/space.entity';
+import { User } from '../database/entities/user.entity';
 import { asSubject, idpConnectionSubject, SubjectName } from './subjects';
 
 type Facts = ReturnType<typeof asSubject>;

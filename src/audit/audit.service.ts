@@ -3,7 +3,7 @@ import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/commo
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, MoreThan } from 'typeorm';
 import { Clock } from '../common/clock';
-import { AuditEvent } from './audit-event.entity';
+import { AuditEvent } from '../database/entities/audit-event.entity';
 import { GENESIS_HASH, hashEvent } from './audit-chain';
 import { NoiseAggregator } from './noise-aggregator';
 

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { INestApplicationContext } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
-import type { IdpConnection } from '../identity/idp-connection.entity';
+import type { IdpConnection } from '../database/entities/idp-connection.entity';
 import { CliCommand, CliIo } from './cli-command';
 import { CliException } from './cli.exception';
 

@@ -3,18 +3,18 @@ import { DenialService } from '../access/denial.service';
 import { CurrentViewer, Viewer } from '../graphql/graphql-context.decorator';
 import { parseId, Connection, PageArgs, pageSize, toConnection } from '../graphql/pagination';
 import { byKey, requestLoader } from '../graphql/request-loaders';
-import { Space } from '../spaces/space.entity';
+import { Space } from '../database/entities/space.entity';
 import { SpaceModel } from '../spaces/space.model';
 import { SpacesService } from '../spaces/spaces.service';
-import { User } from '../users/user.entity';
+import { User } from '../database/entities/user.entity';
 import { UserModel } from '../users/user.model';
 import { knownUserLoader } from '../users/users.resolver';
 import { UsersService } from '../users/users.service';
-import { Comment } from './comment.entity';
+import { Comment } from '../database/entities/comment.entity';
 import { CommentConnection, CommentModel, PostConnection, PostModel, ReactionConnection, ReactionModel } from './content.models';
-import { Post } from './post.entity';
+import { Post } from '../database/entities/post.entity';
 import { PostsService } from './posts.service';
-import { Reaction } from './reaction.entity';
+import { Reaction } from '../database/entities/reaction.entity';
 
 @Resolver(() => PostModel)
 export class PostsResolver {

@@ -5,9 +5,9 @@ import { AccessService } from '../access/access.service';
 import { AppAbility } from '../access/subjects';
 import { keysetPage, SortKey } from '../graphql/keyset-page';
 import { Connection, decodeCursor, PageArgs, pageSize, toConnection } from '../graphql/pagination';
-import { Comment } from './comment.entity';
-import { Post } from './post.entity';
-import { Reaction } from './reaction.entity';
+import { Comment } from '../database/entities/comment.entity';
+import { Post } from '../database/entities/post.entity';
+import { Reaction } from '../database/entities/reaction.entity';
 
 const NEWEST_POSTS: SortKey<Post>[] = [
   { sql: 'p.created_at', type: 'date', value: (p) => p.createdAt },

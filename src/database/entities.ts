@@ -1,18 +1,18 @@
-import { AuditEvent } from '../audit/audit-event.entity';
-import { Comment } from '../content/comment.entity';
-import { Post } from '../content/post.entity';
-import { Reaction } from '../content/reaction.entity';
-import { ApiToken } from '../identity/api-token.entity';
-import { ExternalIdentity } from '../identity/external-identity.entity';
-import { IdpConnection } from '../identity/idp-connection.entity';
-import { SamlCacheEntry } from '../identity/saml-cache-entry.entity';
-import { Session } from '../identity/session.entity';
-import { Invitation } from '../invitations/invitation.entity';
-import { Organization } from '../organizations/organization.entity';
-import { RiskEntry } from '../risks/risk-entry.entity';
-import { Membership } from '../spaces/membership.entity';
-import { Space } from '../spaces/space.entity';
-import { User } from '../users/user.entity';
+import { AuditEvent } from './entities/audit-event.entity';
+import { Comment } from './entities/comment.entity';
+import { Post } from './entities/post.entity';
+import { Reaction } from './entities/reaction.entity';
+import { ApiToken } from './entities/api-token.entity';
+import { ExternalIdentity } from './entities/external-identity.entity';
+import { IdpConnection } from './entities/idp-connection.entity';
+import { SamlCacheEntry } from './entities/saml-cache-entry.entity';
+import { Session } from './entities/session.entity';
+import { Invitation } from './entities/invitation.entity';
+import { Organization } from './entities/organization.entity';
+import { RiskEntry } from './entities/risk-entry.entity';
+import { Membership } from './entities/membership.entity';
+import { Space } from './entities/space.entity';
+import { User } from './entities/user.entity';
 
 /** Every entity of the domain; the DataSource and the migration check use this one list. */
 export const ENTITIES = [

@@ -4,7 +4,7 @@ import { DataSource, EntityManager, IsNull } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { Clock } from '../common/clock';
 import { newSecret, sha256Hex } from './secrets';
-import { Session } from './session.entity';
+import { Session } from '../database/entities/session.entity';
 
 export const SESSION_COOKIE = 'passerelle_session';
 

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, IsNull } from 'typeorm';
 import { Clock } from '../common/clock';
-import { ApiToken } from './api-token.entity';
+import { ApiToken } from '../database/entities/api-token.entity';
 import { newSecret, sha256Hex } from './secrets';
 
 export const DEFAULT_TOKEN_TTL_SECONDS = 3600;

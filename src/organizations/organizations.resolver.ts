@@ -2,7 +2,7 @@ import { Args, ID, Query, Resolver } from '@nestjs/graphql';
 import { DenialService } from '../access/denial.service';
 import { CurrentViewer, Viewer } from '../graphql/graphql-context.decorator';
 import { parseId, Connection, PageArgs } from '../graphql/pagination';
-import { Organization } from './organization.entity';
+import { Organization } from '../database/entities/organization.entity';
 import { OrganizationConnection, OrganizationModel } from './organization.model';
 import { OrganizationsService } from './organizations.service';
 

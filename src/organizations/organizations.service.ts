@@ -5,7 +5,7 @@ import { AccessService } from '../access/access.service';
 import { AppAbility } from '../access/subjects';
 import { keysetPage } from '../graphql/keyset-page';
 import { Connection, PageArgs } from '../graphql/pagination';
-import { Organization } from './organization.entity';
+import { Organization } from '../database/entities/organization.entity';
 
 @Injectable()
 export class OrganizationsService {

@@ -1,16 +1,16 @@
 import { Args, ID, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { DenialService } from '../access/denial.service';
 import { PostsService } from '../content/posts.service';
-import { Post } from '../content/post.entity';
+import { Post } from '../database/entities/post.entity';
 import { PostConnection } from '../content/content.models';
 import { CurrentViewer, Viewer } from '../graphql/graphql-context.decorator';
 import { parseId, Connection, PageArgs } from '../graphql/pagination';
-import { User } from '../users/user.entity';
+import { User } from '../database/entities/user.entity';
 import { UserModel } from '../users/user.model';
 import { knownUserLoader } from '../users/users.resolver';
 import { UsersService } from '../users/users.service';
-import { Membership } from './membership.entity';
-import { Space } from './space.entity';
+import { Membership } from '../database/entities/membership.entity';
+import { Space } from '../database/entities/space.entity';
 import { MembershipConnection, MembershipModel, SpaceConnection, SpaceModel } from './space.model';
 import { SpacesService } from './spaces.service';
 

@@ -5,8 +5,8 @@ import { AccessService } from '../access/access.service';
 import { AppAbility } from '../access/subjects';
 import { keysetPage } from '../graphql/keyset-page';
 import { Connection, PageArgs } from '../graphql/pagination';
-import { Membership } from './membership.entity';
-import { Space } from './space.entity';
+import { Membership } from '../database/entities/membership.entity';
+import { Space } from '../database/entities/space.entity';
 
 /** Spaces and member lists, always through the caller's abilities. */
 @Injectable()

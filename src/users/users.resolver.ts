@@ -4,10 +4,10 @@ import { asSubject } from '../access/subjects';
 import { CurrentViewer, Viewer } from '../graphql/graphql-context.decorator';
 import { parseId, Connection, PageArgs } from '../graphql/pagination';
 import { byKey, requestLoader } from '../graphql/request-loaders';
-import { Organization } from '../organizations/organization.entity';
+import { Organization } from '../database/entities/organization.entity';
 import { OrganizationModel } from '../organizations/organization.model';
 import { OrganizationsService } from '../organizations/organizations.service';
-import { User } from './user.entity';
+import { User } from '../database/entities/user.entity';
 import { UserConnection, UserModel } from './user.model';
 import { UsersService } from './users.service';
 

@@ -5,7 +5,7 @@ import { AccessService } from '../access/access.service';
 import { AppAbility } from '../access/subjects';
 import { keysetPage } from '../graphql/keyset-page';
 import { Connection, PageArgs } from '../graphql/pagination';
-import { User } from './user.entity';
+import { User } from '../database/entities/user.entity';
 
 /** People: the directory and single profiles, through the caller's abilities. */
 @Injectable()

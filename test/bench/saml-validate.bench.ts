@@ -3,7 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { AppConfig } from '../../src/config/app-config';
 import { Clock } from '../../src/common/clock';
 import { ConnectionStatus, SsoBinding } from '../../src/common/domain.enums';
-import { IdpConnection } from '../../src/identity/idp-connection.entity';
+import { IdpConnection } from '../../src/database/entities/idp-connection.entity';
 import { PassportSamlServiceProvider } from '../../src/identity/saml/passport-saml.service-provider';
 import { SamlResponseValidator } from '../../src/identity/saml/saml-response.validator';
 import { spEndpoints } from '../../src/identity/saml/saml-urls';

@@ -5,7 +5,7 @@ import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AuditEvent } from '../../src/audit/audit-event.entity';
+import { AuditEvent } from '../../src/database/entities/audit-event.entity';
 import { connectionCommand } from '../../src/cli/connection.command';
 import { ConnectionService } from '../../src/identity/connections/connection.service';
 import { demoIdpMetadata } from '../../src/identity/demo-idp/demo-response.builder';

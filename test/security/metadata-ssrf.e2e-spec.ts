@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { createServer as createHttpServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AddressInfo, createServer as createTcpServer, isIP, Socket } from 'node:net';
 import { gzipSync } from 'node:zlib';
-import { AuditEvent } from '../../src/audit/audit-event.entity';
+import { AuditEvent } from '../../src/database/entities/audit-event.entity';
 import { AppConfig } from '../../src/config/app-config';
 import { ConnectionException } from '../../src/identity/connections/connection.exception';
 import { MetadataFetcher } from '../../src/identity/connections/metadata-fetcher';

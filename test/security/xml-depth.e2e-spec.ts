@@ -1,8 +1,8 @@
 import { deflateRawSync } from 'node:zlib';
 import request from 'supertest';
-import { AuditEvent } from '../../src/audit/audit-event.entity';
+import { AuditEvent } from '../../src/database/entities/audit-event.entity';
 import { OrganizationKind } from '../../src/common/domain.enums';
-import { IdpConnection } from '../../src/identity/idp-connection.entity';
+import { IdpConnection } from '../../src/database/entities/idp-connection.entity';
 import { SamlServiceProvider } from '../../src/identity/saml/saml-service-provider';
 import { spEndpoints } from '../../src/identity/saml/saml-urls';
 import { startSamlApp, SamlTestApp } from '../support/saml-app';

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import Redis from 'ioredis';
 import { OrganizationKind } from '../../src/common/domain.enums';
-import { IdpConnection } from '../../src/identity/idp-connection.entity';
+import { IdpConnection } from '../../src/database/entities/idp-connection.entity';
 import { DatabaseSamlCache, RedisSamlCache, SAML_CACHE, SamlCache } from '../../src/identity/saml/saml-cache';
 import { spEndpoints } from '../../src/identity/saml/saml-urls';
 import { SamlTestApp } from './saml-app';

@@ -1,10 +1,10 @@
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../../src/config/app-config';
 import { ConnectionStatus, OrganizationKind, OrganizationStatus, SsoBinding, UserStatus } from '../../src/common/domain.enums';
-import { AttributeMapping, IdpConnection } from '../../src/identity/idp-connection.entity';
+import { AttributeMapping, IdpConnection } from '../../src/database/entities/idp-connection.entity';
 import { encryptSecret } from '../../src/identity/secrets';
-import { Organization } from '../../src/organizations/organization.entity';
-import { User } from '../../src/users/user.entity';
+import { Organization } from '../../src/database/entities/organization.entity';
+import { User } from '../../src/database/entities/user.entity';
 import { keyPair } from './saml-keys';
 
 export async function seedOrganization(ds: DataSource, o: { name: string; kind: OrganizationKind; domains: string[]; status?: OrganizationStatus }): Promise<Organization> {

@@ -2,7 +2,7 @@ import { X509Certificate } from 'node:crypto';
 import { Args, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { ConnectionStatus } from '../../common/domain.enums';
 import { CurrentViewer, Viewer } from '../../graphql/graphql-context.decorator';
-import { AttributeMapping, IdpConnection, MappedAttribute } from '../idp-connection.entity';
+import { AttributeMapping, IdpConnection, MappedAttribute } from '../../database/entities/idp-connection.entity';
 import { ConnectionActor, ConnectionFields, ConnectionService } from './connection.service';
 import { AttributeMappingModel, IdpConnectionModel, SigningCertificateModel, SpEndpointsModel } from './connection.model';
 import { AttributeMappingInput, CreateConnectionInput, UpdateConnectionInput } from './dto/connection.input';

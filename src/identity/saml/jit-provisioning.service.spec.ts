@@ -1,10 +1,10 @@
 import { EntityManager } from 'typeorm';
 import { Clock } from '../../common/clock';
 import { OrganizationKind, UserRole, UserStatus } from '../../common/domain.enums';
-import { Organization } from '../../organizations/organization.entity';
-import { User } from '../../users/user.entity';
-import { ExternalIdentity } from '../external-identity.entity';
-import { AttributeMapping, IdpConnection } from '../idp-connection.entity';
+import { Organization } from '../../database/entities/organization.entity';
+import { User } from '../../database/entities/user.entity';
+import { ExternalIdentity } from '../../database/entities/external-identity.entity';
+import { AttributeMapping, IdpConnection } from '../../database/entities/idp-connection.entity';
 import { JitProvisioningService } from './jit-provisioning.service';
 
 const HOST = { id: 'host', kind: OrganizationKind.HOST, domains: ['host.test'] } as Organization;

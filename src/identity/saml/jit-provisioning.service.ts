@@ -2,10 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { Clock } from '../../common/clock';
 import { HOST_ONLY_USER_ROLES, OrganizationKind, PARTNER_ONLY_USER_ROLES, UserRole, UserStatus } from '../../common/domain.enums';
-import { Organization } from '../../organizations/organization.entity';
-import { User } from '../../users/user.entity';
-import { ExternalIdentity } from '../external-identity.entity';
-import { AttributeMapping, IdpConnection, MappedAttribute } from '../idp-connection.entity';
+import { Organization } from '../../database/entities/organization.entity';
+import { User } from '../../database/entities/user.entity';
+import { ExternalIdentity } from '../../database/entities/external-identity.entity';
+import { AttributeMapping, IdpConnection, MappedAttribute } from '../../database/entities/idp-connection.entity';
 import { SamlErrorCode, SamlException } from './saml.exception';
 import { NAME_ID_TRANSIENT } from './saml-xml';
 

@@ -1,4 +1,4 @@
-import { IdpConnection } from '../idp-connection.entity';
+import { IdpConnection } from '../../database/entities/idp-connection.entity';
 import { SpEndpoints } from './saml-urls';
 
 /** One connection as the SAML library needs it: its row, its SP endpoints and its SP key. */

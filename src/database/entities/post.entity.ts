@@ -1,6 +1,6 @@
 import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
-import { Space } from '../spaces/space.entity';
-import { User } from '../users/user.entity';
+import { Space } from './space.entity';
+import { User } from './user.entity';
 
 @Entity({ name: 'posts' })
 @Index('posts_space_created_idx', ['spaceId', 'createdAt', 'id'])

@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
-import { User } from '../users/user.entity';
+import { User } from './user.entity';
 
 /** A server-side, revocable sign-in session; the cookie holds a secret whose SHA-256 is stored. */
 @Entity({ name: 'sessions' })

@@ -1,5 +1,5 @@
 import { Check, Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
-import { PartnerVisibility, SpaceStatus } from '../common/domain.enums';
+import { PartnerVisibility, SpaceStatus } from '../../common/domain.enums';
 
 @Entity({ name: 'spaces' })
 @Check('spaces_classification_check', `"classification" BETWEEN 0 AND 4`)

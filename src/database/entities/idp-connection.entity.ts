@@ -1,6 +1,6 @@
 import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
-import { Organization } from '../organizations/organization.entity';
-import { ConnectionStatus, SsoBinding } from '../common/domain.enums';
+import { Organization } from './organization.entity';
+import { ConnectionStatus, SsoBinding } from '../../common/domain.enums';
 
 /** How IdP attributes map onto a user; values are attribute names (friendly, urn:oid: or claim URIs). */
 export interface AttributeMapping {

@@ -1,8 +1,8 @@
 import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
-import { Organization } from '../organizations/organization.entity';
-import { Space } from '../spaces/space.entity';
-import { User } from '../users/user.entity';
-import { InvitationStatus, MembershipRole } from '../common/domain.enums';
+import { Organization } from './organization.entity';
+import { Space } from './space.entity';
+import { User } from './user.entity';
+import { InvitationStatus, MembershipRole } from '../../common/domain.enums';
 
 /** An invitation by email, or by whole partner organisation, to a space. */
 @Entity({ name: 'invitations' })

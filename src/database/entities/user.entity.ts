@@ -1,6 +1,6 @@
 import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, Unique, UpdateDateColumn } from 'typeorm';
-import { Organization } from '../organizations/organization.entity';
-import { UserRole, UserStatus } from '../common/domain.enums';
+import { Organization } from './organization.entity';
+import { UserRole, UserStatus } from '../../common/domain.enums';
 
 @Entity({ name: 'users' })
 @Unique('users_id_organization_key', ['id', 'organizationId'])

@@ -1,7 +1,7 @@
 import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
-import { User } from '../users/user.entity';
+import { User } from './user.entity';
 import { Space } from './space.entity';
-import { MembershipRole, MembershipStatus } from '../common/domain.enums';
+import { MembershipRole, MembershipStatus } from '../../common/domain.enums';
 
 @Entity({ name: 'memberships' })
 @Index('memberships_user_space_key', ['userId', 'spaceId'], { unique: true })

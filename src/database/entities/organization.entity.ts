@@ -1,5 +1,5 @@
 import { Check, Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
-import { OrganizationKind, OrganizationStatus } from '../common/domain.enums';
+import { OrganizationKind, OrganizationStatus } from '../../common/domain.enums';
 
 @Entity({ name: 'organizations' })
 @Check('organizations_clearance_cap_check', `"clearance_cap" BETWEEN 0 AND 4`)
