@@ -1,13 +1,15 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
 import { AccessModule } from './access/access.module';
 import { AuditModule } from './audit/audit.module';
+import { AuthenticationGuard } from './auth/authentication.guard';
+import { AuthModule } from './auth/auth.module';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { AppGraphqlModule } from './graphql/app-graphql.module';
 import { ConnectionsModule } from './identity/connections/connections.module';
 import { DemoIdpModule } from './identity/demo-idp/demo-idp.module';
-import { IdentityModule } from './identity/identity.module';
 import { SamlModule } from './identity/saml/saml.module';
 import { ObservabilityModule } from './observability/observability.module';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
@@ -22,7 +24,7 @@ export class AppModule {
         ConfigModule.forRoot(config),
         DatabaseModule,
         AuditModule,
-        IdentityModule,
+        AuthModule,
         AccessModule,
         AppGraphqlModule,
         WorldImportModule,
@@ -33,6 +35,8 @@ export class AppModule {
         ObservabilityModule.forRoot(config),
         RateLimitModule,
       ],
+      // Every route and root resolver needs a signed-in caller unless marked @Public().
+      providers: [{ provide: APP_GUARD, useClass: AuthenticationGuard }],
     };
   }
 }

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { AbilityFactory } from '../src/access/ability.factory';
 import { AccessService } from '../src/access/access.service';
-import { PrincipalService } from '../src/access/principal.service';
+import { PrincipalService } from '../src/auth/principal.service';
 import { SubjectFactsService } from '../src/access/subject-facts.service';
 import { SUBJECT_NAMES } from '../src/access/subjects';
 import { SUBJECT_SQL } from '../src/access/sql/subject-sql-schema';

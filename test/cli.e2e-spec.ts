@@ -14,8 +14,8 @@ import { tokenCommand } from '../src/cli/token.command';
 import { AppConfig } from '../src/config/app-config';
 import { ConfigModule } from '../src/config/config.module';
 import { DatabaseModule } from '../src/database/database.module';
-import { IdentityModule } from '../src/identity/identity.module';
-import { TokenService } from '../src/identity/token.service';
+import { AuthModule } from '../src/auth/auth.module';
+import { TokenService } from '../src/auth/token.service';
 import { worldId } from '../src/world-import/world-id';
 import { WorldImportModule } from '../src/world-import/world-import.module';
 import { createTestDatabase } from './support/test-database';
@@ -54,7 +54,7 @@ describe('admin CLI (e2e)', () => {
     dir = mkdtempSync(join(tmpdir(), 'passerelle-cli-'));
     db = await createTestDatabase();
     moduleRef = await Test.createTestingModule({
-      imports: [ConfigModule.forRoot(new AppConfig({ NODE_ENV: 'test', ...db.env })), DatabaseModule, AuditModule, IdentityModule, WorldImportModule],
+      imports: [ConfigModule.forRoot(new AppConfig({ NODE_ENV: 'test', ...db.env })), DatabaseModule, AuditModule, AuthModule, WorldImportModule],
     }).compile();
     await moduleRef.init();
     dataSource = moduleRef.get(DataSource);

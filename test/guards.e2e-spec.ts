@@ -1,7 +1,7 @@
 import { GraphQLSchemaHost } from '@nestjs/graphql';
 import { MetadataScanner, ModulesContainer, Reflector } from '@nestjs/core';
 import { getNamedType, GraphQLField, GraphQLInputType, GraphQLObjectType, isEnumType, isInputObjectType, isNonNullType, isScalarType } from 'graphql';
-import { IS_PUBLIC } from '../src/access/public.decorator';
+import { IS_PUBLIC } from '../src/auth/public.decorator';
 import { SMALL_WORLD } from './fixtures/small-world';
 import { expectError } from './support/graphql-expect';
 import { startTestApp, TestApp } from './support/test-app';

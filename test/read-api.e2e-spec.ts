@@ -184,7 +184,7 @@ describe('read API: bad input', () => {
 
   it('refuses a revoked or unknown bearer token', async () => {
     expectError(await t.gql('psl_unknown', '{ me { id } }'), 'UNAUTHENTICATED');
-    const { TokenService } = await import('../src/identity/token.service');
+    const { TokenService } = await import('../src/auth/token.service');
     const tokens = t.app.get(TokenService);
     const { token: revoked, apiToken } = await tokens.mint(ids.owner);
     expect(expectData(await t.gql(revoked, '{ me { id } }')).me.id).toBe(ids.owner);

@@ -15,7 +15,7 @@ import { IdpConnection } from '../src/database/entities/idp-connection.entity';
 import { SamlModule } from '../src/identity/saml/saml.module';
 import { Clock } from '../src/common/clock';
 import { spEndpoints } from '../src/identity/saml/saml-urls';
-import { TokenService } from '../src/identity/token.service';
+import { TokenService } from '../src/auth/token.service';
 import { Organization } from '../src/database/entities/organization.entity';
 import { User } from '../src/database/entities/user.entity';
 import { SamlTestApp, TEST_PUBLIC_URL, TEST_SECRET_KEY } from './support/saml-app';

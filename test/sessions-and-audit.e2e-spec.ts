@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { AuditService } from '../src/audit/audit.service';
-import { SESSION_COOKIE } from '../src/identity/session.service';
+import { SESSION_COOKIE } from '../src/auth/session.service';
 import { SMALL_WORLD } from './fixtures/small-world';
 import { expectError } from './support/graphql-expect';
 import { startTestApp, TestApp } from './support/test-app';
@@ -75,7 +75,7 @@ describe('revoking every session of an organisation', () => {
 
   it('revokes them all and says how many', async () => {
     const ids = await t.importWorld(SMALL_WORLD);
-    const { SessionService } = await import('../src/identity/session.service');
+    const { SessionService } = await import('../src/auth/session.service');
     const sessions = t.app.get(SessionService);
     const cookies = [await t.sessionFor(ids.alice), await t.sessionFor(ids.arno), await t.sessionFor(ids.alice)];
     const other = await t.sessionFor(ids.owner);

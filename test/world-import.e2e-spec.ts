@@ -5,7 +5,7 @@ import { AuditService } from '../src/audit/audit.service';
 import { AppConfig } from '../src/config/app-config';
 import { ConfigModule } from '../src/config/config.module';
 import { DatabaseModule } from '../src/database/database.module';
-import { IdentityModule } from '../src/identity/identity.module';
+import { AuthModule } from '../src/auth/auth.module';
 import { DEMO_WORLD, DemoSeederService } from '../src/world-import/demo-seeder.service';
 import { WorldImportErrorCode, WorldImportException } from '../src/world-import/world-import.exception';
 import { worldId } from '../src/world-import/world-id';
@@ -54,7 +54,7 @@ describe('world import (e2e)', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     moduleRef = await Test.createTestingModule({
-      imports: [ConfigModule.forRoot(new AppConfig({ NODE_ENV: 'test', ...db.env })), DatabaseModule, AuditModule, IdentityModule, WorldImportModule],
+      imports: [ConfigModule.forRoot(new AppConfig({ NODE_ENV: 'test', ...db.env })), DatabaseModule, AuditModule, AuthModule, WorldImportModule],
     }).compile();
     await moduleRef.init();
     service = moduleRef.get(WorldImportService);

@@ -1,6 +1,6 @@
 import { MembershipRole, OrganizationKind, PartnerVisibility, UserRole } from '../common/domain.enums';
 import { AbilityFactory } from './ability.factory';
-import { Principal } from './principal';
+import { Principal } from '../auth/principal';
 import { asSubject, idpConnectionSubject } from './subjects';
 
 const HOST = 'host-org';

@@ -1,7 +1,7 @@
 import { AbilityBuilder, createMongoAbility, MongoQuery } from '@casl/ability';
 import { Injectable } from '@nestjs/common';
 import { MembershipRole, MembershipStatus, PartnerVisibility, UserRole } from '../common/domain.enums';
-import { hasRole, isOverseer, Principal } from './principal';
+import { hasRole, isOverseer, Principal } from '../auth/principal';
 import { AppAbility } from './subjects';
 
 /** The caller's active spaces, grouped by what the rule lets them read in each. */

@@ -1,7 +1,7 @@
 import type { ApolloServerPlugin, GraphQLRequestListener } from '@apollo/server';
 import { Plugin } from '@nestjs/apollo';
 import { DenialService } from './denial.service';
-import { GraphqlContext } from './request-context';
+import { GraphqlContext } from '../auth/request-context';
 
 /**
  * Opens a denial batch for each GraphQL request and writes it before the response goes out;

@@ -1,7 +1,7 @@
 import type { AuditInput, AuditService } from '../audit/audit.service';
 import { AccessErrorCode } from './access.exception';
 import { DenialService } from './denial.service';
-import type { Principal } from './principal';
+import type { Principal } from '../auth/principal';
 
 const principal = { userId: 'u1', organizationId: 'o1' } as Principal;
 

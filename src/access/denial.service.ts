@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AuditInput, AuditService } from '../audit/audit.service';
 import { AccessException } from './access.exception';
-import { Principal } from './principal';
+import { Principal } from '../auth/principal';
 
 /** The denials of one request, per caller: ids by subject type. */
 class RequestDenials {

@@ -3,7 +3,7 @@ import { AuditModule } from '../audit/audit.module';
 import { AppConfig } from '../config/app-config';
 import { ConfigModule } from '../config/config.module';
 import { DatabaseModule } from '../database/database.module';
-import { IdentityModule } from '../identity/identity.module';
+import { AuthModule } from '../auth/auth.module';
 import { WorldImportModule } from '../world-import/world-import.module';
 
 /** Only what admin commands need: no HTTP server, no GraphQL. */
@@ -12,7 +12,7 @@ export class CliModule {
   static forCommand(config: AppConfig, imports: (Type<unknown> | DynamicModule)[] = []): DynamicModule {
     return {
       module: CliModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule, AuditModule, IdentityModule, WorldImportModule, ...imports],
+      imports: [ConfigModule.forRoot(config), DatabaseModule, AuditModule, AuthModule, WorldImportModule, ...imports],
     };
   }
 }

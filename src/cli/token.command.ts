@@ -14,7 +14,7 @@ export const tokenCommand: CliCommand = {
   options: { ttl: { type: 'string' }, name: { type: 'string' }, json: { type: 'boolean' } },
   positionals: { min: 1, max: Number.POSITIVE_INFINITY },
   async run({ args, flags, io, app }) {
-    const { DEFAULT_TOKEN_TTL_SECONDS, MAX_TOKEN_TTL_SECONDS, TokenService } = await import('../identity/token.service');
+    const { DEFAULT_TOKEN_TTL_SECONDS, MAX_TOKEN_TTL_SECONDS, TokenService } = await import('../auth/token.service');
     const ttlSeconds = flags.ttl === undefined ? DEFAULT_TOKEN_TTL_SECONDS : parseTtl(String(flags.ttl), TokenService.parseTtl, MAX_TOKEN_TTL_SECONDS);
     const name = typeof flags.name === 'string' && flags.name.trim() !== '' ? flags.name.trim() : null;
     const emails = args.map((e) => e.trim().toLowerCase());
@@ -59,7 +59,7 @@ export async function mintTokens(
   options: { ttlSeconds: number; name: string | null },
 ): Promise<string[]> {
   const { DataSource } = await import('typeorm');
-  const { TokenService } = await import('../identity/token.service');
+  const { TokenService } = await import('../auth/token.service');
   const { AuditService } = await import('../audit/audit.service');
   const dataSource = app.get(DataSource);
   const tokenService = app.get(TokenService);

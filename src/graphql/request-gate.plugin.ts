@@ -1,7 +1,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { DocumentNode, GraphQLError, parse } from 'graphql';
-import { AuthenticatedRequest, GraphqlContext } from '../access/request-context';
+import { AuthenticatedRequest, GraphqlContext } from '../auth/request-context';
 import { AuditService } from '../audit/audit.service';
 import { DomainException, ErrorKind } from '../common/domain.exception';
 import { checkShape, hasNulCharacter, operationCost, QueryRefusal, ShapeLimits } from './query-limits';

@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import { GraphqlContext } from '../access/request-context';
+import { GraphqlContext } from '../auth/request-context';
 
 /** A DataLoader living as long as one GraphQL request (so batches never cross callers). */
 export function requestLoader<K, V>(ctx: GraphqlContext, key: string, batch: (keys: readonly K[]) => Promise<(V | Error)[]>): DataLoader<K, V> {

@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { opensSecret } from './secrets';
+import { opensSecret } from '../common/secrets';
 
 export interface UnreadableSecrets {
   /** Connections whose stored private keys this SECRET_KEY cannot open. */

@@ -1,5 +1,5 @@
 import { Controller, Get, Header } from '@nestjs/common';
-import { Public } from '../access/public.decorator';
+import { Public } from '../auth/public.decorator';
 import { MetricsService, PROMETHEUS_CONTENT_TYPE } from './metrics.service';
 
 /**

@@ -2,10 +2,10 @@ import { Inject, Injectable, Logger, NestMiddleware, OnApplicationBootstrap } fr
 import { ModuleRef } from '@nestjs/core';
 import { ThrottlerStorage } from '@nestjs/throttler';
 import type { NextFunction, Request, Response } from 'express';
-import { AuthenticationService } from '../access/authentication.service';
-import { AuthenticatedRequest } from '../access/request-context';
+import { AuthenticationService } from '../auth/authentication.service';
+import { AuthenticatedRequest } from '../auth/request-context';
 import { AppConfig } from '../config/app-config';
-import { SESSION_COOKIE } from '../identity/session.service';
+import { SESSION_COOKIE } from '../auth/session.service';
 import { MetricsService } from '../observability/metrics.service';
 import { RateLimitAuditor } from './rate-limit.auditor';
 import { clientKeyOf, limitOf, RATE_LIMIT_NAMES, RATE_LIMIT_WINDOW_MS, RateLimitName, routeClassOf } from './rate-limit.policy';

@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import { newSecret, sha256Hex } from '../../src/identity/secrets';
+import { newSecret, sha256Hex } from '../../src/common/secrets';
 
 /** A signed-in caller of the benchmark: a bearer token and the spaces they read. */
 export interface Caller {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { GraphQLSchemaHost } from '@nestjs/graphql';
 import { getNamedType, GraphQLArgument, GraphQLField, GraphQLInputField, GraphQLInputType, GraphQLObjectType, isEnumType, isInputObjectType, isListType, isNonNullType, isScalarType } from 'graphql';
 import { AbilityFactory } from '../../src/access/ability.factory';
-import { PrincipalService } from '../../src/access/principal.service';
+import { PrincipalService } from '../../src/auth/principal.service';
 import { SubjectFactsService } from '../../src/access/subject-facts.service';
 import { ConnectionService } from '../../src/identity/connections/connection.service';
 import { SMALL_WORLD } from '../fixtures/small-world';

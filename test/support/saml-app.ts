@@ -9,7 +9,7 @@ import { Clock } from '../../src/common/clock';
 import { AppConfig } from '../../src/config/app-config';
 import { ConfigModule } from '../../src/config/config.module';
 import { DatabaseModule } from '../../src/database/database.module';
-import { IdentityModule } from '../../src/identity/identity.module';
+import { AuthModule } from '../../src/auth/auth.module';
 import { SamlModule } from '../../src/identity/saml/saml.module';
 
 export const TEST_PUBLIC_URL = 'http://sp.passerelle.test';
@@ -26,7 +26,7 @@ export interface SamlTestApp {
 
 /**
  * A gateway instance with the SAML modules (ConfigModule, DatabaseModule, AuditModule,
- * IdentityModule, SamlModule and any extra modules), express with cookie-parser and no
+ * AuthModule, SamlModule and any extra modules), express with cookie-parser and no
  * global body parser. `shareDataSource` makes a second instance use the first one's
  * database (PGlite is in-process: two instances share it this way; with DATABASE_URL they
  * would share the server anyway).
@@ -34,7 +34,7 @@ export interface SamlTestApp {
 export async function startSamlApp(options: { env?: Record<string, string>; modules?: Type<unknown>[]; shareDataSource?: DataSource } = {}): Promise<SamlTestApp> {
   const config = new AppConfig({ NODE_ENV: 'test', PUBLIC_URL: TEST_PUBLIC_URL, SECRET_KEY: TEST_SECRET_KEY, DEMO_IDP: 'false', ...options.env });
   let builder = Test.createTestingModule({
-    imports: [ConfigModule.forRoot(config), DatabaseModule, AuditModule, IdentityModule, SamlModule, ...(options.modules ?? [])],
+    imports: [ConfigModule.forRoot(config), DatabaseModule, AuditModule, AuthModule, SamlModule, ...(options.modules ?? [])],
   });
   if (options.shareDataSource) builder = builder.overrideProvider(getDataSourceToken()).useValue(options.shareDataSource);
   const moduleRef = await builder.compile();

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { X509Certificate } from 'node:crypto';
 import { AccessErrorCode, AccessException } from '../../src/access/access.exception';
-import { Principal } from '../../src/access/principal';
+import { Principal } from '../../src/auth/principal';
 import { AuditEvent } from '../../src/database/entities/audit-event.entity';
 import { connectionCommand, runConnectionAdd } from '../../src/cli/connection.command';
 import { ConnectionStatus, OrganizationKind, UserRole } from '../../src/common/domain.enums';

@@ -2,7 +2,7 @@ import { DataSource } from 'typeorm';
 import { AppConfig } from '../../src/config/app-config';
 import { ConnectionStatus, OrganizationKind, OrganizationStatus, SsoBinding, UserStatus } from '../../src/common/domain.enums';
 import { AttributeMapping, IdpConnection } from '../../src/database/entities/idp-connection.entity';
-import { encryptSecret } from '../../src/identity/secrets';
+import { encryptSecret } from '../../src/common/secrets';
 import { Organization } from '../../src/database/entities/organization.entity';
 import { User } from '../../src/database/entities/user.entity';
 import { keyPair } from './saml-keys';

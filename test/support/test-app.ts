@@ -5,8 +5,8 @@ import { DataSource } from 'typeorm';
 import { createApp } from '../../src/app.factory';
 import { Clock } from '../../src/common/clock';
 import { AppConfig } from '../../src/config/app-config';
-import { SessionService } from '../../src/identity/session.service';
-import { TokenService } from '../../src/identity/token.service';
+import { SessionService } from '../../src/auth/session.service';
+import { TokenService } from '../../src/auth/token.service';
 import { WorldImportService } from '../../src/world-import/world-import.service';
 import { createTestDatabase } from './test-database';
 

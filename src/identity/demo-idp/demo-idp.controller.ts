@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { Public } from '../../access/public.decorator';
+import { Public } from '../../auth/public.decorator';
 import { AppConfig } from '../../config/app-config';
 import { autoPostPage, escapeHtml, page } from '../saml/saml-http';
 import { spEndpoints } from '../saml/saml-urls';

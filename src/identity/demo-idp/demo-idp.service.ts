@@ -11,7 +11,7 @@ import { AppConfig } from '../../config/app-config';
 import { Organization } from '../../database/entities/organization.entity';
 import { User } from '../../database/entities/user.entity';
 import { IdpConnection } from '../../database/entities/idp-connection.entity';
-import { decryptSecret, encryptSecret, opensSecret } from '../secrets';
+import { decryptSecret, encryptSecret, opensSecret } from '../../common/secrets';
 import { spEndpoints } from '../saml/saml-urls';
 import { attr, NS, parseXmlStrict } from '../saml/saml-xml';
 import { buildDemoResponse, demoId, demoIdpMetadata } from './demo-response.builder';

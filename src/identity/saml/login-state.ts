@@ -1,7 +1,7 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { CookieOptions, Request } from 'express';
 import { AppConfig } from '../../config/app-config';
-import { sha256Hex } from '../secrets';
+import { sha256Hex } from '../../common/secrets';
 import { SAML_ROUTE_PREFIX } from './saml-urls';
 
 /**

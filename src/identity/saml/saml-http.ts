@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import type { Request, Response } from 'express';
-import { SESSION_COOKIE } from '../session.service';
 import { errorBody, httpErrorOf, requestIdOf as sharedRequestIdOf } from '../../common/http-exception.filter';
 
 export function escapeHtml(value: string): string {
@@ -52,18 +51,6 @@ export function sendError(req: Request, res: Response, error: unknown): void {
   } else {
     res.json(errorBody(answer));
   }
-}
-
-/** The session cookie, whether or not cookie-parser ran. */
-export function sessionCookieOf(req: Request): string | undefined {
-  const parsed = (req as Request & { cookies?: Record<string, string> }).cookies?.[SESSION_COOKIE];
-  if (parsed) return parsed;
-  const header = req.headers.cookie ?? '';
-  for (const part of header.split(';')) {
-    const [name, ...rest] = part.trim().split('=');
-    if (name === SESSION_COOKIE) return decodeURIComponent(rest.join('='));
-  }
-  return undefined;
 }
 
 export function clientIp(req: Request): string | null {

@@ -1,10 +1,11 @@
 import { Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { Public } from '../../access/public.decorator';
+import { Public } from '../../auth/public.decorator';
 import { AppConfig } from '../../config/app-config';
-import { SESSION_COOKIE } from '../session.service';
+import { SESSION_COOKIE } from '../../auth/session.service';
+import { sessionCookieOf } from '../../auth/session-cookie';
 import { LOGIN_STATE_COOKIE, loginStateCookieOptions, loginStateOf, newLoginState } from './login-state';
-import { AUTOSUBMIT_JS, autoPostPage, clientIp, escapeHtml, page, PAGE_CSS, requestIdOf, sendError, sessionCookieOf, wantsHtml } from './saml-http';
+import { AUTOSUBMIT_JS, autoPostPage, clientIp, escapeHtml, page, PAGE_CSS, requestIdOf, sendError, wantsHtml } from './saml-http';
 import { contentSecurityPolicy } from '../../common/security-headers';
 import { SamlSignInService, SignedIn } from './saml-sign-in.service';
 

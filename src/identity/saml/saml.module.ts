@@ -15,7 +15,7 @@ import { SamlController } from './saml.controller';
 /**
  * SAML 2.0 service provider for every IdP connection: /auth/saml/:connection/{metadata,
  * login,acs,slo}, /auth/discover, /auth/logout. Needs ConfigModule, DatabaseModule,
- * AuditModule and IdentityModule (all global).
+ * AuditModule and AuthModule (all global).
  */
 @Module({
   controllers: [SamlController],

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, IsNull } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { Clock } from '../common/clock';
-import { newSecret, sha256Hex } from './secrets';
+import { newSecret, sha256Hex } from '../common/secrets';
 import { Session } from '../database/entities/session.entity';
 
 export const SESSION_COOKIE = 'passerelle_session';

@@ -1,6 +1,6 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
 import { GqlExecutionContext } from '@nestjs/graphql';
-import { AccessException } from './access.exception';
+import { AuthenticationException } from './authentication.exception';
 import { Principal } from './principal';
 import { AuthenticatedRequest } from './request-context';
 
@@ -12,7 +12,7 @@ function requestOf(ctx: ExecutionContext): AuthenticatedRequest {
 /** The signed-in caller; the guard has already refused anyone else. */
 export const CurrentPrincipal = createParamDecorator((_: unknown, ctx: ExecutionContext): Principal => {
   const principal = requestOf(ctx).principal;
-  if (!principal) throw AccessException.unauthenticated();
+  if (!principal) throw AuthenticationException.unauthenticated();
   return principal;
 });
 

@@ -1,11 +1,9 @@
 import type { Request, Response } from 'express';
 import { Principal } from './principal';
-import { AppAbility } from './subjects';
 
 /** What the authentication guard attaches to a request. */
 export interface AuthenticatedRequest extends Request {
   principal?: Principal;
-  ability?: AppAbility;
   requestId?: string;
 }
 

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service';
 import { Clock } from '../common/clock';
-import { SESSION_COOKIE, SessionService } from '../identity/session.service';
-import { TokenService } from '../identity/token.service';
-import { AbilityFactory } from './ability.factory';
-import { AccessException } from './access.exception';
+import { SessionService } from './session.service';
+import { sessionCookieOf } from './session-cookie';
+import { TokenService } from './token.service';
+import { AuthenticationException } from './authentication.exception';
 import { Principal } from './principal';
 import { PrincipalService } from './principal.service';
 import { AuthenticatedRequest } from './request-context';
@@ -27,7 +27,6 @@ export class AuthenticationService {
     private readonly sessions: SessionService,
     private readonly tokens: TokenService,
     private readonly principals: PrincipalService,
-    private readonly abilities: AbilityFactory,
     private readonly audit: AuditService,
     private readonly clock: Clock,
   ) {}
@@ -73,7 +72,6 @@ export class AuthenticationService {
     const principal = await this.principals.load(userId, this.clock.now(), via);
     if (!principal) return { reason: 'user_or_organization_inactive', userId };
     req.principal = principal;
-    req.ability = this.abilities.createFor(principal);
     return null;
   }
 
@@ -83,7 +81,7 @@ export class AuthenticationService {
       const m = /^Bearer\s+(\S+)$/i.exec(header.trim());
       return { kind: 'token', value: m ? m[1] : '' };
     }
-    const cookie = (req.cookies as Record<string, string> | undefined)?.[SESSION_COOKIE];
+    const cookie = sessionCookieOf(req);
     return typeof cookie === 'string' && cookie !== '' ? { kind: 'session', value: cookie } : null;
   }
 
@@ -97,6 +95,6 @@ export class AuthenticationService {
       ip: req.ip ?? null,
       details: { path: req.path },
     });
-    throw AccessException.unauthenticated();
+    throw AuthenticationException.unauthenticated();
   }
 }

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, IsNull } from 'typeorm';
 import { Clock } from '../common/clock';
 import { ApiToken } from '../database/entities/api-token.entity';
-import { newSecret, sha256Hex } from './secrets';
+import { newSecret, sha256Hex } from '../common/secrets';
 
 export const DEFAULT_TOKEN_TTL_SECONDS = 3600;
 export const MAX_TOKEN_TTL_SECONDS = 365 * 24 * 3600;
