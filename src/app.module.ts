@@ -8,9 +8,9 @@ import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { AppGraphqlModule } from './graphql/app-graphql.module';
-import { ConnectionsModule } from './identity/connections/connections.module';
-import { DemoIdpModule } from './identity/demo-idp/demo-idp.module';
-import { SamlModule } from './identity/saml/saml.module';
+import { ConnectionsModule } from './sso/connections/connections.module';
+import { DemoIdpModule } from './dev/demo-idp/demo-idp.module';
+import { SamlModule } from './sso/saml/saml.module';
 import { ObservabilityModule } from './observability/observability.module';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { WorldImportModule } from './world-import/world-import.module';
@@ -30,8 +30,9 @@ export class AppModule {
         WorldImportModule,
         ConnectionsModule,
         SamlModule,
-        // After the world import: the demo IdPs are made for the demo organisations.
-        DemoIdpModule,
+        // Development only, and only when enabled. After the world import: the demo IdPs are
+        // made for the demo organisations.
+        ...(config.demoIdp ? [DemoIdpModule] : []),
         ObservabilityModule.forRoot(config),
         RateLimitModule,
       ],

@@ -5,7 +5,7 @@ import { DataSource } from 'typeorm';
 import { createApp } from './app.factory';
 import { AppConfig, ConfigError } from './config/app-config';
 import { reachDatabase } from './database/reach-database';
-import { describeUnreadableSecrets, findUnreadableSecrets } from './identity/stored-secrets.check';
+import { describeUnreadableSecrets, findUnreadableSecrets } from './sso/stored-secrets.check';
 
 /** A reason not to start, already one line naming what to change. */
 class StartupError extends Error {}

@@ -2,7 +2,7 @@ import request from 'supertest';
 import { OrganizationKind, OrganizationStatus, UserStatus } from '../src/common/domain.enums';
 import { AuditEvent } from '../src/database/entities/audit-event.entity';
 import { IdpConnection } from '../src/database/entities/idp-connection.entity';
-import { spEndpoints } from '../src/identity/saml/saml-urls';
+import { spEndpoints } from '../src/sso/saml/saml-urls';
 import { Organization } from '../src/database/entities/organization.entity';
 import { User } from '../src/database/entities/user.entity';
 import { startSamlApp, SamlTestApp } from './support/saml-app';

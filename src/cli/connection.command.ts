@@ -23,7 +23,7 @@ export const connectionCommand: CliCommand = {
     json: { type: 'boolean' },
   },
   positionals: { min: 1, max: 1 },
-  imports: async () => [(await import('../identity/connections/connections.module')).ConnectionsModule],
+  imports: async () => [(await import('../sso/connections/connections.module')).ConnectionsModule],
   async run({ args, flags, io, app }) {
     const sub = args[0];
     if (sub !== 'add' && sub !== 'list') throw CliException.usage(`connection: unknown subcommand "${sub}" (add or list)`);
@@ -62,8 +62,8 @@ export async function runConnectionAdd(
   o: { org: string; metadataXml: string | null; metadataUrl: string | null; name?: string; allowedDomains?: string[]; allowIdpInitiated: boolean; json: boolean },
   io: CliIo,
 ): Promise<IdpConnection> {
-  const { ConnectionService } = await import('../identity/connections/connection.service');
-  const { SamlSignInService } = await import('../identity/saml/saml-sign-in.service');
+  const { ConnectionService } = await import('../sso/connections/connection.service');
+  const { SamlSignInService } = await import('../sso/saml/saml-sign-in.service');
   const connections = app.get(ConnectionService);
   const organization = await connections.findOrganization(o.org);
   if (!organization) throw CliException.badInput(`--org: no organisation with id or domain "${o.org}"`);
@@ -107,7 +107,7 @@ export async function runConnectionAdd(
 }
 
 async function listConnections(app: INestApplicationContext, org: string, json: boolean, io: CliIo): Promise<void> {
-  const { ConnectionService } = await import('../identity/connections/connection.service');
+  const { ConnectionService } = await import('../sso/connections/connection.service');
   const connections = app.get(ConnectionService);
   const organization = await connections.findOrganization(org);
   if (!organization) throw CliException.badInput(`--org: no organisation with id or domain "${org}"`);

@@ -6,10 +6,10 @@ export const demoKeysCommand: CliCommand = {
   usage: 'demo-keys',
   summary: 'Give the demo IdPs new keys when the SECRET_KEY that encrypted theirs is lost (never in production)',
   positionals: { min: 0, max: 0 },
-  imports: async () => [(await import('../identity/demo-idp/demo-idp.module')).DemoIdpModule],
+  imports: async () => [(await import('../dev/demo-idp/demo-idp.module')).DemoIdpModule],
   // In production the demo IdP module refuses to load: the command fails with that line.
   async run({ io, app }) {
-    const { DemoIdpService } = await import('../identity/demo-idp/demo-idp.service');
+    const { DemoIdpService } = await import('../dev/demo-idp/demo-idp.service');
     const renewed = await (await app()).get(DemoIdpService).renewUnreadableKeys({ via: 'cli' });
     if (renewed.length === 0) io.err('every demo IdP key opens with this SECRET_KEY: nothing to do');
     for (const c of renewed) io.out(`${c.id}\t${c.name}: new keys`);

@@ -1,5 +1,5 @@
 import { BadRequestException, HttpException, Logger } from '@nestjs/common';
-import { SamlErrorCode, SamlException } from '../identity/saml/saml.exception';
+import { SamlErrorCode, SamlException } from '../sso/saml/saml.exception';
 import { errorBody, httpErrorOf, UNEXPECTED_ERROR_MESSAGE } from './http-exception.filter';
 
 describe('httpErrorOf: one mapping from errors to HTTP answers', () => {

@@ -1,6 +1,6 @@
 import { PATH_METADATA } from '@nestjs/common/constants';
-import { DemoIdpController } from '../identity/demo-idp/demo-idp.controller';
-import { SamlController } from '../identity/saml/saml.controller';
+import { DemoIdpController } from '../dev/demo-idp/demo-idp.controller';
+import { SamlController } from '../sso/saml/saml.controller';
 import { clientKeyOf, routeClassOf } from './rate-limit.policy';
 
 /** Every route a controller serves, with its parameters filled in. */

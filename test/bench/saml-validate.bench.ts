@@ -4,9 +4,9 @@ import { AppConfig } from '../../src/config/app-config';
 import { Clock } from '../../src/common/clock';
 import { ConnectionStatus, SsoBinding } from '../../src/common/domain.enums';
 import { IdpConnection } from '../../src/database/entities/idp-connection.entity';
-import { PassportSamlServiceProvider } from '../../src/identity/saml/passport-saml.service-provider';
-import { SamlResponseValidator } from '../../src/identity/saml/saml-response.validator';
-import { spEndpoints } from '../../src/identity/saml/saml-urls';
+import { PassportSamlServiceProvider } from '../../src/sso/saml/passport-saml.service-provider';
+import { SamlResponseValidator } from '../../src/sso/saml/saml-response.validator';
+import { spEndpoints } from '../../src/sso/saml/saml-urls';
 import { b64, forgeResponse, samlId } from '../support/saml-forge';
 import { keyPair } from '../support/saml-keys';
 

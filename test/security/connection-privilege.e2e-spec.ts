@@ -1,6 +1,6 @@
 import { X509Certificate } from 'node:crypto';
 import { AuditEvent } from '../../src/database/entities/audit-event.entity';
-import { ConnectionService } from '../../src/identity/connections/connection.service';
+import { ConnectionService } from '../../src/sso/connections/connection.service';
 import { IdpConnection } from '../../src/database/entities/idp-connection.entity';
 import { PartnerRolesOutsideHost1764400000000 } from '../../migrations/1764400000000-partner-roles-outside-host';
 import { keyPair } from '../support/saml-keys';

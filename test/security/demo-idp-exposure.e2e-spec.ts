@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { AppConfig } from '../../src/config/app-config';
-import { DemoIdpService } from '../../src/identity/demo-idp/demo-idp.service';
+import { DemoIdpService } from '../../src/dev/demo-idp/demo-idp.service';
 import { startTestApp, TestApp } from '../support/test-app';
 
 // At a demo IdP anyone signs in as anyone and sees every person's email: it must be

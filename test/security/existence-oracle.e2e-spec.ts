@@ -4,7 +4,7 @@ import { getNamedType, GraphQLArgument, GraphQLField, GraphQLInputField, GraphQL
 import { AbilityFactory } from '../../src/access/ability.factory';
 import { PrincipalService } from '../../src/auth/principal.service';
 import { SubjectFactsService } from '../../src/access/subject-facts.service';
-import { ConnectionService } from '../../src/identity/connections/connection.service';
+import { ConnectionService } from '../../src/sso/connections/connection.service';
 import { SMALL_WORLD } from '../fixtures/small-world';
 import { keyPair } from '../support/saml-keys';
 import { startTestApp, TestApp } from '../support/test-app';

@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { AppConfig } from '../../src/config/app-config';
 import { cspRoutes } from '../../src/common/security-headers';
-import { autoPostPage, page } from '../../src/identity/saml/saml-http';
+import { autoPostPage, page } from '../../src/sso/saml/saml-http';
 import { startTestApp, TestApp } from '../support/test-app';
 
 // Security headers (helmet) on every kind of response: GraphQL, SAML routes, errors; HSTS

@@ -2,7 +2,7 @@ import request from 'supertest';
 import { AuditEvent } from '../../src/database/entities/audit-event.entity';
 import { OrganizationKind } from '../../src/common/domain.enums';
 import { IdpConnection } from '../../src/database/entities/idp-connection.entity';
-import { spEndpoints } from '../../src/identity/saml/saml-urls';
+import { spEndpoints } from '../../src/sso/saml/saml-urls';
 import { startSamlApp, SamlTestApp } from '../support/saml-app';
 import { b64, forgeResponse } from '../support/saml-forge';
 import { LOGIN_STATE_COOKIE, postAcs, sessionCookie, startLogin } from '../support/saml-http';

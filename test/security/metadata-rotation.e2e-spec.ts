@@ -7,8 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AuditEvent } from '../../src/database/entities/audit-event.entity';
 import { connectionCommand } from '../../src/cli/connection.command';
-import { ConnectionService } from '../../src/identity/connections/connection.service';
-import { demoIdpMetadata } from '../../src/identity/demo-idp/demo-response.builder';
+import { ConnectionService } from '../../src/sso/connections/connection.service';
+import { demoIdpMetadata } from '../../src/dev/demo-idp/demo-response.builder';
 import { keyPair, KeyPair } from '../support/saml-keys';
 import { startTestApp, TestApp } from '../support/test-app';
 

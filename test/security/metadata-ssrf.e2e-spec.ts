@@ -5,10 +5,10 @@ import { AddressInfo, createServer as createTcpServer, isIP, Socket } from 'node
 import { gzipSync } from 'node:zlib';
 import { AuditEvent } from '../../src/database/entities/audit-event.entity';
 import { AppConfig } from '../../src/config/app-config';
-import { ConnectionException } from '../../src/identity/connections/connection.exception';
-import { MetadataFetcher } from '../../src/identity/connections/metadata-fetcher';
+import { ConnectionException } from '../../src/sso/connections/connection.exception';
+import { MetadataFetcher } from '../../src/sso/connections/metadata-fetcher';
 import { AuditService } from '../../src/audit/audit.service';
-import { demoIdpMetadata } from '../../src/identity/demo-idp/demo-response.builder';
+import { demoIdpMetadata } from '../../src/dev/demo-idp/demo-response.builder';
 import { keyPair } from '../support/saml-keys';
 import { startTestApp, TestApp } from '../support/test-app';
 

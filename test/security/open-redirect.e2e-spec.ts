@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { OrganizationKind } from '../../src/common/domain.enums';
 import { IdpConnection } from '../../src/database/entities/idp-connection.entity';
-import { spEndpoints } from '../../src/identity/saml/saml-urls';
+import { spEndpoints } from '../../src/sso/saml/saml-urls';
 import { OPEN_REDIRECT_PAYLOADS } from '../support/open-redirect-payloads';
 import { startSamlApp, SamlTestApp, TEST_PUBLIC_URL } from '../support/saml-app';
 import { b64, forgeResponse, ResponseFields } from '../support/saml-forge';

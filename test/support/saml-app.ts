@@ -10,7 +10,7 @@ import { AppConfig } from '../../src/config/app-config';
 import { ConfigModule } from '../../src/config/config.module';
 import { DatabaseModule } from '../../src/database/database.module';
 import { AuthModule } from '../../src/auth/auth.module';
-import { SamlModule } from '../../src/identity/saml/saml.module';
+import { SamlModule } from '../../src/sso/saml/saml.module';
 
 export const TEST_PUBLIC_URL = 'http://sp.passerelle.test';
 export const TEST_SECRET_KEY = '5a'.repeat(32);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll } from '@jest/globals';
 import { OrganizationKind } from '../../src/common/domain.enums';
-import { ConnectionsModule } from '../../src/identity/connections/connections.module';
+import { ConnectionsModule } from '../../src/sso/connections/connections.module';
 import { Organization } from '../../src/database/entities/organization.entity';
 import { startSamlApp, SamlTestApp } from './saml-app';
 import { seedOrganization } from './saml-world';

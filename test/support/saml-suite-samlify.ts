@@ -3,7 +3,7 @@ import { X509Certificate } from 'node:crypto';
 import request from 'supertest';
 import { OrganizationKind } from '../../src/common/domain.enums';
 import { AuditEvent } from '../../src/database/entities/audit-event.entity';
-import { ConnectionService } from '../../src/identity/connections/connection.service';
+import { ConnectionService } from '../../src/sso/connections/connection.service';
 import { IdpConnection } from '../../src/database/entities/idp-connection.entity';
 import { Session } from '../../src/database/entities/session.entity';
 import { Organization } from '../../src/database/entities/organization.entity';

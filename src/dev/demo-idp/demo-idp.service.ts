@@ -12,8 +12,8 @@ import { Organization } from '../../database/entities/organization.entity';
 import { User } from '../../database/entities/user.entity';
 import { IdpConnection } from '../../database/entities/idp-connection.entity';
 import { decryptSecret, encryptSecret, opensSecret } from '../../common/secrets';
-import { spEndpoints } from '../saml/saml-urls';
-import { attr, NS, parseXmlStrict } from '../saml/saml-xml';
+import { spEndpoints } from '../../sso/saml/saml-urls';
+import { attr, NS, parseXmlStrict } from '../../sso/saml/saml-xml';
 import { buildDemoResponse, demoId, demoIdpMetadata } from './demo-response.builder';
 
 export const DEMO_IDP_PREFIX = '/demo-idp';

@@ -2,8 +2,8 @@ import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/com
 import type { Request, Response } from 'express';
 import { Public } from '../../auth/public.decorator';
 import { AppConfig } from '../../config/app-config';
-import { autoPostPage, escapeHtml, page } from '../saml/saml-http';
-import { spEndpoints } from '../saml/saml-urls';
+import { autoPostPage, escapeHtml, page } from '../../sso/saml/saml-http';
+import { spEndpoints } from '../../sso/saml/saml-urls';
 import { DEMO_IDP_PREFIX, DemoIdpService } from './demo-idp.service';
 
 /**

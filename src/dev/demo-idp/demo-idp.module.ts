@@ -1,7 +1,7 @@
 import { MiddlewareConsumer, Module, NestModule, OnApplicationBootstrap, RequestMethod } from '@nestjs/common';
 import express from 'express';
 import { AppConfig } from '../../config/app-config';
-import { SamlModule } from '../saml/saml.module';
+import { SamlModule } from '../../sso/saml/saml.module';
 import { DemoIdpController } from './demo-idp.controller';
 import { DemoIdpService } from './demo-idp.service';
 

@@ -1,6 +1,6 @@
 import { X509Certificate } from 'node:crypto';
 import { keyPair } from '../../../test/support/saml-keys';
-import { demoIdpMetadata } from '../demo-idp/demo-response.builder';
+import { demoIdpMetadata } from '../../dev/demo-idp/demo-response.builder';
 import { ConnectionErrorCode, ConnectionException } from './connection.exception';
 import { parseIdpMetadata } from './idp-metadata.parser';
 
