@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { AccessModule } from './access/access.module';
+import { ApiModule } from './api.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthenticationGuard } from './auth/authentication.guard';
 import { AuthModule } from './auth/auth.module';
@@ -8,7 +9,6 @@ import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { AppGraphqlModule } from './graphql/app-graphql.module';
-import { ConnectionsModule } from './sso/connections/connections.module';
 import { DemoIdpModule } from './dev/demo-idp/demo-idp.module';
 import { SamlModule } from './sso/saml/saml.module';
 import { ObservabilityModule } from './observability/observability.module';
@@ -28,7 +28,7 @@ export class AppModule {
         AccessModule,
         AppGraphqlModule,
         WorldImportModule,
-        ConnectionsModule,
+        ApiModule,
         SamlModule,
         // Development only, and only when enabled. After the world import: the demo IdPs are
         // made for the demo organisations.

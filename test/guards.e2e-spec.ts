@@ -34,7 +34,8 @@ function operation(kind: 'query' | 'mutation', field: GraphQLField<unknown, unkn
 describe('every entry point is guarded', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await startTestApp();
+    // With the demo IdP on, so that its controller (mounted only when enabled) is inspected too.
+    t = await startTestApp({ DEMO_IDP: 'true' });
     await t.importWorld(SMALL_WORLD);
   });
   afterAll(() => t.close());

@@ -1,12 +1,24 @@
-import { forwardRef, Module } from '@nestjs/common';
+import { Module, OnModuleInit } from '@nestjs/common';
+import { NodeRegistry } from '../graphql/node-registry';
 import { SpacesModule } from '../spaces/spaces.module';
 import { UsersModule } from '../users/users.module';
 import { CommentsResolver, PostsResolver, ReactionsResolver } from './content.resolver';
 import { PostsService } from './posts.service';
+import { SpacePostsResolver } from './space-posts.resolver';
 
 @Module({
-  imports: [UsersModule, forwardRef(() => SpacesModule)],
-  providers: [PostsService, PostsResolver, CommentsResolver, ReactionsResolver],
+  imports: [UsersModule, SpacesModule],
+  providers: [PostsService, PostsResolver, CommentsResolver, ReactionsResolver, SpacePostsResolver],
   exports: [PostsService],
 })
-export class ContentModule {}
+export class ContentModule implements OnModuleInit {
+  constructor(
+    private readonly nodes: NodeRegistry,
+    private readonly posts: PostsService,
+  ) {}
+
+  onModuleInit(): void {
+    this.nodes.register('Post', 'posts', (ability, id) => this.posts.findVisible(ability, id));
+    this.nodes.register('Comment', 'comments', (ability, id) => this.posts.findVisibleComment(ability, id));
+  }
+}

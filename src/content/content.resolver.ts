@@ -8,7 +8,7 @@ import { SpaceModel } from '../spaces/space.model';
 import { SpacesService } from '../spaces/spaces.service';
 import { User } from '../database/entities/user.entity';
 import { UserModel } from '../users/user.model';
-import { knownUserLoader } from '../users/users.resolver';
+import { knownUserLoader } from '../users/user.loader';
 import { UsersService } from '../users/users.service';
 import { Comment } from '../database/entities/comment.entity';
 import { CommentConnection, CommentModel, PostConnection, PostModel, ReactionConnection, ReactionModel } from './content.models';

@@ -11,11 +11,8 @@ import { AuthenticatedRequest, GraphqlContext } from '../auth/request-context';
 import { AuditService } from '../audit/audit.service';
 import { DomainException, httpStatusOf } from '../common/domain.exception';
 import { AppConfig } from '../config/app-config';
-import { ContentModule } from '../content/content.module';
-import { OrganizationsModule } from '../organizations/organizations.module';
-import { SpacesModule } from '../spaces/spaces.module';
-import { UsersModule } from '../users/users.module';
 import { codeOfKind, formatGraphqlError } from './graphql-error.formatter';
+import { NodeRegistryModule } from './node-registry';
 import { NodeResolver } from './node.resolver';
 import { RequestGate } from './request-gate.plugin';
 
@@ -82,10 +79,7 @@ export function graphqlOptions(config: AppConfig, authentication: Authentication
       inject: [AppConfig, AuthenticationService, AuditService],
       useFactory: (config: AppConfig, authentication: AuthenticationService, audit: AuditService) => graphqlOptions(config, authentication, audit),
     }),
-    OrganizationsModule,
-    UsersModule,
-    SpacesModule,
-    ContentModule,
+    NodeRegistryModule,
   ],
   providers: [NodeResolver],
 })

@@ -1,6 +1,16 @@
-import { Module } from '@nestjs/common';
+import { Module, OnModuleInit } from '@nestjs/common';
+import { NodeRegistry } from '../graphql/node-registry';
 import { OrganizationsResolver } from './organizations.resolver';
 import { OrganizationsService } from './organizations.service';
 
 @Module({ providers: [OrganizationsService, OrganizationsResolver], exports: [OrganizationsService] })
-export class OrganizationsModule {}
+export class OrganizationsModule implements OnModuleInit {
+  constructor(
+    private readonly nodes: NodeRegistry,
+    private readonly organizations: OrganizationsService,
+  ) {}
+
+  onModuleInit(): void {
+    this.nodes.register('Organization', 'organizations', (ability, id) => this.organizations.findVisible(ability, id));
+  }
+}

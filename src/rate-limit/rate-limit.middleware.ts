@@ -5,7 +5,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { AuthenticationService } from '../auth/authentication.service';
 import { AuthenticatedRequest } from '../auth/request-context';
 import { AppConfig } from '../config/app-config';
-import { SESSION_COOKIE } from '../auth/session.service';
+import { sessionCookieOf } from '../auth/session-cookie';
 import { MetricsService } from '../observability/metrics.service';
 import { RateLimitAuditor } from './rate-limit.auditor';
 import { clientKeyOf, limitOf, RATE_LIMIT_NAMES, RATE_LIMIT_WINDOW_MS, RateLimitName, routeClassOf } from './rate-limit.policy';
@@ -74,6 +74,6 @@ export class RateLimitMiddleware implements NestMiddleware, OnApplicationBootstr
 function hasCredential(req: Request): boolean {
   const authorization = req.headers.authorization;
   if (typeof authorization === 'string' && authorization.trim() !== '') return true;
-  const cookie = (req as Request & { cookies?: Record<string, unknown> }).cookies?.[SESSION_COOKIE];
+  const cookie = sessionCookieOf(req);
   return typeof cookie === 'string' && cookie !== '';
 }

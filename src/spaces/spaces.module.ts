@@ -1,12 +1,21 @@
-import { forwardRef, Module } from '@nestjs/common';
-import { ContentModule } from '../content/content.module';
+import { Module, OnModuleInit } from '@nestjs/common';
+import { NodeRegistry } from '../graphql/node-registry';
 import { UsersModule } from '../users/users.module';
 import { MembershipResolver, SpacesResolver } from './spaces.resolver';
 import { SpacesService } from './spaces.service';
 
 @Module({
-  imports: [UsersModule, forwardRef(() => ContentModule)],
+  imports: [UsersModule],
   providers: [SpacesService, SpacesResolver, MembershipResolver],
   exports: [SpacesService],
 })
-export class SpacesModule {}
+export class SpacesModule implements OnModuleInit {
+  constructor(
+    private readonly nodes: NodeRegistry,
+    private readonly spaces: SpacesService,
+  ) {}
+
+  onModuleInit(): void {
+    this.nodes.register('Space', 'spaces', (ability, id) => this.spaces.findVisible(ability, id));
+  }
+}

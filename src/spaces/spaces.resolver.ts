@@ -1,13 +1,10 @@
 import { Args, ID, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { DenialService } from '../access/denial.service';
-import { PostsService } from '../content/posts.service';
-import { Post } from '../database/entities/post.entity';
-import { PostConnection } from '../content/content.models';
 import { CurrentViewer, Viewer } from '../graphql/graphql-context.decorator';
 import { parseId, Connection, PageArgs } from '../graphql/pagination';
 import { User } from '../database/entities/user.entity';
 import { UserModel } from '../users/user.model';
-import { knownUserLoader } from '../users/users.resolver';
+import { knownUserLoader } from '../users/user.loader';
 import { UsersService } from '../users/users.service';
 import { Membership } from '../database/entities/membership.entity';
 import { Space } from '../database/entities/space.entity';
@@ -18,7 +15,6 @@ import { SpacesService } from './spaces.service';
 export class SpacesResolver {
   constructor(
     private readonly spacesService: SpacesService,
-    private readonly postsService: PostsService,
     private readonly denials: DenialService,
   ) {}
 
@@ -38,11 +34,6 @@ export class SpacesResolver {
   @ResolveField(() => MembershipConnection, { description: 'Active members who count (HUB: an external caller sees the host and their own organisation).' })
   members(@CurrentViewer() v: Viewer, @Parent() space: Space, @Args() page: PageArgs): Promise<Connection<Membership>> {
     return this.spacesService.members(v.ability, space.id, page);
-  }
-
-  @ResolveField(() => PostConnection, { description: 'Posts of this space the caller reads, newest first.' })
-  posts(@CurrentViewer() v: Viewer, @Parent() space: Space, @Args() page: PageArgs): Promise<Connection<Post>> {
-    return this.postsService.inSpace(v.ability, space.id, page);
   }
 }
 

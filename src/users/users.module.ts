@@ -1,7 +1,17 @@
-import { Module } from '@nestjs/common';
+import { Module, OnModuleInit } from '@nestjs/common';
+import { NodeRegistry } from '../graphql/node-registry';
 import { OrganizationsModule } from '../organizations/organizations.module';
 import { UsersResolver } from './users.resolver';
 import { UsersService } from './users.service';
 
 @Module({ imports: [OrganizationsModule], providers: [UsersService, UsersResolver], exports: [UsersService] })
-export class UsersModule {}
+export class UsersModule implements OnModuleInit {
+  constructor(
+    private readonly nodes: NodeRegistry,
+    private readonly users: UsersService,
+  ) {}
+
+  onModuleInit(): void {
+    this.nodes.register('User', 'users', (ability, id) => this.users.findVisible(ability, id));
+  }
+}
