@@ -8,7 +8,7 @@ import { AuthenticatedRequest } from './auth/request-context';
 import { AppModule } from './app.module';
 import { AppConfig } from './config/app-config';
 import { HttpExceptionFilter } from './common/http-exception.filter';
-import { securityHeaders } from './common/security-headers';
+import { securityHeaders } from './config/security-headers';
 import { RateLimitMiddleware } from './rate-limit/rate-limit.middleware';
 
 /** Builds the gateway (not listening) from a validated configuration. */

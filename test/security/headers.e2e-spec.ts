@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { AppConfig } from '../../src/config/app-config';
-import { cspRoutes } from '../../src/common/security-headers';
+import { cspRoutes } from '../../src/config/security-headers';
 import { autoPostPage, page } from '../../src/sso/saml/saml-http';
 import { startTestApp, TestApp } from '../support/test-app';
 

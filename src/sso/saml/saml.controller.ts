@@ -6,7 +6,7 @@ import { SESSION_COOKIE } from '../../auth/session.service';
 import { sessionCookieOf } from '../../auth/session-cookie';
 import { LOGIN_STATE_COOKIE, loginStateCookieOptions, loginStateOf, newLoginState } from './login-state';
 import { AUTOSUBMIT_JS, autoPostPage, clientIp, escapeHtml, page, PAGE_CSS, requestIdOf, sendError, wantsHtml } from './saml-http';
-import { contentSecurityPolicy } from '../../common/security-headers';
+import { contentSecurityPolicy } from '../../config/security-headers';
 import { SamlSignInService, SignedIn } from './saml-sign-in.service';
 
 /**

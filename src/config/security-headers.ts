@@ -1,6 +1,6 @@
 import type { RequestHandler } from 'express';
 import helmet from 'helmet';
-import { AppConfig } from '../config/app-config';
+import { AppConfig } from './app-config';
 
 type Directives = Record<string, string[]>;
 
