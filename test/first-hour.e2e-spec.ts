@@ -4,7 +4,7 @@ import { createServer, Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
-import { baseEnv, buildOnce, CLI_MAIN, freePort, MAIN, ROOT, startChild } from './support/child-gateway';
+import { baseEnv, buildOnce, CLI_MAIN, freePort, MAIN, ROOT, startChild, stopAllChildren } from './support/child-gateway';
 
 // What a newcomer following the README meets in the first hour, on the built gateway.
 jest.setTimeout(300_000);
@@ -23,6 +23,8 @@ async function demoSignIn(base: string): Promise<{ status: number; cookie: strin
   expect(login).toBeDefined();
   const toIdp = await fetch(login!.replace(/&amp;/g, '&'), { redirect: 'manual' });
   expect(toIdp.status).toBe(302);
+  // Like a browser: the login-state cookie set by /login goes back with the response to the ACS.
+  const loginState = (toIdp.headers.getSetCookie?.() ?? []).map((c) => c.split(';')[0]).join('; ');
   const sso = new URL(toIdp.headers.get('location')!, base);
   const picker = await fetch(`${base}${sso.pathname}${sso.search}`);
   expect(picker.status).toBe(200);
@@ -31,7 +33,7 @@ async function demoSignIn(base: string): Promise<{ status: number; cookie: strin
   if (posted.status !== 200) return { status: posted.status, cookie: null };
   const page = await posted.text();
   const acs = new URL(/action="([^"]+)"/.exec(page)![1]);
-  const consumed = await fetch(`${base}${acs.pathname}`, { method: 'POST', body: new URLSearchParams(hiddenInputs(page)), redirect: 'manual', headers: { accept: 'text/html' } });
+  const consumed = await fetch(`${base}${acs.pathname}`, { method: 'POST', body: new URLSearchParams(hiddenInputs(page)), redirect: 'manual', headers: { accept: 'text/html', cookie: loginState } });
   return { status: consumed.status, cookie: consumed.headers.get('set-cookie') };
 }
 
@@ -49,6 +51,7 @@ describe('the first hour (built gateway, child processes)', () => {
     dir = mkdtempSync(join(tmpdir(), 'passerelle-first-hour-'));
   });
 
+  afterEach(() => stopAllChildren());
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('signs in through a demo IdP before and after a restart on the same data folder, and names SECRET_KEY when it changes', async () => {

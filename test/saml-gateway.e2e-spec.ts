@@ -108,8 +108,9 @@ describe('IdP connections over GraphQL', () => {
     const list = await gql('acmeAdmin', `query($o: ID!) { idpConnections(organizationId: $o) { ${CONNECTION_FIELDS} } }`, { o: acme.id });
     expect(list.data!.idpConnections).toHaveLength(1);
     const id = list.data!.idpConnections[0].id;
+    // Globex is invisible to Acme's admin: refused as if it did not exist (no existence oracle).
     const other = await create('acmeAdmin', globex.id, 'https://idp.globex.example');
-    expect(other.errors![0].extensions.code).toBe('FORBIDDEN');
+    expect(other.errors![0].extensions.code).toBe('NOT_FOUND');
     const globexOwn = await create('hostAdmin', globex.id, 'https://idp.globex.example');
     const peek = await gql('acmeAdmin', `query($id: ID!) { idpConnection(id: $id) { id } }`, { id: globexOwn.data!.createIdpConnection.id });
     const missing = await gql('acmeAdmin', `query($id: ID!) { idpConnection(id: $id) { id } }`, { id: '00000000-0000-4000-8000-000000000000' });

@@ -36,9 +36,26 @@ export interface ChildGateway {
   stop(): Promise<number | null>;
 }
 
+const running = new Set<ChildProcess>();
+
+/** Kills every child gateway still running: a failed assertion must not leave one behind (Jest would never exit). */
+export async function stopAllChildren(): Promise<void> {
+  await Promise.all(
+    [...running].map((child) => {
+      if (child.exitCode !== null || child.signalCode !== null) return undefined;
+      const gone = new Promise<void>((done) => child.once('exit', () => done()));
+      child.kill('SIGKILL');
+      return gone;
+    }),
+  );
+  running.clear();
+}
+
 /** Starts `node dist/src/main.js`; resolves once it listens, or once it exits. */
 export async function startChild(env: NodeJS.ProcessEnv, timeoutMs = 120_000): Promise<ChildGateway & { listening: boolean }> {
   const child = spawn(process.execPath, [MAIN], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  running.add(child);
+  child.once('exit', () => running.delete(child));
   let out = '';
   let err = '';
   child.stdout!.on('data', (b: Buffer) => (out += b.toString('utf8')));

@@ -1,3 +1,4 @@
+import { expect } from '@jest/globals';
 import type { GqlResponse } from './test-app';
 
 // The safe pattern made the easy one: check what kind of answer came back before
