@@ -8,7 +8,7 @@ import { Client } from 'pg';
  */
 export async function createTestDatabase(): Promise<{ env: Record<string, string>; drop: () => Promise<void> }> {
   const base = process.env.DATABASE_URL;
-  if (!base) return { env: { DATA_DIR: 'memory' }, drop: async () => undefined };
+  if (!base) return { env: { DATA_DIR: 'memory', EMBEDDED_DATABASE: 'true' }, drop: async () => undefined };
   const name = `passerelle_t_${process.pid}_${randomBytes(4).toString('hex')}`;
   const admin = new Client({ connectionString: base });
   await admin.connect();
