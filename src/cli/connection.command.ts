@@ -63,9 +63,10 @@ export async function runConnectionAdd(
   io: CliIo,
 ): Promise<IdpConnection> {
   const { ConnectionService } = await import('../sso/connections/connection.service');
+  const { ConnectionRepository } = await import('../sso/connections/connection.repository');
   const { SamlSignInService } = await import('../sso/saml/saml-sign-in.service');
   const connections = app.get(ConnectionService);
-  const organization = await connections.findOrganization(o.org);
+  const organization = await app.get(ConnectionRepository).organizationByIdOrDomain(o.org);
   if (!organization) throw CliException.badInput(`--org: no organisation with id or domain "${o.org}"`);
   const connection = await connections.create({ kind: 'cli' }, {
     organizationId: organization.id,
@@ -108,8 +109,9 @@ export async function runConnectionAdd(
 
 async function listConnections(app: INestApplicationContext, org: string, json: boolean, io: CliIo): Promise<void> {
   const { ConnectionService } = await import('../sso/connections/connection.service');
+  const { ConnectionRepository } = await import('../sso/connections/connection.repository');
   const connections = app.get(ConnectionService);
-  const organization = await connections.findOrganization(org);
+  const organization = await app.get(ConnectionRepository).organizationByIdOrDomain(org);
   if (!organization) throw CliException.badInput(`--org: no organisation with id or domain "${org}"`);
   const list = await connections.list({ kind: 'cli' }, organization.id);
   if (list.length === 0) {
