@@ -64,7 +64,7 @@ export async function runConnectionAdd(
 ): Promise<IdpConnection> {
   const { ConnectionService } = await import('../sso/connections/connection.service');
   const { ConnectionRepository } = await import('../sso/connections/connection.repository');
-  const { SamlSignInService } = await import('../sso/saml/saml-sign-in.service');
+  const { SamlLoginService } = await import('../sso/saml/saml-login.service');
   const connections = app.get(ConnectionService);
   const organization = await app.get(ConnectionRepository).organizationByIdOrDomain(o.org);
   if (!organization) throw CliException.badInput(`--org: no organisation with id or domain "${o.org}"`);
@@ -79,7 +79,7 @@ export async function runConnectionAdd(
   for (const skipped of connection.skippedCertificates ?? []) io.err(`warning: ${skipped.warning}`);
   const sp = connections.endpoints(connection);
   noteUrlOrigin(app, io);
-  const spMetadata = await app.get(SamlSignInService).metadata(connection.id);
+  const spMetadata = await app.get(SamlLoginService).metadata(connection.id);
   if (o.json) {
     io.out(JSON.stringify({
       id: connection.id,
