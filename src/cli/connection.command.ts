@@ -63,9 +63,10 @@ export async function runConnectionAdd(
   io: CliIo,
 ): Promise<IdpConnection> {
   const { ConnectionService } = await import('../sso/connections/connection.service');
-  const { SamlSignInService } = await import('../sso/saml/saml-sign-in.service');
+  const { ConnectionRepository } = await import('../sso/connections/connection.repository');
+  const { SamlLoginService } = await import('../sso/saml/saml-login.service');
   const connections = app.get(ConnectionService);
-  const organization = await connections.findOrganization(o.org);
+  const organization = await app.get(ConnectionRepository).organizationByIdOrDomain(o.org);
   if (!organization) throw CliException.badInput(`--org: no organisation with id or domain "${o.org}"`);
   const connection = await connections.create({ kind: 'cli' }, {
     organizationId: organization.id,
@@ -78,7 +79,7 @@ export async function runConnectionAdd(
   for (const skipped of connection.skippedCertificates ?? []) io.err(`warning: ${skipped.warning}`);
   const sp = connections.endpoints(connection);
   noteUrlOrigin(app, io);
-  const spMetadata = await app.get(SamlSignInService).metadata(connection.id);
+  const spMetadata = await app.get(SamlLoginService).metadata(connection.id);
   if (o.json) {
     io.out(JSON.stringify({
       id: connection.id,
@@ -108,8 +109,9 @@ export async function runConnectionAdd(
 
 async function listConnections(app: INestApplicationContext, org: string, json: boolean, io: CliIo): Promise<void> {
   const { ConnectionService } = await import('../sso/connections/connection.service');
+  const { ConnectionRepository } = await import('../sso/connections/connection.repository');
   const connections = app.get(ConnectionService);
-  const organization = await connections.findOrganization(org);
+  const organization = await app.get(ConnectionRepository).organizationByIdOrDomain(org);
   if (!organization) throw CliException.badInput(`--org: no organisation with id or domain "${org}"`);
   const list = await connections.list({ kind: 'cli' }, organization.id);
   if (list.length === 0) {

@@ -4,7 +4,7 @@ import { ConnectionStatus } from '../../common/domain.enums';
 import { CurrentViewer, Viewer } from '../../graphql/graphql-context.decorator';
 import { AttributeMapping, IdpConnection, MappedAttribute } from '../../database/entities/idp-connection.entity';
 import { ConnectionActor, ConnectionFields, ConnectionService } from './connection.service';
-import { AttributeMappingModel, IdpConnectionModel, SigningCertificateModel, SpEndpointsModel } from './connection.model';
+import { AttributeMappingModel, IdpConnectionModel, SigningCertificateModel, SpEndpointsModel } from './models/connection.model';
 import { AttributeMappingInput, CreateConnectionInput, UpdateConnectionInput } from './dto/connection.input';
 
 /**

@@ -1,7 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { generate } from 'selfsigned';
-import { DataSource, EntityManager } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { AbilityFactory } from '../../access/ability.factory';
 import { AccessService } from '../../access/access.service';
 import { DenialService } from '../../access/denial.service';
@@ -17,8 +15,10 @@ import { AttributeMapping, IdpConnection, MappedAttribute } from '../../database
 import { encryptSecret } from '../../common/secrets';
 import { SpEndpoints, spEndpoints } from '../saml/saml-urls';
 import { ConnectionErrorCode, ConnectionException } from './connection.exception';
+import { ConnectionRepository } from './connection.repository';
 import { checkCertificate, checkUrl, fingerprintOf, IdpMetadata, parseIdpMetadata, SkippedCertificate } from './idp-metadata.parser';
 import { MetadataFetcher, MetadataFetchException } from './metadata-fetcher';
+import { SpKeyService } from './sp-key.service';
 
 /**
  * Who manages a connection: a signed-in principal (with the request's ability when there is
@@ -64,7 +64,7 @@ export class ConnectionService {
   private readonly logger = new Logger(ConnectionService.name);
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly repository: ConnectionRepository,
     private readonly config: AppConfig,
     private readonly clock: Clock,
     private readonly audit: AuditService,
@@ -72,6 +72,7 @@ export class ConnectionService {
     private readonly access: AccessService,
     private readonly denials: DenialService,
     private readonly metadataFetcher: MetadataFetcher,
+    private readonly spKeys: SpKeyService,
   ) {}
 
   endpoints(connection: IdpConnection): SpEndpoints {
@@ -80,7 +81,7 @@ export class ConnectionService {
 
   async list(actor: ConnectionActor, organizationId: string): Promise<IdpConnection[]> {
     const organization = await this.visibleOrganization(actor, organizationId);
-    const qb = this.dataSource.getRepository(IdpConnection).createQueryBuilder('c').where('c.organization_id = :organizationId', { organizationId: organization.id });
+    const qb = this.repository.connectionsOfQuery(organization.id);
     if (actor.kind === 'principal') {
       const ability = this.abilityOf(actor);
       // The organisation is visible: not being allowed its connections reveals nothing.
@@ -103,8 +104,8 @@ export class ConnectionService {
     const organization = await this.visibleOrganization(actor, input.organizationId);
     await this.authorizeChange(actor, 'create', { organizationId: organization.id, attributeMapping: input.attributeMapping }, 'connection.create', 'Organization', organization.id);
     const resolved = await this.resolve(input, null, organization);
-    const sp = await this.newSpKeyPair(resolved.idpEntityId);
-    return this.dataSource.transaction(async (manager) => {
+    const sp = await this.spKeys.newKeyPair(resolved.idpEntityId);
+    return this.repository.transaction(async (manager) => {
       await this.refuseDuplicate(manager, organization.id, resolved.idpEntityId, null);
       const connection = manager.create(IdpConnection, {
         ...resolved,
@@ -128,7 +129,7 @@ export class ConnectionService {
     await this.authorizeChange(actor, 'update', { ...existing, attributeMapping: input.attributeMapping ?? existing.attributeMapping }, 'connection.update', 'IdpConnection', existing.id);
     const organization = (await this.organization(existing.organizationId))!;
     const resolved = await this.resolve(input, existing, organization);
-    return this.dataSource.transaction(async (manager) => {
+    return this.repository.transaction(async (manager) => {
       await this.refuseDuplicate(manager, organization.id, resolved.idpEntityId, existing.id);
       const changed = Object.keys(resolved).filter((k) => k !== 'skippedCertificates' && JSON.stringify((existing as never)[k]) !== JSON.stringify((resolved as never)[k]));
       Object.assign(existing, resolved);
@@ -178,14 +179,14 @@ export class ConnectionService {
       if (parsed.entityId !== connection.idpEntityId) throw ConnectionException.invalid(`The metadata now names another entityID (${parsed.entityId}).`);
       const changed = JSON.stringify(parsed.signingCertificates) !== JSON.stringify(connection.signingCertificates) || parsed.ssoUrl !== connection.ssoUrl || parsed.sloUrl !== connection.sloUrl;
       Object.assign(connection, { ssoUrl: parsed.ssoUrl, ssoBinding: parsed.ssoBinding, sloUrl: parsed.sloUrl, signingCertificates: parsed.signingCertificates, metadataXml: xml, metadataRefreshedAt: this.clock.now(), metadataRefreshError: null });
-      await this.dataSource.transaction(async (manager) => {
+      await this.repository.transaction(async (manager) => {
         await manager.save(connection);
         await this.audit.record({ action: 'connection.metadata.refresh', outcome: 'SUCCESS', subjectType: 'IdpConnection', subjectId: connection.id, actorOrganizationId: null, details: { changed, ...skippedDetails(parsed.skippedCertificates) } }, manager);
       });
       for (const skipped of parsed.skippedCertificates) this.logger.warn(`metadata refresh of connection ${connection.id}: ${skipped.warning}`);
     } catch (error) {
       const message = (error as Error).message.slice(0, 500);
-      await this.dataSource.getRepository(IdpConnection).update(connection.id, { metadataRefreshError: message });
+      await this.repository.recordRefreshError(connection.id, message);
       await this.audit.recordQuietly({ action: 'connection.metadata.refresh', outcome: 'FAILURE', subjectType: 'IdpConnection', subjectId: connection.id, reason: error instanceof MetadataFetchException ? error.reason : error instanceof ConnectionException ? error.code.toLowerCase() : 'metadata_fetch_failed', details: { message } });
       this.logger.warn(`metadata refresh failed for connection ${connection.id}: ${message}`);
     }
@@ -193,16 +194,7 @@ export class ConnectionService {
   }
 
   async connectionsWithMetadataUrl(): Promise<string[]> {
-    const rows: { id: string }[] = await this.dataSource.query(`SELECT id FROM idp_connections WHERE metadata_url IS NOT NULL ORDER BY id`);
-    return rows.map((r) => r.id);
-  }
-
-  /** Finds an organisation by id or by one of its domains (CLI). */
-  async findOrganization(idOrDomain: string): Promise<Organization | null> {
-    const repo = this.dataSource.getRepository(Organization);
-    if (/^[0-9a-f-]{36}$/i.test(idOrDomain)) return repo.findOne({ where: { id: idOrDomain } });
-    const rows: { id: string }[] = await this.dataSource.query(`SELECT id FROM organizations WHERE $1 = ANY(domains)`, [idOrDomain.trim().toLowerCase()]);
-    return rows[0] ? repo.findOne({ where: { id: rows[0].id } }) : null;
+    return this.repository.idsWithMetadataUrl();
   }
 
   /** Merges input over an existing connection (or defaults) and validates the result. */
@@ -294,7 +286,7 @@ export class ConnectionService {
   /** The organisation if the caller sees it (DESIGN.md section 2); NOT_FOUND for an invisible one as for a missing one. */
   private async visibleOrganization(actor: ConnectionActor, id: string): Promise<Organization> {
     if (isUuid(id)) {
-      const qb = this.dataSource.getRepository(Organization).createQueryBuilder('o').where('o.id = :id', { id: id.toLowerCase() });
+      const qb = this.repository.organizationQuery(id);
       const organization = await (actor.kind === 'principal' ? this.access.restrict(qb, this.abilityOf(actor), 'Organization') : qb).getOne();
       if (organization) return organization;
     }
@@ -350,23 +342,21 @@ export class ConnectionService {
       : new ConnectionException(ConnectionErrorCode.FORBIDDEN, 'Only a host administrator, or an administrator of this organisation, manages its identity providers.');
   }
 
-  private async find(id: string): Promise<IdpConnection | null> {
-    if (!isUuid(id)) return null;
-    return this.dataSource.getRepository(IdpConnection).findOne({ where: { id } });
+  private find(id: string): Promise<IdpConnection | null> {
+    return this.repository.connection(id);
   }
 
-  private async organization(id: string): Promise<Organization | null> {
-    if (!isUuid(id)) return null;
-    return this.dataSource.getRepository(Organization).findOne({ where: { id } });
+  private organization(id: string): Promise<Organization | null> {
+    return this.repository.organization(id);
   }
 
   private async refuseDuplicate(manager: EntityManager, organizationId: string, idpEntityId: string, exceptId: string | null): Promise<void> {
-    const same = await manager.findOne(IdpConnection, { where: { organizationId, idpEntityId } });
+    const same = await this.repository.sameEntityId(manager, organizationId, idpEntityId);
     if (same && same.id !== exceptId) throw new ConnectionException(ConnectionErrorCode.DUPLICATE_ENTITY_ID, 'This organisation already has a connection to that IdP entityID.', { connectionId: same.id });
   }
 
   private async saveAudited(actor: ConnectionActor, connection: IdpConnection, action: string, details: Record<string, unknown>): Promise<IdpConnection> {
-    return this.dataSource.transaction(async (manager) => {
+    return this.repository.transaction(async (manager) => {
       await manager.save(connection);
       await this.audit.record(this.event(actor, action, connection, details), manager);
       return connection;
@@ -384,18 +374,6 @@ export class ConnectionService {
       requestId: actor.kind === 'principal' ? actor.requestId ?? null : null,
       details: { ...details, organizationId: connection.organizationId, via: actor.kind },
     };
-  }
-
-  /** The SP's own signing key for this connection (AuthnRequests and LogoutRequests). */
-  private async newSpKeyPair(idpEntityId: string): Promise<{ key: string; cert: string }> {
-    const now = this.clock.now();
-    const pems = await generate([{ name: 'commonName', value: `Passerelle SP for ${idpEntityId}`.slice(0, 64) }], {
-      keySize: 2048,
-      algorithm: 'sha256',
-      notBeforeDate: new Date(now.getTime() - 3_600_000),
-      notAfterDate: new Date(now.getTime() + 10 * 365 * 86_400_000),
-    });
-    return { key: pems.private, cert: pems.cert };
   }
 }
 

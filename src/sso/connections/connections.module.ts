@@ -3,8 +3,10 @@ import { AccessModule } from '../../access/access.module';
 import { AppConfig } from '../../config/app-config';
 import { SamlModule } from '../saml/saml.module';
 import { ConnectionResolver } from './connection.resolver';
+import { ConnectionRepository } from './connection.repository';
 import { ConnectionService } from './connection.service';
 import { MetadataFetcher } from './metadata-fetcher';
+import { SpKeyService } from './sp-key.service';
 
 const REFRESH_EVERY_MS = 6 * 3_600_000;
 
@@ -46,7 +48,7 @@ export class MetadataRefreshScheduler implements OnApplicationBootstrap, OnModul
 /** IdP connections: GraphQL management, metadata import and scheduled refresh. */
 @Module({
   imports: [SamlModule, AccessModule],
-  providers: [ConnectionService, ConnectionResolver, MetadataRefreshScheduler, MetadataFetcher],
-  exports: [ConnectionService, MetadataFetcher],
+  providers: [ConnectionService, ConnectionRepository, SpKeyService, ConnectionResolver, MetadataRefreshScheduler, MetadataFetcher],
+  exports: [ConnectionService, ConnectionRepository, MetadataFetcher],
 })
 export class ConnectionsModule {}

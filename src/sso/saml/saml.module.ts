@@ -3,14 +3,19 @@ import { getDataSourceToken } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../../config/app-config';
 import { Clock } from '../../common/clock';
+import { DiscoveryService } from './discovery.service';
 import { JitProvisioningService } from './jit-provisioning.service';
 import { PassportSamlServiceProvider } from './passport-saml.service-provider';
 import { SamlBodyMiddleware } from './saml-body.middleware';
 import { createSamlCache, SAML_CACHE, SamlCache } from './saml-cache';
+import { SamlConnectionsService } from './saml-connections.service';
+import { SamlConsumeService } from './saml-consume.service';
+import { SamlLoginService } from './saml-login.service';
+import { SamlLogoutService } from './saml-logout.service';
 import { SamlResponseValidator } from './saml-response.validator';
 import { SamlServiceProvider } from './saml-service-provider';
-import { SamlSignInService } from './saml-sign-in.service';
 import { SamlController } from './saml.controller';
+import { SsoRepository } from './sso.repository';
 
 /**
  * SAML 2.0 service provider for every IdP connection: /auth/saml/:connection/{metadata,
@@ -22,7 +27,12 @@ import { SamlController } from './saml.controller';
   providers: [
     SamlResponseValidator,
     JitProvisioningService,
-    SamlSignInService,
+    SsoRepository,
+    SamlConnectionsService,
+    SamlLoginService,
+    SamlConsumeService,
+    SamlLogoutService,
+    DiscoveryService,
     { provide: SamlServiceProvider, useClass: PassportSamlServiceProvider },
     {
       provide: SAML_CACHE,
@@ -30,7 +40,7 @@ import { SamlController } from './saml.controller';
       useFactory: (config: AppConfig, dataSource: DataSource, clock: Clock) => createSamlCache(config.redisUrl, dataSource, clock),
     },
   ],
-  exports: [SamlSignInService, SamlServiceProvider, SamlResponseValidator, SAML_CACHE],
+  exports: [SamlLoginService, SamlServiceProvider, SamlResponseValidator, SAML_CACHE],
 })
 export class SamlModule implements NestModule, OnModuleDestroy {
   constructor(@Inject(SAML_CACHE) private readonly cache: SamlCache) {}

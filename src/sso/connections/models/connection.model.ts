@@ -1,5 +1,5 @@
 import { Field, ID, ObjectType, registerEnumType } from '@nestjs/graphql';
-import { ConnectionStatus, SsoBinding } from '../../common/domain.enums';
+import { ConnectionStatus, SsoBinding } from '../../../common/domain.enums';
 
 registerEnumType(ConnectionStatus, { name: 'IdpConnectionStatus' });
 registerEnumType(SsoBinding, { name: 'SsoBinding', description: 'How the AuthnRequest reaches the IdP: HTTP-Redirect or HTTP-POST.' });
