@@ -3,12 +3,13 @@ import { NodeRegistry } from '../graphql/node-registry';
 import { SpacesModule } from '../spaces/spaces.module';
 import { UsersModule } from '../users/users.module';
 import { CommentsResolver, PostsResolver, ReactionsResolver } from './content.resolver';
+import { ContentRepository } from './content.repository';
 import { PostsService } from './posts.service';
 import { SpacePostsResolver } from './space-posts.resolver';
 
 @Module({
   imports: [UsersModule, SpacesModule],
-  providers: [PostsService, PostsResolver, CommentsResolver, ReactionsResolver, SpacePostsResolver],
+  providers: [ContentRepository, PostsService, PostsResolver, CommentsResolver, ReactionsResolver, SpacePostsResolver],
   exports: [PostsService],
 })
 export class ContentModule implements OnModuleInit {
