@@ -10,6 +10,7 @@ import { DEMO_WORLD, DemoSeederService } from '../src/world-import/demo-seeder.s
 import { WorldImportErrorCode, WorldImportException } from '../src/world-import/world-import.exception';
 import { worldId } from '../src/world-import/world-id';
 import { WorldImportModule } from '../src/world-import/world-import.module';
+import { WorldImportRepository } from '../src/world-import/world-import.repository';
 import { WorldImportService } from '../src/world-import/world-import.service';
 import { createTestDatabase } from './support/test-database';
 
@@ -333,7 +334,7 @@ describe('world import (e2e)', () => {
 
   describe('DemoSeederService', () => {
     const seeder = (env: Record<string, string>) =>
-      new DemoSeederService(new AppConfig({ NODE_ENV: 'test', DEMO_SEED: 'true', ...env }), dataSource, service);
+      new DemoSeederService(new AppConfig({ NODE_ENV: 'test', DEMO_SEED: 'true', ...env }), moduleRef.get(WorldImportRepository), service);
 
     it('seeds an empty embedded database once', async () => {
       await seeder({}).onApplicationBootstrap();
@@ -345,7 +346,7 @@ describe('world import (e2e)', () => {
 
     it('never seeds PostgreSQL, nor a database that has data, nor when DEMO_SEED is off', async () => {
       await seeder({ DATABASE_URL: 'postgres://nowhere.invalid/db' }).onApplicationBootstrap();
-      await new DemoSeederService(new AppConfig({ NODE_ENV: 'test', DEMO_SEED: 'false' }), dataSource, service).onApplicationBootstrap();
+      await new DemoSeederService(new AppConfig({ NODE_ENV: 'test', DEMO_SEED: 'false' }), moduleRef.get(WorldImportRepository), service).onApplicationBootstrap();
       expect((await rowCounts()).organizations).toBe(0);
       await service.importWorld(smallWorld(), { now: NOW });
       await seeder({}).onApplicationBootstrap();

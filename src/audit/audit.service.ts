@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, MoreThan } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { Clock } from '../common/clock';
 import { AuditEvent } from '../database/entities/audit-event.entity';
 import { GENESIS_HASH, hashEvent } from './audit-chain';
+import { AuditRepository } from './audit.repository';
 import { NoiseAggregator } from './noise-aggregator';
 
 export type AuditOutcome = 'SUCCESS' | 'FAILURE' | 'DENIED';
@@ -31,11 +31,6 @@ export interface ChainVerification {
   brokenAt: number | null;
 }
 
-// One chain for the whole gateway: writers queue on this advisory lock within their transaction,
-// held only while they read the head and append.
-const CHAIN_LOCK = 4_242_001;
-// Rows per INSERT: 14 parameters each, well under PostgreSQL's 65,535.
-const INSERT_CHUNK = 1000;
 // Events one standalone transaction appends at most.
 const GROUP_MAX = 2000;
 /** Anonymous noise is counted in memory and written once per kind and window. */
@@ -58,7 +53,7 @@ export class AuditService implements OnModuleInit, OnModuleDestroy {
   private draining: Promise<void> | null = null;
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly log: AuditRepository,
     private readonly clock: Clock,
   ) {
     this.noise = new NoiseAggregator(clock.now());
@@ -116,12 +111,11 @@ export class AuditService implements OnModuleInit, OnModuleDestroy {
   }
 
   async verifyChain(): Promise<ChainVerification> {
-    const repo = this.dataSource.getRepository(AuditEvent);
     let prev = GENESIS_HASH;
     let count = 0;
     const batch = 1000;
     for (let after = 0; ; ) {
-      const events = await repo.find({ where: { seq: MoreThan(after) }, order: { seq: 'ASC' }, take: batch });
+      const events = await this.log.findEventsAfter(after, batch);
       for (const e of events) {
         count++;
         if (e.seq !== count || e.prevHash !== prev || hashEvent(e) !== e.hash) {
@@ -181,7 +175,7 @@ export class AuditService implements OnModuleInit, OnModuleDestroy {
         return;
       }
       try {
-        await this.dataSource.transaction((m) => this.append(m, group.flatMap((g) => g.events)));
+        await this.log.inTransaction((m) => this.append(m, group.flatMap((g) => g.events)));
         group.forEach((g) => g.resolve());
       } catch (error) {
         if (group.length === 1) {
@@ -191,7 +185,7 @@ export class AuditService implements OnModuleInit, OnModuleDestroy {
         // One caller's bad event must not take the others down: each alone.
         for (const g of group) {
           try {
-            await this.dataSource.transaction((m) => this.append(m, g.events));
+            await this.log.inTransaction((m) => this.append(m, g.events));
             g.resolve();
           } catch (own) {
             g.reject(own);
@@ -202,10 +196,10 @@ export class AuditService implements OnModuleInit, OnModuleDestroy {
   }
 
   private async append(manager: EntityManager, events: AuditEvent[]): Promise<void> {
-    await manager.query('SELECT pg_advisory_xact_lock($1)', [CHAIN_LOCK]);
-    const last: { seq: string; hash: string }[] = await manager.query('SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1');
-    let seq = last.length ? Number(last[0].seq) : 0;
-    let prevHash = last.length ? last[0].hash : GENESIS_HASH;
+    await this.log.lockChain(manager);
+    const head = await this.log.findHead(manager);
+    let seq = head?.seq ?? 0;
+    let prevHash = head?.hash ?? GENESIS_HASH;
     // Linked on copies: a retried group relinks from the head it finds then.
     const rows = events.map((e) => {
       const row: AuditEvent = { ...e, seq: ++seq, prevHash };
@@ -213,8 +207,6 @@ export class AuditService implements OnModuleInit, OnModuleDestroy {
       prevHash = row.hash;
       return row;
     });
-    for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
-      await manager.insert(AuditEvent, rows.slice(i, i + INSERT_CHUNK) as never);
-    }
+    await this.log.insertEvents(manager, rows);
   }
 }

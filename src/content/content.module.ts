@@ -2,13 +2,16 @@ import { Module, OnModuleInit } from '@nestjs/common';
 import { NodeRegistry } from '../graphql/node-registry';
 import { SpacesModule } from '../spaces/spaces.module';
 import { UsersModule } from '../users/users.module';
-import { CommentsResolver, PostsResolver, ReactionsResolver } from './content.resolver';
+import { CommentsResolver } from './comments.resolver';
+import { PostsResolver } from './posts.resolver';
+import { ReactionsResolver } from './reactions.resolver';
+import { ContentRepository } from './content.repository';
 import { PostsService } from './posts.service';
 import { SpacePostsResolver } from './space-posts.resolver';
 
 @Module({
   imports: [UsersModule, SpacesModule],
-  providers: [PostsService, PostsResolver, CommentsResolver, ReactionsResolver, SpacePostsResolver],
+  providers: [ContentRepository, PostsService, PostsResolver, CommentsResolver, ReactionsResolver, SpacePostsResolver],
   exports: [PostsService],
 })
 export class ContentModule implements OnModuleInit {

@@ -3,8 +3,8 @@ import { Post } from '../database/entities/post.entity';
 import { Space } from '../database/entities/space.entity';
 import { CurrentViewer, Viewer } from '../graphql/graphql-context.decorator';
 import { Connection, PageArgs } from '../graphql/pagination';
-import { SpaceModel } from '../spaces/space.model';
-import { PostConnection } from './content.models';
+import { SpaceModel } from '../spaces/models/space.model';
+import { PostConnection } from './models/post.model';
 import { PostsService } from './posts.service';
 
 /** `Space.posts`: the field lives with the posts it lists, so spaces/ knows nothing of content/. */

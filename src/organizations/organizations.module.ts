@@ -1,9 +1,10 @@
 import { Module, OnModuleInit } from '@nestjs/common';
 import { NodeRegistry } from '../graphql/node-registry';
 import { OrganizationsResolver } from './organizations.resolver';
+import { OrganizationsRepository } from './organizations.repository';
 import { OrganizationsService } from './organizations.service';
 
-@Module({ providers: [OrganizationsService, OrganizationsResolver], exports: [OrganizationsService] })
+@Module({ providers: [OrganizationsRepository, OrganizationsService, OrganizationsResolver], exports: [OrganizationsService] })
 export class OrganizationsModule implements OnModuleInit {
   constructor(
     private readonly nodes: NodeRegistry,

@@ -3,7 +3,7 @@ import { DenialService } from '../access/denial.service';
 import { CurrentViewer, Viewer } from '../graphql/graphql-context.decorator';
 import { parseId, Connection, PageArgs } from '../graphql/pagination';
 import { Organization } from '../database/entities/organization.entity';
-import { OrganizationConnection, OrganizationModel } from './organization.model';
+import { OrganizationConnection, OrganizationModel } from './models/organization.model';
 import { OrganizationsService } from './organizations.service';
 
 @Resolver(() => OrganizationModel)

@@ -1,36 +1,23 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
-import { AccessService } from '../access/access.service';
 import { AppAbility } from '../access/subjects';
-import { keysetPage } from '../graphql/keyset-page';
 import { Connection, PageArgs } from '../graphql/pagination';
 import { Organization } from '../database/entities/organization.entity';
+import { OrganizationsRepository } from './organizations.repository';
 
 @Injectable()
 export class OrganizationsService {
-  constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly access: AccessService,
-  ) {}
+  constructor(private readonly organizations: OrganizationsRepository) {}
 
   list(ability: AppAbility, page: PageArgs): Promise<Connection<Organization>> {
-    return keysetPage(this.visible(ability), [
-      { sql: 'o.name', type: 'string', value: (o) => o.name },
-      { sql: 'o.id', type: 'uuid', value: (o) => o.id },
-    ], 'ASC', page);
+    return this.organizations.pageVisible(ability, page);
   }
 
   findVisible(ability: AppAbility, id: string): Promise<Organization | null> {
-    return this.visible(ability).andWhere('o.id = :id', { id }).getOne();
+    return this.organizations.findVisibleById(ability, id);
   }
 
   /** Organisations by id without a check: only for the organisation of a user already seen. */
   findByIds(ids: readonly string[]): Promise<Organization[]> {
-    return this.dataSource.getRepository(Organization).createQueryBuilder('o').where('o.id = ANY(:ids)', { ids: [...ids] }).getMany();
-  }
-
-  private visible(ability: AppAbility) {
-    return this.access.restrict(this.dataSource.getRepository(Organization).createQueryBuilder('o'), ability, 'Organization');
+    return this.organizations.findByIds(ids);
   }
 }

@@ -1,12 +1,14 @@
 import { Module, OnModuleInit } from '@nestjs/common';
 import { NodeRegistry } from '../graphql/node-registry';
 import { UsersModule } from '../users/users.module';
-import { MembershipResolver, SpacesResolver } from './spaces.resolver';
+import { MembershipResolver } from './membership.resolver';
+import { SpacesResolver } from './spaces.resolver';
+import { SpacesRepository } from './spaces.repository';
 import { SpacesService } from './spaces.service';
 
 @Module({
   imports: [UsersModule],
-  providers: [SpacesService, SpacesResolver, MembershipResolver],
+  providers: [SpacesRepository, SpacesService, SpacesResolver, MembershipResolver],
   exports: [SpacesService],
 })
 export class SpacesModule implements OnModuleInit {

@@ -1,47 +1,30 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
-import { AccessService } from '../access/access.service';
 import { AppAbility } from '../access/subjects';
-import { keysetPage } from '../graphql/keyset-page';
 import { Connection, PageArgs } from '../graphql/pagination';
 import { Membership } from '../database/entities/membership.entity';
 import { Space } from '../database/entities/space.entity';
+import { SpacesRepository } from './spaces.repository';
 
 /** Spaces and member lists, always through the caller's abilities. */
 @Injectable()
 export class SpacesService {
-  constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly access: AccessService,
-  ) {}
+  constructor(private readonly spaces: SpacesRepository) {}
 
   list(ability: AppAbility, page: PageArgs): Promise<Connection<Space>> {
-    const qb = this.access.restrict(this.dataSource.getRepository(Space).createQueryBuilder('s'), ability, 'Space');
-    return keysetPage(qb, [
-      { sql: 's.name', type: 'string', value: (s) => s.name },
-      { sql: 's.id', type: 'uuid', value: (s) => s.id },
-    ], 'ASC', page);
+    return this.spaces.pageVisible(ability, page);
   }
 
   /** The space if the caller sees it; null for invisible and missing alike. */
-  async findVisible(ability: AppAbility, id: string): Promise<Space | null> {
-    const qb = this.dataSource.getRepository(Space).createQueryBuilder('s').where('s.id = :id', { id });
-    return this.access.restrict(qb, ability, 'Space').getOne();
+  findVisible(ability: AppAbility, id: string): Promise<Space | null> {
+    return this.spaces.findVisibleById(ability, id);
   }
 
   /** Visible spaces among ids, for batched loads. */
-  async findManyVisible(ability: AppAbility, ids: readonly string[]): Promise<Space[]> {
-    const qb = this.dataSource.getRepository(Space).createQueryBuilder('s').where('s.id = ANY(:ids)', { ids: [...ids] });
-    return this.access.restrict(qb, ability, 'Space').getMany();
+  findManyVisible(ability: AppAbility, ids: readonly string[]): Promise<Space[]> {
+    return this.spaces.findVisibleByIds(ability, ids);
   }
 
   members(ability: AppAbility, spaceId: string, page: PageArgs): Promise<Connection<Membership>> {
-    const qb = this.dataSource.getRepository(Membership).createQueryBuilder('m').where('m.space_id = :spaceId', { spaceId });
-    this.access.restrict(qb, ability, 'Membership');
-    return keysetPage(qb, [
-      { sql: 'm.created_at', type: 'date', value: (m) => m.createdAt },
-      { sql: 'm.id', type: 'uuid', value: (m) => m.id },
-    ], 'ASC', page);
+    return this.spaces.pageVisibleMembers(ability, spaceId, page);
   }
 }

@@ -2,9 +2,10 @@ import { Module, OnModuleInit } from '@nestjs/common';
 import { NodeRegistry } from '../graphql/node-registry';
 import { OrganizationsModule } from '../organizations/organizations.module';
 import { UsersResolver } from './users.resolver';
+import { UsersRepository } from './users.repository';
 import { UsersService } from './users.service';
 
-@Module({ imports: [OrganizationsModule], providers: [UsersService, UsersResolver], exports: [UsersService] })
+@Module({ imports: [OrganizationsModule], providers: [UsersRepository, UsersService, UsersResolver], exports: [UsersService] })
 export class UsersModule implements OnModuleInit {
   constructor(
     private readonly nodes: NodeRegistry,

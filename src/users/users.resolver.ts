@@ -2,13 +2,14 @@ import { Args, ID, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql
 import { DenialService } from '../access/denial.service';
 import { asSubject } from '../access/subjects';
 import { CurrentViewer, Viewer } from '../graphql/graphql-context.decorator';
-import { parseId, Connection, PageArgs } from '../graphql/pagination';
+import { parseId, Connection } from '../graphql/pagination';
 import { byKey, requestLoader } from '../graphql/request-loaders';
 import { Organization } from '../database/entities/organization.entity';
-import { OrganizationModel } from '../organizations/organization.model';
+import { OrganizationModel } from '../organizations/models/organization.model';
 import { OrganizationsService } from '../organizations/organizations.service';
 import { User } from '../database/entities/user.entity';
-import { UserConnection, UserModel } from './user.model';
+import { DirectoryArgs } from './dto/directory.args';
+import { UserConnection, UserModel } from './models/user.model';
 import { UsersService } from './users.service';
 
 @Resolver(() => UserModel)
@@ -35,12 +36,8 @@ export class UsersResolver {
   }
 
   @Query(() => UserConnection, { description: 'The directory: every person the caller sees.' })
-  users(
-    @CurrentViewer() v: Viewer,
-    @Args() page: PageArgs,
-    @Args('search', { type: () => String, nullable: true }) search?: string,
-  ): Promise<Connection<User>> {
-    return this.usersService.directory(v.ability, page, search);
+  users(@CurrentViewer() v: Viewer, @Args() args: DirectoryArgs): Promise<Connection<User>> {
+    return this.usersService.directory(v.ability, { first: args.first, after: args.after }, args.search);
   }
 
   /** The field rule: only where the caller may read this user's email. */

@@ -1,8 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import demoWorld from './demo-world.json';
+import { WorldImportRepository } from './world-import.repository';
 import { WorldImportService } from './world-import.service';
 
 /** The demo world: a host, two partners, spaces of every kind and label, posts and comments. */
@@ -18,14 +17,13 @@ export class DemoSeederService implements OnApplicationBootstrap {
 
   constructor(
     private readonly config: AppConfig,
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly store: WorldImportRepository,
     private readonly worldImport: WorldImportService,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     if (!this.config.demoSeed || !this.config.embedded) return;
-    const [{ count }]: { count: number }[] = await this.dataSource.query('SELECT count(*)::int AS count FROM organizations');
-    if (count > 0) return;
+    if ((await this.store.countOrganizations()) > 0) return;
     const { counts } = await this.worldImport.importWorld(DEMO_WORLD, { source: 'demo-world.json' });
     this.logger.log(`Demo world loaded into the empty embedded database: ${counts.organizations} organisations, ${counts.users} users, ${counts.spaces} spaces, ${counts.posts} posts`);
   }

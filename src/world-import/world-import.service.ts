@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
+import { EntityManager, QueryFailedError } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { Clock } from '../common/clock';
 import { EXTERNAL_MEMBERSHIP_DEFAULT_DAYS, OrganizationKind } from '../common/domain.enums';
 import { WorldImportErrorCode, WorldImportException } from './world-import.exception';
+import { UpsertResult, WorldImportRepository } from './world-import.repository';
 import { ValidMembership, ValidPost, ValidWorld, WORLD_SECTIONS, WorldSection, validateWorld } from './world.schema';
 
 export interface WorldImportOptions {
@@ -28,11 +28,6 @@ export interface WorldImportResult {
   warnings: string[];
 }
 
-// Imports queue behind one another: their checks against stored data must see a still world.
-const IMPORT_LOCK = 4_242_002;
-// Rows per statement: few round trips, within PostgreSQL's 65,535 bind parameters.
-const BATCH_ROWS = 1000;
-const MAX_PARAMETERS = 65_535;
 const DAY_MS = 86_400_000;
 
 /**
@@ -43,7 +38,7 @@ const DAY_MS = 86_400_000;
 @Injectable()
 export class WorldImportService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly store: WorldImportRepository,
     private readonly audit: AuditService,
     private readonly clock: Clock,
   ) {}
@@ -55,8 +50,8 @@ export class WorldImportService {
     try {
       const valid = validateWorld(world);
       const counts = countOf(valid);
-      return await this.dataSource.transaction(async (manager) => {
-        await manager.query('SELECT pg_advisory_xact_lock($1)', [IMPORT_LOCK]);
+      return await this.store.inTransaction(async (manager) => {
+        await this.store.lockImports(manager);
         await this.checkAgainstDatabase(manager, valid);
         const { created, updated } = await this.write(manager, valid, now);
         await this.audit.record(
@@ -87,7 +82,7 @@ export class WorldImportService {
   private async checkAgainstDatabase(manager: EntityManager, world: ValidWorld): Promise<void> {
     const problems: string[] = [];
 
-    const storedHosts: { id: string }[] = await manager.query(`SELECT id FROM organizations WHERE kind = 'HOST'`);
+    const storedHosts = await this.store.findHostIds(manager);
     const fileOrgs = new Map(world.organizations.map((o) => [o.id, o]));
     const hosts = new Set(world.organizations.filter((o) => o.kind === OrganizationKind.HOST).map((o) => o.id));
     for (const { id } of storedHosts) if (!fileOrgs.has(id)) hosts.add(id);
@@ -106,9 +101,7 @@ export class WorldImportService {
     }
 
     const userIds = world.users.map((u) => u.id);
-    const moved: { id: string; organization_id: string }[] = userIds.length
-      ? await manager.query(`SELECT id, organization_id FROM users WHERE id = ANY($1::uuid[])`, [userIds])
-      : [];
+    const moved = await this.store.findUserOrganizations(manager, userIds);
     const usersById = new Map(world.users.map((u) => [u.id, u]));
     for (const row of moved) {
       const user = usersById.get(row.id);
@@ -118,9 +111,7 @@ export class WorldImportService {
     }
 
     const emails = world.users.map((u) => u.email);
-    const taken: { id: string; email: string }[] = emails.length
-      ? await manager.query(`SELECT id, email FROM users WHERE email = ANY($1::text[])`, [emails])
-      : [];
+    const taken = await this.store.findUsersByEmails(manager, emails);
     const usersByEmail = new Map(world.users.map((u) => [u.email, u]));
     for (const row of taken) {
       const user = usersByEmail.get(row.email);
@@ -128,9 +119,7 @@ export class WorldImportService {
     }
 
     const domains = world.organizations.flatMap((o) => o.domains);
-    const claimed: { id: string; name: string; domains: string[] }[] = domains.length
-      ? await manager.query(`SELECT id, name, domains FROM organizations WHERE domains && $1::text[]`, [domains])
-      : [];
+    const claimed = await this.store.findOrganizationsClaimingDomains(manager, domains);
     for (const row of claimed) {
       for (const org of world.organizations) {
         if (org.id === row.id) continue;
@@ -153,7 +142,7 @@ export class WorldImportService {
 
     tally(
       'organizations',
-      await upsert(manager, {
+      await this.store.upsert(manager, {
         table: 'organizations',
         conflict: 'id',
         columns: ['id', 'name', 'kind', 'domains', 'clearance_cap', 'status', 'created_at', 'updated_at'],
@@ -169,7 +158,7 @@ export class WorldImportService {
       const users = world.users.filter((u) => (u.jobTitle !== undefined) === withTitle);
       tally(
         'users',
-        await upsert(manager, {
+        await this.store.upsert(manager, {
           table: 'users',
           conflict: 'id',
           columns: userColumns,
@@ -181,7 +170,7 @@ export class WorldImportService {
 
     // A stored space's classification only goes down here; a rise waits until its posts
     // carry their new labels, or the label trigger would refuse a world that ends up sound.
-    const spaces = await upsert(manager, {
+    const spaces = await this.store.upsert(manager, {
       table: 'spaces',
       conflict: 'id',
       columns: ['id', 'name', 'purpose', 'classification', 'status', 'partner_visibility', 'created_at', 'updated_at'],
@@ -196,7 +185,7 @@ export class WorldImportService {
       const memberships = world.memberships.filter((m) => (m.expiresAt !== undefined) === given);
       tally(
         'memberships',
-        await upsert(manager, {
+        await this.store.upsert(manager, {
           table: 'memberships',
           conflict: 'user_id, space_id',
           columns: ['id', 'user_id', 'user_organization_id', 'space_id', 'role', 'status', 'expires_at', 'created_at', 'updated_at'],
@@ -210,7 +199,7 @@ export class WorldImportService {
       const posts = world.posts.filter((p) => (p.createdAt !== undefined) === given);
       tally(
         'posts',
-        await upsert(manager, {
+        await this.store.upsert(manager, {
           table: 'posts',
           conflict: 'id',
           columns: ['id', 'space_id', 'author_id', 'author_organization_id', 'title', 'body', 'label', 'hidden', 'hidden_at', 'created_at', 'updated_at'],
@@ -227,7 +216,7 @@ export class WorldImportService {
       );
     }
 
-    const raised = await raiseClassifications(manager, world, now);
+    const raised = await this.store.raiseClassifications(manager, world.spaces, now);
     created.spaces = spaces.created.length;
     updated.spaces = new Set([...spaces.updated, ...raised]).size;
 
@@ -235,7 +224,7 @@ export class WorldImportService {
       const comments = world.comments.filter((c) => (c.createdAt !== undefined) === given);
       tally(
         'comments',
-        await upsert(manager, {
+        await this.store.upsert(manager, {
           table: 'comments',
           conflict: 'id',
           columns: ['id', 'post_id', 'author_id', 'author_organization_id', 'body', 'created_at', 'updated_at'],
@@ -246,68 +235,6 @@ export class WorldImportService {
     }
     return { created, updated };
   }
-}
-
-interface Upsert {
-  table: string;
-  /** The conflict target: `id`, or `user_id, space_id` for memberships. */
-  conflict: string;
-  columns: string[];
-  /** Columns an existing row takes from the file. */
-  update: string[];
-  /** Columns an existing row takes from an expression over `t` (stored) and EXCLUDED (the file). */
-  expressions?: Record<string, string>;
-  /** Values in the order of `columns`. */
-  rows: unknown[][];
-}
-
-interface UpsertResult {
-  created: string[];
-  updated: string[];
-}
-
-/**
- * Multi-row `INSERT ... ON CONFLICT DO UPDATE`, in batches. An existing row is updated only
- * when a value differs, so re-importing the same world rewrites nothing.
- */
-async function upsert(manager: EntityManager, spec: Upsert): Promise<UpsertResult> {
-  const result: UpsertResult = { created: [], updated: [] };
-  const set = [...spec.update.map((c) => [c, `EXCLUDED.${c}`]), ...Object.entries(spec.expressions ?? {})];
-  const sql = (placeholders: string) =>
-    `INSERT INTO ${spec.table} AS t (${spec.columns.join(', ')}) VALUES ${placeholders}
-     ON CONFLICT (${spec.conflict}) DO UPDATE SET ${set.map(([c, e]) => `${c} = ${e}`).join(', ')}, updated_at = EXCLUDED.updated_at
-     WHERE ROW(${set.map(([c]) => `t.${c}`).join(', ')}) IS DISTINCT FROM ROW(${set.map(([, e]) => e).join(', ')})
-     RETURNING t.id, (t.xmax = 0) AS inserted`;
-  const width = spec.columns.length;
-  const rowsPerBatch = Math.min(BATCH_ROWS, Math.floor(MAX_PARAMETERS / width));
-  for (let from = 0; from < spec.rows.length; from += rowsPerBatch) {
-    const batch = spec.rows.slice(from, from + rowsPerBatch);
-    const placeholders = batch.map((_, i) => `(${spec.columns.map((__, j) => `$${i * width + j + 1}`).join(', ')})`).join(', ');
-    const rows: { id: string; inserted: boolean }[] = await manager.query(sql(placeholders), batch.flat());
-    for (const row of rows) (row.inserted ? result.created : result.updated).push(row.id);
-  }
-  return result;
-}
-
-/** Raises stored classifications to the file's, now that posts carry their labels; returns the ids raised. */
-async function raiseClassifications(manager: EntityManager, world: ValidWorld, now: Date): Promise<string[]> {
-  const ids: string[] = [];
-  for (let from = 0; from < world.spaces.length; from += BATCH_ROWS) {
-    const batch = world.spaces.slice(from, from + BATCH_ROWS);
-    const values = batch.map((_, i) => `($${i * 2 + 2}::uuid, $${i * 2 + 3}::smallint)`).join(', ');
-    // Wrapped in a query: TypeORM answers a bare UPDATE with [rows, affected].
-    const rows: { id: string }[] = await manager.query(
-      `WITH raised AS (
-         UPDATE spaces AS t SET classification = v.classification, updated_at = $1
-           FROM (VALUES ${values}) AS v (id, classification)
-          WHERE t.id = v.id AND t.classification < v.classification
-         RETURNING t.id)
-       SELECT id FROM raised`,
-      [now, ...batch.flatMap((s) => [s.id, s.classification])],
-    );
-    ids.push(...rows.map((r) => r.id));
-  }
-  return ids;
 }
 
 function expiryOf(m: ValidMembership, now: Date): Date | null {

@@ -4,17 +4,19 @@ import { CurrentViewer, Viewer } from '../graphql/graphql-context.decorator';
 import { parseId, Connection, PageArgs, pageSize, toConnection } from '../graphql/pagination';
 import { byKey, requestLoader } from '../graphql/request-loaders';
 import { Space } from '../database/entities/space.entity';
-import { SpaceModel } from '../spaces/space.model';
+import { SpaceModel } from '../spaces/models/space.model';
 import { SpacesService } from '../spaces/spaces.service';
 import { User } from '../database/entities/user.entity';
-import { UserModel } from '../users/user.model';
+import { UserModel } from '../users/models/user.model';
 import { knownUserLoader } from '../users/user.loader';
 import { UsersService } from '../users/users.service';
 import { Comment } from '../database/entities/comment.entity';
-import { CommentConnection, CommentModel, PostConnection, PostModel, ReactionConnection, ReactionModel } from './content.models';
 import { Post } from '../database/entities/post.entity';
-import { PostsService } from './posts.service';
 import { Reaction } from '../database/entities/reaction.entity';
+import { CommentConnection } from './models/comment.model';
+import { PostConnection, PostModel } from './models/post.model';
+import { ReactionConnection } from './models/reaction.model';
+import { PostsService } from './posts.service';
 
 @Resolver(() => PostModel)
 export class PostsResolver {
@@ -86,43 +88,4 @@ function commentCountLoader(v: Viewer, posts: PostsService) {
     const counts = await posts.commentCounts(v.ability, ids);
     return ids.map((id) => counts.get(id) ?? 0);
   });
-}
-
-@Resolver(() => CommentModel)
-export class CommentsResolver {
-  constructor(
-    private readonly postsService: PostsService,
-    private readonly usersService: UsersService,
-  ) {}
-
-  @ResolveField(() => UserModel)
-  async author(@CurrentViewer() v: Viewer, @Parent() comment: Comment): Promise<User> {
-    const user = await knownUserLoader(v, this.usersService).load(comment.authorId);
-    if (!user) throw new Error(`author ${comment.authorId} is missing`);
-    return user;
-  }
-
-  @ResolveField(() => PostModel)
-  async post(@CurrentViewer() v: Viewer, @Parent() comment: Comment): Promise<Post> {
-    // A comment the caller sees follows a post the caller reads.
-    const loader = requestLoader<string, Post | null>(v.ctx, 'visiblePostsById', async (ids) =>
-      byKey(ids, await this.postsService.findManyVisible(v.ability, ids), (p) => p.id),
-    );
-    const post = await loader.load(comment.postId);
-    if (!post) throw new Error(`post ${comment.postId} of a visible comment is not readable`);
-    return post;
-  }
-}
-
-@Resolver(() => ReactionModel)
-export class ReactionsResolver {
-  constructor(private readonly usersService: UsersService) {}
-
-  @ResolveField(() => UserModel, { nullable: true, description: 'Null when the caller does not see the person (the People rule does not follow reactions).' })
-  async author(@CurrentViewer() v: Viewer, @Parent() reaction: Reaction): Promise<User | null> {
-    const loader = requestLoader<string, User | null>(v.ctx, 'visibleUsersById', async (ids) =>
-      byKey(ids, await this.usersService.findManyVisible(v.ability, ids), (u) => u.id),
-    );
-    return loader.load(reaction.authorId);
-  }
 }

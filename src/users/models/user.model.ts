@@ -1,7 +1,7 @@
 import { Field, ID, ObjectType } from '@nestjs/graphql';
-import { NodeInterface } from '../graphql/node.interface';
-import { ConnectionType } from '../graphql/pagination';
-import { OrganizationModel } from '../organizations/organization.model';
+import { NodeInterface } from '../../graphql/node.interface';
+import { ConnectionType } from '../../graphql/pagination';
+import { OrganizationModel } from '../../organizations/models/organization.model';
 
 @ObjectType('User', { implements: () => [NodeInterface] })
 export class UserModel implements NodeInterface {
