@@ -12,6 +12,7 @@ import {
   UserRole,
   UserStatus,
 } from '../common/domain.enums';
+import { isUuid } from '../common/ids';
 import { WorldImportException } from './world-import.exception';
 import { KeyedType, keyIdMap, worldId } from './world-id';
 
@@ -130,7 +131,6 @@ const KNOWN_FIELDS = new Map<WorldSection, ReadonlySet<string>>(
   WORLD_SECTIONS.map((section) => [section, new Set([...FIELDS[section].required, ...FIELDS[section].optional])]),
 );
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DOMAIN = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/;
 const EMAIL = /^[^\s@]+@([^\s@]+)$/;
 // An instant must say its time zone; a bare date is midnight UTC.
@@ -272,7 +272,7 @@ class RecordReader {
   id(type: KeyedType, key: string): string {
     const v = this.raw.id;
     if (v === undefined) return worldId(type, key);
-    if (typeof v !== 'string' || !UUID.test(v)) {
+    if (!isUuid(v)) {
       this.problem(`id must be a UUID, got ${show(v)}`);
       return worldId(type, key);
     }

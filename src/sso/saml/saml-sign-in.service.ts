@@ -10,15 +10,17 @@ import { Organization } from '../../database/entities/organization.entity';
 import { User } from '../../database/entities/user.entity';
 import { IdpConnection } from '../../database/entities/idp-connection.entity';
 import { decryptSecret, sha256Hex } from '../../common/secrets';
+import { isUuid } from '../../common/ids';
 import { Session } from '../../database/entities/session.entity';
 import { SessionService } from '../../auth/session.service';
+import { userCounts } from '../../auth/membership-rules';
 import { JitProvisioningService } from './jit-provisioning.service';
 import { loginStateHash, sameLoginState } from './login-state';
 import { newMessageId } from './passport-saml.service-provider';
 import { SAML_CACHE, SamlCache, SamlCacheKind } from './saml-cache';
 import { SamlResponseValidator } from './saml-response.validator';
 import { InboundLogoutMessage, LoginRequestMessage, SamlServiceProvider, SpContext } from './saml-service-provider';
-import { isUuid, safeReturnTo, spEndpoints } from './saml-urls';
+import { safeReturnTo, spEndpoints } from './saml-urls';
 import { attr, decodeSamlMessage, parseXmlStrict } from './saml-xml';
 import { SamlErrorCode, SamlException } from './saml.exception';
 
@@ -253,7 +255,7 @@ export class SamlSignInService {
     const session = await this.sessions.resolve(cookieValue);
     if (!session) return null;
     const user = await this.dataSource.getRepository(User).findOne({ where: { id: session.userId }, relations: { organization: true } });
-    if (!user || user.status !== 'ACTIVE' || user.organization?.status !== OrganizationStatus.ACTIVE) return null;
+    if (!user || !userCounts(user, user.organization)) return null;
     return {
       user: { id: user.id, email: user.email, displayName: user.displayName, organizationId: user.organizationId },
       pendingInvitations: await this.pendingInvitations(user.email),
