@@ -6,7 +6,7 @@ import { PrincipalService } from '../../src/auth/principal.service';
 import { SubjectFactsService } from '../support/subject-facts';
 import { ConnectionService } from '../../src/sso/connections/connection.service';
 import { SMALL_WORLD } from '../fixtures/small-world';
-import { keyPair } from '../support/saml-keys';
+import { keyPair } from '../../src/common/testing/saml-keys';
 import { startTestApp, TestApp } from '../support/test-app';
 
 // Invisible equals missing, on every path: for every argument of the schema that takes an
