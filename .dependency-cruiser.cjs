@@ -53,6 +53,13 @@ module.exports = {
       to: { path: '^src/[^/]+[.]ts$' },
     },
     {
+      name: 'testing-only-for-specs',
+      comment: 'Helpers under a testing/ folder are for unit specs only; the production build leaves them out.',
+      severity: 'error',
+      from: { path: '^src/', pathNot: '/testing/' },
+      to: { path: '^src/.+/testing/' },
+    },
+    {
       name: 'src-not-test',
       comment: 'Production code never imports test code.',
       severity: 'error',

@@ -1,4 +1,5 @@
-// Unit tests sit beside the code (src/**/*.spec.ts); end-to-end tests in test/ (*.e2e-spec.ts).
+// Unit tests sit beside the code (src/**/*.spec.ts), or in test/ (*.spec.ts) when they test
+// test code (the reference model, the lint rule); end-to-end tests in test/ (*.e2e-spec.ts).
 const transform = {
   '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', diagnostics: false }],
   // ES-module-only packages, compiled to CommonJS for Jest's runtime (see the transformer).
@@ -15,7 +16,7 @@ module.exports = {
   // Boots of the gateway on PGlite take seconds; suites set longer limits where they need them.
   testTimeout: 120000,
   projects: [
-    { ...common, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts'] },
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/**/*.spec.ts'] },
     { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'] },
   ],
 };

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const stamp = join(root, 'dist', '.build-stamp');
 // What tsconfig.build.json compiles, and what changes how it compiles.
-const inputs = ['src', 'migrations', 'test/bench', 'test/support', 'tsconfig.json', 'tsconfig.build.json', 'package-lock.json'];
+const inputs = ['src', 'migrations', 'tsconfig.json', 'tsconfig.build.json', 'package-lock.json'];
 
 function newest(path) {
   if (!existsSync(path)) return 0;

@@ -13,12 +13,22 @@ import { RateLimitMiddleware } from './rate-limit/rate-limit.middleware';
 
 /** Builds the gateway (not listening) from a validated configuration. */
 export async function createApp(config: AppConfig, options: { logger?: LogLevel[] | false | LoggerService } = {}): Promise<INestApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), new ExpressAdapter(), {
-    logger: options.logger ?? (config.nodeEnv === 'test' ? ['error'] : ['log', 'warn', 'error']),
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), new ExpressAdapter(), appOptions(config, options));
+  return configureApp(app, config);
+}
+
+/** How the application is created; tests that replace providers create it from a testing module with these. */
+export function appOptions(config: AppConfig, options: { logger?: LogLevel[] | false | LoggerService } = {}) {
+  return {
+    logger: options.logger ?? (config.nodeEnv === 'test' ? (['error'] as LogLevel[]) : (['log', 'warn', 'error'] as LogLevel[])),
     // JSON only, globally; SAML and demo IdP routes parse their own form bodies with their limits.
     bodyParser: false,
     abortOnError: false,
-  });
+  };
+}
+
+/** The middleware, body parser and filters every instance of the gateway gets. */
+export function configureApp(app: NestExpressApplication, config: AppConfig): INestApplication {
   // Only the configured proxies are believed about the client's address (the rate limits key on it).
   app.set('trust proxy', config.trustProxy);
   app.disable('x-powered-by');

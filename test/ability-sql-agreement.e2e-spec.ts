@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { AbilityFactory } from '../src/access/ability.factory';
 import { AccessService } from '../src/access/access.service';
 import { PrincipalService } from '../src/auth/principal.service';
-import { SubjectFactsService } from '../src/access/subject-facts.service';
+import { SubjectFactsService } from './support/subject-facts';
 import { SUBJECT_NAMES } from '../src/access/subjects';
 import { SUBJECT_SQL } from '../src/access/sql/subject-sql-schema';
 import { startTestApp, TestApp } from './support/test-app';
@@ -32,7 +32,7 @@ describe('in-memory checks and SQL filters agree', () => {
         for (const table of TABLES) await t.dataSource.query(`DELETE FROM ${table}`);
         await t.importWorld(world);
         const now = new Date(WORLD_BASE_TIME.getTime() + dayOffset * 86_400_000);
-        const facts = await t.app.get(SubjectFactsService).loadAll();
+        const facts = await new SubjectFactsService(t.dataSource).loadAll();
         const principals = t.app.get(PrincipalService);
         const abilities = t.app.get(AbilityFactory);
         const access = t.app.get(AccessService);

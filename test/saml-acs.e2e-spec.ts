@@ -6,9 +6,9 @@ import { spEndpoints } from '../src/sso/saml/saml-urls';
 import { Organization } from '../src/database/entities/organization.entity';
 import { User } from '../src/database/entities/user.entity';
 import { startSamlApp, SamlTestApp } from './support/saml-app';
-import { ALG, b64, buildAssertion, forgeResponse, ResponseFields, samlId, signElement, wrapResponse } from './support/saml-forge';
+import { ALG, b64, buildAssertion, forgeResponse, ResponseFields, samlId, signElement, wrapResponse } from '../src/common/testing/saml-forge';
 import { postAcs, sessionCookie, startLogin } from './support/saml-http';
-import { KeyPair, keyPair } from './support/saml-keys';
+import { KeyPair, keyPair } from '../src/common/testing/saml-keys';
 import { seedConnection, seedOrganization, seedUser } from './support/saml-world';
 import { createTestDatabase } from './support/test-database';
 

@@ -19,11 +19,12 @@ import { TokenService } from '../src/auth/token.service';
 import { Organization } from '../src/database/entities/organization.entity';
 import { User } from '../src/database/entities/user.entity';
 import { SamlTestApp, TEST_PUBLIC_URL, TEST_SECRET_KEY } from './support/saml-app';
-import { b64, forgeResponse } from './support/saml-forge';
+import { b64, forgeResponse } from '../src/common/testing/saml-forge';
 import { postAcs, sessionCookie, startLogin } from './support/saml-http';
-import { keyPair, KeyPair } from './support/saml-keys';
+import { keyPair, KeyPair } from '../src/common/testing/saml-keys';
 import { seedOrganization, seedUser } from './support/saml-world';
 import { createTestDatabase } from './support/test-database';
+import { TestClock } from './support/test-clock';
 
 const CONNECTION_FIELDS = 'id organizationId name idpEntityId status allowedDomains signingCertificates { fingerprint notAfter } serviceProvider { entityId acsUrl loginUrl }';
 
@@ -55,7 +56,10 @@ beforeAll(async () => {
   const db = await createTestDatabase();
   drop = db.drop;
   const config = new AppConfig({ NODE_ENV: 'test', PUBLIC_URL: TEST_PUBLIC_URL, SECRET_KEY: TEST_SECRET_KEY, DEMO_SEED: 'false', DEMO_IDP: 'true', ...db.env });
-  const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config), SamlModule, ConnectionsModule, DemoIdpModule] }).compile();
+  const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config), SamlModule, ConnectionsModule, DemoIdpModule] })
+    .overrideProvider(Clock)
+    .useClass(TestClock)
+    .compile();
   app = moduleRef.createNestApplication({ logger: ['error'] });
   app.use(cookieParser());
   await app.init();

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { MembershipRole, OrganizationKind, PartnerVisibility, UserRole } from '../common/domain.enums';
+import { clearedForSql, effectiveClearanceSql, membershipActiveSql, userCountsSql } from './membership-rules';
 import { Principal } from './principal';
 
 interface PrincipalRow {
@@ -27,15 +28,14 @@ export class PrincipalService {
   async load(userId: string, now: Date, via: Principal['via']): Promise<Principal | null> {
     const rows: PrincipalRow[] = await this.dataSource.query(
       `SELECT u.id AS user_id, u.organization_id, o.kind AS organization_kind, u.email, u.display_name,
-              LEAST(u.clearance, o.clearance_cap)::int AS effective_clearance, u.roles,
+              ${effectiveClearanceSql('u', 'o')}::int AS effective_clearance, u.roles,
               (SELECT h.id FROM organizations h WHERE h.kind = 'HOST') AS host_id,
               (SELECT json_agg(json_build_object('spaceId', s.id, 'role', m.role, 'partnerVisibility', s.partner_visibility))
                  FROM memberships m JOIN spaces s ON s.id = m.space_id
-                WHERE m.user_id = u.id AND m.status = 'ACTIVE'
-                  AND (m.expires_at IS NULL OR m.expires_at > $2)
-                  AND s.classification <= LEAST(u.clearance, o.clearance_cap)) AS memberships
+                WHERE m.user_id = u.id AND ${membershipActiveSql('m', '$2')}
+                  AND ${clearedForSql(effectiveClearanceSql('u', 'o'), 's')}) AS memberships
          FROM users u JOIN organizations o ON o.id = u.organization_id
-        WHERE u.id = $1 AND u.status = 'ACTIVE' AND o.status = 'ACTIVE'`,
+        WHERE u.id = $1 AND ${userCountsSql('u', 'o')}`,
       [userId, now],
     );
     const row = rows[0];

@@ -1,5 +1,6 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { OrganizationStatus, UserStatus } from '../common/domain.enums';
+import { userCounts } from '../auth/membership-rules';
 import { CliCommand } from './cli-command';
 import { CliException } from './cli.exception';
 
@@ -77,9 +78,8 @@ export async function mintTokens(
       const problems = [...new Set(wanted)].flatMap((email) => {
         const h = byEmail.get(email);
         if (!h) return [`no user has the email "${email}"`];
-        if (h.status !== UserStatus.ACTIVE) return [`user "${email}" is disabled`];
-        if (h.organization_status !== OrganizationStatus.ACTIVE) return [`the organisation of user "${email}" is suspended`];
-        return [];
+        if (userCounts(h, { status: h.organization_status })) return [];
+        return [h.status !== UserStatus.ACTIVE ? `user "${email}" is disabled` : `the organisation of user "${email}" is suspended`];
       });
       if (problems.length > 0) throw CliException.badInput(`no token minted: ${problems.join('; ')}`, { problems });
       const minted: string[] = [];

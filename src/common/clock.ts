@@ -1,16 +1,9 @@
 import { Injectable } from '@nestjs/common';
 
-/** The time every rule is evaluated at; injectable so tests can move it. */
+/** The time every rule is evaluated at; a provider, so tests replace it with one they can move. */
 @Injectable()
 export class Clock {
-  private fixed: Date | null = null;
-
   now(): Date {
-    return this.fixed ? new Date(this.fixed) : new Date();
-  }
-
-  /** Tests only: pin the clock (null returns to real time). */
-  set(date: Date | null): void {
-    this.fixed = date ? new Date(date) : null;
+    return new Date();
   }
 }

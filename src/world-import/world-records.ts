@@ -1,6 +1,7 @@
 import { MAX_LEVEL } from '../common/domain.enums';
 import { KeyedType, worldId } from './world-id';
 import { WORLD_SECTIONS, WorldSection } from './world.types';
+import { isUuid } from '../common/ids';
 
 // Reading the records of a world: typed fields, problems named after their record.
 
@@ -23,7 +24,6 @@ const KNOWN_FIELDS = new Map<WorldSection, ReadonlySet<string>>(
   WORLD_SECTIONS.map((section) => [section, new Set([...FIELDS[section].required, ...FIELDS[section].optional])]),
 );
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const DOMAIN = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/;
 export const EMAIL = /^[^\s@]+@([^\s@]+)$/;
 // An instant must say its time zone; a bare date is midnight UTC.
@@ -165,7 +165,7 @@ export class RecordReader {
   id(type: KeyedType, key: string): string {
     const v = this.raw.id;
     if (v === undefined) return worldId(type, key);
-    if (typeof v !== 'string' || !UUID.test(v)) {
+    if (!isUuid(v)) {
       this.problem(`id must be a UUID, got ${show(v)}`);
       return worldId(type, key);
     }

@@ -7,8 +7,8 @@ import { IdpConnection } from '../../src/database/entities/idp-connection.entity
 import { PassportSamlServiceProvider } from '../../src/sso/saml/passport-saml.service-provider';
 import { SamlResponseValidator } from '../../src/sso/saml/saml-response.validator';
 import { spEndpoints } from '../../src/sso/saml/saml-urls';
-import { b64, forgeResponse, samlId } from '../support/saml-forge';
-import { keyPair } from '../support/saml-keys';
+import { b64, forgeResponse, samlId } from '../../src/common/testing/saml-forge';
+import { keyPair } from '../../src/common/testing/saml-keys';
 
 // How many SAML responses one core validates per second: our validator alone (XML
 // hardening, structure, RSA-SHA256 signature against the pinned certificate, claims), then

@@ -3,7 +3,7 @@ import { AuditEvent } from '../../src/database/entities/audit-event.entity';
 import { ConnectionService } from '../../src/sso/connections/connection.service';
 import { IdpConnection } from '../../src/database/entities/idp-connection.entity';
 import { PartnerRolesOutsideHost1764400000000 } from '../../migrations/1764400000000-partner-roles-outside-host';
-import { keyPair } from '../support/saml-keys';
+import { keyPair } from '../../src/common/testing/saml-keys';
 import { startTestApp, TestApp } from '../support/test-app';
 
 // Host power stays with the host's administrators: the whole matrix of role x caller

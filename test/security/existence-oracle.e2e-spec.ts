@@ -3,10 +3,10 @@ import { GraphQLSchemaHost } from '@nestjs/graphql';
 import { getNamedType, GraphQLArgument, GraphQLField, GraphQLInputField, GraphQLInputType, GraphQLObjectType, isEnumType, isInputObjectType, isListType, isNonNullType, isScalarType } from 'graphql';
 import { AbilityFactory } from '../../src/access/ability.factory';
 import { PrincipalService } from '../../src/auth/principal.service';
-import { SubjectFactsService } from '../../src/access/subject-facts.service';
+import { SubjectFactsService } from '../support/subject-facts';
 import { ConnectionService } from '../../src/sso/connections/connection.service';
 import { SMALL_WORLD } from '../fixtures/small-world';
-import { keyPair } from '../support/saml-keys';
+import { keyPair } from '../../src/common/testing/saml-keys';
 import { startTestApp, TestApp } from '../support/test-app';
 
 // Invisible equals missing, on every path: for every argument of the schema that takes an
@@ -104,7 +104,7 @@ describe('existence oracle: an invisible id answers exactly like a missing one',
     // What this caller cannot see, from the same ability the gateway uses.
     const principal = (await t.app.get(PrincipalService).load(userId, t.clock.now(), { kind: 'token', id: 'test' }))!;
     const ability = t.app.get(AbilityFactory).createFor(principal);
-    const facts = (await t.app.get(SubjectFactsService).loadAll()) as unknown as Record<string, { id: string }[] | undefined>;
+    const facts = (await new SubjectFactsService(t.dataSource).loadAll()) as unknown as Record<string, { id: string }[] | undefined>;
     const invisible = TYPES.flatMap((type) => (facts[type] ?? []).filter((f) => !ability.can('read', f as never)).slice(0, PER_TYPE).map((f) => ({ type, id: f.id })));
     expect(invisible.length).toBeGreaterThan(0);
 

@@ -4,9 +4,9 @@ import { OrganizationKind } from '../../src/common/domain.enums';
 import { IdpConnection } from '../../src/database/entities/idp-connection.entity';
 import { spEndpoints } from '../../src/sso/saml/saml-urls';
 import { startSamlApp, SamlTestApp } from '../support/saml-app';
-import { b64, forgeResponse } from '../support/saml-forge';
+import { b64, forgeResponse } from '../../src/common/testing/saml-forge';
 import { LOGIN_STATE_COOKIE, postAcs, sessionCookie, startLogin } from '../support/saml-http';
-import { KeyPair, keyPair } from '../support/saml-keys';
+import { KeyPair, keyPair } from '../../src/common/testing/saml-keys';
 import { seedConnection, seedOrganization } from '../support/saml-world';
 import { createTestDatabase } from '../support/test-database';
 

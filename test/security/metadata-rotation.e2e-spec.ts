@@ -9,7 +9,7 @@ import { AuditEvent } from '../../src/database/entities/audit-event.entity';
 import { connectionCommand } from '../../src/cli/connection.command';
 import { ConnectionService } from '../../src/sso/connections/connection.service';
 import { demoIdpMetadata } from '../../src/dev/demo-idp/demo-response.builder';
-import { keyPair, KeyPair } from '../support/saml-keys';
+import { keyPair, KeyPair } from '../../src/common/testing/saml-keys';
 import { startTestApp, TestApp } from '../support/test-app';
 
 const DAY = 86_400_000;

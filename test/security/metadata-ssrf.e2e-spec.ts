@@ -9,7 +9,7 @@ import { ConnectionException } from '../../src/sso/connections/connection.except
 import { MetadataFetcher } from '../../src/sso/connections/metadata-fetcher';
 import { AuditService } from '../../src/audit/audit.service';
 import { demoIdpMetadata } from '../../src/dev/demo-idp/demo-response.builder';
-import { keyPair } from '../support/saml-keys';
+import { keyPair } from '../../src/common/testing/saml-keys';
 import { startTestApp, TestApp } from '../support/test-app';
 
 // The one answer a caller gets for any fetch failure, whatever happened on the wire.

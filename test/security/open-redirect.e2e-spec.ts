@@ -2,11 +2,11 @@ import request from 'supertest';
 import { OrganizationKind } from '../../src/common/domain.enums';
 import { IdpConnection } from '../../src/database/entities/idp-connection.entity';
 import { spEndpoints } from '../../src/sso/saml/saml-urls';
-import { OPEN_REDIRECT_PAYLOADS } from '../support/open-redirect-payloads';
+import { OPEN_REDIRECT_PAYLOADS } from '../../src/common/testing/open-redirect-payloads';
 import { startSamlApp, SamlTestApp, TEST_PUBLIC_URL } from '../support/saml-app';
-import { b64, forgeResponse, ResponseFields } from '../support/saml-forge';
+import { b64, forgeResponse, ResponseFields } from '../../src/common/testing/saml-forge';
 import { postAcs, sessionCookie, startLogin } from '../support/saml-http';
-import { KeyPair, keyPair } from '../support/saml-keys';
+import { KeyPair, keyPair } from '../../src/common/testing/saml-keys';
 import { seedConnection, seedOrganization } from '../support/saml-world';
 import { createTestDatabase } from '../support/test-database';
 

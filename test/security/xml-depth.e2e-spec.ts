@@ -6,9 +6,9 @@ import { IdpConnection } from '../../src/database/entities/idp-connection.entity
 import { SamlServiceProvider } from '../../src/sso/saml/saml-service-provider';
 import { spEndpoints } from '../../src/sso/saml/saml-urls';
 import { startSamlApp, SamlTestApp } from '../support/saml-app';
-import { b64, forgeResponse, ResponseFields } from '../support/saml-forge';
+import { b64, forgeResponse, ResponseFields } from '../../src/common/testing/saml-forge';
 import { postAcs, startLogin } from '../support/saml-http';
-import { KeyPair, keyPair } from '../support/saml-keys';
+import { KeyPair, keyPair } from '../../src/common/testing/saml-keys';
 import { seedConnection, seedOrganization } from '../support/saml-world';
 import { createTestDatabase } from '../support/test-database';
 

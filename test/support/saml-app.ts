@@ -11,6 +11,7 @@ import { ConfigModule } from '../../src/config/config.module';
 import { DatabaseModule } from '../../src/database/database.module';
 import { AuthModule } from '../../src/auth/auth.module';
 import { SamlModule } from '../../src/sso/saml/saml.module';
+import { TestClock } from './test-clock';
 
 export const TEST_PUBLIC_URL = 'http://sp.passerelle.test';
 export const TEST_SECRET_KEY = '5a'.repeat(32);
@@ -20,7 +21,7 @@ export interface SamlTestApp {
   http: ReturnType<INestApplication['getHttpServer']>;
   dataSource: DataSource;
   config: AppConfig;
-  clock: Clock;
+  clock: TestClock;
   close(): Promise<void>;
 }
 
@@ -35,7 +36,9 @@ export async function startSamlApp(options: { env?: Record<string, string>; modu
   const config = new AppConfig({ NODE_ENV: 'test', PUBLIC_URL: TEST_PUBLIC_URL, SECRET_KEY: TEST_SECRET_KEY, DEMO_IDP: 'false', ...options.env });
   let builder = Test.createTestingModule({
     imports: [ConfigModule.forRoot(config), DatabaseModule, AuditModule, AuthModule, SamlModule, ...(options.modules ?? [])],
-  });
+  })
+    .overrideProvider(Clock)
+    .useClass(TestClock);
   if (options.shareDataSource) builder = builder.overrideProvider(getDataSourceToken()).useValue(options.shareDataSource);
   const moduleRef = await builder.compile();
   const app = moduleRef.createNestApplication({ bodyParser: false, logger: ['error'] });
@@ -47,7 +50,7 @@ export async function startSamlApp(options: { env?: Record<string, string>; modu
     http: app.getHttpServer(),
     dataSource,
     config,
-    clock: moduleRef.get(Clock),
+    clock: moduleRef.get(Clock) as TestClock,
     close: () => app.close(),
   };
 }

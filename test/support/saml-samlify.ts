@@ -1,5 +1,5 @@
 import * as samlify from 'samlify';
-import { KeyPair } from './saml-keys';
+import { KeyPair } from '../../src/common/testing/saml-keys';
 
 // samlify acting as a third-party IdP: an implementation this project did not write.
 samlify.setSchemaValidator({ validate: async () => 'skipped' });

@@ -15,7 +15,7 @@ import { demoIdpMetadata } from '../../src/dev/demo-idp/demo-response.builder';
 import { Organization } from '../../src/database/entities/organization.entity';
 import { SamlTestApp } from './saml-app';
 import { SharedInstances } from './saml-shared';
-import { keyPair, KeyPair } from './saml-keys';
+import { keyPair, KeyPair } from '../../src/common/testing/saml-keys';
 import { seedOrganization } from './saml-world';
 
 function principal(org: Organization, roles: UserRole[]): Principal {

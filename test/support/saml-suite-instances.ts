@@ -6,9 +6,9 @@ import { DatabaseSamlCache, RedisSamlCache, SAML_CACHE, SamlCache } from '../../
 import { spEndpoints } from '../../src/sso/saml/saml-urls';
 import { SamlTestApp } from './saml-app';
 import { SharedInstances } from './saml-shared';
-import { b64, forgeResponse, ResponseFields } from './saml-forge';
+import { b64, forgeResponse, ResponseFields } from '../../src/common/testing/saml-forge';
 import { postAcs, startLogin } from './saml-http';
-import { KeyPair, keyPair } from './saml-keys';
+import { KeyPair, keyPair } from '../../src/common/testing/saml-keys';
 import { seedConnection, seedOrganization } from './saml-world';
 
 // Two gateway instances share the database (and Redis when REDIS_URL is set): a login

@@ -11,7 +11,7 @@ import { User } from '../../src/database/entities/user.entity';
 import { SamlTestApp } from './saml-app';
 import { SharedInstances } from './saml-shared';
 import { postAcs, sessionCookie, startLogin } from './saml-http';
-import { keyPair, KeyPair } from './saml-keys';
+import { keyPair, KeyPair } from '../../src/common/testing/saml-keys';
 import { redirectParts, samlifyIdp, SamlifyIdp, samlifyLoginResponse, samlifySp, SamlifySp } from './saml-samlify';
 import { seedOrganization } from './saml-world';
 

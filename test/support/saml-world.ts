@@ -5,7 +5,7 @@ import { AttributeMapping, IdpConnection } from '../../src/database/entities/idp
 import { encryptSecret } from '../../src/common/secrets';
 import { Organization } from '../../src/database/entities/organization.entity';
 import { User } from '../../src/database/entities/user.entity';
-import { keyPair } from './saml-keys';
+import { keyPair } from '../../src/common/testing/saml-keys';
 
 export async function seedOrganization(ds: DataSource, o: { name: string; kind: OrganizationKind; domains: string[]; status?: OrganizationStatus }): Promise<Organization> {
   const repo = ds.getRepository(Organization);

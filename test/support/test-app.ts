@@ -1,14 +1,18 @@
 import 'reflect-metadata';
 import { INestApplication } from '@nestjs/common';
+import { ExpressAdapter, NestExpressApplication } from '@nestjs/platform-express';
+import { Test } from '@nestjs/testing';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { createApp } from '../../src/app.factory';
+import { appOptions, configureApp } from '../../src/app.factory';
+import { AppModule } from '../../src/app.module';
 import { Clock } from '../../src/common/clock';
 import { AppConfig } from '../../src/config/app-config';
 import { SessionService } from '../../src/auth/session.service';
 import { TokenService } from '../../src/auth/token.service';
 import { WorldImportService } from '../../src/world-import/world-import.service';
 import { createTestDatabase } from './test-database';
+import { TestClock } from './test-clock';
 
 export interface GqlResponse {
   status: number;
@@ -23,7 +27,7 @@ export interface TestApp {
   http: ReturnType<INestApplication['getHttpServer']>;
   dataSource: DataSource;
   config: AppConfig;
-  clock: Clock;
+  clock: TestClock;
   gql(token: string | null, query: string, variables?: Record<string, unknown>): Promise<GqlResponse>;
   importWorld(world: unknown): Promise<Record<string, string>>;
   tokenFor(userId: string): Promise<string>;
@@ -40,10 +44,11 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
   // Generous rate limits: property tests fire thousands of requests from one address.
   const limits = { RATE_LIMIT_ANONYMOUS_PER_MINUTE: '1000000', RATE_LIMIT_SIGNIN_PER_MINUTE: '1000000', RATE_LIMIT_GRAPHQL_PER_MINUTE: '1000000' };
   const config = new AppConfig({ NODE_ENV: 'test', DEMO_SEED: 'false', DEMO_IDP: 'false', ...limits, ...db.env, ...env });
-  const app = await createApp(config);
+  const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config)] }).overrideProvider(Clock).useClass(TestClock).compile();
+  const app = configureApp(moduleRef.createNestApplication<NestExpressApplication>(new ExpressAdapter(), appOptions(config)), config);
   await app.init();
   const http = app.getHttpServer();
-  const clock = app.get(Clock);
+  const clock = app.get(Clock) as TestClock;
   return {
     app,
     http,

@@ -1,3 +1,4 @@
+import { effectiveClearanceSql, membershipActiveUntilSql, userCountsSql } from '../../auth/membership-rules';
 import { SubjectName } from '../subjects';
 
 /** How a field reads in SQL, given the alias of its row. */
@@ -25,8 +26,8 @@ const nullableColumn = (name: string): SqlExpression => Object.assign((a: string
 /**
  * The SQL face of every subject the rules mention. A field or relation missing here makes
  * the translator throw: a rule the database cannot express must fail closed, not open.
- * Computed facts (memberCounts, clearanceSufficient, counts) are defined once here and
- * once in the in-memory facts loader; a test holds the two to the same answers.
+ * Computed facts (memberCounts, clearanceSufficient, counts, activeUntil) use the SQL faces
+ * of auth/membership-rules.ts, whose in-memory faces the facts loader uses.
  */
 export const SUBJECT_SQL: Record<SubjectName, SqlSubjectSchema> = {
   Organization: {
@@ -40,7 +41,7 @@ export const SUBJECT_SQL: Record<SubjectName, SqlSubjectSchema> = {
       id: column('id'),
       organizationId: column('organization_id'),
       counts: (a) =>
-        `(${a}."status" = 'ACTIVE' AND EXISTS (SELECT 1 FROM organizations ${a}_co WHERE ${a}_co."id" = ${a}."organization_id" AND ${a}_co."status" = 'ACTIVE'))`,
+        `EXISTS (SELECT 1 FROM organizations ${a}_co WHERE ${a}_co."id" = ${a}."organization_id" AND ${userCountsSql(a, `${a}_co`)})`,
     },
     relations: {
       memberships: { subject: 'Membership', kind: 'many', on: (o, i) => `${i}."user_id" = ${o}."id"` },
@@ -57,12 +58,12 @@ export const SUBJECT_SQL: Record<SubjectName, SqlSubjectSchema> = {
       userOrganizationId: column('user_organization_id'),
       status: column('status'),
       expiresAt: nullableColumn('expires_at'),
-      activeUntil: (a) => `COALESCE(${a}."expires_at", 'infinity'::timestamptz)`,
+      activeUntil: (a) => membershipActiveUntilSql(a),
       memberCounts: (a) =>
         `EXISTS (SELECT 1 FROM users ${a}_mu JOIN organizations ${a}_mo ON ${a}_mo."id" = ${a}_mu."organization_id"
-          WHERE ${a}_mu."id" = ${a}."user_id" AND ${a}_mu."status" = 'ACTIVE' AND ${a}_mo."status" = 'ACTIVE')`,
+          WHERE ${a}_mu."id" = ${a}."user_id" AND ${userCountsSql(`${a}_mu`, `${a}_mo`)})`,
       clearanceSufficient: (a) =>
-        `((SELECT LEAST(${a}_cu."clearance", ${a}_co."clearance_cap") FROM users ${a}_cu JOIN organizations ${a}_co ON ${a}_co."id" = ${a}_cu."organization_id" WHERE ${a}_cu."id" = ${a}."user_id")
+        `((SELECT ${effectiveClearanceSql(`${a}_cu`, `${a}_co`)} FROM users ${a}_cu JOIN organizations ${a}_co ON ${a}_co."id" = ${a}_cu."organization_id" WHERE ${a}_cu."id" = ${a}."user_id")
           >= (SELECT ${a}_cs."classification" FROM spaces ${a}_cs WHERE ${a}_cs."id" = ${a}."space_id"))`,
     },
     relations: {},

@@ -6,6 +6,7 @@ import { generate } from 'selfsigned';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../../audit/audit.service';
 import { Clock } from '../../common/clock';
+import { isUuid } from '../../common/ids';
 import { ConnectionStatus, OrganizationKind, SsoBinding, UserRole } from '../../common/domain.enums';
 import { AppConfig } from '../../config/app-config';
 import { Organization } from '../../database/entities/organization.entity';
@@ -147,7 +148,7 @@ export class DemoIdpService {
   }
 
   async demoConnection(connectionId: string): Promise<IdpConnection | null> {
-    if (!/^[0-9a-f-]{36}$/i.test(connectionId)) return null;
+    if (!isUuid(connectionId)) return null;
     const connection = await this.dataSource.getRepository(IdpConnection).findOne({ where: { id: connectionId }, relations: { organization: true } });
     return connection?.demoIdpPrivateKey ? connection : null;
   }

@@ -1,5 +1,5 @@
 import { X509Certificate } from 'node:crypto';
-import { keyPair } from '../../../test/support/saml-keys';
+import { keyPair } from '../../common/testing/saml-keys';
 import { demoIdpMetadata } from '../../dev/demo-idp/demo-response.builder';
 import { ConnectionErrorCode, ConnectionException } from './connection.exception';
 import { parseIdpMetadata } from './idp-metadata.parser';

@@ -7,6 +7,7 @@ import { spEndpoints } from './saml-urls';
 import { SamlErrorCode, SamlException } from './saml.exception';
 import { PendingInvitation, SignedInUser } from './saml.types';
 import { SsoRepository } from './sso.repository';
+import { userCounts } from '../../auth/membership-rules';
 
 /** Before and after sign-in: which IdP an email signs in through, and who a session cookie belongs to. */
 @Injectable()
@@ -35,7 +36,7 @@ export class DiscoveryService {
     const session = await this.sessions.resolve(cookieValue);
     if (!session) return null;
     const user = await this.repository.userWithOrganization(session.userId);
-    if (!user || user.status !== 'ACTIVE' || user.organization?.status !== OrganizationStatus.ACTIVE) return null;
+    if (!user || !userCounts(user, user.organization)) return null;
     return {
       user: { id: user.id, email: user.email, displayName: user.displayName, organizationId: user.organizationId },
       pendingInvitations: await this.repository.pendingInvitations(user.email, this.clock.now()),

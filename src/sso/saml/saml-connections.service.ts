@@ -5,7 +5,8 @@ import { AppConfig } from '../../config/app-config';
 import { IdpConnection } from '../../database/entities/idp-connection.entity';
 import { Organization } from '../../database/entities/organization.entity';
 import { SpContext } from './saml-service-provider';
-import { isUuid, spEndpoints } from './saml-urls';
+import { isUuid } from '../../common/ids';
+import { spEndpoints } from './saml-urls';
 import { SamlErrorCode, SamlException } from './saml.exception';
 import { SsoRepository } from './sso.repository';
 

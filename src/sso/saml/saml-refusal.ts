@@ -1,5 +1,5 @@
 import { AuditService } from '../../audit/audit.service';
-import { isUuid } from './saml-urls';
+import { isUuid } from '../../common/ids';
 import { SamlException } from './saml.exception';
 import { RequestMeta } from './saml.types';
 

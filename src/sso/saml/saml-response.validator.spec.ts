@@ -1,5 +1,5 @@
-import { ALG, b64, buildAssertion, forgeResponse, ResponseFields, samlId, signElement, wrapResponse } from '../../../test/support/saml-forge';
-import { KeyPair, keyPair } from '../../../test/support/saml-keys';
+import { ALG, b64, buildAssertion, forgeResponse, ResponseFields, samlId, signElement, wrapResponse } from '../../common/testing/saml-forge';
+import { KeyPair, keyPair } from '../../common/testing/saml-keys';
 import { AppConfig } from '../../config/app-config';
 import { Clock } from '../../common/clock';
 import { mapAttributes } from './jit-provisioning.service';

@@ -1,5 +1,5 @@
 import { AppConfig } from '../../config/app-config';
-import { OPEN_REDIRECT_PAYLOADS } from '../../../test/support/open-redirect-payloads';
+import { OPEN_REDIRECT_PAYLOADS } from '../../common/testing/open-redirect-payloads';
 import { safeReturnTo } from './saml-urls';
 
 describe('safeReturnTo', () => {

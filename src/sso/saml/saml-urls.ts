@@ -1,3 +1,4 @@
+import { parseId } from '../../common/ids';
 import { AppConfig } from '../../config/app-config';
 
 /** The SP endpoints of one connection, all built from the configured public URL. */
@@ -23,18 +24,12 @@ export function spEndpoints(config: AppConfig, connectionId: string): SpEndpoint
   };
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-export function isUuid(value: string): boolean {
-  return UUID.test(value);
-}
-
 /** The connection id a URL of ours names, if it is one of our SP endpoints (any connection). */
 export function connectionIdInSpUrl(config: AppConfig, value: string): string | null {
   const prefix = `${config.publicUrl}${SAML_ROUTE_PREFIX}/`;
   if (!value.startsWith(prefix)) return null;
   const id = value.slice(prefix.length).split('/')[0];
-  return isUuid(id) ? id.toLowerCase() : null;
+  return parseId(id);
 }
 
 /** The longest return path we keep; anything longer falls back (it is not a link a person made). */

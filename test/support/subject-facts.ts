@@ -1,31 +1,27 @@
-import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { Comment } from '../database/entities/comment.entity';
-import { Post } from '../database/entities/post.entity';
-import { IdpConnection } from '../database/entities/idp-connection.entity';
-import { Reaction } from '../database/entities/reaction.entity';
-import { OrganizationStatus, UserStatus } from '../common/domain.enums';
-import { Organization } from '../database/entities/organization.entity';
-import { Membership } from '../database/entities/membership.entity';
-import { Space } from '../database/entities/space.entity';
-import { User } from '../database/entities/user.entity';
-import { asSubject, idpConnectionSubject, SubjectName } from './subjects';
+import { Comment } from '../../src/database/entities/comment.entity';
+import { Post } from '../../src/database/entities/post.entity';
+import { IdpConnection } from '../../src/database/entities/idp-connection.entity';
+import { Reaction } from '../../src/database/entities/reaction.entity';
+import { clearedFor, effectiveClearance, membershipActiveUntil, userCounts } from '../../src/auth/membership-rules';
+import { Organization } from '../../src/database/entities/organization.entity';
+import { Membership } from '../../src/database/entities/membership.entity';
+import { Space } from '../../src/database/entities/space.entity';
+import { User } from '../../src/database/entities/user.entity';
+import { asSubject, idpConnectionSubject, SubjectName } from '../../src/access/subjects';
 
 type Facts = ReturnType<typeof asSubject>;
 export type WorldFacts = Record<SubjectName, Facts[]>;
 
-const INFINITY = new Date(8_640_000_000_000_000);
-
 /**
  * Subjects as plain objects carrying every fact the rules mention (relations included),
  * for in-memory checks: explanations for reviewers and the test that holds `ability.can`
- * and the SQL filter to the same answers. The computed facts mirror subject-sql-schema.ts.
- * It loads whole tables: meant for review tooling and tests, not for request paths.
+ * and the SQL filter to the same answers. The computed facts are the in-memory faces of
+ * src/auth/membership-rules.ts, whose SQL faces subject-sql-schema.ts uses. It loads whole
+ * tables: test code only.
  */
-@Injectable()
 export class SubjectFactsService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(private readonly dataSource: DataSource) {}
 
   async loadAll(): Promise<WorldFacts> {
     const m = this.dataSource.manager;
@@ -42,8 +38,8 @@ export class SubjectFactsService {
     const orgById = new Map(orgs.map((o) => [o.id, o]));
     const userById = new Map(users.map((u) => [u.id, u]));
     const spaceById = new Map(spaces.map((s) => [s.id, s]));
-    const counts = (u: User) => u.status === UserStatus.ACTIVE && orgById.get(u.organizationId)?.status === OrganizationStatus.ACTIVE;
-    const effective = (u: User) => Math.min(u.clearance, orgById.get(u.organizationId)?.clearanceCap ?? 0);
+    const counts = (u: User) => userCounts(u, orgById.get(u.organizationId));
+    const effective = (u: User) => effectiveClearance(u, orgById.get(u.organizationId));
 
     const postFacts = new Map(posts.map((p) => [p.id, asSubject('Post', {
       id: p.id, spaceId: p.spaceId, label: p.label, hidden: p.hidden, authorOrganizationId: p.authorOrganizationId,
@@ -60,9 +56,9 @@ export class SubjectFactsService {
         userOrganizationId: ms.userOrganizationId,
         status: ms.status,
         expiresAt: ms.expiresAt,
-        activeUntil: ms.expiresAt ?? INFINITY,
+        activeUntil: membershipActiveUntil(ms),
         memberCounts: counts(member),
-        clearanceSufficient: effective(member) >= (spaceById.get(ms.spaceId)?.classification ?? Infinity),
+        clearanceSufficient: clearedFor(effective(member), spaceById.get(ms.spaceId)),
       });
     });
     const userFacts = users.map((u) =>
