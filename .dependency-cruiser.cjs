@@ -4,14 +4,16 @@
 // → auth (authentication) → audit, database, config, common.
 
 /** The files of graphql/ that features may use: pagination, the viewer, loaders, the Node interface and registry. */
-const GRAPHQL_PUBLIC = '^src/graphql/(pagination|keyset-page|node[.]interface|node-registry|graphql-context[.]decorator|request-loaders|enums)[.]ts$';
+const GRAPHQL_PUBLIC =
+  '^src/graphql/(pagination|keyset-page|node[.]interface|node-registry|graphql-context[.]decorator|request-loaders|enums)[.]ts$';
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
   forbidden: [
     {
       name: 'no-folder-cycles',
-      comment: 'Folders of src/ form no cycle: if a/ imports b/, nothing in b/ imports a/ (directly or through other folders).',
+      comment:
+        'Folders of src/ form no cycle: if a/ imports b/, nothing in b/ imports a/ (directly or through other folders).',
       severity: 'error',
       scope: 'folder',
       from: { path: '^src' },
@@ -36,18 +38,22 @@ module.exports = {
       comment: 'auth/ knows who calls, nothing above it: not access/, sso/, graphql/ or a feature.',
       severity: 'error',
       from: { path: '^src/auth/' },
-      to: { path: '^src/(access|sso|dev|graphql|organizations|users|spaces|content|world-import|cli|rate-limit|observability)/' },
+      to: {
+        path: '^src/(access|sso|dev|graphql|organizations|users|spaces|content|world-import|cli|rate-limit|observability)/',
+      },
     },
     {
       name: 'features-not-graphql-internals',
-      comment: 'Features use only the public files of graphql/ (pagination, viewer, loaders, Node); Apollo set-up is not theirs.',
+      comment:
+        'Features use only the public files of graphql/ (pagination, viewer, loaders, Node); Apollo set-up is not theirs.',
       severity: 'error',
       from: { path: '^src/[^/]+/', pathNot: '^src/graphql/' },
       to: { path: '^src/graphql/', pathNot: GRAPHQL_PUBLIC },
     },
     {
       name: 'root-is-the-top',
-      comment: 'The application root (app.module, api.module, app.factory, main) is imported by no folder; print-schema is an entry point.',
+      comment:
+        'The application root (app.module, api.module, app.factory, main) is imported by no folder; print-schema is an entry point.',
       severity: 'error',
       from: { path: '^src/[^/]+/', pathNot: '^src/graphql/print-schema[.]ts$' },
       to: { path: '^src/[^/]+[.]ts$' },

@@ -6,24 +6,41 @@ import tseslint from 'typescript-eslint';
 export const VACUOUS_ASSERTIONS = [
   {
     selector: "CallExpression[callee.name='expect'] > LogicalExpression[operator='??']",
-    message: 'No `??` fallback inside expect(): it makes a failed request look like an empty answer. Assert success first (expectData / expectError), then read the value.',
+    message:
+      'No `??` fallback inside expect(): it makes a failed request look like an empty answer. Assert success first (expectData / expectError), then read the value.',
   },
   {
-    selector: "CallExpression[callee.name='expect'] > LogicalExpression[operator='||'][right.type=/^(ArrayExpression|ObjectExpression|Literal)$/]",
-    message: 'No `||` fallback inside expect(): it makes a failed request look like an empty answer. Assert success first (expectData / expectError), then read the value.',
+    selector:
+      "CallExpression[callee.name='expect'] > LogicalExpression[operator='||'][right.type=/^(ArrayExpression|ObjectExpression|Literal)$/]",
+    message:
+      'No `||` fallback inside expect(): it makes a failed request look like an empty answer. Assert success first (expectData / expectError), then read the value.',
   },
   {
     selector: "MemberExpression[property.name='not'] > CallExpression[callee.name='expect'] ChainExpression",
-    message: 'No optional chaining in a negative assertion: `expect(x?.y).not...` passes when x is missing (an error response). Assert success first (expectData), then assert what is absent.',
+    message:
+      'No optional chaining in a negative assertion: `expect(x?.y).not...` passes when x is missing (an error response). Assert success first (expectData), then assert what is absent.',
   },
   {
-    selector: "MemberExpression[property.name=/^(toBeFalsy|toBeUndefined)$/] > CallExpression[callee.name='expect'] ChainExpression",
-    message: 'No optional chaining before toBeFalsy/toBeUndefined: it passes when the object is missing (an error response). Assert success first (expectData), then the value.',
+    selector:
+      "MemberExpression[property.name=/^(toBeFalsy|toBeUndefined)$/] > CallExpression[callee.name='expect'] ChainExpression",
+    message:
+      'No optional chaining before toBeFalsy/toBeUndefined: it passes when the object is missing (an error response). Assert success first (expectData), then the value.',
   },
 ];
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'data/**', 'test/jest/**', '*.config.js', '*.config.mjs', '.dependency-cruiser.cjs'] },
+  {
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      'coverage/**',
+      'data/**',
+      'test/jest/**',
+      '*.config.js',
+      '*.config.mjs',
+      '.dependency-cruiser.cjs',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -3,4 +3,8 @@ import { IdpConnectionKeys1764300000000 } from './1764300000000-idp-connection-k
 import { PartnerRolesOutsideHost1764400000000 } from './1764400000000-partner-roles-outside-host';
 
 // Every migration, in order. Listed by hand so the build, the CLI and the tests load the same set.
-export const MIGRATIONS: Function[] = [InitialSchema1764190000000, IdpConnectionKeys1764300000000, PartnerRolesOutsideHost1764400000000];
+export const MIGRATIONS: Function[] = [
+  InitialSchema1764190000000,
+  IdpConnectionKeys1764300000000,
+  PartnerRolesOutsideHost1764400000000,
+];

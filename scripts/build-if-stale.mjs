@@ -21,8 +21,16 @@ function newest(path) {
 const builtAt = existsSync(stamp) ? statSync(stamp).mtimeMs : 0;
 if (inputs.some((input) => newest(join(root, input)) > builtAt)) {
   const started = new Date();
-  process.stderr.write(builtAt === 0 ? 'Building the gateway (TypeScript, first time: about a minute)…\n' : 'Sources changed: rebuilding…\n');
-  const tsc = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
+  process.stderr.write(
+    builtAt === 0
+      ? 'Building the gateway (TypeScript, first time: about a minute)…\n'
+      : 'Sources changed: rebuilding…\n',
+  );
+  const tsc = spawnSync(
+    process.execPath,
+    [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'],
+    { cwd: root, stdio: 'inherit' },
+  );
   if (tsc.status !== 0) process.exit(tsc.status ?? 1);
   // Stamped with the start time: a file saved during the build triggers the next one.
   writeFileSync(stamp, '');

@@ -12,15 +12,24 @@ import { securityHeaders } from './config/security-headers';
 import { RateLimitMiddleware } from './rate-limit/rate-limit.middleware';
 
 /** Builds the gateway (not listening) from a validated configuration. */
-export async function createApp(config: AppConfig, options: { logger?: LogLevel[] | false | LoggerService } = {}): Promise<INestApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), new ExpressAdapter(), appOptions(config, options));
+export async function createApp(
+  config: AppConfig,
+  options: { logger?: LogLevel[] | false | LoggerService } = {},
+): Promise<INestApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(
+    AppModule.forRoot(config),
+    new ExpressAdapter(),
+    appOptions(config, options),
+  );
   return configureApp(app, config);
 }
 
 /** How the application is created; tests that replace providers create it from a testing module with these. */
 export function appOptions(config: AppConfig, options: { logger?: LogLevel[] | false | LoggerService } = {}) {
   return {
-    logger: options.logger ?? (config.nodeEnv === 'test' ? (['error'] as LogLevel[]) : (['log', 'warn', 'error'] as LogLevel[])),
+    logger:
+      options.logger ??
+      (config.nodeEnv === 'test' ? (['error'] as LogLevel[]) : (['log', 'warn', 'error'] as LogLevel[])),
     // JSON only, globally; SAML and demo IdP routes parse their own form bodies with their limits.
     bodyParser: false,
     abortOnError: false,

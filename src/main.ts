@@ -43,7 +43,13 @@ function checkPortFree(config: AppConfig): Promise<void> {
   return new Promise((resolve, reject) => {
     const probe = createServer();
     probe.once('error', (error: NodeJS.ErrnoException) => {
-      reject(error.code === 'EADDRINUSE' ? new StartupError(portInUse(config)) : new StartupError(`HOST, PORT: cannot listen on ${config.host}:${config.port} (${error.code ?? error.message})`));
+      reject(
+        error.code === 'EADDRINUSE'
+          ? new StartupError(portInUse(config))
+          : new StartupError(
+              `HOST, PORT: cannot listen on ${config.host}:${config.port} (${error.code ?? error.message})`,
+            ),
+      );
     });
     probe.listen(config.port, config.host, () => probe.close(() => resolve()));
   });
@@ -65,7 +71,10 @@ function startupLogger(config: AppConfig): ConsoleLogger {
 }
 
 bootstrap().catch((error: unknown) => {
-  const message = error instanceof ConfigError ? `Configuration error: ${error.message}` : `Passerelle failed to start: ${((error as Error)?.message ?? String(error)).replace(/\s*\n\s*/g, ' ')}`;
+  const message =
+    error instanceof ConfigError
+      ? `Configuration error: ${error.message}`
+      : `Passerelle failed to start: ${((error as Error)?.message ?? String(error)).replace(/\s*\n\s*/g, ' ')}`;
   process.stderr.write(`${message}\n`);
   process.exit(1);
 });

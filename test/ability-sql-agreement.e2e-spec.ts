@@ -9,7 +9,21 @@ import { startTestApp, TestApp } from './support/test-app';
 import { WORLD_BASE_TIME, worldArbitrary } from './support/world.arbitrary';
 
 // Deleting children before parents empties the domain between worlds (the audit log stays).
-const TABLES = ['reactions', 'comments', 'posts', 'memberships', 'invitations', 'risk_entries', 'sessions', 'api_tokens', 'external_identities', 'idp_connections', 'users', 'spaces', 'organizations'];
+const TABLES = [
+  'reactions',
+  'comments',
+  'posts',
+  'memberships',
+  'invitations',
+  'risk_entries',
+  'sessions',
+  'api_tokens',
+  'external_identities',
+  'idp_connections',
+  'users',
+  'spaces',
+  'organizations',
+];
 
 /**
  * The same ability answers single checks in memory and filters lists in SQL. For random
@@ -49,9 +63,14 @@ describe('in-memory checks and SQL filters agree', () => {
               .where(scope.sql, scope.params)
               .getRawMany();
             const inSql = rows.map((r) => r.id).sort();
-            const inMemory = facts[type].filter((f) => ability.can('read', f)).map((f) => f.id as string).sort();
+            const inMemory = facts[type]
+              .filter((f) => ability.can('read', f))
+              .map((f) => f.id as string)
+              .sort();
             if (JSON.stringify(inSql) !== JSON.stringify(inMemory)) {
-              throw new Error(`${type} for user ${principal.email}: SQL ${JSON.stringify(inSql)} vs memory ${JSON.stringify(inMemory)}`);
+              throw new Error(
+                `${type} for user ${principal.email}: SQL ${JSON.stringify(inSql)} vs memory ${JSON.stringify(inMemory)}`,
+              );
             }
           }
         }

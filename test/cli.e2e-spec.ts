@@ -30,7 +30,14 @@ const WORLD = {
     { key: 'gone', name: 'Gone Ltd', kind: 'CLIENT', domains: ['gone.test'], clearanceCap: 1, status: 'SUSPENDED' },
   ],
   users: [
-    { key: 'hana', organization: 'host', email: 'hana@host.test', displayName: 'Hana', clearance: 4, roles: ['HOST_ADMIN'] },
+    {
+      key: 'hana',
+      organization: 'host',
+      email: 'hana@host.test',
+      displayName: 'Hana',
+      clearance: 4,
+      roles: ['HOST_ADMIN'],
+    },
     { key: 'bob', organization: 'acme', email: 'bob@acme.test', displayName: 'Bob', clearance: 1 },
     { key: 'ex', organization: 'acme', email: 'ex@acme.test', displayName: 'Ex', clearance: 1, status: 'DISABLED' },
     { key: 'gus', organization: 'gone', email: 'gus@gone.test', displayName: 'Gus', clearance: 1 },
@@ -54,7 +61,13 @@ describe('admin CLI (e2e)', () => {
     dir = mkdtempSync(join(tmpdir(), 'passerelle-cli-'));
     db = await createTestDatabase();
     moduleRef = await Test.createTestingModule({
-      imports: [ConfigModule.forRoot(new AppConfig({ NODE_ENV: 'test', ...db.env })), DatabaseModule, AuditModule, AuthModule, WorldImportModule],
+      imports: [
+        ConfigModule.forRoot(new AppConfig({ NODE_ENV: 'test', ...db.env })),
+        DatabaseModule,
+        AuditModule,
+        AuthModule,
+        WorldImportModule,
+      ],
     }).compile();
     await moduleRef.init();
     dataSource = moduleRef.get(DataSource);
@@ -87,7 +100,9 @@ describe('admin CLI (e2e)', () => {
 
     it('import prints a summary line, then the key → id map with --json', async () => {
       const first = await run(importCommand, [file]);
-      expect(first.stdout).toEqual([`Imported ${file}: 3 organizations, 4 users, 0 spaces, 0 memberships, 0 posts, 0 comments (7 created, 0 updated, 0 unchanged).`]);
+      expect(first.stdout).toEqual([
+        `Imported ${file}: 3 organizations, 4 users, 0 spaces, 0 memberships, 0 posts, 0 comments (7 created, 0 updated, 0 unchanged).`,
+      ]);
       const second = await run(importCommand, [file], { json: true });
       expect(JSON.parse(second.stdout.join('\n'))).toEqual({
         host: worldId('organization', 'host'),
@@ -104,27 +119,45 @@ describe('admin CLI (e2e)', () => {
     it('token prints one working token per email, in order, each audited', async () => {
       await run(importCommand, [file]);
       const minted = await count(`SELECT 1 FROM audit_events WHERE action = 'token.mint' AND outcome = 'SUCCESS'`);
-      const io = await run(tokenCommand, ['bob@acme.test', 'HANA@host.test', 'bob@acme.test'], { ttl: '2h', name: 'ci' });
+      const io = await run(tokenCommand, ['bob@acme.test', 'HANA@host.test', 'bob@acme.test'], {
+        ttl: '2h',
+        name: 'ci',
+      });
       // Each line names whose token it is: `email<TAB>token`.
       const lines = io.stdout.map((l) => l.split('\t'));
       expect(lines.map(([email]) => email)).toEqual(['bob@acme.test', 'hana@host.test', 'bob@acme.test']);
       expect(new Set(lines.map(([, token]) => token)).size).toBe(3);
       const tokens = moduleRef.get(TokenService);
       const owners = await Promise.all(lines.map(([, t]) => tokens.resolve(t)));
-      expect(owners.map((o) => o?.userId)).toEqual([worldId('user', 'bob'), worldId('user', 'hana'), worldId('user', 'bob')]);
+      expect(owners.map((o) => o?.userId)).toEqual([
+        worldId('user', 'bob'),
+        worldId('user', 'hana'),
+        worldId('user', 'bob'),
+      ]);
       expect(owners[0]?.name).toBe('ci');
       expect(owners[0]!.expiresAt.getTime() - owners[0]!.createdAt.getTime()).toBeGreaterThan(7_100_000);
       const events: { actor_id: string | null; details: Record<string, unknown> }[] = await dataSource.query(
         `SELECT actor_id, details FROM audit_events WHERE action = 'token.mint' AND outcome = 'SUCCESS' ORDER BY seq`,
       );
       expect(events).toHaveLength(minted + 3);
-      expect(events[events.length - 1]).toMatchObject({ actor_id: null, details: { via: 'cli', email: 'bob@acme.test', userId: worldId('user', 'bob') } });
+      expect(events[events.length - 1]).toMatchObject({
+        actor_id: null,
+        details: { via: 'cli', email: 'bob@acme.test', userId: worldId('user', 'bob') },
+      });
     });
 
     it.each([
-      ['an unknown email', ['bob@acme.test', 'nobody@acme.test'], 'no token minted: no user has the email "nobody@acme.test"'],
+      [
+        'an unknown email',
+        ['bob@acme.test', 'nobody@acme.test'],
+        'no token minted: no user has the email "nobody@acme.test"',
+      ],
       ['a disabled user', ['bob@acme.test', 'ex@acme.test'], 'no token minted: user "ex@acme.test" is disabled'],
-      ['a suspended organisation', ['gus@gone.test'], 'no token minted: the organisation of user "gus@gone.test" is suspended'],
+      [
+        'a suspended organisation',
+        ['gus@gone.test'],
+        'no token minted: the organisation of user "gus@gone.test" is suspended',
+      ],
     ])('token refuses them all for %s, and audits the refusal', async (_case, emails, message) => {
       await run(importCommand, [file]);
       const before = await count('SELECT 1 FROM api_tokens');
@@ -133,7 +166,9 @@ describe('admin CLI (e2e)', () => {
       expect(error).toBeInstanceOf(CliException);
       expect(error).toMatchObject({ message, exitCode: 1 });
       expect(await count('SELECT 1 FROM api_tokens')).toBe(before);
-      expect(await count(`SELECT 1 FROM audit_events WHERE action = 'token.mint' AND outcome = 'FAILURE'`)).toBe(failures + 1);
+      expect(await count(`SELECT 1 FROM audit_events WHERE action = 'token.mint' AND outcome = 'FAILURE'`)).toBe(
+        failures + 1,
+      );
     });
 
     it('token --json prints one array of { email, token }', async () => {
@@ -146,8 +181,12 @@ describe('admin CLI (e2e)', () => {
     });
 
     it('token refuses a lifetime it cannot give', async () => {
-      await expect(run(tokenCommand, ['bob@acme.test'], { ttl: '2y' })).rejects.toThrow('--ttl: "2y" is not a lifetime such as 30m, 1h or 7d');
-      await expect(run(tokenCommand, ['bob@acme.test'], { ttl: '400d' })).rejects.toThrow('--ttl: a token lives between 1 second and 365 days, got "400d"');
+      await expect(run(tokenCommand, ['bob@acme.test'], { ttl: '2y' })).rejects.toThrow(
+        '--ttl: "2y" is not a lifetime such as 30m, 1h or 7d',
+      );
+      await expect(run(tokenCommand, ['bob@acme.test'], { ttl: '400d' })).rejects.toThrow(
+        '--ttl: a token lives between 1 second and 365 days, got "400d"',
+      );
     });
   });
 
@@ -156,11 +195,31 @@ describe('admin CLI (e2e)', () => {
 
     it.each([
       [['import'], 2, 'error: import takes 1 argument, got 0; usage: npm run cli -- import <world.json> [--json]'],
-      [['import', 'a.json', '--jsn'], 2, "error: Unknown option '--jsn'; usage: npm run cli -- import <world.json> [--json]"],
-      [['token'], 2, 'error: token takes at least 1 argument, got 0; usage: npm run cli -- token <email...> [--ttl 1h] [--name label] [--json]'],
-      [['frobnicate'], 2, `error: unknown command "frobnicate" (commands: ${CLI_COMMANDS.map((c) => c.name).join(', ')}, help)`],
-      [['help', 'nope'], 2, `error: unknown command "nope" (commands: ${CLI_COMMANDS.map((c) => c.name).join(', ')}, help)`],
-      [['import', '/nonexistent/world.json'], 1, 'error: cannot read world file "/nonexistent/world.json": no such file'],
+      [
+        ['import', 'a.json', '--jsn'],
+        2,
+        "error: Unknown option '--jsn'; usage: npm run cli -- import <world.json> [--json]",
+      ],
+      [
+        ['token'],
+        2,
+        'error: token takes at least 1 argument, got 0; usage: npm run cli -- token <email...> [--ttl 1h] [--name label] [--json]',
+      ],
+      [
+        ['frobnicate'],
+        2,
+        `error: unknown command "frobnicate" (commands: ${CLI_COMMANDS.map((c) => c.name).join(', ')}, help)`,
+      ],
+      [
+        ['help', 'nope'],
+        2,
+        `error: unknown command "nope" (commands: ${CLI_COMMANDS.map((c) => c.name).join(', ')}, help)`,
+      ],
+      [
+        ['import', '/nonexistent/world.json'],
+        1,
+        'error: cannot read world file "/nonexistent/world.json": no such file',
+      ],
     ])('%j exits %i with one line', async (argv, code, line) => {
       const io = capture();
       expect(await runCli(argv, io, env)).toBe(code);
@@ -188,16 +247,31 @@ describe('admin CLI (e2e)', () => {
       expect(await runCli(['help'], asked, env)).toBe(0);
       const lines = asked.stdout.join('\n').split('\n');
       expect(lines.filter((l) => l.length > 100)).toEqual([]);
-      for (const c of CLI_COMMANDS) expect(lines.join(' ').replace(/\s+/g, ' ')).toContain(c.usage.replace(/\s+/g, ' '));
+      for (const c of CLI_COMMANDS)
+        expect(lines.join(' ').replace(/\s+/g, ' ')).toContain(c.usage.replace(/\s+/g, ' '));
       const one = capture();
       expect(await runCli(['help', 'connection'], one, env)).toBe(0);
-      expect(one.stdout.join('\n').split('\n').filter((l) => l.length > 100)).toEqual([]);
+      expect(
+        one.stdout
+          .join('\n')
+          .split('\n')
+          .filter((l) => l.length > 100),
+      ).toEqual([]);
       expect(one.stdout.join('\n')).toMatch(/^Usage: npm run -s cli -- connection add/);
     });
 
     it('lists every problem of a refused import, one line each, up to 50', async () => {
-      const users = Array.from({ length: 60 }, (_, i) => ({ key: `u${i}`, organization: 'nowhere', email: `u${i}@x.test`, displayName: `U${i}`, clearance: 1 }));
-      writeFileSync(join(dir, 'many-problems.json'), JSON.stringify({ organizations: WORLD.organizations, users: users.slice(0, 4) }));
+      const users = Array.from({ length: 60 }, (_, i) => ({
+        key: `u${i}`,
+        organization: 'nowhere',
+        email: `u${i}@x.test`,
+        displayName: `U${i}`,
+        clearance: 1,
+      }));
+      writeFileSync(
+        join(dir, 'many-problems.json'),
+        JSON.stringify({ organizations: WORLD.organizations, users: users.slice(0, 4) }),
+      );
       const four = capture();
       expect(await runCli(['import', join(dir, 'many-problems.json')], four, env)).toBe(1);
       expect(four.stderr).toEqual([
@@ -220,7 +294,10 @@ describe('admin CLI (e2e)', () => {
 
     beforeAll(() => {
       // Errors elsewhere in a tree under work must not stop the CLI from being emitted.
-      spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT, encoding: 'utf8' });
+      spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], {
+        cwd: ROOT,
+        encoding: 'utf8',
+      });
       expect(existsSync(MAIN)).toBe(true);
       // PGlite in a folder the child processes share; or the test's PostgreSQL database.
       env = { ...process.env, NODE_ENV: 'test', ...(db.env.DATABASE_URL ? db.env : { DATA_DIR: join(dir, 'pglite') }) };
@@ -230,19 +307,32 @@ describe('admin CLI (e2e)', () => {
     }, 300_000);
 
     function cli(args: string[], extraEnv: NodeJS.ProcessEnv = {}) {
-      const r = spawnSync(process.execPath, [MAIN, ...args], { cwd: dir, env: { ...env, ...extraEnv }, encoding: 'utf8', timeout: 120_000 });
+      const r = spawnSync(process.execPath, [MAIN, ...args], {
+        cwd: dir,
+        env: { ...env, ...extraEnv },
+        encoding: 'utf8',
+        timeout: 120_000,
+      });
       return { code: r.status, stdout: r.stdout, stderr: r.stderr };
     }
 
     it('refuses a bad path, bad JSON and a wrong setting with one line and no stack', () => {
       const missing = cli(['import', 'missing.json']);
-      expect(missing).toEqual({ code: 1, stdout: '', stderr: 'error: cannot read world file "missing.json": no such file\n' });
+      expect(missing).toEqual({
+        code: 1,
+        stdout: '',
+        stderr: 'error: cannot read world file "missing.json": no such file\n',
+      });
       writeFileSync(join(dir, 'bad.json'), '{"organizations": [');
       const bad = cli(['import', 'bad.json']);
       expect(bad.code).toBe(1);
       expect(bad.stderr).toMatch(/^error: world file "bad.json" is not valid JSON: [^\n]+\n$/);
       const config = cli(['token', 'a@b.test'], { SESSION_IDLE_MINUTES: 'soon' });
-      expect(config).toEqual({ code: 1, stdout: '', stderr: 'error: configuration: SESSION_IDLE_MINUTES: must be a whole number (got "soon")\n' });
+      expect(config).toEqual({
+        code: 1,
+        stdout: '',
+        stderr: 'error: configuration: SESSION_IDLE_MINUTES: must be a whole number (got "soon")\n',
+      });
     });
 
     it('imports a world, mints tokens for it, and refuses an invalid world', () => {
@@ -257,14 +347,30 @@ describe('admin CLI (e2e)', () => {
       expect(tokens.stdout).toMatch(/^bob@acme\.test\t\S+\nhana@host\.test\t\S+\n$/);
 
       const refused = cli(['token', 'bob@acme.test', 'nobody@acme.test']);
-      expect(refused).toEqual({ code: 1, stdout: '', stderr: 'error: no token minted: no user has the email "nobody@acme.test"\n' });
+      expect(refused).toEqual({
+        code: 1,
+        stdout: '',
+        stderr: 'error: no token minted: no user has the email "nobody@acme.test"\n',
+      });
 
       const none = cli(['connection', 'list', '--org', 'acme.test']);
-      expect(none).toEqual({ code: 0, stdout: '', stderr: 'no connections for Acme: add one with npm run -s cli -- connection add --org acme.test --metadata <file|url>\n' });
+      expect(none).toEqual({
+        code: 0,
+        stdout: '',
+        stderr:
+          'no connections for Acme: add one with npm run -s cli -- connection add --org acme.test --metadata <file|url>\n',
+      });
 
-      writeFileSync(join(dir, 'invalid.json'), JSON.stringify({ ...WORLD, memberships: [{ user: 'bob', space: 'lab', role: 'MEMBER' }] }));
+      writeFileSync(
+        join(dir, 'invalid.json'),
+        JSON.stringify({ ...WORLD, memberships: [{ user: 'bob', space: 'lab', role: 'MEMBER' }] }),
+      );
       const invalid = cli(['import', 'invalid.json']);
-      expect(invalid).toEqual({ code: 1, stdout: '', stderr: 'error: memberships[0] (user "bob", space "lab"): space "lab" is not defined\n' });
+      expect(invalid).toEqual({
+        code: 1,
+        stdout: '',
+        stderr: 'error: memberships[0] (user "bob", space "lab"): space "lab" is not defined\n',
+      });
     });
   });
 });

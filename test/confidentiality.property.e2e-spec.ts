@@ -59,7 +59,9 @@ const startTestApp = (testApp as unknown as { startTestApp(): Promise<TestAppCon
 // Settings.
 
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 5);
-const SEED = process.env.PROPERTY_SEED ? Number(process.env.PROPERTY_SEED) : (Date.now() ^ (Math.random() * 0x7fffffff)) | 0;
+const SEED = process.env.PROPERTY_SEED
+  ? Number(process.env.PROPERTY_SEED)
+  : (Date.now() ^ (Math.random() * 0x7fffffff)) | 0;
 const PATH = process.env.PROPERTY_PATH;
 const SHRINK = process.env.PROPERTY_SHRINK !== '0';
 const PAGE = Number(process.env.PROPERTY_PAGE ?? 2);
@@ -282,7 +284,8 @@ async function pageAll(
     if (totalCount !== undefined && c.totalCount !== totalCount)
       ctx.report.add(ctx.stage, ctx.who, `${what}: totalCount changed between pages ${totalCount} → ${c.totalCount}`);
     totalCount = c.totalCount;
-    if (c.edges.length > first) ctx.report.add(ctx.stage, ctx.who, `${what}: page of ${c.edges.length} > first ${first}`);
+    if (c.edges.length > first)
+      ctx.report.add(ctx.stage, ctx.who, `${what}: page of ${c.edges.length} > first ${first}`);
     for (const e of c.edges) nodes.push(e.node);
     if (!c.pageInfo.hasNextPage) break;
     if (c.edges.length === 0 || !c.pageInfo.endCursor) {
@@ -293,7 +296,8 @@ async function pageAll(
     if (page === MAX_PAGES - 1) ctx.report.add(ctx.stage, ctx.who, `${what}: more than ${MAX_PAGES} pages`);
   }
   const ids = nodes.map((n) => n.id);
-  if (new Set(ids).size !== ids.length) ctx.report.add(ctx.stage, ctx.who, `${what}: an id is listed twice: ${ids.join(', ')}`);
+  if (new Set(ids).size !== ids.length)
+    ctx.report.add(ctx.stage, ctx.who, `${what}: an id is listed twice: ${ids.join(', ')}`);
   if (totalCount !== nodes.length)
     ctx.report.add(ctx.stage, ctx.who, `${what}: totalCount ${totalCount} but ${nodes.length} nodes listed`);
   return { nodes, totalCount };
@@ -321,7 +325,12 @@ interface ByIdTarget {
 }
 
 /** Everything U reads: lists paged to the end, every listed object, and every id by fetch. */
-async function readEverything(ctx: Ctx, targets: ByIdTarget[], obs: Observed, membershipIds: Map<string, string>): Promise<{
+async function readEverything(
+  ctx: Ctx,
+  targets: ByIdTarget[],
+  obs: Observed,
+  membershipIds: Map<string, string>,
+): Promise<{
   fetchable: Map<Kind, Set<string>>;
 }> {
   const me = await gqlOk(ctx, `{ me { ${USER_FIELDS} } }`, {}, 'me');
@@ -379,10 +388,17 @@ async function readEverything(ctx: Ctx, targets: ByIdTarget[], obs: Observed, me
     if (posts) {
       checkNewestFirst(ctx, `space ${s.id} posts`, posts.nodes);
       for (const p of posts.nodes) obs.post(p, 'space posts');
-      obs.put('Space', s.id, 'posts', posts.nodes.map((p) => p.id), 'space posts');
+      obs.put(
+        'Space',
+        s.id,
+        'posts',
+        posts.nodes.map((p) => p.id),
+        'space posts',
+      );
       obs.put('Space', s.id, 'posts.totalCount', posts.totalCount ?? -1, 'space posts');
       for (const p of posts.nodes)
-        if (p.space.id !== s.id) ctx.report.add(ctx.stage, ctx.who, `post ${p.id} listed in space ${s.id} but says space ${p.space.id}`);
+        if (p.space.id !== s.id)
+          ctx.report.add(ctx.stage, ctx.who, `post ${p.id} listed in space ${s.id} but says space ${p.space.id}`);
     }
   }
 
@@ -396,7 +412,13 @@ async function readEverything(ctx: Ctx, targets: ByIdTarget[], obs: Observed, me
   if (feed) {
     checkNewestFirst(ctx, 'feed', feed.nodes);
     for (const p of feed.nodes) obs.post(p, 'feed');
-    obs.put('Query', 'feed', 'nodes', feed.nodes.map((p) => p.id), 'feed');
+    obs.put(
+      'Query',
+      'feed',
+      'nodes',
+      feed.nodes.map((p) => p.id),
+      'feed',
+    );
     obs.put('Query', 'feed', 'totalCount', feed.totalCount ?? -1, 'feed');
   }
 
@@ -450,7 +472,8 @@ async function readEverything(ctx: Ctx, targets: ByIdTarget[], obs: Observed, me
     if (comments) {
       for (const c of comments.nodes) {
         obs.comment(c, 'post comments');
-        if (c.post.id !== postId) ctx.report.add(ctx.stage, ctx.who, `comment ${c.id} listed under ${postId} but says post ${c.post.id}`);
+        if (c.post.id !== postId)
+          ctx.report.add(ctx.stage, ctx.who, `comment ${c.id} listed under ${postId} but says post ${c.post.id}`);
       }
       obs.put('Post', postId, 'comments', sorted(comments.nodes.map((c) => c.id)), 'post comments');
       obs.put('Post', postId, 'comments.totalCount', comments.totalCount ?? -1, 'post comments');
@@ -464,10 +487,17 @@ async function readEverything(ctx: Ctx, targets: ByIdTarget[], obs: Observed, me
           (d) => d.post?.reactions,
           NESTED_PAGE,
         )
-      : firstReactions && { nodes: firstReactions.edges.map((e: any) => e.node), totalCount: firstReactions.totalCount };
+      : firstReactions && {
+          nodes: firstReactions.edges.map((e: any) => e.node),
+          totalCount: firstReactions.totalCount,
+        };
     if (reactions) {
       if (reactions.totalCount !== reactions.nodes.length)
-        ctx.report.add(ctx.stage, ctx.who, `post ${postId} reactions: totalCount ${reactions.totalCount} but ${reactions.nodes.length} listed`);
+        ctx.report.add(
+          ctx.stage,
+          ctx.who,
+          `post ${postId} reactions: totalCount ${reactions.totalCount} but ${reactions.nodes.length} listed`,
+        );
       obs.put('Post', postId, 'reactions', sorted(reactions.nodes.map((r: any) => r.id)), 'post reactions');
       obs.put('Post', postId, 'reactions.totalCount', reactions.totalCount ?? -1, 'post reactions');
     }
@@ -481,10 +511,26 @@ async function readEverything(ctx: Ctx, targets: ByIdTarget[], obs: Observed, me
     if (JSON.stringify(l) !== JSON.stringify(fetched))
       ctx.report.add(ctx.stage, ctx.who, `${what} lists [${l.join(', ')}] but node(id) finds [${fetched.join(', ')}]`);
   };
-  agree('spaces', spaces?.nodes.map((s) => s.id), 'Space');
-  agree('feed', feed?.nodes.map((p) => p.id), 'Post');
-  agree('users', users?.nodes.map((u) => u.id), 'User');
-  agree('organizations', orgs?.nodes.map((o) => o.id), 'Organization');
+  agree(
+    'spaces',
+    spaces?.nodes.map((s) => s.id),
+    'Space',
+  );
+  agree(
+    'feed',
+    feed?.nodes.map((p) => p.id),
+    'Post',
+  );
+  agree(
+    'users',
+    users?.nodes.map((u) => u.id),
+    'User',
+  );
+  agree(
+    'organizations',
+    orgs?.nodes.map((o) => o.id),
+    'Organization',
+  );
   return { fetchable };
 }
 
@@ -510,7 +556,7 @@ async function fetchEveryId(ctx: Ctx, targets: ByIdTarget[], obs: Observed): Pro
     }
   }
   const results = new Map<string, { res: GqlResponse }>();
-  for (let i = 0; i < probes.length; ) {
+  for (let i = 0; i < probes.length;) {
     const batch = probes.slice(i, i + batchSize);
     const vars = batch.map((p) => `$${p.alias}: ID!`).join(', ');
     const body = batch.map((p) => `${p.alias}: ${p.field}(id: $${p.alias}) { ${p.fields} }`).join('\n');
@@ -566,7 +612,11 @@ async function fetchEveryId(ctx: Ctx, targets: ByIdTarget[], obs: Observed): Pro
     const viaNode = fetchable.get(p.target.kind as Kind)?.has(p.target.id) ?? false;
     const viaTyped = Boolean(results.get(p.alias)!.res.body.data?.[p.alias]);
     if (viaNode !== viaTyped)
-      ctx.report.add(ctx.stage, ctx.who, `node(${p.target.id}) ${viaNode ? 'finds' : 'refuses'} it but ${p.field}(id) ${viaTyped ? 'finds' : 'refuses'} it`);
+      ctx.report.add(
+        ctx.stage,
+        ctx.who,
+        `node(${p.target.id}) ${viaNode ? 'finds' : 'refuses'} it but ${p.field}(id) ${viaTyped ? 'finds' : 'refuses'} it`,
+      );
   }
   for (const r of refusals) {
     const expected = missingSignature.get(r.probe.field);
@@ -588,7 +638,8 @@ async function fetchEveryId(ctx: Ctx, targets: ByIdTarget[], obs: Observed): Pro
     const absent = await ctx.app.gql(ctx.token, q, { id: missing.id });
     const a = normalizedBody(invisible, p.target.id);
     const b = normalizedBody(absent, missing.id);
-    if (a !== b) ctx.report.add(ctx.stage, ctx.who, `${field}: invisible ${p.target.id} answers ${a}, a missing id answers ${b}`);
+    if (a !== b)
+      ctx.report.add(ctx.stage, ctx.who, `${field}: invisible ${p.target.id} answers ${a}, a missing id answers ${b}`);
   }
   return fetchable;
 }
@@ -608,7 +659,11 @@ async function expectUnauthenticated(ctx: Ctx, probeId: string | undefined): Pro
     const data = res.body.data;
     const leaked = Boolean(data) && Object.values(data as object).some((x) => x !== null && x !== undefined);
     if (!codes.length || codes.some((c) => c !== 'UNAUTHENTICATED') || leaked)
-      ctx.report.add(ctx.stage, ctx.who, `${name} should be UNAUTHENTICATED, got ${res.status} ${JSON.stringify(res.body)}`);
+      ctx.report.add(
+        ctx.stage,
+        ctx.who,
+        `${name} should be UNAUTHENTICATED, got ${res.status} ${JSON.stringify(res.body)}`,
+      );
   }
 }
 
@@ -699,12 +754,20 @@ function cloneWorld(w: World): World {
   return JSON.parse(JSON.stringify(w)) as World;
 }
 
-async function revoke(app: TestAppContract, world: World, m: WorldMembership, membershipIds: Map<string, string>): Promise<boolean> {
+async function revoke(
+  app: TestAppContract,
+  world: World,
+  m: WorldMembership,
+  membershipIds: Map<string, string>,
+): Promise<boolean> {
   const user = world.users.find((u) => u.key === m.user)!;
   const space = world.spaces.find((s) => s.key === m.space)!;
   let id = membershipIds.get(`${space.id}/${user.id}`);
   if (!id) {
-    const rows = await app.dataSource.query('SELECT id FROM memberships WHERE user_id = $1 AND space_id = $2', [user.id, space.id]);
+    const rows = await app.dataSource.query('SELECT id FROM memberships WHERE user_id = $1 AND space_id = $2', [
+      user.id,
+      space.id,
+    ]);
     id = rows[0]?.id;
   }
   if (!id) return false;
@@ -717,7 +780,21 @@ async function revoke(app: TestAppContract, world: World, m: WorldMembership, me
 
 // One gateway for all worlds: emptied between worlds (children before parents; the
 // append-only audit log stays), so a run costs the reads, not a boot.
-const DOMAIN_TABLES = ['reactions', 'comments', 'posts', 'memberships', 'invitations', 'risk_entries', 'sessions', 'api_tokens', 'external_identities', 'idp_connections', 'users', 'spaces', 'organizations'];
+const DOMAIN_TABLES = [
+  'reactions',
+  'comments',
+  'posts',
+  'memberships',
+  'invitations',
+  'risk_entries',
+  'sessions',
+  'api_tokens',
+  'external_identities',
+  'idp_connections',
+  'users',
+  'spaces',
+  'organizations',
+];
 let shared: TestAppContract | undefined;
 /** What the runs actually compared: a property over users who read nothing proves nothing. */
 const coverage = { readers: 0, facts: 0 };
@@ -751,7 +828,8 @@ async function checkOneWorld(world: World, pick: number, run: number): Promise<{
     app.clock.set(WORLD_BASE_TIME);
     const ids = await app.importWorld(world);
     for (const o of objects)
-      if (ids[o.key] !== undefined && ids[o.key] !== o.id) report.add('import', o.key, `imported as ${ids[o.key]}, not its given id ${o.id}`);
+      if (ids[o.key] !== undefined && ids[o.key] !== o.id)
+        report.add('import', o.key, `imported as ${ids[o.key]}, not its given id ${o.id}`);
     if (report.lines.length) return { lines: report.lines, summary: `run ${run}: import` };
 
     const membershipIds = new Map<string, string>();
@@ -789,7 +867,10 @@ async function checkOneWorld(world: World, pick: number, run: number): Promise<{
   }
   if (REPORT_DIR) {
     mkdirSync(REPORT_DIR, { recursive: true });
-    writeFileSync(join(REPORT_DIR, `run-${SEED}-${run}.json`), JSON.stringify({ seed: SEED, run, world, differences: report.lines }, null, 1));
+    writeFileSync(
+      join(REPORT_DIR, `run-${SEED}-${run}.json`),
+      JSON.stringify({ seed: SEED, run, world, differences: report.lines }, null, 1),
+    );
   }
   const summary = `run ${run}: ${Date.now() - started} ms (boot ${booted - started} ms, ${requests} requests), ${report.lines.length} differences`;
   return { lines: report.lines, summary };
@@ -799,7 +880,9 @@ describe('confidentiality (DESIGN.md section 2), property-based', () => {
   it(
     'every user reads exactly what the reference model allows, before and after a time step',
     async () => {
-      console.log(`confidentiality property: seed=${SEED} runs=${RUNS} shrink=${SHRINK} (replay: PROPERTY_SEED=${SEED})`);
+      console.log(
+        `confidentiality property: seed=${SEED} runs=${RUNS} shrink=${SHRINK} (replay: PROPERTY_SEED=${SEED})`,
+      );
       let run = 0;
       let firstFailureAt: number | undefined;
       let lastFailure = '';
@@ -810,7 +893,7 @@ describe('confidentiality (DESIGN.md section 2), property-based', () => {
             if (firstFailureAt !== undefined && Date.now() - firstFailureAt > SHRINK_BUDGET_MS) return;
             run += 1;
             const { lines, summary } = await checkOneWorld(world, pick, run);
-              if (VERBOSE || (lines.length && firstFailureAt === undefined)) console.log(summary);
+            if (VERBOSE || (lines.length && firstFailureAt === undefined)) console.log(summary);
             if (!lines.length) return;
             firstFailureAt ??= Date.now();
             lastFailure = `${summary}\n${lines.join('\n')}\nworld: ${JSON.stringify(world)}`;

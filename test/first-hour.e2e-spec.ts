@@ -4,14 +4,29 @@ import { createServer, Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
-import { baseEnv, buildOnce, CLI_MAIN, freePort, MAIN, ROOT, startChild, stopAllChildren } from './support/child-gateway';
+import {
+  baseEnv,
+  buildOnce,
+  CLI_MAIN,
+  freePort,
+  MAIN,
+  ROOT,
+  startChild,
+  stopAllChildren,
+} from './support/child-gateway';
 
 // What a newcomer following the README meets in the first hour, on the built gateway.
 jest.setTimeout(300_000);
 
 function hiddenInputs(html: string): Record<string, string> {
   const fields: Record<string, string> = {};
-  for (const m of html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) fields[m[1]] = m[2].replace(/&amp;/g, '&').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>');
+  for (const m of html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g))
+    fields[m[1]] = m[2]
+      .replace(/&amp;/g, '&')
+      .replace(/&quot;/g, '"')
+      .replace(/&#39;/g, "'")
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>');
   return fields;
 }
 
@@ -29,11 +44,20 @@ async function demoSignIn(base: string): Promise<{ status: number; cookie: strin
   const picker = await fetch(`${base}${sso.pathname}${sso.search}`);
   expect(picker.status).toBe(200);
   const firstPerson = (await picker.text()).split('<li>')[1];
-  const posted = await fetch(`${base}${sso.pathname}`, { method: 'POST', body: new URLSearchParams(hiddenInputs(firstPerson)), redirect: 'manual' });
+  const posted = await fetch(`${base}${sso.pathname}`, {
+    method: 'POST',
+    body: new URLSearchParams(hiddenInputs(firstPerson)),
+    redirect: 'manual',
+  });
   if (posted.status !== 200) return { status: posted.status, cookie: null };
   const page = await posted.text();
   const acs = new URL(/action="([^"]+)"/.exec(page)![1]);
-  const consumed = await fetch(`${base}${acs.pathname}`, { method: 'POST', body: new URLSearchParams(hiddenInputs(page)), redirect: 'manual', headers: { accept: 'text/html', cookie: loginState } });
+  const consumed = await fetch(`${base}${acs.pathname}`, {
+    method: 'POST',
+    body: new URLSearchParams(hiddenInputs(page)),
+    redirect: 'manual',
+    headers: { accept: 'text/html', cookie: loginState },
+  });
   return { status: consumed.status, cookie: consumed.headers.get('set-cookie') };
 }
 
@@ -64,12 +88,18 @@ describe('the first hour (built gateway, child processes)', () => {
     expect(first.listening).toBe(true);
     // Piped output: no terminal colour codes.
     expect(first.stdout()).not.toContain(String.fromCharCode(27));
-    expect(await demoSignIn(base)).toMatchObject({ status: 303, cookie: expect.stringMatching(/^passerelle_session=/) });
+    expect(await demoSignIn(base)).toMatchObject({
+      status: 303,
+      cookie: expect.stringMatching(/^passerelle_session=/),
+    });
     await first.stop();
 
     const second = await startChild(env);
     expect(second.listening).toBe(true);
-    expect(await demoSignIn(base)).toMatchObject({ status: 303, cookie: expect.stringMatching(/^passerelle_session=/) });
+    expect(await demoSignIn(base)).toMatchObject({
+      status: 303,
+      cookie: expect.stringMatching(/^passerelle_session=/),
+    });
     await second.stop();
 
     // Another key: the start stops with one line naming SECRET_KEY and the way out.
@@ -77,7 +107,9 @@ describe('the first hour (built gateway, child processes)', () => {
     const refused = await startChild(otherKey);
     expect(refused.listening).toBe(false);
     expect(await refused.exited).toBe(1);
-    expect(refused.stderr()).toMatch(/^Passerelle failed to start: SECRET_KEY: the private keys stored for \d+ IdP connection\(s\) \(.+\) cannot be decrypted with this key; .*npm run -s cli -- demo-keys\n$/);
+    expect(refused.stderr()).toMatch(
+      /^Passerelle failed to start: SECRET_KEY: the private keys stored for \d+ IdP connection\(s\) \(.+\) cannot be decrypted with this key; .*npm run -s cli -- demo-keys\n$/,
+    );
 
     const renewed = cli(['demo-keys'], otherKey);
     expect(renewed.stderr).toBe('');
@@ -93,11 +125,19 @@ describe('the first hour (built gateway, child processes)', () => {
     it('names DATABASE_URL when the database is not there, without stack traces or retries', async () => {
       const port = await freePort();
       const started = Date.now();
-      const g = await startChild(baseEnv({ NODE_ENV: 'development', PORT: String(port), DATABASE_URL: `postgres://postgres@127.0.0.1:${await freePort()}/passerelle` }));
+      const g = await startChild(
+        baseEnv({
+          NODE_ENV: 'development',
+          PORT: String(port),
+          DATABASE_URL: `postgres://postgres@127.0.0.1:${await freePort()}/passerelle`,
+        }),
+      );
       expect(await g.exited).toBe(1);
       // Without retries: seconds (the old start retried twice, printing stack traces).
       expect(Date.now() - started).toBeLessThan(30_000);
-      expect(g.stderr()).toMatch(/^Passerelle failed to start: cannot reach the database at DATABASE_URL \(postgres:\/\/postgres@127\.0\.0\.1:\d+\/passerelle\): connect ECONNREFUSED 127\.0\.0\.1:\d+\n$/);
+      expect(g.stderr()).toMatch(
+        /^Passerelle failed to start: cannot reach the database at DATABASE_URL \(postgres:\/\/postgres@127\.0\.0\.1:\d+\/passerelle\): connect ECONNREFUSED 127\.0\.0\.1:\d+\n$/,
+      );
       expect(g.stdout()).toBe('');
     });
 
@@ -106,9 +146,13 @@ describe('the first hour (built gateway, child processes)', () => {
       const squatter: Server = createServer();
       await new Promise<void>((done) => squatter.listen(port, '127.0.0.1', done));
       try {
-        const g = await startChild(baseEnv({ NODE_ENV: 'development', PORT: String(port), DATA_DIR: 'memory', DEMO_SEED: 'false' }));
+        const g = await startChild(
+          baseEnv({ NODE_ENV: 'development', PORT: String(port), DATA_DIR: 'memory', DEMO_SEED: 'false' }),
+        );
         expect(await g.exited).toBe(1);
-        expect(g.stderr()).toBe(`Passerelle failed to start: PORT: 127.0.0.1:${port} is already in use (another gateway running?); stop it or set PORT\n`);
+        expect(g.stderr()).toBe(
+          `Passerelle failed to start: PORT: 127.0.0.1:${port} is already in use (another gateway running?); stop it or set PORT\n`,
+        );
         expect(g.stdout()).not.toContain('successfully started');
       } finally {
         squatter.close();

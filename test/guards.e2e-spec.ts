@@ -1,6 +1,15 @@
 import { GraphQLSchemaHost } from '@nestjs/graphql';
 import { MetadataScanner, ModulesContainer, Reflector } from '@nestjs/core';
-import { getNamedType, GraphQLField, GraphQLInputType, GraphQLObjectType, isEnumType, isInputObjectType, isNonNullType, isScalarType } from 'graphql';
+import {
+  getNamedType,
+  GraphQLField,
+  GraphQLInputType,
+  GraphQLObjectType,
+  isEnumType,
+  isInputObjectType,
+  isNonNullType,
+  isScalarType,
+} from 'graphql';
 import { IS_PUBLIC } from '../src/auth/public.decorator';
 import { SMALL_WORLD } from './fixtures/small-world';
 import { expectError } from './support/graphql-expect';
@@ -50,7 +59,10 @@ describe('every entry point is guarded', () => {
     for (const [kind, root] of roots) {
       for (const field of Object.values(root?.getFields() ?? {})) {
         const r = await t.gql(null, operation(kind, field));
-        expect({ field: field.name, codes: r.body.errors?.map((e) => e.extensions.code) }).toEqual({ field: field.name, codes: ['UNAUTHENTICATED'] });
+        expect({ field: field.name, codes: r.body.errors?.map((e) => e.extensions.code) }).toEqual({
+          field: field.name,
+          codes: ['UNAUTHENTICATED'],
+        });
         expectError(r, 'UNAUTHENTICATED');
         checked++;
       }
@@ -62,7 +74,10 @@ describe('every entry point is guarded', () => {
     const reflector = t.app.get(Reflector);
     const scanner = new MetadataScanner();
     const open: string[] = [];
-    const wrappers = [...t.app.get(ModulesContainer).values()].flatMap((m) => [...m.controllers.values(), ...m.providers.values()]);
+    const wrappers = [...t.app.get(ModulesContainer).values()].flatMap((m) => [
+      ...m.controllers.values(),
+      ...m.providers.values(),
+    ]);
     for (const wrapper of wrappers) {
       const { instance, metatype } = wrapper;
       if (!instance || !metatype) continue;

@@ -34,13 +34,26 @@ function world() {
     users: [
       { key: 'reader', organization: 'host', email: 'reader@host.test', displayName: 'Reader', clearance: 4 },
       { key: 'lone', organization: 'acme', email: 'lone@acme.test', displayName: 'Lone', clearance: 2 },
-      ...authors.map((a) => ({ key: a.key, organization: a.org, email: `${a.key}@${a.org}.test`, displayName: `Author ${a.key}`, clearance: 2 })),
+      ...authors.map((a) => ({
+        key: a.key,
+        organization: a.org,
+        email: `${a.key}@${a.org}.test`,
+        displayName: `Author ${a.key}`,
+        clearance: 2,
+      })),
     ],
-    spaces: SPACES.map((key) => ({ key, name: `Space ${key}`, classification: 0, partnerVisibility: key === 'hub' ? 'HUB' : 'OPEN' })),
+    spaces: SPACES.map((key) => ({
+      key,
+      name: `Space ${key}`,
+      classification: 0,
+      partnerVisibility: key === 'hub' ? 'HUB' : 'OPEN',
+    })),
     memberships: [
       ...SPACES.map((space) => ({ user: 'reader', space, role: 'OWNER' })),
       { user: 'lone', space: 'plant', role: 'MEMBER' },
-      ...authors.flatMap((a) => SPACES.map((space) => ({ user: a.key, space, role: a.org === 'host' ? 'ANIMATOR' : 'MEMBER' }))),
+      ...authors.flatMap((a) =>
+        SPACES.map((space) => ({ user: a.key, space, role: a.org === 'host' ? 'ANIMATOR' : 'MEMBER' })),
+      ),
     ],
     posts: Array.from({ length: POSTS }, (_, i) => ({
       key: `p${i}`,
@@ -98,7 +111,12 @@ describe('metrics', () => {
     };
 
     /** Statements spent by one GraphQL request, after checking what it returned. */
-    const queriesFor = async (token: string, query: string, variables: Record<string, unknown>, check: (data: any) => void) => {
+    const queriesFor = async (
+      token: string,
+      query: string,
+      variables: Record<string, unknown>,
+      check: (data: any) => void,
+    ) => {
       let data: any;
       const m = await measure(async () => {
         const r = await t.gql(token, query, variables);
@@ -151,7 +169,9 @@ describe('metrics', () => {
     });
 
     it('costs an almost empty feed no more than a full one', async () => {
-      const lone = await queriesFor(tokens.lone, FEED, { first: 50 }, (data) => expect(data.feed.edges.length).toBeGreaterThan(0));
+      const lone = await queriesFor(tokens.lone, FEED, { first: 50 }, (data) =>
+        expect(data.feed.edges.length).toBeGreaterThan(0),
+      );
       const full = await queriesFor(tokens.reader, FEED, { first: 50 }, () => undefined);
       expect(lone).toBeLessThanOrEqual(full);
     });

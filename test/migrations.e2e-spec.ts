@@ -41,18 +41,30 @@ describe('migrations', () => {
   });
 
   it('refuse a post labelled below its space classification, in the database itself', async () => {
-    await ds.query(`INSERT INTO organizations (id, name, kind, clearance_cap, status) VALUES ('00000000-0000-4000-8000-000000000001', 'H', 'HOST', 4, 'ACTIVE')`);
-    await ds.query(`INSERT INTO users (id, organization_id, email, display_name, clearance, status) VALUES ('00000000-0000-4000-8000-000000000002', '00000000-0000-4000-8000-000000000001', 'a@h.test', 'A', 4, 'ACTIVE')`);
-    await ds.query(`INSERT INTO spaces (id, name, classification, status, partner_visibility) VALUES ('00000000-0000-4000-8000-000000000003', 'S', 2, 'ACTIVE', 'OPEN')`);
+    await ds.query(
+      `INSERT INTO organizations (id, name, kind, clearance_cap, status) VALUES ('00000000-0000-4000-8000-000000000001', 'H', 'HOST', 4, 'ACTIVE')`,
+    );
+    await ds.query(
+      `INSERT INTO users (id, organization_id, email, display_name, clearance, status) VALUES ('00000000-0000-4000-8000-000000000002', '00000000-0000-4000-8000-000000000001', 'a@h.test', 'A', 4, 'ACTIVE')`,
+    );
+    await ds.query(
+      `INSERT INTO spaces (id, name, classification, status, partner_visibility) VALUES ('00000000-0000-4000-8000-000000000003', 'S', 2, 'ACTIVE', 'OPEN')`,
+    );
     await expect(
-      ds.query(`INSERT INTO posts (space_id, author_id, author_organization_id, title, body, label) VALUES ('00000000-0000-4000-8000-000000000003', '00000000-0000-4000-8000-000000000002', '00000000-0000-4000-8000-000000000001', 't', 'b', 1)`),
+      ds.query(
+        `INSERT INTO posts (space_id, author_id, author_organization_id, title, body, label) VALUES ('00000000-0000-4000-8000-000000000003', '00000000-0000-4000-8000-000000000002', '00000000-0000-4000-8000-000000000001', 't', 'b', 1)`,
+      ),
     ).rejects.toThrow(/below its space classification/);
-    await ds.query(`INSERT INTO posts (space_id, author_id, author_organization_id, title, body, label) VALUES ('00000000-0000-4000-8000-000000000003', '00000000-0000-4000-8000-000000000002', '00000000-0000-4000-8000-000000000001', 't', 'b', 2)`);
+    await ds.query(
+      `INSERT INTO posts (space_id, author_id, author_organization_id, title, body, label) VALUES ('00000000-0000-4000-8000-000000000003', '00000000-0000-4000-8000-000000000002', '00000000-0000-4000-8000-000000000001', 't', 'b', 2)`,
+    );
     await expect(ds.query(`UPDATE spaces SET classification = 3`)).rejects.toThrow(/above a post label/);
   });
 
   it('keep the audit log append-only', async () => {
-    await ds.query(`INSERT INTO audit_events (seq, id, occurred_at, action, outcome, prev_hash, hash) VALUES (1, gen_random_uuid(), now(), 'x', 'SUCCESS', '0', '1')`);
+    await ds.query(
+      `INSERT INTO audit_events (seq, id, occurred_at, action, outcome, prev_hash, hash) VALUES (1, gen_random_uuid(), now(), 'x', 'SUCCESS', '0', '1')`,
+    );
     await expect(ds.query(`UPDATE audit_events SET action = 'y'`)).rejects.toThrow(/append-only/);
     await expect(ds.query(`DELETE FROM audit_events`)).rejects.toThrow(/append-only/);
   });

@@ -35,7 +35,16 @@ describe('read API', () => {
   });
 
   it('shows the owner hidden posts, labels within clearance, newest first', async () => {
-    expect(await titles('owner')).toEqual(['Old', 'Plan', 'Bolt idea', 'Acme idea', 'Brief', 'Oops', 'Sensitive', 'Kickoff']);
+    expect(await titles('owner')).toEqual([
+      'Old',
+      'Plan',
+      'Bolt idea',
+      'Acme idea',
+      'Brief',
+      'Oops',
+      'Sensitive',
+      'Kickoff',
+    ]);
   });
 
   it('keeps hidden posts from members and labels above clearance from everyone', async () => {
@@ -46,10 +55,19 @@ describe('read API', () => {
 
   it('applies the HUB rule to posts and comments', async () => {
     expect(await titles('bob')).toEqual(['Bolt idea', 'Brief']);
-    const { post } = expectData(await t.gql(tokens.bob, `query($id: ID!) { post(id: $id) { commentCount comments { totalCount edges { node { body author { displayName } } } } } }`, { id: ids['p-hub-host'] }));
+    const { post } = expectData(
+      await t.gql(
+        tokens.bob,
+        `query($id: ID!) { post(id: $id) { commentCount comments { totalCount edges { node { body author { displayName } } } } } }`,
+        { id: ids['p-hub-host'] },
+      ),
+    );
     expect(post.commentCount).toBe(2);
     expect(post.comments.totalCount).toBe(2);
-    expect(post.comments.edges.map((e: { node: { body: string } }) => e.node.body).sort()).toEqual(['Bolt says hi', 'Host answers']);
+    expect(post.comments.edges.map((e: { node: { body: string } }) => e.node.body).sort()).toEqual([
+      'Bolt says hi',
+      'Host answers',
+    ]);
   });
 
   it('gives no content to an administrator without membership', async () => {
@@ -68,9 +86,17 @@ describe('read API', () => {
     expect(expectData(await t.gql(tokens.bob, q, { id: ids['p-hub-bolt'] })).post.id).toBe(ids['p-hub-bolt']);
   });
 
-  it('hides other partners\' emails and members in HUB spaces', async () => {
-    const { space } = expectData(await t.gql(tokens.bob, `query($id: ID!) { space(id: $id) { members { edges { node { role user { displayName email } } } } } }`, { id: ids.hub }));
-    const members = space.members.edges.map((e: { node: { user: { displayName: string; email: string | null } } }) => e.node.user);
+  it("hides other partners' emails and members in HUB spaces", async () => {
+    const { space } = expectData(
+      await t.gql(
+        tokens.bob,
+        `query($id: ID!) { space(id: $id) { members { edges { node { role user { displayName email } } } } } }`,
+        { id: ids.hub },
+      ),
+    );
+    const members = space.members.edges.map(
+      (e: { node: { user: { displayName: string; email: string | null } } }) => e.node.user,
+    );
     expect(members.map((m: { displayName: string }) => m.displayName).sort()).toEqual(['Bob Bolt', 'Olga Owner']);
     const q = `query($id: ID!) { user(id: $id) { email } }`;
     expectError(await t.gql(tokens.bob, q, { id: ids.alice }), 'NOT_FOUND');
@@ -84,14 +110,21 @@ describe('read API', () => {
     const first = expectData(await t.gql(tokens.owner, FEED, { first: 3 }));
     expect(first.feed.pageInfo.hasNextPage).toBe(true);
     const second = expectData(await t.gql(tokens.owner, FEED, { first: 3, after: first.feed.pageInfo.endCursor }));
-    expect(second.feed.edges.map((e: { node: { title: string } }) => e.node.title)).toEqual(['Acme idea', 'Brief', 'Oops']);
+    expect(second.feed.edges.map((e: { node: { title: string } }) => e.node.title)).toEqual([
+      'Acme idea',
+      'Brief',
+      'Oops',
+    ]);
     expect(second.feed.totalCount).toBe(8);
   });
 
   it('fetches any visible node by id', async () => {
     const q = `query($id: ID!) { node(id: $id) { __typename ... on Organization { name } } }`;
     expectError(await t.gql(tokens.alice, q, { id: ids.bolt }), 'NOT_FOUND');
-    expect(expectData(await t.gql(tokens.alice, q, { id: ids.host })).node).toEqual({ __typename: 'Organization', name: 'Host' });
+    expect(expectData(await t.gql(tokens.alice, q, { id: ids.host })).node).toEqual({
+      __typename: 'Organization',
+      name: 'Host',
+    });
   });
 
   it('shrinks visibility at once when a membership expires', async () => {
@@ -110,7 +143,11 @@ describe('read API', () => {
     };
     const before = await read(new Date(expiry.getTime() - 1));
     expect(before.me.id).toBe(ids.alice);
-    expect(before.feed.edges.map((e: { node: { title: string } }) => e.node.title)).toEqual(['Old', 'Sensitive', 'Kickoff']);
+    expect(before.feed.edges.map((e: { node: { title: string } }) => e.node.title)).toEqual([
+      'Old',
+      'Sensitive',
+      'Kickoff',
+    ]);
     expect(before.spaces.totalCount).toBe(1);
     const after = await read(expiry);
     expect(after.me.id).toBe(ids.alice);
@@ -131,7 +168,8 @@ describe('read API: bad input', () => {
   });
   afterAll(() => t.close());
 
-  const code = (r: { body: { errors?: Array<{ extensions: { code: string } }> } }) => r.body.errors?.[0]?.extensions.code;
+  const code = (r: { body: { errors?: Array<{ extensions: { code: string } }> } }) =>
+    r.body.errors?.[0]?.extensions.code;
 
   it('refuses a page size out of range', async () => {
     expect(code(await t.gql(token, '{ feed(first: 0) { totalCount } }'))).toBe('BAD_USER_INPUT');
@@ -151,11 +189,16 @@ describe('read API: bad input', () => {
   });
 
   it('refuses queries nested too deep or too costly, before running them', async () => {
-    const deep = '{ feed { edges { node { comments { edges { node { post { author { organization { name } } } } } } } } } }';
-    expect(expectError(await t.gql(token, deep), 'BAD_USER_INPUT')[0].message).toMatch(/nested \d+ levels deep; the limit is 7/);
+    const deep =
+      '{ feed { edges { node { comments { edges { node { post { author { organization { name } } } } } } } } } }';
+    expect(expectError(await t.gql(token, deep), 'BAD_USER_INPUT')[0].message).toMatch(
+      /nested \d+ levels deep; the limit is 7/,
+    );
     // Within the depth limit, so that the cost alone refuses it (100 spaces × 100 posts).
     const costly = '{ spaces(first: 100) { edges { node { posts(first: 100) { edges { node { id } } } } } } }';
-    expect(expectError(await t.gql(token, costly), 'BAD_USER_INPUT')[0].message).toMatch(/too complex \(\d+\); the limit is 3000/);
+    expect(expectError(await t.gql(token, costly), 'BAD_USER_INPUT')[0].message).toMatch(
+      /too complex \(\d+\); the limit is 3000/,
+    );
     // Just within both limits, the same shapes are served.
     expectData(await t.gql(token, '{ feed { edges { node { author { organization { name } } } } } }'));
     expectData(await t.gql(token, '{ spaces(first: 20) { edges { node { posts(first: 20) { totalCount } } } } }'));
@@ -177,7 +220,10 @@ describe('read API: bad input', () => {
     expect(r.text).toMatch(/Cross-Site Request Forgery/);
     expect(r.text).not.toContain('"me"');
     // The same GET with a header no simple request can carry is served: the 400 above is CSRF prevention.
-    const preflighted = await request(t.http).get('/graphql?query=%7Bme%7Bid%7D%7D').set('Authorization', `Bearer ${token}`).set('apollo-require-preflight', 'true');
+    const preflighted = await request(t.http)
+      .get('/graphql?query=%7Bme%7Bid%7D%7D')
+      .set('Authorization', `Bearer ${token}`)
+      .set('apollo-require-preflight', 'true');
     expect(preflighted.status).toBe(200);
     expect(preflighted.body.data.me.id).toEqual(expect.any(String));
   });

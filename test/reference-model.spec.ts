@@ -127,9 +127,17 @@ describe('reference model of DESIGN.md section 2', () => {
       { name: 'ACTIVE without expiry', over: {}, active: true },
       { name: 'SUSPENDED', over: { status: 'SUSPENDED' }, active: false },
       { name: 'REVOKED', over: { status: 'REVOKED' }, active: false },
-      { name: 'expiring one millisecond after now', over: { expiresAt: new Date(NOW.getTime() + 1).toISOString() }, active: true },
+      {
+        name: 'expiring one millisecond after now',
+        over: { expiresAt: new Date(NOW.getTime() + 1).toISOString() },
+        active: true,
+      },
       { name: 'expiring exactly now', over: { expiresAt: NOW.toISOString() }, active: false },
-      { name: 'expired one millisecond ago', over: { expiresAt: new Date(NOW.getTime() - 1).toISOString() }, active: false },
+      {
+        name: 'expired one millisecond ago',
+        over: { expiresAt: new Date(NOW.getTime() - 1).toISOString() },
+        active: false,
+      },
     ])('a membership $name is active: $active', ({ over, active }) => {
       const w = baseWorld();
       w.memberships.push(member('b1', 'open', over));
@@ -150,10 +158,16 @@ describe('reference model of DESIGN.md section 2', () => {
 
     it('shows an omitted expiry as none for host members and as the import default for externals', () => {
       const w = baseWorld();
-      w.memberships.push(member('hOwner', 'open', { role: 'OWNER' }), member('a1', 'open'), member('b1', 'open', { expiresAt: at(60) }));
+      w.memberships.push(
+        member('hOwner', 'open', { role: 'OWNER' }),
+        member('a1', 'open'),
+        member('b1', 'open', { expiresAt: at(60) }),
+      );
       const f = view(w, 'hOwner').facts;
       expect(f.get(factKey({ type: 'Membership', id: 'open/hOwner', field: 'expiresAt' }))?.value).toBeNull();
-      expect(f.get(factKey({ type: 'Membership', id: 'open/a1', field: 'expiresAt' }))?.value).toBe(IMPORT_DEFAULT_EXPIRY);
+      expect(f.get(factKey({ type: 'Membership', id: 'open/a1', field: 'expiresAt' }))?.value).toBe(
+        IMPORT_DEFAULT_EXPIRY,
+      );
       expect(f.get(factKey({ type: 'Membership', id: 'open/b1', field: 'expiresAt' }))?.value).toBe(at(60));
       expect(f.get(factKey({ type: 'Membership', id: 'open/b1', field: 'role' }))?.value).toBe('MEMBER');
       expect(f.get(factKey({ type: 'Membership', id: 'open/b1', field: 'user' }))?.value).toBe('b1');
@@ -245,7 +259,11 @@ describe('reference model of DESIGN.md section 2', () => {
     it('need label ≤ effective clearance', () => {
       const w = baseWorld();
       w.memberships.push(member('a1', 'open'), member('b1', 'open'));
-      w.posts.push(post('l2', 'open', 'hOwner', { label: 2 }), post('l3', 'open', 'hOwner', { label: 3 }), post('l4', 'open', 'hOwner', { label: 4 }));
+      w.posts.push(
+        post('l2', 'open', 'hOwner', { label: 2 }),
+        post('l3', 'open', 'hOwner', { label: 3 }),
+        post('l4', 'open', 'hOwner', { label: 4 }),
+      );
       expect(view(w, 'a1').posts).toEqual(['l2']); // clearance 4 capped at 2
       expect(view(w, 'b1').posts).toEqual(['l2', 'l3']);
     });
@@ -260,7 +278,11 @@ describe('reference model of DESIGN.md section 2', () => {
         member('b1', 'open'),
         member('hAdmin', 'hub', { role: 'OWNER', expiresAt: at(-5) }),
       );
-      w.posts.push(post('shown', 'open', 'b1'), post('hidden', 'open', 'b1', { hidden: true }), post('hh', 'hub', 'b1', { hidden: true }));
+      w.posts.push(
+        post('shown', 'open', 'b1'),
+        post('hidden', 'open', 'b1', { hidden: true }),
+        post('hh', 'hub', 'b1', { hidden: true }),
+      );
       expect(view(w, 'hOwner').posts).toEqual(['hidden', 'shown']);
       expect(view(w, 'hAnim').posts).toEqual(['hidden', 'shown']);
       expect(view(w, 'hObs').posts).toEqual(['shown']);
@@ -272,7 +294,12 @@ describe('reference model of DESIGN.md section 2', () => {
     it('in a HUB space, show an external reader only posts by the host or their organisation', () => {
       const w = baseWorld();
       w.memberships.push(member('a1', 'hub'), member('b1', 'hub'), member('hOwner', 'hub', { role: 'OWNER' }));
-      w.posts.push(post('byHost', 'hub', 'hOwner'), post('byA', 'hub', 'a2'), post('byB', 'hub', 'b1'), post('byC', 'hub', 'c1'));
+      w.posts.push(
+        post('byHost', 'hub', 'hOwner'),
+        post('byA', 'hub', 'a2'),
+        post('byB', 'hub', 'b1'),
+        post('byC', 'hub', 'c1'),
+      );
       expect(view(w, 'a1').posts).toEqual(['byA', 'byHost']);
       expect(view(w, 'b1').posts).toEqual(['byB', 'byHost']);
       expect(view(w, 'hOwner').posts).toEqual(['byA', 'byB', 'byC', 'byHost']);
@@ -313,9 +340,19 @@ describe('reference model of DESIGN.md section 2', () => {
       w.memberships.push(member('a1', 'hub'), member('b1', 'hub'), member('hOwner', 'hub', { role: 'OWNER' }));
       w.posts.push(post('p', 'hub', 'hOwner'), post('pB', 'hub', 'b1'), post('pH', 'hub', 'hOwner', { hidden: true }));
       const c = (key: string, p: string, author: string): World['comments'][number] => ({
-        key, post: p, author, body: `Body ${key}`, createdAt: at(-1),
+        key,
+        post: p,
+        author,
+        body: `Body ${key}`,
+        createdAt: at(-1),
       });
-      w.comments.push(c('cH', 'p', 'hOwner'), c('cA', 'p', 'a2'), c('cB', 'p', 'b1'), c('cOnB', 'pB', 'hOwner'), c('cOnHidden', 'pH', 'hOwner'));
+      w.comments.push(
+        c('cH', 'p', 'hOwner'),
+        c('cA', 'p', 'a2'),
+        c('cB', 'p', 'b1'),
+        c('cOnB', 'pB', 'hOwner'),
+        c('cOnHidden', 'pH', 'hOwner'),
+      );
       return w;
     }
 
@@ -336,7 +373,8 @@ describe('reference model of DESIGN.md section 2', () => {
 
     it('count only what the reader sees', () => {
       const w = commentWorld();
-      const get = (u: string, field: string): unknown => view(w, u).facts.get(factKey({ type: 'Post', id: 'p', field }))?.value;
+      const get = (u: string, field: string): unknown =>
+        view(w, u).facts.get(factKey({ type: 'Post', id: 'p', field }))?.value;
       expect(get('a1', 'commentCount')).toBe(2);
       expect(get('a1', 'comments.totalCount')).toBe(2);
       expect(get('hOwner', 'commentCount')).toBe(3);
@@ -353,7 +391,12 @@ describe('reference model of DESIGN.md section 2', () => {
         post('p1', 'open', 'b1', { id: '00000000-0000-4000-8000-00000000000a', createdAt: at(-10) }),
         post('p2', 'high', 'b1', { id: '00000000-0000-4000-8000-00000000000b', createdAt: at(-10), label: 3 }),
         post('p3', 'open', 'b1', { id: 'f0000000-0000-4000-8000-000000000000', createdAt: at(-20) }),
-        post('p4', 'high', 'b1', { id: '10000000-0000-4000-8000-000000000000', createdAt: at(-1), hidden: true, label: 4 }),
+        post('p4', 'high', 'b1', {
+          id: '10000000-0000-4000-8000-000000000000',
+          createdAt: at(-1),
+          hidden: true,
+          label: 4,
+        }),
         post('p5', 'lone', 'b1', { id: '20000000-0000-4000-8000-000000000000', createdAt: at(0) }),
       );
       expect(view(w, 'hOwner').feed).toEqual([
@@ -369,7 +412,7 @@ describe('reference model of DESIGN.md section 2', () => {
   });
 
   describe('people', () => {
-    it('sees oneself, one\'s organisation, and host users see host users', () => {
+    it("sees oneself, one's organisation, and host users see host users", () => {
       const w = baseWorld();
       expect(view(w, 'a1').users).toEqual(['a1', 'a2', 'aOff']); // a disabled colleague stays visible
       expect(view(w, 'hLoner').users).toEqual(['hAdmin', 'hLoner', 'hOwner', 'hReviewer']);
@@ -437,14 +480,21 @@ describe('reference model of DESIGN.md section 2', () => {
   });
 
   describe('organisations', () => {
-    it('shows one\'s own, the host, and those of seen users; overseers see all', () => {
+    it("shows one's own, the host, and those of seen users; overseers see all", () => {
       const w = baseWorld();
       expect(view(w, 'b1').organizations).toEqual(['B', 'H']);
       w.memberships.push(member('a1', 'open'), member('b1', 'open'));
       expect(view(w, 'b1').organizations).toEqual(['A', 'B', 'H']);
       expect(view(w, 'hAdmin').organizations).toEqual(['A', 'B', 'C', 'H']);
       // An organisation without users is seen by overseers only.
-      w.organizations.push({ key: 'D', name: 'Empty', kind: 'CLIENT', domains: ['d.example'], clearanceCap: 1, status: 'ACTIVE' });
+      w.organizations.push({
+        key: 'D',
+        name: 'Empty',
+        kind: 'CLIENT',
+        domains: ['d.example'],
+        clearanceCap: 1,
+        status: 'ACTIVE',
+      });
       expect(view(w, 'hReviewer').organizations).toEqual(['A', 'B', 'C', 'D', 'H']);
       expect(view(w, 'hLoner').organizations).toEqual(['H']);
       const f = view(w, 'b1').facts;
@@ -547,10 +597,39 @@ describe('reference model of DESIGN.md section 2', () => {
     const ids = Array.from({ length: 80 }, (_, i) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`);
     const choices = {
       host: { clearanceCap: 4 as Level, name: 'h' },
-      orgs: [{ kind: 'PARTNER' as const, status: 'ACTIVE' as const, clearanceCap: 1 as Level, extraDomain: false, name: 'p' }],
-      users: [{ org: 1, clearance: 3 as Level, status: 'ACTIVE' as const, admin: true, reviewer: false, secondDomain: false, displayName: 'x', skills: [] }],
-      spaces: [{ classification: 1 as Level, status: 'ACTIVE' as const, partnerVisibility: 'HUB' as const, name: 's', purpose: '' }],
-      memberships: [{ user: 0, space: 0, role: 'OWNER' as const, status: 'ACTIVE' as const, expiry: { kind: 'omitted' as const } }],
+      orgs: [
+        {
+          kind: 'PARTNER' as const,
+          status: 'ACTIVE' as const,
+          clearanceCap: 1 as Level,
+          extraDomain: false,
+          name: 'p',
+        },
+      ],
+      users: [
+        {
+          org: 1,
+          clearance: 3 as Level,
+          status: 'ACTIVE' as const,
+          admin: true,
+          reviewer: false,
+          secondDomain: false,
+          displayName: 'x',
+          skills: [],
+        },
+      ],
+      spaces: [
+        {
+          classification: 1 as Level,
+          status: 'ACTIVE' as const,
+          partnerVisibility: 'HUB' as const,
+          name: 's',
+          purpose: '',
+        },
+      ],
+      memberships: [
+        { user: 0, space: 0, role: 'OWNER' as const, status: 'ACTIVE' as const, expiry: { kind: 'omitted' as const } },
+      ],
       posts: [],
       comments: [],
       ids,

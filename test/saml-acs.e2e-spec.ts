@@ -6,7 +6,16 @@ import { spEndpoints } from '../src/sso/saml/saml-urls';
 import { Organization } from '../src/database/entities/organization.entity';
 import { User } from '../src/database/entities/user.entity';
 import { startSamlApp, SamlTestApp } from './support/saml-app';
-import { ALG, b64, buildAssertion, forgeResponse, ResponseFields, samlId, signElement, wrapResponse } from '../src/common/testing/saml-forge';
+import {
+  ALG,
+  b64,
+  buildAssertion,
+  forgeResponse,
+  ResponseFields,
+  samlId,
+  signElement,
+  wrapResponse,
+} from '../src/common/testing/saml-forge';
 import { postAcs, sessionCookie, startLogin } from './support/saml-http';
 import { KeyPair, keyPair } from '../src/common/testing/saml-keys';
 import { seedConnection, seedOrganization, seedUser } from './support/saml-world';
@@ -34,13 +43,37 @@ describe('SAML assertion consumer: forged and broken responses', () => {
     drop = db.drop;
     t = await startSamlApp({ env: db.env });
     [idp, attacker] = await Promise.all([keyPair('idp.acme.example'), keyPair('attacker.example')]);
-    acme = await seedOrganization(t.dataSource, { name: 'Acme', kind: OrganizationKind.PARTNER, domains: ['acme.example', 'acme-labs.example'] });
-    conn = await seedConnection(t.dataSource, t.config, { organization: acme, idpEntityId: IDP, certificates: [idp.cert], allowedDomains: ['acme.example'] });
+    acme = await seedOrganization(t.dataSource, {
+      name: 'Acme',
+      kind: OrganizationKind.PARTNER,
+      domains: ['acme.example', 'acme-labs.example'],
+    });
+    conn = await seedConnection(t.dataSource, t.config, {
+      organization: acme,
+      idpEntityId: IDP,
+      certificates: [idp.cert],
+      allowedDomains: ['acme.example'],
+    });
     // The same IdP registered a second time (another entityID): its responses are valid for it only.
-    other = await seedConnection(t.dataSource, t.config, { organization: acme, idpEntityId: `${IDP}/second`, certificates: [idp.cert] });
+    other = await seedConnection(t.dataSource, t.config, {
+      organization: acme,
+      idpEntityId: `${IDP}/second`,
+      certificates: [idp.cert],
+    });
     // Shibboleth by default signs the response only.
-    shib = await seedConnection(t.dataSource, t.config, { organization: acme, idpEntityId: `${IDP}/shib`, certificates: [idp.cert], wantAssertionsSigned: false, wantResponseSigned: true });
-    unsolicitedOk = await seedConnection(t.dataSource, t.config, { organization: acme, idpEntityId: `${IDP}/idp-init`, certificates: [idp.cert], allowIdpInitiated: true });
+    shib = await seedConnection(t.dataSource, t.config, {
+      organization: acme,
+      idpEntityId: `${IDP}/shib`,
+      certificates: [idp.cert],
+      wantAssertionsSigned: false,
+      wantResponseSigned: true,
+    });
+    unsolicitedOk = await seedConnection(t.dataSource, t.config, {
+      organization: acme,
+      idpEntityId: `${IDP}/idp-init`,
+      certificates: [idp.cert],
+      allowIdpInitiated: true,
+    });
   }, 60_000);
 
   afterAll(async () => {
@@ -71,12 +104,16 @@ describe('SAML assertion consumer: forged and broken responses', () => {
   }
 
   async function expectRefused(connectionId: string, samlResponse: string, code: string, status = 401): Promise<void> {
-    const before = await t.dataSource.getRepository(AuditEvent).count({ where: { action: 'auth.login', reason: code.toLowerCase() } });
+    const before = await t.dataSource
+      .getRepository(AuditEvent)
+      .count({ where: { action: 'auth.login', reason: code.toLowerCase() } });
     const res = await postAcs(t.http, connectionId, samlResponse);
     expect({ status: res.status, code: res.body?.error?.code }).toEqual({ status, code });
     expect(sessionCookie(res)).toBeNull();
     expect(JSON.stringify(res.body)).not.toMatch(/at .*\.ts|stack/i);
-    const after = await t.dataSource.getRepository(AuditEvent).count({ where: { action: 'auth.login', reason: code.toLowerCase(), outcome: 'FAILURE' } });
+    const after = await t.dataSource
+      .getRepository(AuditEvent)
+      .count({ where: { action: 'auth.login', reason: code.toLowerCase(), outcome: 'FAILURE' } });
     expect(after).toBe(before + 1);
   }
 
@@ -90,7 +127,9 @@ describe('SAML assertion consumer: forged and broken responses', () => {
     expect(cookie).toMatch(/passerelle_session=pss_/);
     expect(cookie).toMatch(/HttpOnly/);
     expect(cookie).toMatch(/SameSite=Lax/);
-    const audit = await t.dataSource.getRepository(AuditEvent).findOne({ where: { action: 'auth.login', outcome: 'SUCCESS', actorId: res.body.user.id } });
+    const audit = await t.dataSource
+      .getRepository(AuditEvent)
+      .findOne({ where: { action: 'auth.login', outcome: 'SUCCESS', actorId: res.body.user.id } });
     expect(audit?.reason).toBe('sp_initiated');
   });
 
@@ -110,14 +149,23 @@ describe('SAML assertion consumer: forged and broken responses', () => {
       const f = await fields(conn);
       const xml = forgeResponse(f, { signAssertion: signedBy() });
       const evil = buildAssertion({ ...f, nameId: 'victim', attributes: { email: ['ceo@acme.example'] } });
-      await expectRefused(conn.id, b64(xml.replace('</samlp:Response>', `${evil}</samlp:Response>`)), 'ASSERTION_COUNT');
+      await expectRefused(
+        conn.id,
+        b64(xml.replace('</samlp:Response>', `${evil}</samlp:Response>`)),
+        'ASSERTION_COUNT',
+      );
     });
 
     it('refuses an evil assertion with the signed original hidden in Extensions', async () => {
       const f = await fields(conn);
-      const signedAssertion = signElement(wrapResponse(f, buildAssertion(f)), 'Assertion', signedBy()).match(/<saml:Assertion[\s\S]*<\/saml:Assertion>/)![0];
+      const signedAssertion = signElement(wrapResponse(f, buildAssertion(f)), 'Assertion', signedBy()).match(
+        /<saml:Assertion[\s\S]*<\/saml:Assertion>/,
+      )![0];
       const evil = buildAssertion({ ...f, nameId: 'victim', attributes: { email: ['ceo@acme.example'] } });
-      const xml = wrapResponse(f, evil).replace('<samlp:Status>', `<samlp:Extensions>${signedAssertion}</samlp:Extensions><samlp:Status>`);
+      const xml = wrapResponse(f, evil).replace(
+        '<samlp:Status>',
+        `<samlp:Extensions>${signedAssertion}</samlp:Extensions><samlp:Status>`,
+      );
       await expectRefused(conn.id, b64(xml), 'ASSERTION_COUNT');
     });
 
@@ -125,7 +173,10 @@ describe('SAML assertion consumer: forged and broken responses', () => {
       const f = await fields(conn);
       const signedXml = forgeResponse(f, { signAssertion: signedBy() });
       const signature = signedXml.match(/<ds:Signature[\s\S]*<\/ds:Signature>/)![0];
-      const evil = buildAssertion({ ...f, nameId: 'victim', attributes: { email: ['ceo@acme.example'] } }).replace('</saml:Issuer>', `</saml:Issuer>${signature}`);
+      const evil = buildAssertion({ ...f, nameId: 'victim', attributes: { email: ['ceo@acme.example'] } }).replace(
+        '</saml:Issuer>',
+        `</saml:Issuer>${signature}`,
+      );
       await expectRefused(conn.id, b64(wrapResponse(f, evil)), 'SIGNATURE_REFERENCE_INVALID');
     });
 
@@ -134,8 +185,14 @@ describe('SAML assertion consumer: forged and broken responses', () => {
       const signedXml = forgeResponse(f, { signAssertion: signedBy() });
       const original = signedXml.match(/<saml:Assertion[\s\S]*<\/saml:Assertion>/)![0];
       const signature = original.match(/<ds:Signature[\s\S]*<\/ds:Signature>/)![0];
-      const withObject = signature.replace('</ds:Signature>', `<ds:Object>${original.replace(signature, '')}</ds:Object></ds:Signature>`);
-      const evil = buildAssertion({ ...f, nameId: 'victim', attributes: { email: ['ceo@acme.example'] } }).replace('</saml:Issuer>', `</saml:Issuer>${withObject}`);
+      const withObject = signature.replace(
+        '</ds:Signature>',
+        `<ds:Object>${original.replace(signature, '')}</ds:Object></ds:Signature>`,
+      );
+      const evil = buildAssertion({ ...f, nameId: 'victim', attributes: { email: ['ceo@acme.example'] } }).replace(
+        '</saml:Issuer>',
+        `</saml:Issuer>${withObject}`,
+      );
       await expectRefused(conn.id, b64(wrapResponse(f, evil)), 'DUPLICATE_ID');
     });
 
@@ -144,7 +201,10 @@ describe('SAML assertion consumer: forged and broken responses', () => {
       const signedXml = forgeResponse(f, { signAssertion: signedBy() });
       const signature = signedXml.match(/<ds:Signature[\s\S]*<\/ds:Signature>/)![0];
       const evil = buildAssertion({ ...f, nameId: 'victim', attributes: { email: ['ceo@acme.example'] } });
-      const xml = wrapResponse(f, evil).replace('</saml:Issuer><samlp:Status>', `</saml:Issuer>${signature}<samlp:Status>`);
+      const xml = wrapResponse(f, evil).replace(
+        '</saml:Issuer><samlp:Status>',
+        `</saml:Issuer>${signature}<samlp:Status>`,
+      );
       await expectRefused(conn.id, b64(xml), 'SIGNATURE_REFERENCE_INVALID');
     });
 
@@ -152,7 +212,10 @@ describe('SAML assertion consumer: forged and broken responses', () => {
       const f = await fields(shib);
       const original = forgeResponse(f, { signResponse: signedBy() });
       const evil = buildAssertion({ ...f, nameId: 'victim', attributes: { email: ['ceo@acme.example'] } });
-      const xml = wrapResponse(f, evil).replace('<samlp:Status>', `<samlp:Extensions>${original}</samlp:Extensions><samlp:Status>`);
+      const xml = wrapResponse(f, evil).replace(
+        '<samlp:Status>',
+        `<samlp:Extensions>${original}</samlp:Extensions><samlp:Status>`,
+      );
       await expectRefused(shib.id, b64(xml), 'ASSERTION_COUNT');
     });
 
@@ -160,14 +223,20 @@ describe('SAML assertion consumer: forged and broken responses', () => {
       const f = await fields(conn);
       const signedXml = forgeResponse(f, { signAssertion: signedBy() });
       const signature = signedXml.match(/<ds:Signature[\s\S]*<\/ds:Signature>/)![0];
-      const xml = signedXml.replace('<samlp:Status>', `<samlp:Extensions>${signature.replace(/URI="#[^"]+"/, 'URI=""')}</samlp:Extensions><samlp:Status>`);
+      const xml = signedXml.replace(
+        '<samlp:Status>',
+        `<samlp:Extensions>${signature.replace(/URI="#[^"]+"/, 'URI=""')}</samlp:Extensions><samlp:Status>`,
+      );
       await expectRefused(conn.id, b64(xml), 'UNEXPECTED_SIGNATURE');
     });
   });
 
   it('refuses a comment inside the NameID (signature still valid after canonicalization)', async () => {
     const f = await fields(conn, { nameId: 'admin@acme.example.evil.test' });
-    const xml = forgeResponse(f, { signAssertion: signedBy() }).replace('admin@acme.example.evil.test', 'admin@acme.example<!---->.evil.test');
+    const xml = forgeResponse(f, { signAssertion: signedBy() }).replace(
+      'admin@acme.example.evil.test',
+      'admin@acme.example<!---->.evil.test',
+    );
     await expectRefused(conn.id, b64(xml), 'COMMENT_IN_ASSERTION');
   });
 
@@ -224,7 +293,12 @@ describe('SAML assertion consumer: forged and broken responses', () => {
 
   it('refuses a response made for another connection', async () => {
     const sp = spEndpoints(t.config, other.id);
-    const f = await fields(conn, { destination: sp.acsUrl, recipient: sp.acsUrl, audience: sp.entityId, issuer: other.idpEntityId });
+    const f = await fields(conn, {
+      destination: sp.acsUrl,
+      recipient: sp.acsUrl,
+      audience: sp.entityId,
+      issuer: other.idpEntityId,
+    });
     await expectRefused(conn.id, b64(forgeResponse(f, { signAssertion: signedBy() })), 'ISSUER_MISMATCH');
     const g = await fields(conn, { destination: sp.acsUrl, recipient: sp.acsUrl, audience: sp.entityId });
     await expectRefused(conn.id, b64(forgeResponse(g, { signAssertion: signedBy() })), 'WRONG_CONNECTION');
@@ -268,7 +342,12 @@ describe('SAML assertion consumer: forged and broken responses', () => {
     const f = await fields(conn, { inResponseTo: null });
     await expectRefused(conn.id, b64(forgeResponse(f, { signAssertion: signedBy() })), 'UNSOLICITED_RESPONSE');
     const g = await fields(unsolicitedOk, { inResponseTo: null });
-    const ok = await postAcs(t.http, unsolicitedOk.id, b64(forgeResponse(g, { signAssertion: signedBy() })), '/spaces/42');
+    const ok = await postAcs(
+      t.http,
+      unsolicitedOk.id,
+      b64(forgeResponse(g, { signAssertion: signedBy() })),
+      '/spaces/42',
+    );
     expect(ok.status).toBe(200);
     expect(ok.body.returnTo).toBe('/spaces/42');
   });
@@ -287,31 +366,55 @@ describe('SAML assertion consumer: forged and broken responses', () => {
   it('refuses an assertion whose InResponseTo differs from the response', async () => {
     const f = await fields(conn);
     const { requestId: another } = await startLogin(t.http, conn.id);
-    await expectRefused(conn.id, b64(forgeResponse({ ...f, subjectInResponseTo: another }, { signAssertion: signedBy() })), 'IN_RESPONSE_TO_MISMATCH');
+    await expectRefused(
+      conn.id,
+      b64(forgeResponse({ ...f, subjectInResponseTo: another }, { signAssertion: signedBy() })),
+      'IN_RESPONSE_TO_MISMATCH',
+    );
   });
 
   it('refuses a SHA-1 signature', async () => {
     const f = await fields(conn);
-    await expectRefused(conn.id, b64(forgeResponse(f, { signAssertion: { signer: idp, signatureAlgorithm: ALG.rsaSha1 } })), 'WEAK_SIGNATURE_ALGORITHM');
+    await expectRefused(
+      conn.id,
+      b64(forgeResponse(f, { signAssertion: { signer: idp, signatureAlgorithm: ALG.rsaSha1 } })),
+      'WEAK_SIGNATURE_ALGORITHM',
+    );
   });
 
   it('refuses a SHA-1 digest', async () => {
     const f = await fields(conn);
-    await expectRefused(conn.id, b64(forgeResponse(f, { signAssertion: { signer: idp, digestAlgorithm: ALG.sha1 } })), 'WEAK_DIGEST_ALGORITHM');
+    await expectRefused(
+      conn.id,
+      b64(forgeResponse(f, { signAssertion: { signer: idp, digestAlgorithm: ALG.sha1 } })),
+      'WEAK_DIGEST_ALGORITHM',
+    );
   });
 
   it('refuses a DTD, and an entity declaration', async () => {
     const f = await fields(conn);
     const xml = forgeResponse(f, { signAssertion: signedBy() });
-    await expectRefused(conn.id, b64(`<?xml version="1.0"?><!DOCTYPE samlp:Response [<!ELEMENT samlp:Response ANY>]>${xml}`), 'DTD_FORBIDDEN', 400);
-    await expectRefused(conn.id, b64(`<!DOCTYPE r [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]>${xml.replace('acme-user', '&b;')}`), 'DTD_FORBIDDEN', 400);
+    await expectRefused(
+      conn.id,
+      b64(`<?xml version="1.0"?><!DOCTYPE samlp:Response [<!ELEMENT samlp:Response ANY>]>${xml}`),
+      'DTD_FORBIDDEN',
+      400,
+    );
+    await expectRefused(
+      conn.id,
+      b64(`<!DOCTYPE r [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]>${xml.replace('acme-user', '&b;')}`),
+      'DTD_FORBIDDEN',
+      400,
+    );
   });
 
   it('refuses an oversized body with 413', async () => {
     const huge = 'A'.repeat(t.config.samlMaxBodyBytes * 3);
     await expectRefused(conn.id, huge, 'BODY_TOO_LARGE', 413);
     // Within the form limit but over the decoded limit.
-    const f = await fields(conn, { attributes: { email: ['big@acme.example'], pad: ['x'.repeat(t.config.samlMaxBodyBytes)] } });
+    const f = await fields(conn, {
+      attributes: { email: ['big@acme.example'], pad: ['x'.repeat(t.config.samlMaxBodyBytes)] },
+    });
     await expectRefused(conn.id, b64(forgeResponse(f, { signAssertion: signedBy() })), 'BODY_TOO_LARGE', 413);
   });
 
@@ -322,22 +425,40 @@ describe('SAML assertion consumer: forged and broken responses', () => {
   });
 
   it('refuses a POST without SAMLResponse', async () => {
-    const res = await request(t.http).post(`/auth/saml/${conn.id}/acs`).set('Accept', 'application/json').type('form').send({ foo: 'bar' });
+    const res = await request(t.http)
+      .post(`/auth/saml/${conn.id}/acs`)
+      .set('Accept', 'application/json')
+      .type('form')
+      .send({ foo: 'bar' });
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe('MISSING_SAML_RESPONSE');
   });
 
   it('refuses an email of a domain the connection may not assert', async () => {
     const other = await fields(conn, { attributes: { email: ['boss@host.example'] } });
-    await expectRefused(conn.id, b64(forgeResponse(other, { signAssertion: signedBy() })), 'EMAIL_DOMAIN_NOT_ALLOWED', 403);
+    await expectRefused(
+      conn.id,
+      b64(forgeResponse(other, { signAssertion: signedBy() })),
+      'EMAIL_DOMAIN_NOT_ALLOWED',
+      403,
+    );
     // A domain of the organisation, but not one this connection may assert.
     const labs = await fields(conn, { attributes: { email: ['someone@acme-labs.example'] } });
-    await expectRefused(conn.id, b64(forgeResponse(labs, { signAssertion: signedBy() })), 'EMAIL_DOMAIN_NOT_ALLOWED', 403);
+    await expectRefused(
+      conn.id,
+      b64(forgeResponse(labs, { signAssertion: signedBy() })),
+      'EMAIL_DOMAIN_NOT_ALLOWED',
+      403,
+    );
   });
 
   it('never signs anyone in on a non-Success status, even with a valid signed assertion', async () => {
     const f = await fields(conn, { status: 'urn:oasis:names:tc:SAML:2.0:status:Responder' });
-    await expectRefused(conn.id, b64(forgeResponse(f, { signAssertion: signedBy(), signResponse: signedBy() })), 'STATUS_NOT_SUCCESS');
+    await expectRefused(
+      conn.id,
+      b64(forgeResponse(f, { signAssertion: signedBy(), signResponse: signedBy() })),
+      'STATUS_NOT_SUCCESS',
+    );
   });
 
   it('refuses a sign-in without the attributes the mapping requires', async () => {
@@ -383,7 +504,11 @@ describe('SAML assertion consumer: forged and broken responses', () => {
   });
 
   it('answers an unknown connection with 404, and an HTML page to a browser', async () => {
-    const res = await request(t.http).post(`/auth/saml/00000000-0000-4000-8000-000000000000/acs`).set('Accept', 'text/html').type('form').send({ SAMLResponse: 'x' });
+    const res = await request(t.http)
+      .post(`/auth/saml/00000000-0000-4000-8000-000000000000/acs`)
+      .set('Accept', 'text/html')
+      .type('form')
+      .send({ SAMLResponse: 'x' });
     expect(res.status).toBe(404);
     expect(res.headers['content-type']).toMatch(/html/);
     expect(res.text).toContain('CONNECTION_NOT_FOUND');

@@ -26,7 +26,8 @@ import { seedOrganization, seedUser } from './support/saml-world';
 import { createTestDatabase } from './support/test-database';
 import { TestClock } from './support/test-clock';
 
-const CONNECTION_FIELDS = 'id organizationId name idpEntityId status allowedDomains signingCertificates { fingerprint notAfter } serviceProvider { entityId acsUrl loginUrl }';
+const CONNECTION_FIELDS =
+  'id organizationId name idpEntityId status allowedDomains signingCertificates { fingerprint notAfter } serviceProvider { entityId acsUrl loginUrl }';
 
 // The whole gateway with the SAML modules: the GraphQL face of connections (who may list,
 // create, rotate and disable), a SAML session authenticating GraphQL, and the demo IdPs
@@ -55,8 +56,17 @@ let rotated: KeyPair;
 beforeAll(async () => {
   const db = await createTestDatabase();
   drop = db.drop;
-  const config = new AppConfig({ NODE_ENV: 'test', PUBLIC_URL: TEST_PUBLIC_URL, SECRET_KEY: TEST_SECRET_KEY, DEMO_SEED: 'false', DEMO_IDP: 'true', ...db.env });
-  const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config), SamlModule, ConnectionsModule, DemoIdpModule] })
+  const config = new AppConfig({
+    NODE_ENV: 'test',
+    PUBLIC_URL: TEST_PUBLIC_URL,
+    SECRET_KEY: TEST_SECRET_KEY,
+    DEMO_SEED: 'false',
+    DEMO_IDP: 'true',
+    ...db.env,
+  });
+  const moduleRef = await Test.createTestingModule({
+    imports: [AppModule.forRoot(config), SamlModule, ConnectionsModule, DemoIdpModule],
+  })
     .overrideProvider(Clock)
     .useClass(TestClock)
     .compile();
@@ -64,7 +74,14 @@ beforeAll(async () => {
   app.use(cookieParser());
   await app.init();
   ds = app.get(DataSource);
-  Object.assign(t, { app, http: app.getHttpServer(), dataSource: ds, config, clock: app.get(Clock), close: () => app.close() });
+  Object.assign(t, {
+    app,
+    http: app.getHttpServer(),
+    dataSource: ds,
+    config,
+    clock: app.get(Clock),
+    close: () => app.close(),
+  });
   [idp, rotated] = await Promise.all([keyPair('idp.gql.example'), keyPair('idp.gql.example-2')]);
   host = await seedOrganization(ds, { name: 'Host', kind: OrganizationKind.HOST, domains: ['host.example'] });
   acme = await seedOrganization(ds, { name: 'Acme', kind: OrganizationKind.PARTNER, domains: ['acme.example'] });
@@ -85,8 +102,6 @@ beforeAll(async () => {
 }, 90_000);
 
 describe('IdP connections over GraphQL', () => {
-
-
   async function gql(who: string | null, query: string, variables: Record<string, unknown> = {}, cookie?: string) {
     const req = request(app.getHttpServer()).post('/graphql').set('Content-Type', 'application/json');
     if (who) req.set('Authorization', `Bearer ${tokens[who]}`);
@@ -96,70 +111,145 @@ describe('IdP connections over GraphQL', () => {
   }
 
   const create = (who: string, organizationId: string, entity: string) =>
-    gql(who, `mutation($input: CreateIdpConnectionInput!) { createIdpConnection(input: $input) { ${CONNECTION_FIELDS} } }`, {
-      input: { organizationId, metadataXml: demoIdpMetadata(entity, `${entity}/sso`, `${entity}/slo`, idp.cert) },
-    });
+    gql(
+      who,
+      `mutation($input: CreateIdpConnectionInput!) { createIdpConnection(input: $input) { ${CONNECTION_FIELDS} } }`,
+      {
+        input: { organizationId, metadataXml: demoIdpMetadata(entity, `${entity}/sso`, `${entity}/slo`, idp.cert) },
+      },
+    );
 
   it('lets a HOST_ADMIN create a connection for a partner from metadata', async () => {
     const res = await create('hostAdmin', acme.id, 'https://idp.acme.example');
     expect(res.errors).toBeUndefined();
     const c = res.data!.createIdpConnection;
-    expect(c).toMatchObject({ organizationId: acme.id, idpEntityId: 'https://idp.acme.example', status: 'ACTIVE', allowedDomains: ['acme.example'] });
+    expect(c).toMatchObject({
+      organizationId: acme.id,
+      idpEntityId: 'https://idp.acme.example',
+      status: 'ACTIVE',
+      allowedDomains: ['acme.example'],
+    });
     expect(c.serviceProvider.acsUrl).toBe(spEndpoints(app.get(AppConfig), c.id).acsUrl);
   });
 
   it('lets a PARTNER_ADMIN list and manage its own organisation’s connections only', async () => {
-    const list = await gql('acmeAdmin', `query($o: ID!) { idpConnections(organizationId: $o) { ${CONNECTION_FIELDS} } }`, { o: acme.id });
+    const list = await gql(
+      'acmeAdmin',
+      `query($o: ID!) { idpConnections(organizationId: $o) { ${CONNECTION_FIELDS} } }`,
+      { o: acme.id },
+    );
     expect(list.data!.idpConnections).toHaveLength(1);
     const id = list.data!.idpConnections[0].id;
     // Globex is invisible to Acme's admin: refused as if it did not exist (no existence oracle).
     const other = await create('acmeAdmin', globex.id, 'https://idp.globex.example');
     expect(other.errors![0].extensions.code).toBe('NOT_FOUND');
     const globexOwn = await create('hostAdmin', globex.id, 'https://idp.globex.example');
-    const peek = await gql('acmeAdmin', `query($id: ID!) { idpConnection(id: $id) { id } }`, { id: globexOwn.data!.createIdpConnection.id });
-    const missing = await gql('acmeAdmin', `query($id: ID!) { idpConnection(id: $id) { id } }`, { id: '00000000-0000-4000-8000-000000000000' });
+    const peek = await gql('acmeAdmin', `query($id: ID!) { idpConnection(id: $id) { id } }`, {
+      id: globexOwn.data!.createIdpConnection.id,
+    });
+    const missing = await gql('acmeAdmin', `query($id: ID!) { idpConnection(id: $id) { id } }`, {
+      id: '00000000-0000-4000-8000-000000000000',
+    });
     // Another organisation's connection and a missing one look the same.
     expect(peek.errors![0]).toEqual(missing.errors![0]);
     expect(peek.errors![0].extensions.code).toBe('NOT_FOUND');
 
     // Rotation and status through the mutations, all audited.
-    const added = await gql('acmeAdmin', `mutation($id: ID!, $c: String!) { addIdpSigningCertificate(id: $id, certificate: $c) { signingCertificates { fingerprint } } }`, { id, c: rotated.cert });
-    const fingerprints = added.data!.addIdpSigningCertificate.signingCertificates.map((s: { fingerprint: string }) => s.fingerprint);
+    const added = await gql(
+      'acmeAdmin',
+      `mutation($id: ID!, $c: String!) { addIdpSigningCertificate(id: $id, certificate: $c) { signingCertificates { fingerprint } } }`,
+      { id, c: rotated.cert },
+    );
+    const fingerprints = added.data!.addIdpSigningCertificate.signingCertificates.map(
+      (s: { fingerprint: string }) => s.fingerprint,
+    );
     expect(fingerprints).toHaveLength(2);
-    const removed = await gql('acmeAdmin', `mutation($id: ID!, $f: String!) { removeIdpSigningCertificate(id: $id, fingerprint: $f) { signingCertificates { fingerprint } } }`, { id, f: fingerprints[0] });
+    const removed = await gql(
+      'acmeAdmin',
+      `mutation($id: ID!, $f: String!) { removeIdpSigningCertificate(id: $id, fingerprint: $f) { signingCertificates { fingerprint } } }`,
+      { id, f: fingerprints[0] },
+    );
     expect(removed.data!.removeIdpSigningCertificate.signingCertificates).toEqual([{ fingerprint: fingerprints[1] }]);
-    const last = await gql('acmeAdmin', `mutation($id: ID!, $f: String!) { removeIdpSigningCertificate(id: $id, fingerprint: $f) { id } }`, { id, f: fingerprints[1] });
+    const last = await gql(
+      'acmeAdmin',
+      `mutation($id: ID!, $f: String!) { removeIdpSigningCertificate(id: $id, fingerprint: $f) { id } }`,
+      { id, f: fingerprints[1] },
+    );
     expect(last.errors![0].extensions.code).toBe('CONFLICT');
-    const disabled = await gql('acmeAdmin', `mutation($id: ID!) { setIdpConnectionStatus(id: $id, status: DISABLED) { status } }`, { id });
+    const disabled = await gql(
+      'acmeAdmin',
+      `mutation($id: ID!) { setIdpConnectionStatus(id: $id, status: DISABLED) { status } }`,
+      { id },
+    );
     expect(disabled.data!.setIdpConnectionStatus.status).toBe('DISABLED');
-    const updated = await gql('acmeAdmin', `mutation($id: ID!) { updateIdpConnection(id: $id, input: { name: "Acme SSO", status: ACTIVE, allowIdpInitiated: true }) { name status } }`, { id });
+    const updated = await gql(
+      'acmeAdmin',
+      `mutation($id: ID!) { updateIdpConnection(id: $id, input: { name: "Acme SSO", status: ACTIVE, allowIdpInitiated: true }) { name status } }`,
+      { id },
+    );
     expect(updated.data!.updateIdpConnection).toEqual({ name: 'Acme SSO', status: 'ACTIVE' });
     const actions = (await ds.getRepository(AuditEvent).find({ where: { subjectId: id } })).map((e) => e.action);
-    expect(actions).toEqual(expect.arrayContaining(['connection.create', 'connection.certificate.add', 'connection.certificate.remove', 'connection.status', 'connection.update']));
+    expect(actions).toEqual(
+      expect.arrayContaining([
+        'connection.create',
+        'connection.certificate.add',
+        'connection.certificate.remove',
+        'connection.status',
+        'connection.update',
+      ]),
+    );
   });
 
   it('refuses members, reviewers and anonymous callers', async () => {
     const q = `query($o: ID!) { idpConnections(organizationId: $o) { id } }`;
     expect((await gql('acmeMember', q, { o: acme.id })).errors![0].extensions.code).toBe('FORBIDDEN');
-    expect((await create('reviewer', acme.id, 'https://idp2.acme.example')).errors![0].extensions.code).toBe('FORBIDDEN');
+    expect((await create('reviewer', acme.id, 'https://idp2.acme.example')).errors![0].extensions.code).toBe(
+      'FORBIDDEN',
+    );
     expect((await gql(null, q, { o: acme.id })).errors![0].extensions.code).toBe('UNAUTHENTICATED');
-    const bad = await gql('hostAdmin', `mutation($input: CreateIdpConnectionInput!) { createIdpConnection(input: $input) { id } }`, { input: { organizationId: globex.id, metadataXml: 'not xml' } });
-    expect(bad.errors![0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT' }, message: 'The metadata is not well-formed XML.' });
+    const bad = await gql(
+      'hostAdmin',
+      `mutation($input: CreateIdpConnectionInput!) { createIdpConnection(input: $input) { id } }`,
+      { input: { organizationId: globex.id, metadataXml: 'not xml' } },
+    );
+    expect(bad.errors![0]).toMatchObject({
+      extensions: { code: 'BAD_USER_INPUT' },
+      message: 'The metadata is not well-formed XML.',
+    });
   });
 
   it('accepts the session cookie of a SAML sign-in on the GraphQL API, until logout', async () => {
-    const connection = (await gql('hostAdmin', `query($o: ID!) { idpConnections(organizationId: $o) { id idpEntityId } }`, { o: acme.id })).data!.idpConnections[0];
+    const connection = (
+      await gql('hostAdmin', `query($o: ID!) { idpConnections(organizationId: $o) { id idpEntityId } }`, { o: acme.id })
+    ).data!.idpConnections[0];
     const sp = spEndpoints(app.get(AppConfig), connection.id);
     const { requestId } = await startLogin(app.getHttpServer(), connection.id);
-    const res = await postAcs(app.getHttpServer(), connection.id, b64(forgeResponse({
-      issuer: connection.idpEntityId, destination: sp.acsUrl, recipient: sp.acsUrl, audience: sp.entityId, inResponseTo: requestId,
-      nameId: 'acme-77', attributes: { email: ['wile@acme.example'] },
-    }, { signAssertion: { signer: rotated } })));
+    const res = await postAcs(
+      app.getHttpServer(),
+      connection.id,
+      b64(
+        forgeResponse(
+          {
+            issuer: connection.idpEntityId,
+            destination: sp.acsUrl,
+            recipient: sp.acsUrl,
+            audience: sp.entityId,
+            inResponseTo: requestId,
+            nameId: 'acme-77',
+            attributes: { email: ['wile@acme.example'] },
+          },
+          { signAssertion: { signer: rotated } },
+        ),
+      ),
+    );
     expect(res.status).toBe(200);
     const cookie = sessionCookie(res)!;
     const me = await gql(null, '{ me { id } }', {}, cookie);
     expect(me.data?.me.id).toBe(res.body.user.id);
-    await request(app.getHttpServer()).post('/auth/logout').set('Cookie', `passerelle_session=${cookie}`).set('Accept', 'application/json');
+    await request(app.getHttpServer())
+      .post('/auth/logout')
+      .set('Cookie', `passerelle_session=${cookie}`)
+      .set('Accept', 'application/json');
     expect((await gql(null, '{ me { id } }', {}, cookie)).errors![0].extensions.code).toBe('UNAUTHENTICATED');
   });
 });
@@ -167,7 +257,12 @@ describe('IdP connections over GraphQL', () => {
 function hiddenInputs(html: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const m of html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) {
-    out[m[1]] = m[2].replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+    out[m[1]] = m[2]
+      .replace(/&quot;/g, '"')
+      .replace(/&#39;/g, "'")
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>')
+      .replace(/&amp;/g, '&');
   }
   return out;
 }
@@ -182,7 +277,11 @@ describe('demo identity providers', () => {
   beforeAll(async () => {
     // The organisations of the GraphQL suite have connections already; the host and a new partner do not.
     admin = hostAdmin;
-    const partner = await seedOrganization(t.dataSource, { name: 'Partner Co', kind: OrganizationKind.PARTNER, domains: ['partner.example'] });
+    const partner = await seedOrganization(t.dataSource, {
+      name: 'Partner Co',
+      kind: OrganizationKind.PARTNER,
+      domains: ['partner.example'],
+    });
     partnerUser = await seedUser(t.dataSource, { organizationId: partner.id, email: 'pat@partner.example' });
     // As a start-up would: a GET of the demo IdP pages writes nothing.
     await t.app.get(DemoIdpService).ensureDemoConnections();
@@ -213,7 +312,9 @@ describe('demo identity providers', () => {
   it('creates one demo connection per organisation, each with its own encrypted key', async () => {
     await request(t.http).get('/demo-idp');
     const connections = (await t.dataSource.getRepository(IdpConnection).find()).filter((c) => c.demoIdpPrivateKey);
-    expect(connections.map((c) => c.organizationId)).toEqual(expect.arrayContaining([host.id, partnerUser.organizationId]));
+    expect(connections.map((c) => c.organizationId)).toEqual(
+      expect.arrayContaining([host.id, partnerUser.organizationId]),
+    );
     for (const c of connections) {
       expect(c.demoIdpPrivateKey).toMatch(/^v1:/);
       expect(c.spPrivateKey).toMatch(/^v1:/);
@@ -229,21 +330,37 @@ describe('demo identity providers', () => {
     const cookie = (res.headers['set-cookie'][0] as string).split(';')[0];
     const me = await request(t.http).get('/auth/welcome').set('Cookie', cookie).set('Accept', 'text/html');
     expect(me.text).toContain('Welcome, Harriet Admin');
-    expect((await t.dataSource.getRepository(User).findOneByOrFail({ id: admin.id })).roles).toEqual([UserRole.HOST_ADMIN]);
+    expect((await t.dataSource.getRepository(User).findOneByOrFail({ id: admin.id })).roles).toEqual([
+      UserRole.HOST_ADMIN,
+    ]);
   });
 
   it('signs a partner in, and serves its IdP metadata', async () => {
     const res = await signInThroughDemo('Partner Co', partnerUser);
     expect(res.status).toBe(303);
     expect(res.headers['set-cookie'][0]).toMatch(/passerelle_session=pss_/);
-    const connection = await t.dataSource.getRepository(IdpConnection).findOneByOrFail({ organizationId: partnerUser.organizationId });
+    const connection = await t.dataSource
+      .getRepository(IdpConnection)
+      .findOneByOrFail({ organizationId: partnerUser.organizationId });
     const metadata = await request(t.http).get(`/demo-idp/${connection.id}/metadata`);
     expect(metadata.text).toContain(`entityID="${connection.idpEntityId}"`);
   });
 
   it('never runs in production', async () => {
-    expect(() => new AppConfig({ NODE_ENV: 'production', DEMO_IDP: 'true', SECRET_KEY: '11'.repeat(32), DATABASE_URL: 'postgres://db/x' })).toThrow(/demo identity providers cannot run in production/);
-    const prod = new AppConfig({ NODE_ENV: 'production', SECRET_KEY: '11'.repeat(32), DATABASE_URL: 'postgres://db/x' });
+    expect(
+      () =>
+        new AppConfig({
+          NODE_ENV: 'production',
+          DEMO_IDP: 'true',
+          SECRET_KEY: '11'.repeat(32),
+          DATABASE_URL: 'postgres://db/x',
+        }),
+    ).toThrow(/demo identity providers cannot run in production/);
+    const prod = new AppConfig({
+      NODE_ENV: 'production',
+      SECRET_KEY: '11'.repeat(32),
+      DATABASE_URL: 'postgres://db/x',
+    });
     expect(prod.demoIdp).toBe(false);
     const service = new DemoIdpService(t.dataSource, prod, t.clock, undefined as never);
     await expect(service.ensureDemoConnections()).rejects.toThrow(/cannot run in production/);

@@ -15,7 +15,11 @@ describe('sessions, kill switch and audit', () => {
   afterAll(() => t.close());
 
   const me = (cookie: string) =>
-    request(t.http).post('/graphql').set('Content-Type', 'application/json').set('Cookie', `${SESSION_COOKIE}=${cookie}`).send({ query: '{ me { displayName } }' });
+    request(t.http)
+      .post('/graphql')
+      .set('Content-Type', 'application/json')
+      .set('Cookie', `${SESSION_COOKIE}=${cookie}`)
+      .send({ query: '{ me { displayName } }' });
 
   it('accepts the session cookie like a bearer token', async () => {
     const cookie = await t.sessionFor(ids.alice);
@@ -54,7 +58,9 @@ describe('sessions, kill switch and audit', () => {
       [ids.bob],
     );
     expect(denials).toContainEqual({ reason: 'not_visible_or_missing', subject_id: ids['p-open-0'] });
-    const unauthenticated: unknown[] = await t.dataSource.query(`SELECT 1 FROM audit_events WHERE action = 'auth.unauthenticated'`);
+    const unauthenticated: unknown[] = await t.dataSource.query(
+      `SELECT 1 FROM audit_events WHERE action = 'auth.unauthenticated'`,
+    );
     expect(unauthenticated.length).toBeGreaterThan(0);
     const audit = t.app.get(AuditService);
     await expect(audit.verifyChain()).resolves.toMatchObject({ ok: true, brokenAt: null });

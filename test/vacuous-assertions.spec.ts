@@ -25,11 +25,17 @@ function lint(cases: { code: string; filePath: string }[]): { fatal: string[]; r
 }
 
 const VACUOUS: [string, string][] = [
-  ['`?? []` before not.toContain', `expect(r.body.data?.feed.edges.map((e: any) => e.node.title) ?? []).not.toContain('Kickoff');`],
+  [
+    '`?? []` before not.toContain',
+    `expect(r.body.data?.feed.edges.map((e: any) => e.node.title) ?? []).not.toContain('Kickoff');`,
+  ],
   ['`?? null` before toBeNull', `expect(r.body.data?.me ?? null).toBeNull();`],
   ['`|| []` before toEqual([])', `expect(r.body.data || []).toEqual([]);`],
   ['optional chain before not.toContain', `expect(r.body.data?.feed.edges).not.toContain('Kickoff');`],
-  ['optional chain inside a negative matcher argument', `expect(JSON.stringify(r.body.data?.feed)).not.toMatch(/Kickoff/);`],
+  [
+    'optional chain inside a negative matcher argument',
+    `expect(JSON.stringify(r.body.data?.feed)).not.toMatch(/Kickoff/);`,
+  ],
   ['optional chain before toBeUndefined', `expect(r.body.data?.secret).toBeUndefined();`],
   ['optional chain before toBeFalsy', `expect(r.body.data?.user.email).toBeFalsy();`],
 ];
@@ -59,7 +65,8 @@ describe('lint guard against assertions that cannot fail', () => {
   }, 120_000);
 
   it.each(VACUOUS.map(([name], i) => [name, i]))('flags %s in e2e and unit tests', (_name, i) => {
-    for (const r of [results[2 * i], results[2 * i + 1]]) expect({ fatal: r.fatal, flagged: r.restricted > 0 }).toEqual({ fatal: [], flagged: true });
+    for (const r of [results[2 * i], results[2 * i + 1]])
+      expect({ fatal: r.fatal, flagged: r.restricted > 0 }).toEqual({ fatal: [], flagged: true });
   });
 
   it('leaves positive assertions and the safe pattern alone', () => {

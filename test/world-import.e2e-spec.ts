@@ -30,16 +30,45 @@ function smallWorld(): Record<string, Json[]> {
       { key: 'acme', name: 'Acme', kind: 'PARTNER', domains: ['acme.test'], clearanceCap: 2, status: 'ACTIVE' },
     ],
     users: [
-      { key: 'hana', organization: 'host', email: 'Hana@host.test', displayName: 'Hana', clearance: 4, status: 'ACTIVE', roles: ['HOST_ADMIN'], skills: ['facilitation'] },
-      { key: 'bob', organization: 'acme', email: 'bob@acme.test', displayName: 'Bob', clearance: 2, status: 'ACTIVE', roles: ['PARTNER_ADMIN'], skills: [] },
+      {
+        key: 'hana',
+        organization: 'host',
+        email: 'Hana@host.test',
+        displayName: 'Hana',
+        clearance: 4,
+        status: 'ACTIVE',
+        roles: ['HOST_ADMIN'],
+        skills: ['facilitation'],
+      },
+      {
+        key: 'bob',
+        organization: 'acme',
+        email: 'bob@acme.test',
+        displayName: 'Bob',
+        clearance: 2,
+        status: 'ACTIVE',
+        roles: ['PARTNER_ADMIN'],
+        skills: [],
+      },
     ],
-    spaces: [{ key: 'lab', name: 'Lab', purpose: 'Try things', classification: 1, status: 'PILOT', partnerVisibility: 'HUB' }],
+    spaces: [
+      { key: 'lab', name: 'Lab', purpose: 'Try things', classification: 1, status: 'PILOT', partnerVisibility: 'HUB' },
+    ],
     memberships: [
       { user: 'hana', space: 'lab', role: 'OWNER', status: 'ACTIVE' },
       { user: 'bob', space: 'lab', role: 'MEMBER', status: 'ACTIVE' },
     ],
     posts: [
-      { key: 'p1', space: 'lab', author: 'bob', title: 'Idea', body: 'A box', label: 1, hidden: false, createdAt: '2026-05-01T08:00:00Z' },
+      {
+        key: 'p1',
+        space: 'lab',
+        author: 'bob',
+        title: 'Idea',
+        body: 'A box',
+        label: 1,
+        hidden: false,
+        createdAt: '2026-05-01T08:00:00Z',
+      },
       { key: 'p2', space: 'lab', author: 'hana', title: 'Off topic', body: '...', label: 2, hidden: true },
     ],
     comments: [{ key: 'c1', post: 'p1', author: 'hana', body: 'Nice' }],
@@ -55,7 +84,13 @@ describe('world import (e2e)', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     moduleRef = await Test.createTestingModule({
-      imports: [ConfigModule.forRoot(new AppConfig({ NODE_ENV: 'test', ...db.env })), DatabaseModule, AuditModule, AuthModule, WorldImportModule],
+      imports: [
+        ConfigModule.forRoot(new AppConfig({ NODE_ENV: 'test', ...db.env })),
+        DatabaseModule,
+        AuditModule,
+        AuthModule,
+        WorldImportModule,
+      ],
     }).compile();
     await moduleRef.init();
     service = moduleRef.get(WorldImportService);
@@ -75,7 +110,8 @@ describe('world import (e2e)', () => {
 
   async function rowCounts(): Promise<Record<string, number>> {
     const counts: Record<string, number> = {};
-    for (const table of TABLES) counts[table] = (await dataSource.query(`SELECT count(*)::int AS n FROM ${table}`))[0].n;
+    for (const table of TABLES)
+      counts[table] = (await dataSource.query(`SELECT count(*)::int AS n FROM ${table}`))[0].n;
     return counts;
   }
 
@@ -87,7 +123,9 @@ describe('world import (e2e)', () => {
   }
 
   async function auditEvents(action: string): Promise<{ outcome: string; reason: string | null; details: Json }[]> {
-    return dataSource.query(`SELECT outcome, reason, details FROM audit_events WHERE action = $1 ORDER BY seq`, [action]);
+    return dataSource.query(`SELECT outcome, reason, details FROM audit_events WHERE action = $1 ORDER BY seq`, [
+      action,
+    ]);
   }
 
   async function refusal(world: unknown): Promise<WorldImportException> {
@@ -111,16 +149,29 @@ describe('world import (e2e)', () => {
     expect(result.warnings).toEqual([]);
 
     const [lea] = await dataSource.query(`SELECT * FROM users WHERE id = $1`, [result.ids.lea]);
-    expect(lea).toMatchObject({ email: 'lea.moreau@atelier-nord.test', organization_id: result.ids['atelier-nord'], roles: ['PARTNER_ADMIN'], clearance: 2 });
+    expect(lea).toMatchObject({
+      email: 'lea.moreau@atelier-nord.test',
+      organization_id: result.ids['atelier-nord'],
+      roles: ['PARTNER_ADMIN'],
+      clearance: 2,
+    });
     const [org] = await dataSource.query(`SELECT * FROM organizations WHERE id = $1`, [result.ids['studio-sud']]);
-    expect(org).toMatchObject({ name: 'Studio Sud', kind: 'PARTNER', domains: ['studio-sud.test'], clearance_cap: 2, status: 'ACTIVE' });
+    expect(org).toMatchObject({
+      name: 'Studio Sud',
+      kind: 'PARTNER',
+      domains: ['studio-sud.test'],
+      clearance_cap: 2,
+      status: 'ACTIVE',
+    });
 
-    const expiries: { user_id: string; space_id: string; expires_at: Date | null; user_organization_id: string }[] = await dataSource.query(
-      `SELECT user_id, space_id, expires_at, user_organization_id FROM memberships`,
-    );
-    const expiryOf = (user: string, space: string) => expiries.find((m) => m.user_id === result.ids[user] && m.space_id === result.ids[space]);
+    const expiries: { user_id: string; space_id: string; expires_at: Date | null; user_organization_id: string }[] =
+      await dataSource.query(`SELECT user_id, space_id, expires_at, user_organization_id FROM memberships`);
+    const expiryOf = (user: string, space: string) =>
+      expiries.find((m) => m.user_id === result.ids[user] && m.space_id === result.ids[space]);
     // External, omitted: 90 days after the import; host, omitted: none; given: kept, even in the past.
-    expect(expiryOf('lea', 'open-lab')?.expires_at?.toISOString()).toBe(new Date(NOW.getTime() + 90 * DAY).toISOString());
+    expect(expiryOf('lea', 'open-lab')?.expires_at?.toISOString()).toBe(
+      new Date(NOW.getTime() + 90 * DAY).toISOString(),
+    );
     expect(expiryOf('claire', 'open-lab')?.expires_at).toBeNull();
     expect(expiryOf('tom', 'wayfinding-2025')?.expires_at?.toISOString()).toBe('2026-01-31T23:00:00.000Z');
     expect(expiryOf('lea', 'open-lab')?.user_organization_id).toBe(result.ids['atelier-nord']);
@@ -154,12 +205,18 @@ describe('world import (e2e)', () => {
     w.posts[0].title = 'Idea, revised';
     const result = await service.importWorld(w, { now: later });
     expect(result.updated.posts).toBe(1);
-    const [membership] = await dataSource.query(`SELECT expires_at FROM memberships WHERE user_id = $1`, [worldId('user', 'bob')]);
+    const [membership] = await dataSource.query(`SELECT expires_at FROM memberships WHERE user_id = $1`, [
+      worldId('user', 'bob'),
+    ]);
     expect(membership.expires_at.toISOString()).toBe(new Date(NOW.getTime() + 90 * DAY).toISOString());
-    const [p1] = await dataSource.query(`SELECT title, created_at, updated_at FROM posts WHERE id = $1`, [worldId('post', 'p1')]);
+    const [p1] = await dataSource.query(`SELECT title, created_at, updated_at FROM posts WHERE id = $1`, [
+      worldId('post', 'p1'),
+    ]);
     expect(p1.title).toBe('Idea, revised');
     expect(p1.updated_at.toISOString()).toBe(later.toISOString());
-    const [p2] = await dataSource.query(`SELECT created_at, hidden_at, updated_at FROM posts WHERE id = $1`, [worldId('post', 'p2')]);
+    const [p2] = await dataSource.query(`SELECT created_at, hidden_at, updated_at FROM posts WHERE id = $1`, [
+      worldId('post', 'p2'),
+    ]);
     expect(p2.created_at.toISOString()).toBe(NOW.toISOString());
     expect(p2.hidden_at.toISOString()).toBe(NOW.toISOString());
     expect(p2.updated_at.toISOString()).toBe(NOW.toISOString());
@@ -210,7 +267,9 @@ describe('world import (e2e)', () => {
     const w = smallWorld();
     w.users[1].email = 'bob@gmail.test';
     const result = await service.importWorld(w, { now: NOW });
-    expect(result.warnings).toEqual(['users[1] (key "bob"): email domain "gmail.test" is not one of the domains of organization "acme" (acme.test)']);
+    expect(result.warnings).toEqual([
+      'users[1] (key "bob"): email domain "gmail.test" is not one of the domains of organization "acme" (acme.test)',
+    ]);
     expect(result.created.users).toBe(2);
   });
 
@@ -226,20 +285,72 @@ describe('world import (e2e)', () => {
   });
 
   const refusals: [string, (w: Record<string, Json[]>) => void, string][] = [
-    ['an unknown reference', (w) => (w.users[1].organization = 'acne'), 'users[1] (key "bob"): organization "acne" is not defined'],
+    [
+      'an unknown reference',
+      (w) => (w.users[1].organization = 'acne'),
+      'users[1] (key "bob"): organization "acne" is not defined',
+    ],
     ['an unknown post', (w) => (w.comments[0].post = 'p9'), 'comments[0] (key "c1"): post "p9" is not defined'],
-    ['a wrong enum', (w) => (w.spaces[0].status = 'OPEN'), 'spaces[0] (key "lab"): status must be one of PILOT, ACTIVE, ARCHIVED, got "OPEN"'],
-    ['a level above 4', (w) => (w.users[0].clearance = 5), 'users[0] (key "hana"): clearance must be a whole number from 0 to 4, got 5'],
-    ['a non-integer level', (w) => (w.organizations[1].clearanceCap = 1.5), 'organizations[1] (key "acme"): clearanceCap must be a whole number from 0 to 4, got 1.5'],
-    ['an external OWNER', (w) => (w.memberships[1].role = 'OWNER'), 'memberships[1] (user "bob", space "lab"): an external user cannot be OWNER'],
-    ['an external ANIMATOR', (w) => (w.memberships[1].role = 'ANIMATOR'), 'memberships[1] (user "bob", space "lab"): an external user cannot be ANIMATOR'],
-    ['a host role outside the host', (w) => (w.users[1].roles = ['HOST_ADMIN']), 'users[1] (key "bob"): HOST_ADMIN is held by host users only (organization "acme" is PARTNER)'],
-    ['a label below the classification', (w) => (w.posts[0].label = 0), 'posts[0] (key "p1"): label 0 is below the classification 1 of space "lab"'],
-    ['two hosts', (w) => (w.organizations[1].kind = 'HOST'), 'organizations: there is exactly one HOST organisation, the file has 2 ("host", "acme")'],
-    ['an invalid UUID', (w) => (w.posts[1].id = 'not-a-uuid'), 'posts[1] (key "p2"): id must be a UUID, got "not-a-uuid"'],
-    ['a duplicate key', (w) => w.posts.push({ ...w.posts[0] }), 'posts[2] (key "p1"): key "p1" is already used by posts[0] (key "p1")'],
-    ['a duplicate id', (w) => (w.users[1].id = worldId('user', 'hana')), `users[1] (key "bob"): id "${worldId('user', 'hana')}" is already used by users[0] (key "hana")`],
-    ['a duplicate email', (w) => (w.users[1].email = 'HANA@host.test'), 'users[1] (key "bob"): email "hana@host.test" is already used by users[0] (key "hana")'],
+    [
+      'a wrong enum',
+      (w) => (w.spaces[0].status = 'OPEN'),
+      'spaces[0] (key "lab"): status must be one of PILOT, ACTIVE, ARCHIVED, got "OPEN"',
+    ],
+    [
+      'a level above 4',
+      (w) => (w.users[0].clearance = 5),
+      'users[0] (key "hana"): clearance must be a whole number from 0 to 4, got 5',
+    ],
+    [
+      'a non-integer level',
+      (w) => (w.organizations[1].clearanceCap = 1.5),
+      'organizations[1] (key "acme"): clearanceCap must be a whole number from 0 to 4, got 1.5',
+    ],
+    [
+      'an external OWNER',
+      (w) => (w.memberships[1].role = 'OWNER'),
+      'memberships[1] (user "bob", space "lab"): an external user cannot be OWNER',
+    ],
+    [
+      'an external ANIMATOR',
+      (w) => (w.memberships[1].role = 'ANIMATOR'),
+      'memberships[1] (user "bob", space "lab"): an external user cannot be ANIMATOR',
+    ],
+    [
+      'a host role outside the host',
+      (w) => (w.users[1].roles = ['HOST_ADMIN']),
+      'users[1] (key "bob"): HOST_ADMIN is held by host users only (organization "acme" is PARTNER)',
+    ],
+    [
+      'a label below the classification',
+      (w) => (w.posts[0].label = 0),
+      'posts[0] (key "p1"): label 0 is below the classification 1 of space "lab"',
+    ],
+    [
+      'two hosts',
+      (w) => (w.organizations[1].kind = 'HOST'),
+      'organizations: there is exactly one HOST organisation, the file has 2 ("host", "acme")',
+    ],
+    [
+      'an invalid UUID',
+      (w) => (w.posts[1].id = 'not-a-uuid'),
+      'posts[1] (key "p2"): id must be a UUID, got "not-a-uuid"',
+    ],
+    [
+      'a duplicate key',
+      (w) => w.posts.push({ ...w.posts[0] }),
+      'posts[2] (key "p1"): key "p1" is already used by posts[0] (key "p1")',
+    ],
+    [
+      'a duplicate id',
+      (w) => (w.users[1].id = worldId('user', 'hana')),
+      `users[1] (key "bob"): id "${worldId('user', 'hana')}" is already used by users[0] (key "hana")`,
+    ],
+    [
+      'a duplicate email',
+      (w) => (w.users[1].email = 'HANA@host.test'),
+      'users[1] (key "bob"): email "hana@host.test" is already used by users[0] (key "hana")',
+    ],
     ['a missing string', (w) => delete w.posts[0].title, 'posts[0] (key "p1"): title is required (a non-empty string)'],
   ];
 
@@ -291,11 +402,16 @@ describe('world import (e2e)', () => {
       for (const m of w.memberships) if (m.user === 'hana') m.user = 'hana2';
       for (const p of w.posts) if (p.author === 'hana') p.author = 'hana2';
       for (const c of w.comments) if (c.author === 'hana') c.author = 'hana2';
-      await refusedAgainstStore(w, `organizations[0] (key "other-host"): another HOST organisation is already stored (id ${worldId('organization', 'host')})`);
+      await refusedAgainstStore(
+        w,
+        `organizations[0] (key "other-host"): another HOST organisation is already stored (id ${worldId('organization', 'host')})`,
+      );
     });
 
     it('accepts a file without the host when one is stored', async () => {
-      const w = { organizations: [{ key: 'zeta', name: 'Zeta', kind: 'CLIENT', domains: ['zeta.test'], clearanceCap: 1 }] };
+      const w = {
+        organizations: [{ key: 'zeta', name: 'Zeta', kind: 'CLIENT', domains: ['zeta.test'], clearanceCap: 1 }],
+      };
       await expect(service.importWorld(w, { now: NOW })).resolves.toMatchObject({ created: { organizations: 1 } });
     });
 
@@ -305,7 +421,10 @@ describe('world import (e2e)', () => {
       w.users.splice(1, 1);
       w.memberships.splice(1, 1);
       w.posts[0].author = 'bobby';
-      await refusedAgainstStore(w, `users[1] (key "bobby"): email "bob@acme.test" already belongs to another user (id ${worldId('user', 'bob')})`);
+      await refusedAgainstStore(
+        w,
+        `users[1] (key "bobby"): email "bob@acme.test" already belongs to another user (id ${worldId('user', 'bob')})`,
+      );
     });
 
     it('refuses to move a user to another organisation', async () => {
@@ -316,8 +435,13 @@ describe('world import (e2e)', () => {
     });
 
     it('refuses a domain that belongs to another stored organisation', async () => {
-      const w = { organizations: [{ key: 'copycat', name: 'Copycat', kind: 'PARTNER', domains: ['acme.test'], clearanceCap: 1 }] };
-      await refusedAgainstStore(w, 'organizations[0] (key "copycat"): domain "acme.test" already belongs to organisation "Acme"');
+      const w = {
+        organizations: [{ key: 'copycat', name: 'Copycat', kind: 'PARTNER', domains: ['acme.test'], clearanceCap: 1 }],
+      };
+      await refusedAgainstStore(
+        w,
+        'organizations[0] (key "copycat"): domain "acme.test" already belongs to organisation "Acme"',
+      );
     });
 
     it('turns a refusal by the database into a one-line error, and writes nothing', async () => {
@@ -326,7 +450,10 @@ describe('world import (e2e)', () => {
       w.spaces[0].classification = 3;
       w.posts = [{ ...w.posts[0], label: 3 }];
       w.comments = [];
-      await refusedAgainstStore(w, "the database refused the import, nothing was written: a space's classification would be above the label of a post stored in it");
+      await refusedAgainstStore(
+        w,
+        "the database refused the import, nothing was written: a space's classification would be above the label of a post stored in it",
+      );
       const failures = (await auditEvents('world.import')).filter((e) => e.outcome === 'FAILURE');
       expect(failures[failures.length - 1].reason).toBe('conflicts_with_database');
     });
@@ -334,7 +461,11 @@ describe('world import (e2e)', () => {
 
   describe('DemoSeederService', () => {
     const seeder = (env: Record<string, string>) =>
-      new DemoSeederService(new AppConfig({ NODE_ENV: 'test', DEMO_SEED: 'true', ...env }), moduleRef.get(WorldImportRepository), service);
+      new DemoSeederService(
+        new AppConfig({ NODE_ENV: 'test', DEMO_SEED: 'true', ...env }),
+        moduleRef.get(WorldImportRepository),
+        service,
+      );
 
     it('seeds an empty embedded database once', async () => {
       await seeder({}).onApplicationBootstrap();
@@ -346,7 +477,11 @@ describe('world import (e2e)', () => {
 
     it('never seeds PostgreSQL, nor a database that has data, nor when DEMO_SEED is off', async () => {
       await seeder({ DATABASE_URL: 'postgres://nowhere.invalid/db' }).onApplicationBootstrap();
-      await new DemoSeederService(new AppConfig({ NODE_ENV: 'test', DEMO_SEED: 'false' }), moduleRef.get(WorldImportRepository), service).onApplicationBootstrap();
+      await new DemoSeederService(
+        new AppConfig({ NODE_ENV: 'test', DEMO_SEED: 'false' }),
+        moduleRef.get(WorldImportRepository),
+        service,
+      ).onApplicationBootstrap();
       expect((await rowCounts()).organizations).toBe(0);
       await service.importWorld(smallWorld(), { now: NOW });
       await seeder({}).onApplicationBootstrap();

@@ -54,7 +54,8 @@ export class AbilityFactory {
       const open = spacesWhere(groups, (g) => !g.hubRestricted);
       const hub = spacesWhere(groups, (g) => g.hubRestricted);
       if (open.length) can('read', 'Membership', { ...activeMember, spaceId: { $in: open } });
-      if (hub.length) can('read', 'Membership', { ...activeMember, spaceId: { $in: hub }, userOrganizationId: { $in: ownSide } });
+      if (hub.length)
+        can('read', 'Membership', { ...activeMember, spaceId: { $in: hub }, userOrganizationId: { $in: ownSide } });
     }
 
     // People.
@@ -153,7 +154,11 @@ function userConditions(p: Principal, groups: SpaceGroup[], options: { relationa
   const hub = spacesWhere(groups, (g) => g.hubRestricted);
   if (open.length) out.push({ counts: true, memberships: { $elemMatch: { ...activeNow, spaceId: { $in: open } } } });
   if (hub.length) {
-    out.push({ counts: true, organizationId: { $in: ownSide }, memberships: { $elemMatch: { ...activeNow, spaceId: { $in: hub } } } });
+    out.push({
+      counts: true,
+      organizationId: { $in: ownSide },
+      memberships: { $elemMatch: { ...activeNow, spaceId: { $in: hub } } },
+    });
   }
   // A V who wrote a post or a comment U reads (counting or not: past work keeps its author).
   for (const g of groups) {

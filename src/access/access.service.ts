@@ -13,7 +13,12 @@ export class AccessService {
   }
 
   /** Adds the scope to a query without replacing its existing conditions. */
-  restrict<T extends ObjectLiteral>(qb: SelectQueryBuilder<T>, ability: AppAbility, subject: SubjectName, alias = qb.alias): SelectQueryBuilder<T> {
+  restrict<T extends ObjectLiteral>(
+    qb: SelectQueryBuilder<T>,
+    ability: AppAbility,
+    subject: SubjectName,
+    alias = qb.alias,
+  ): SelectQueryBuilder<T> {
     const { sql, params } = this.scope(ability, subject, alias);
     return qb.andWhere(new Brackets((w) => w.where(sql, params)));
   }

@@ -11,7 +11,11 @@ import { GraphqlContext } from '../auth/request-context';
 export class DenialAuditPlugin implements ApolloServerPlugin<GraphqlContext> {
   constructor(private readonly denials: DenialService) {}
 
-  async requestDidStart({ contextValue }: { contextValue: GraphqlContext }): Promise<GraphQLRequestListener<GraphqlContext>> {
+  async requestDidStart({
+    contextValue,
+  }: {
+    contextValue: GraphqlContext;
+  }): Promise<GraphQLRequestListener<GraphqlContext>> {
     const requestId = contextValue.req?.requestId;
     if (!requestId) return {};
     this.denials.begin(requestId);

@@ -18,7 +18,8 @@ describe('DenialService', () => {
   it('collects the denials of an open request and writes them as one event when it ends', async () => {
     const { written, denials } = setup();
     denials.begin('r1');
-    for (const id of ['a', 'b', 'a']) expect((await denials.notFound(principal, 'Post', id, 'r1')).code).toBe(AccessErrorCode.NOT_FOUND);
+    for (const id of ['a', 'b', 'a'])
+      expect((await denials.notFound(principal, 'Post', id, 'r1')).code).toBe(AccessErrorCode.NOT_FOUND);
     await denials.notFound(principal, 'Node', 'c', 'r1');
     expect(written).toEqual([]);
     await denials.end('r1');
@@ -50,7 +51,11 @@ describe('DenialService', () => {
     denials.begin('r2');
     await denials.notFound(principal, 'Space', 's', 'r2');
     await denials.end('r2');
-    expect(written[1][0]).toMatchObject({ subjectType: 'Space', subjectId: 's', details: { count: 1, denied: { Space: ['s'] } } });
+    expect(written[1][0]).toMatchObject({
+      subjectType: 'Space',
+      subjectId: 's',
+      details: { count: 1, denied: { Space: ['s'] } },
+    });
   });
 
   it('writes a batched request once, when its last operation ends', async () => {

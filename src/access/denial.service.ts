@@ -55,11 +55,22 @@ export class DenialService {
   constructor(private readonly audit: AuditService) {}
 
   /** The object is invisible to the caller or does not exist; both look the same. */
-  async notFound(principal: Principal, subjectType: string, subjectId: string, requestId?: string): Promise<AccessException> {
+  async notFound(
+    principal: Principal,
+    subjectType: string,
+    subjectId: string,
+    requestId?: string,
+  ): Promise<AccessException> {
     const id = subjectId.slice(0, 100);
     const collecting = requestId ? this.open.get(requestId) : undefined;
     if (collecting) collecting.add(principal, subjectType, id);
-    else await this.audit.recordQuietly({ ...denialOf(principal, requestId ?? null), subjectType, subjectId: id, details: { count: 1 } });
+    else
+      await this.audit.recordQuietly({
+        ...denialOf(principal, requestId ?? null),
+        subjectType,
+        subjectId: id,
+        details: { count: 1 },
+      });
     return AccessException.notFound();
   }
 

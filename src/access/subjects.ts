@@ -2,25 +2,51 @@ import { MongoAbility, MongoQuery } from '@casl/ability';
 import { HOST_ONLY_USER_ROLES } from '../common/domain.enums';
 
 /** Everything the rules speak of: the confidentiality rule's objects, and IdP connections (section 3). */
-export type SubjectName = 'Organization' | 'User' | 'Space' | 'Membership' | 'Post' | 'Comment' | 'Reaction' | 'IdpConnection';
+export type SubjectName =
+  'Organization' | 'User' | 'Space' | 'Membership' | 'Post' | 'Comment' | 'Reaction' | 'IdpConnection';
 /** `manage` is CASL's wildcard: every action, read included. */
 export type Action = 'read' | 'create' | 'update' | 'manage';
 
-export type AppAbility = MongoAbility<[Action, SubjectName | ({ __caslSubjectType__?: SubjectName } & Record<string, unknown>)], MongoQuery>;
+export type AppAbility = MongoAbility<
+  [Action, SubjectName | ({ __caslSubjectType__?: SubjectName } & Record<string, unknown>)],
+  MongoQuery
+>;
 
-export const SUBJECT_NAMES: readonly SubjectName[] = ['Organization', 'User', 'Space', 'Membership', 'Post', 'Comment', 'Reaction', 'IdpConnection'];
+export const SUBJECT_NAMES: readonly SubjectName[] = [
+  'Organization',
+  'User',
+  'Space',
+  'Membership',
+  'Post',
+  'Comment',
+  'Reaction',
+  'IdpConnection',
+];
 
 /** Tags a plain object with its subject type for an in-memory check. */
-export function asSubject(type: SubjectName, object: object): { __caslSubjectType__: SubjectName } & Record<string, unknown> {
+export function asSubject(
+  type: SubjectName,
+  object: object,
+): { __caslSubjectType__: SubjectName } & Record<string, unknown> {
   return { ...(object as Record<string, unknown>), __caslSubjectType__: type };
 }
 
 /** Whether an attribute mapping turns IdP groups into a host role. */
 export function grantsHostRoles(mapping: { groupRoles?: Record<string, string> } | null | undefined): boolean {
-  return Object.values(mapping?.groupRoles ?? {}).some((role) => (HOST_ONLY_USER_ROLES as readonly string[]).includes(role));
+  return Object.values(mapping?.groupRoles ?? {}).some((role) =>
+    (HOST_ONLY_USER_ROLES as readonly string[]).includes(role),
+  );
 }
 
 /** An IdP connection (stored, or as it would be after a change) as facts for the rules. */
-export function idpConnectionSubject(c: { id?: string; organizationId: string; attributeMapping?: { groupRoles?: Record<string, string> } | null }) {
-  return asSubject('IdpConnection', { id: c.id, organizationId: c.organizationId, grantsHostRoles: grantsHostRoles(c.attributeMapping) });
+export function idpConnectionSubject(c: {
+  id?: string;
+  organizationId: string;
+  attributeMapping?: { groupRoles?: Record<string, string> } | null;
+}) {
+  return asSubject('IdpConnection', {
+    id: c.id,
+    organizationId: c.organizationId,
+    grantsHostRoles: grantsHostRoles(c.attributeMapping),
+  });
 }

@@ -32,7 +32,9 @@ export class AuditRepository {
 
   /** The newest event; null on an empty log. */
   async findHead(manager: EntityManager): Promise<ChainHead | null> {
-    const last: { seq: string; hash: string }[] = await manager.query('SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1');
+    const last: { seq: string; hash: string }[] = await manager.query(
+      'SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1',
+    );
     return last.length ? { seq: Number(last[0].seq), hash: last[0].hash } : null;
   }
 
@@ -45,6 +47,8 @@ export class AuditRepository {
 
   /** At most `take` events after `seq`, in chain order. */
   findEventsAfter(seq: number, take: number): Promise<AuditEvent[]> {
-    return this.dataSource.getRepository(AuditEvent).find({ where: { seq: MoreThan(seq) }, order: { seq: 'ASC' }, take });
+    return this.dataSource
+      .getRepository(AuditEvent)
+      .find({ where: { seq: MoreThan(seq) }, order: { seq: 'ASC' }, take });
   }
 }

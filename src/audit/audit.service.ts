@@ -101,7 +101,8 @@ export class AuditService implements OnModuleInit, OnModuleDestroy {
    * first of its kind in a window is written at once, the others counted.
    */
   async recordQuietly(input: AuditInput): Promise<void> {
-    const now = NOISE_ACTIONS.has(input.action) && input.outcome !== 'SUCCESS' ? this.noise.note(input, this.clock.now()) : input;
+    const now =
+      NOISE_ACTIONS.has(input.action) && input.outcome !== 'SUCCESS' ? this.noise.note(input, this.clock.now()) : input;
     if (now) await this.recordManyQuietly([now]);
   }
 
@@ -114,7 +115,7 @@ export class AuditService implements OnModuleInit, OnModuleDestroy {
     let prev = GENESIS_HASH;
     let count = 0;
     const batch = 1000;
-    for (let after = 0; ; ) {
+    for (let after = 0; ;) {
       const events = await this.log.findEventsAfter(after, batch);
       for (const e of events) {
         count++;
@@ -135,7 +136,9 @@ export class AuditService implements OnModuleInit, OnModuleDestroy {
     try {
       await this.recordMany(inputs);
     } catch (error) {
-      this.logger.error(`audit write failed for ${inputs.map((i) => i.action).join(', ')}: ${(error as Error).message}`);
+      this.logger.error(
+        `audit write failed for ${inputs.map((i) => i.action).join(', ')}: ${(error as Error).message}`,
+      );
     }
   }
 
@@ -175,7 +178,12 @@ export class AuditService implements OnModuleInit, OnModuleDestroy {
         return;
       }
       try {
-        await this.log.inTransaction((m) => this.append(m, group.flatMap((g) => g.events)));
+        await this.log.inTransaction((m) =>
+          this.append(
+            m,
+            group.flatMap((g) => g.events),
+          ),
+        );
         group.forEach((g) => g.resolve());
       } catch (error) {
         if (group.length === 1) {

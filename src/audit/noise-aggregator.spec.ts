@@ -19,7 +19,12 @@ describe('NoiseAggregator', () => {
     expect(agg.note(noise('2.2.2.2'), at(3))).not.toBeNull();
     const out = agg.drain(at(60));
     expect(out).toHaveLength(1);
-    expect(out[0]).toMatchObject({ action: 'auth.unauthenticated', ip: '1.1.1.1', requestId: null, details: { aggregated: true, count: 99, samplePaths: ['/graphql'] } });
+    expect(out[0]).toMatchObject({
+      action: 'auth.unauthenticated',
+      ip: '1.1.1.1',
+      requestId: null,
+      details: { aggregated: true, count: 99, samplePaths: ['/graphql'] },
+    });
     // A new window starts empty.
     expect(agg.drain(at(120))).toEqual([]);
     expect(agg.note(noise('1.1.1.1'), at(121))).not.toBeNull();
@@ -29,7 +34,18 @@ describe('NoiseAggregator', () => {
     const agg = new NoiseAggregator(at(0), 3);
     let written = 0;
     for (let i = 0; i < 1000; i++) {
-      if (agg.note(noise(`10.0.${i >> 8}.${i & 255}`, { action: 'auth.login.start', outcome: 'FAILURE', subjectType: 'IdpConnection', subjectId: `id-${i}` }), at(1))) written++;
+      if (
+        agg.note(
+          noise(`10.0.${i >> 8}.${i & 255}`, {
+            action: 'auth.login.start',
+            outcome: 'FAILURE',
+            subjectType: 'IdpConnection',
+            subjectId: `id-${i}`,
+          }),
+          at(1),
+        )
+      )
+        written++;
     }
     const out = agg.drain(at(60));
     // Three kinds by address, then one shared bucket.

@@ -50,8 +50,19 @@ export class NoiseAggregator {
       if ((input.subjectId ?? null) !== (bucket.base.subjectId ?? null)) bucket.sameSubject = false;
       return null;
     }
-    const base: AuditInput = overflow ? { ...input, actorId: null, actorOrganizationId: null, subjectId: null, ip: null } : { ...input };
-    this.buckets.set(key, { base, suppressed: 0, firstAt: now, lastAt: now, paths: new Set(), subjectIds: new Set(), sameSubject: true, overflow });
+    const base: AuditInput = overflow
+      ? { ...input, actorId: null, actorOrganizationId: null, subjectId: null, ip: null }
+      : { ...input };
+    this.buckets.set(key, {
+      base,
+      suppressed: 0,
+      firstAt: now,
+      lastAt: now,
+      paths: new Set(),
+      subjectIds: new Set(),
+      sameSubject: true,
+      overflow,
+    });
     return overflow ? { ...input, details: { ...input.details, overflow: true } } : input;
   }
 

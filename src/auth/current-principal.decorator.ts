@@ -5,7 +5,8 @@ import { Principal } from './principal';
 import { AuthenticatedRequest } from './request-context';
 
 function requestOf(ctx: ExecutionContext): AuthenticatedRequest {
-  if (ctx.getType<string>() === 'graphql') return GqlExecutionContext.create(ctx).getContext<{ req: AuthenticatedRequest }>().req;
+  if (ctx.getType<string>() === 'graphql')
+    return GqlExecutionContext.create(ctx).getContext<{ req: AuthenticatedRequest }>().req;
   return ctx.switchToHttp().getRequest<AuthenticatedRequest>();
 }
 

@@ -18,10 +18,20 @@ import {
 describe('membership rules: SQL and memory agree', () => {
   let db: PGlite;
   const NOW = new Date('2026-06-01T12:00:00Z');
-  const orgs = Object.values(OrganizationStatus).flatMap((status) => [0, 2, 4].map((clearanceCap) => ({ status, clearanceCap })));
+  const orgs = Object.values(OrganizationStatus).flatMap((status) =>
+    [0, 2, 4].map((clearanceCap) => ({ status, clearanceCap })),
+  );
   const users = Object.values(UserStatus).flatMap((status) => [0, 1, 3, 4].map((clearance) => ({ status, clearance })));
-  const expiries = [null, new Date(NOW.getTime() - 1), NOW, new Date(NOW.getTime() + 1), new Date('2100-01-01T00:00:00Z')];
-  const memberships = Object.values(MembershipStatus).flatMap((status) => expiries.map((expiresAt) => ({ status, expiresAt })));
+  const expiries = [
+    null,
+    new Date(NOW.getTime() - 1),
+    NOW,
+    new Date(NOW.getTime() + 1),
+    new Date('2100-01-01T00:00:00Z'),
+  ];
+  const memberships = Object.values(MembershipStatus).flatMap((status) =>
+    expiries.map((expiresAt) => ({ status, expiresAt })),
+  );
   const classifications = [0, 1, 2, 3, 4];
 
   beforeAll(async () => {
@@ -32,9 +42,12 @@ describe('membership rules: SQL and memory agree', () => {
       CREATE TABLE memberships (id int PRIMARY KEY, status varchar NOT NULL, expires_at timestamptz);
       CREATE TABLE spaces (id int PRIMARY KEY, classification smallint NOT NULL);
     `);
-    for (const [i, o] of orgs.entries()) await db.query(`INSERT INTO organizations VALUES ($1, $2, $3)`, [i, o.status, o.clearanceCap]);
-    for (const [i, u] of users.entries()) await db.query(`INSERT INTO users VALUES ($1, $2, $3)`, [i, u.status, u.clearance]);
-    for (const [i, m] of memberships.entries()) await db.query(`INSERT INTO memberships VALUES ($1, $2, $3)`, [i, m.status, m.expiresAt]);
+    for (const [i, o] of orgs.entries())
+      await db.query(`INSERT INTO organizations VALUES ($1, $2, $3)`, [i, o.status, o.clearanceCap]);
+    for (const [i, u] of users.entries())
+      await db.query(`INSERT INTO users VALUES ($1, $2, $3)`, [i, u.status, u.clearance]);
+    for (const [i, m] of memberships.entries())
+      await db.query(`INSERT INTO memberships VALUES ($1, $2, $3)`, [i, m.status, m.expiresAt]);
     for (const [i, c] of classifications.entries()) await db.query(`INSERT INTO spaces VALUES ($1, $2)`, [i, c]);
   });
   afterAll(() => db.close());
@@ -81,7 +94,9 @@ describe('membership rules: SQL and memory agree', () => {
     );
     expect(rows).toHaveLength(users.length * orgs.length * classifications.length);
     for (const row of rows) {
-      const expected = clearedFor(effectiveClearance(users[row.u], orgs[row.o]), { classification: classifications[row.s] });
+      const expected = clearedFor(effectiveClearance(users[row.u], orgs[row.o]), {
+        classification: classifications[row.s],
+      });
       expect({ ...row, cleared: expected }).toEqual(row);
     }
     expect(clearedFor(4, undefined)).toBe(false);

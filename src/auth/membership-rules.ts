@@ -18,7 +18,10 @@ export function userCountsSql(user: string, organization: string): string {
 }
 
 /** A user's clearance, capped by their organisation's (0 without an organisation). */
-export function effectiveClearance(user: { clearance: number }, organization: { clearanceCap: number } | null | undefined): number {
+export function effectiveClearance(
+  user: { clearance: number },
+  organization: { clearanceCap: number } | null | undefined,
+): number {
   return Math.min(user.clearance, organization?.clearanceCap ?? 0);
 }
 

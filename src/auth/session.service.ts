@@ -24,7 +24,11 @@ export class SessionService {
   ) {}
 
   /** Creates a session and returns the cookie value (shown once, stored hashed). */
-  async create(userId: string, options: NewSessionOptions = {}, manager?: EntityManager): Promise<{ session: Session; cookieValue: string }> {
+  async create(
+    userId: string,
+    options: NewSessionOptions = {},
+    manager?: EntityManager,
+  ): Promise<{ session: Session; cookieValue: string }> {
     const now = this.clock.now();
     const cookieValue = newSecret('pss');
     const session = (manager ?? this.dataSource.manager).create(Session, {
@@ -45,22 +49,34 @@ export class SessionService {
 
   /** The live session behind a cookie value, its idle deadline pushed forward; null otherwise. */
   async resolve(cookieValue: string): Promise<Session | null> {
-    const session = await this.dataSource.getRepository(Session).findOne({ where: { secretHash: sha256Hex(cookieValue) } });
+    const session = await this.dataSource
+      .getRepository(Session)
+      .findOne({ where: { secretHash: sha256Hex(cookieValue) } });
     const now = this.clock.now();
     if (!session || session.revokedAt || now >= session.idleExpiresAt || now >= session.absoluteExpiresAt) return null;
     // Refresh the idle deadline at most once a minute to keep reads cheap.
     if (now.getTime() - session.lastSeenAt.getTime() > 60_000) {
-      await this.dataSource.getRepository(Session).update(session.id, { lastSeenAt: now, idleExpiresAt: this.idleDeadline(now) });
+      await this.dataSource
+        .getRepository(Session)
+        .update(session.id, { lastSeenAt: now, idleExpiresAt: this.idleDeadline(now) });
     }
     return session;
   }
 
   async revoke(sessionId: string, reason: string, manager?: EntityManager): Promise<void> {
-    await (manager ?? this.dataSource.manager).update(Session, { id: sessionId, revokedAt: IsNull() }, { revokedAt: this.clock.now(), revokedReason: reason });
+    await (manager ?? this.dataSource.manager).update(
+      Session,
+      { id: sessionId, revokedAt: IsNull() },
+      { revokedAt: this.clock.now(), revokedReason: reason },
+    );
   }
 
   async revokeAllForUser(userId: string, reason: string, manager?: EntityManager): Promise<number> {
-    const r = await (manager ?? this.dataSource.manager).update(Session, { userId, revokedAt: IsNull() }, { revokedAt: this.clock.now(), revokedReason: reason });
+    const r = await (manager ?? this.dataSource.manager).update(
+      Session,
+      { userId, revokedAt: IsNull() },
+      { revokedAt: this.clock.now(), revokedReason: reason },
+    );
     return r.affected ?? 0;
   }
 
@@ -69,7 +85,9 @@ export class SessionService {
       .createQueryBuilder()
       .update(Session)
       .set({ revokedAt: this.clock.now(), revokedReason: reason })
-      .where('revoked_at IS NULL AND user_id IN (SELECT id FROM users WHERE organization_id = :organizationId)', { organizationId })
+      .where('revoked_at IS NULL AND user_id IN (SELECT id FROM users WHERE organization_id = :organizationId)', {
+        organizationId,
+      })
       .execute();
     return result.affected ?? 0;
   }

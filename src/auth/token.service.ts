@@ -17,7 +17,11 @@ export class TokenService {
   ) {}
 
   /** Mints a token; the plain value is returned once and never stored. */
-  async mint(userId: string, options: { ttlSeconds?: number; name?: string | null } = {}, manager?: EntityManager): Promise<{ token: string; apiToken: ApiToken }> {
+  async mint(
+    userId: string,
+    options: { ttlSeconds?: number; name?: string | null } = {},
+    manager?: EntityManager,
+  ): Promise<{ token: string; apiToken: ApiToken }> {
     const ttl = options.ttlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS;
     if (!Number.isInteger(ttl) || ttl <= 0 || ttl > MAX_TOKEN_TTL_SECONDS) {
       throw new RangeError(`token lifetime must be between 1 second and ${MAX_TOKEN_TTL_SECONDS / 86400} days`);
@@ -44,7 +48,11 @@ export class TokenService {
   }
 
   async revoke(tokenId: string, manager?: EntityManager): Promise<boolean> {
-    const r = await (manager ?? this.dataSource.manager).update(ApiToken, { id: tokenId, revokedAt: IsNull() }, { revokedAt: this.clock.now() });
+    const r = await (manager ?? this.dataSource.manager).update(
+      ApiToken,
+      { id: tokenId, revokedAt: IsNull() },
+      { revokedAt: this.clock.now() },
+    );
     return (r.affected ?? 0) > 0;
   }
 

@@ -15,4 +15,10 @@ import { tokenCommand } from './token.command';
  * Throw CliException (or any DomainException) to refuse: the runner prints one line and
  * exits 1, or 2 for a usage error.
  */
-export const CLI_COMMANDS: readonly CliCommand[] = [importCommand, tokenCommand, demoCommand, demoKeysCommand, connectionCommand];
+export const CLI_COMMANDS: readonly CliCommand[] = [
+  importCommand,
+  tokenCommand,
+  demoCommand,
+  demoKeysCommand,
+  connectionCommand,
+];

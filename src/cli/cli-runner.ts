@@ -19,7 +19,11 @@ export const processIo: CliIo = {
  * configuration, unreachable database), 2 usage error. Every failure is one line on
  * stderr, never a stack trace.
  */
-export async function runCli(argv: string[], io: CliIo = processIo, env: Record<string, string | undefined> = process.env): Promise<number> {
+export async function runCli(
+  argv: string[],
+  io: CliIo = processIo,
+  env: Record<string, string | undefined> = process.env,
+): Promise<number> {
   let app: INestApplicationContext | null = null;
   try {
     const [name, ...rest] = argv;
@@ -61,20 +65,36 @@ export async function runCli(argv: string[], io: CliIo = processIo, env: Record<
 
 function commandNamed(name: string): CliCommand {
   const command = CLI_COMMANDS.find((c) => c.name === name);
-  if (!command) throw CliException.usage(`unknown command "${name}" (commands: ${CLI_COMMANDS.map((c) => c.name).join(', ')}, help)`);
+  if (!command)
+    throw CliException.usage(
+      `unknown command "${name}" (commands: ${CLI_COMMANDS.map((c) => c.name).join(', ')}, help)`,
+    );
   return command;
 }
 
 function usage(command: CliCommand): string {
-  return [...wrap(`Usage: npm run -s cli -- ${command.usage}`, WIDTH, '    '), ...wrap(command.summary, WIDTH - 2, '').map((l) => `  ${l}`)].join('\n');
+  return [
+    ...wrap(`Usage: npm run -s cli -- ${command.usage}`, WIDTH, '    '),
+    ...wrap(command.summary, WIDTH - 2, '').map((l) => `  ${l}`),
+  ].join('\n');
 }
 
-function parseCommandLine(command: CliCommand, rest: string[]): { args: string[]; flags: Record<string, string | boolean | undefined> } {
+function parseCommandLine(
+  command: CliCommand,
+  rest: string[],
+): { args: string[]; flags: Record<string, string | boolean | undefined> } {
   let parsed: ReturnType<typeof parseArgs>;
   try {
-    parsed = parseArgs({ args: rest, options: { ...command.options, help: { type: 'boolean' } }, allowPositionals: true, strict: true });
+    parsed = parseArgs({
+      args: rest,
+      options: { ...command.options, help: { type: 'boolean' } },
+      allowPositionals: true,
+      strict: true,
+    });
   } catch (error) {
-    throw CliException.usage(`${(error as Error).message.replace(/\. To specify a positional.*$/s, '')}; usage: npm run cli -- ${command.usage}`);
+    throw CliException.usage(
+      `${(error as Error).message.replace(/\. To specify a positional.*$/s, '')}; usage: npm run cli -- ${command.usage}`,
+    );
   }
   const args = parsed.positionals;
   const flags = parsed.values as Record<string, string | boolean | undefined>;
@@ -82,7 +102,9 @@ function parseCommandLine(command: CliCommand, rest: string[]): { args: string[]
   if (flags.help !== true && (args.length < min || args.length > max)) {
     const expected = min === max ? `${min}` : max === Number.POSITIVE_INFINITY ? `at least ${min}` : `${min} to ${max}`;
     const one = min === 1 && (max === 1 || max === Number.POSITIVE_INFINITY);
-    throw CliException.usage(`${command.name} takes ${expected} argument${one ? '' : 's'}, got ${args.length}; usage: npm run cli -- ${command.usage}`);
+    throw CliException.usage(
+      `${command.name} takes ${expected} argument${one ? '' : 's'}, got ${args.length}; usage: npm run cli -- ${command.usage}`,
+    );
   }
   return { args, flags };
 }
@@ -100,10 +122,13 @@ async function boot(command: CliCommand, config: AppConfig, io: CliIo): Promise<
       throw error;
     }
   }
-  const app = await NestFactory.createApplicationContext(CliModule.forCommand(config, command.imports ? await command.imports() : []), {
-    logger: new OneLineErrorLogger(io),
-    abortOnError: false,
-  });
+  const app = await NestFactory.createApplicationContext(
+    CliModule.forCommand(config, command.imports ? await command.imports() : []),
+    {
+      logger: new OneLineErrorLogger(io),
+      abortOnError: false,
+    },
+  );
   // A refused statement reaches the command as an error and is printed in one line; the
   // query logger would add the whole statement and its parameters (unless LOG_SQL asks).
   if (!config.logSql) app.get(DataSource).setOptions({ logger: 'simple-console', logging: false });
@@ -119,7 +144,11 @@ function describe(error: unknown): string[] {
   if (error instanceof WorldImportException && error.total > 1) {
     const shown = error.problems.slice(0, MAX_PROBLEM_LINES);
     const more = error.total - shown.length;
-    return [`${error.total} problems, nothing imported:`, ...shown, ...(more > 0 ? [`… and ${more} more problem${more > 1 ? 's' : ''}`] : [])];
+    return [
+      `${error.total} problems, nothing imported:`,
+      ...shown,
+      ...(more > 0 ? [`… and ${more} more problem${more > 1 ? 's' : ''}`] : []),
+    ];
   }
   if (error instanceof DomainException || error instanceof Error) return [error.message || error.name];
   return [String(error)];
@@ -133,14 +162,20 @@ function oneLine(text: string): string {
 const WIDTH = 100;
 
 function help(print: (line: string) => void): void {
-  const rows = [...CLI_COMMANDS.map((c) => [c.usage, c.summary]), ['help [command]', 'Show this help, or one command’s usage']];
+  const rows = [
+    ...CLI_COMMANDS.map((c) => [c.usage, c.summary]),
+    ['help [command]', 'Show this help, or one command’s usage'],
+  ];
   print(
     [
       'Passerelle admin command line: npm run -s cli -- <command> [arguments]',
       '',
       'Commands:',
       // Each usage on its own line(s), its summary indented below: long usages stay readable.
-      ...rows.flatMap(([u, s]) => [...wrap(u, WIDTH - 2, '  ').map((l) => `  ${l}`), ...wrap(s, WIDTH - 6, '').map((l) => `      ${l}`)]),
+      ...rows.flatMap(([u, s]) => [
+        ...wrap(u, WIDTH - 2, '  ').map((l) => `  ${l}`),
+        ...wrap(s, WIDTH - 6, '').map((l) => `      ${l}`),
+      ]),
       '',
       'Settings come from the environment, as for the server (DATABASE_URL, DATA_DIR, PUBLIC_URL, ...).',
       'Exit codes: 0 done, 1 refused (bad input, configuration, database), 2 usage error.',

@@ -12,7 +12,8 @@ import { CliException } from './cli.exception';
  */
 export const connectionCommand: CliCommand = {
   name: 'connection',
-  usage: 'connection add --org <id|domain> --metadata <file|url> [--name n] [--domains a,b] [--allow-idp-initiated] [--json] | connection list --org <id|domain> [--json]',
+  usage:
+    'connection add --org <id|domain> --metadata <file|url> [--name n] [--domains a,b] [--allow-idp-initiated] [--json] | connection list --org <id|domain> [--json]',
   summary: 'Add an organisation’s SAML IdP from its metadata and print what to configure at the IdP; or list them',
   options: {
     org: { type: 'string' },
@@ -26,13 +27,16 @@ export const connectionCommand: CliCommand = {
   imports: async () => [(await import('../sso/connections/connections.module')).ConnectionsModule],
   async run({ args, flags, io, app }) {
     const sub = args[0];
-    if (sub !== 'add' && sub !== 'list') throw CliException.usage(`connection: unknown subcommand "${sub}" (add or list)`);
-    if (typeof flags.org !== 'string' || flags.org.trim() === '') throw CliException.usage('connection: --org <id|domain> is required');
+    if (sub !== 'add' && sub !== 'list')
+      throw CliException.usage(`connection: unknown subcommand "${sub}" (add or list)`);
+    if (typeof flags.org !== 'string' || flags.org.trim() === '')
+      throw CliException.usage('connection: --org <id|domain> is required');
     if (sub === 'list') {
       await listConnections(await app(), flags.org, flags.json === true, io);
       return;
     }
-    if (typeof flags.metadata !== 'string' || flags.metadata.trim() === '') throw CliException.usage('connection add: --metadata <file|url> is required');
+    if (typeof flags.metadata !== 'string' || flags.metadata.trim() === '')
+      throw CliException.usage('connection add: --metadata <file|url> is required');
     const source = flags.metadata.trim();
     const isUrl = /^https?:\/\//i.test(source);
     // Local input first: a missing file fails before the database is touched.
@@ -41,25 +45,45 @@ export const connectionCommand: CliCommand = {
       try {
         metadataXml = await readFile(source, 'utf8');
       } catch (error) {
-        throw CliException.badInput(`--metadata: cannot read ${source}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+        throw CliException.badInput(
+          `--metadata: cannot read ${source}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+        );
       }
     }
-    const domains = typeof flags.domains === 'string' ? flags.domains.split(',').map((d) => d.trim()).filter(Boolean) : undefined;
-    await runConnectionAdd(await app(), {
-      org: flags.org,
-      metadataXml,
-      metadataUrl: isUrl ? source : null,
-      name: typeof flags.name === 'string' ? flags.name : undefined,
-      allowedDomains: domains,
-      allowIdpInitiated: flags['allow-idp-initiated'] === true,
-      json: flags.json === true,
-    }, io);
+    const domains =
+      typeof flags.domains === 'string'
+        ? flags.domains
+            .split(',')
+            .map((d) => d.trim())
+            .filter(Boolean)
+        : undefined;
+    await runConnectionAdd(
+      await app(),
+      {
+        org: flags.org,
+        metadataXml,
+        metadataUrl: isUrl ? source : null,
+        name: typeof flags.name === 'string' ? flags.name : undefined,
+        allowedDomains: domains,
+        allowIdpInitiated: flags['allow-idp-initiated'] === true,
+        json: flags.json === true,
+      },
+      io,
+    );
   },
 };
 
 export async function runConnectionAdd(
   app: INestApplicationContext,
-  o: { org: string; metadataXml: string | null; metadataUrl: string | null; name?: string; allowedDomains?: string[]; allowIdpInitiated: boolean; json: boolean },
+  o: {
+    org: string;
+    metadataXml: string | null;
+    metadataUrl: string | null;
+    name?: string;
+    allowedDomains?: string[];
+    allowIdpInitiated: boolean;
+    json: boolean;
+  },
   io: CliIo,
 ): Promise<IdpConnection> {
   const { ConnectionService } = await import('../sso/connections/connection.service');
@@ -68,31 +92,36 @@ export async function runConnectionAdd(
   const connections = app.get(ConnectionService);
   const organization = await app.get(ConnectionRepository).organizationByIdOrDomain(o.org);
   if (!organization) throw CliException.badInput(`--org: no organisation with id or domain "${o.org}"`);
-  const connection = await connections.create({ kind: 'cli' }, {
-    organizationId: organization.id,
-    metadataXml: o.metadataXml,
-    metadataUrl: o.metadataUrl,
-    name: o.name,
-    allowedDomains: o.allowedDomains,
-    allowIdpInitiated: o.allowIdpInitiated,
-  });
+  const connection = await connections.create(
+    { kind: 'cli' },
+    {
+      organizationId: organization.id,
+      metadataXml: o.metadataXml,
+      metadataUrl: o.metadataUrl,
+      name: o.name,
+      allowedDomains: o.allowedDomains,
+      allowIdpInitiated: o.allowIdpInitiated,
+    },
+  );
   for (const skipped of connection.skippedCertificates ?? []) io.err(`warning: ${skipped.warning}`);
   const sp = connections.endpoints(connection);
   noteUrlOrigin(app, io);
   const spMetadata = await app.get(SamlLoginService).metadata(connection.id);
   if (o.json) {
-    io.out(JSON.stringify({
-      id: connection.id,
-      organizationId: organization.id,
-      organization: organization.name,
-      idpEntityId: connection.idpEntityId,
-      spEntityId: sp.entityId,
-      spMetadataUrl: sp.metadataUrl,
-      loginUrl: sp.loginUrl,
-      acsUrl: sp.acsUrl,
-      sloUrl: sp.sloUrl,
-      spMetadata,
-    }));
+    io.out(
+      JSON.stringify({
+        id: connection.id,
+        organizationId: organization.id,
+        organization: organization.name,
+        idpEntityId: connection.idpEntityId,
+        spEntityId: sp.entityId,
+        spMetadataUrl: sp.metadataUrl,
+        loginUrl: sp.loginUrl,
+        acsUrl: sp.acsUrl,
+        sloUrl: sp.sloUrl,
+        spMetadata,
+      }),
+    );
     return connection;
   }
   io.out(connection.id);
@@ -115,13 +144,27 @@ async function listConnections(app: INestApplicationContext, org: string, json: 
   if (!organization) throw CliException.badInput(`--org: no organisation with id or domain "${org}"`);
   const list = await connections.list({ kind: 'cli' }, organization.id);
   if (list.length === 0) {
-    io.err(`no connections for ${organization.name}: add one with npm run -s cli -- connection add --org ${org} --metadata <file|url>`);
+    io.err(
+      `no connections for ${organization.name}: add one with npm run -s cli -- connection add --org ${org} --metadata <file|url>`,
+    );
     return;
   }
   noteUrlOrigin(app, io);
   for (const c of list) {
     const sp = connections.endpoints(c);
-    io.out(json ? JSON.stringify({ id: c.id, name: c.name, status: c.status, idpEntityId: c.idpEntityId, spEntityId: sp.entityId, loginUrl: sp.loginUrl, acsUrl: sp.acsUrl }) : `${c.id}\t${c.status}\t${c.name}\t${sp.loginUrl}`);
+    io.out(
+      json
+        ? JSON.stringify({
+            id: c.id,
+            name: c.name,
+            status: c.status,
+            idpEntityId: c.idpEntityId,
+            spEntityId: sp.entityId,
+            loginUrl: sp.loginUrl,
+            acsUrl: sp.acsUrl,
+          })
+        : `${c.id}\t${c.status}\t${c.name}\t${sp.loginUrl}`,
+    );
   }
 }
 
@@ -130,5 +173,7 @@ function noteUrlOrigin(app: INestApplicationContext, io: CliIo): void {
   const config = app.get(AppConfig);
   if (config.publicUrlSource === 'PUBLIC_URL') return;
   const from = config.publicUrlSource === 'PORT' ? `PORT=${config.port}` : `the default port ${config.port}`;
-  io.err(`note: URLs below start with ${config.publicUrl} (PUBLIC_URL is not set; made from ${from}); set PUBLIC_URL to the origin browsers and IdPs reach the gateway at`);
+  io.err(
+    `note: URLs below start with ${config.publicUrl} (PUBLIC_URL is not set; made from ${from}); set PUBLIC_URL to the origin browsers and IdPs reach the gateway at`,
+  );
 }

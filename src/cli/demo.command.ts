@@ -11,7 +11,11 @@ export const demoCommand: CliCommand = {
   async run({ flags, io, app }) {
     const { DEMO_WORLD } = await import('../world-import/demo-seeder.service');
     const { WorldImportService } = await import('../world-import/world-import.service');
-    const result = await (await app()).get(WorldImportService).importWorld(DEMO_WORLD, { actorId: null, source: 'demo-world.json' });
+    const result = await (
+      await app()
+    )
+      .get(WorldImportService)
+      .importWorld(DEMO_WORLD, { actorId: null, source: 'demo-world.json' });
     printResult(io, 'Imported the demo world', result, flags.json === true);
   },
 };

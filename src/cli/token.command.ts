@@ -16,7 +16,10 @@ export const tokenCommand: CliCommand = {
   positionals: { min: 1, max: Number.POSITIVE_INFINITY },
   async run({ args, flags, io, app }) {
     const { DEFAULT_TOKEN_TTL_SECONDS, MAX_TOKEN_TTL_SECONDS, TokenService } = await import('../auth/token.service');
-    const ttlSeconds = flags.ttl === undefined ? DEFAULT_TOKEN_TTL_SECONDS : parseTtl(String(flags.ttl), TokenService.parseTtl, MAX_TOKEN_TTL_SECONDS);
+    const ttlSeconds =
+      flags.ttl === undefined
+        ? DEFAULT_TOKEN_TTL_SECONDS
+        : parseTtl(String(flags.ttl), TokenService.parseTtl, MAX_TOKEN_TTL_SECONDS);
     const name = typeof flags.name === 'string' && flags.name.trim() !== '' ? flags.name.trim() : null;
     const emails = args.map((e) => e.trim().toLowerCase());
     const tokens = await mintTokens(await app(), emails, { ttlSeconds, name });
@@ -79,7 +82,11 @@ export async function mintTokens(
         const h = byEmail.get(email);
         if (!h) return [`no user has the email "${email}"`];
         if (userCounts(h, { status: h.organization_status })) return [];
-        return [h.status !== UserStatus.ACTIVE ? `user "${email}" is disabled` : `the organisation of user "${email}" is suspended`];
+        return [
+          h.status !== UserStatus.ACTIVE
+            ? `user "${email}" is disabled`
+            : `the organisation of user "${email}" is suspended`,
+        ];
       });
       if (problems.length > 0) throw CliException.badInput(`no token minted: ${problems.join('; ')}`, { problems });
       const minted: string[] = [];
@@ -93,7 +100,13 @@ export async function mintTokens(
             actorId: null,
             subjectType: 'ApiToken',
             subjectId: apiToken.id,
-            details: { via: 'cli', userId: holder.id, email, name: options.name, expiresAt: apiToken.expiresAt.toISOString() },
+            details: {
+              via: 'cli',
+              userId: holder.id,
+              email,
+              name: options.name,
+              expiresAt: apiToken.expiresAt.toISOString(),
+            },
           },
           manager,
         );

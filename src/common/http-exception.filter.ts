@@ -38,21 +38,35 @@ export function httpErrorOf(exception: unknown, req?: Request): HttpError {
   if (exception instanceof HttpException && exception.getStatus() < 500) {
     const status = exception.getStatus();
     const body = exception.getResponse();
-    const raw = typeof body === 'string' ? body : ((body as { message?: string | string[] }).message ?? exception.message);
-    const code = status === 404 ? 'NOT_FOUND' : status === 401 ? 'UNAUTHENTICATED' : status === 403 ? 'FORBIDDEN' : 'BAD_USER_INPUT';
+    const raw =
+      typeof body === 'string' ? body : ((body as { message?: string | string[] }).message ?? exception.message);
+    const code =
+      status === 404
+        ? 'NOT_FOUND'
+        : status === 401
+          ? 'UNAUTHENTICATED'
+          : status === 403
+            ? 'FORBIDDEN'
+            : 'BAD_USER_INPUT';
     return { status, code, message: Array.isArray(raw) ? raw.join('; ') : raw, unexpected: false };
   }
   const type = (exception as { type?: unknown } | null)?.type;
-  if (type === 'entity.too.large') return { status: 413, code: 'BAD_USER_INPUT', message: 'Request body too large', unexpected: false };
-  if (type === 'entity.parse.failed') return { status: 400, code: 'BAD_USER_INPUT', message: 'Malformed request body', unexpected: false };
+  if (type === 'entity.too.large')
+    return { status: 413, code: 'BAD_USER_INPUT', message: 'Request body too large', unexpected: false };
+  if (type === 'entity.parse.failed')
+    return { status: 400, code: 'BAD_USER_INPUT', message: 'Malformed request body', unexpected: false };
   const requestId = requestIdOf(req) ?? randomUUID();
   const where = req ? `${req.method} ${req.path}` : 'request';
-  logger.error(`unexpected error on ${where} (request ${requestId}): ${(exception as Error)?.stack ?? String(exception)}`);
+  logger.error(
+    `unexpected error on ${where} (request ${requestId}): ${(exception as Error)?.stack ?? String(exception)}`,
+  );
   return { status: 500, code: 'INTERNAL_SERVER_ERROR', message: UNEXPECTED_ERROR_MESSAGE, requestId, unexpected: true };
 }
 
 export function errorBody(error: HttpError): { error: { code: string; message: string; requestId?: string } } {
-  return { error: { code: error.code, message: error.message, ...(error.requestId ? { requestId: error.requestId } : {}) } };
+  return {
+    error: { code: error.code, message: error.message, ...(error.requestId ? { requestId: error.requestId } : {}) },
+  };
 }
 
 /**

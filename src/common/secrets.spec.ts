@@ -13,7 +13,9 @@ describe('secrets at rest', () => {
   it('names SECRET_KEY, in one line, when another key is used', () => {
     const other = randomBytes(32);
     expect(() => decryptSecret(other, sealed)).toThrow(SecretKeyMismatchError);
-    expect(() => decryptSecret(other, sealed)).toThrow(/^SECRET_KEY: a stored secret cannot be decrypted with this key; [^\n]+$/);
+    expect(() => decryptSecret(other, sealed)).toThrow(
+      /^SECRET_KEY: a stored secret cannot be decrypted with this key; [^\n]+$/,
+    );
     expect(opensSecret(other, sealed)).toBe(false);
   });
 });

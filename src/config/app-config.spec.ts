@@ -23,29 +23,46 @@ describe('AppConfig', () => {
       expect(readFileSync(file, 'utf8').trim()).toBe(first.secretKey.toString('hex'));
       // A later process reads the same file: simulate it by replacing the key on disk.
       writeFileSync(file, `${'ab'.repeat(32)}\n`);
-      expect(new AppConfig({ NODE_ENV: 'development', DATA_DIR: dataDir }).secretKey.toString('hex')).toBe('ab'.repeat(32));
+      expect(new AppConfig({ NODE_ENV: 'development', DATA_DIR: dataDir }).secretKey.toString('hex')).toBe(
+        'ab'.repeat(32),
+      );
     });
 
     it('names SECRET_KEY when the kept key file is damaged', () => {
       writeFileSync(join(dir, 'secret.key'), 'not a key');
-      expect(() => new AppConfig({ NODE_ENV: 'development', DATA_DIR: dir })).toThrow(/^SECRET_KEY: not set, and .*secret\.key does not hold a key/);
+      expect(() => new AppConfig({ NODE_ENV: 'development', DATA_DIR: dir })).toThrow(
+        /^SECRET_KEY: not set, and .*secret\.key does not hold a key/,
+      );
     });
 
     it('is a per-process key in memory, and SECRET_KEY wins over any file', () => {
       expect(new AppConfig({ NODE_ENV: 'development', DATA_DIR: 'memory' }).secretKey).toHaveLength(32);
-      expect(new AppConfig({ NODE_ENV: 'development', DATA_DIR: dir, SECRET_KEY: KEY }).secretKey.toString('hex')).toBe(KEY);
+      expect(new AppConfig({ NODE_ENV: 'development', DATA_DIR: dir, SECRET_KEY: KEY }).secretKey.toString('hex')).toBe(
+        KEY,
+      );
     });
 
     it('is required in production', () => {
-      expect(() => new AppConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://db/x' })).toThrow(/^SECRET_KEY: is required in production/);
+      expect(() => new AppConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://db/x' })).toThrow(
+        /^SECRET_KEY: is required in production/,
+      );
     });
   });
 
   describe('the database in production', () => {
     it('requires DATABASE_URL unless EMBEDDED_DATABASE=true', () => {
-      expect(() => new AppConfig({ NODE_ENV: 'production', SECRET_KEY: KEY })).toThrow(/^DATABASE_URL: is required in production \(or set EMBEDDED_DATABASE=true/);
-      expect(new AppConfig({ NODE_ENV: 'production', SECRET_KEY: KEY, DATABASE_URL: 'postgres://db/x' }).embedded).toBe(false);
-      const embedded = new AppConfig({ NODE_ENV: 'production', SECRET_KEY: KEY, EMBEDDED_DATABASE: 'true', DATA_DIR: dir });
+      expect(() => new AppConfig({ NODE_ENV: 'production', SECRET_KEY: KEY })).toThrow(
+        /^DATABASE_URL: is required in production \(or set EMBEDDED_DATABASE=true/,
+      );
+      expect(new AppConfig({ NODE_ENV: 'production', SECRET_KEY: KEY, DATABASE_URL: 'postgres://db/x' }).embedded).toBe(
+        false,
+      );
+      const embedded = new AppConfig({
+        NODE_ENV: 'production',
+        SECRET_KEY: KEY,
+        EMBEDDED_DATABASE: 'true',
+        DATA_DIR: dir,
+      });
       expect(embedded.embedded).toBe(true);
       expect(embedded.dataDir).toBe(dir);
       // Asked for in production, the embedded database gets no demo world and no demo IdP.
@@ -54,9 +71,21 @@ describe('AppConfig', () => {
     });
 
     it('refuses contradictions, and keeps the embedded default outside production', () => {
-      expect(() => new AppConfig({ NODE_ENV: 'production', SECRET_KEY: KEY, EMBEDDED_DATABASE: 'true', DATABASE_URL: 'postgres://db/x' })).toThrow(/^EMBEDDED_DATABASE: cannot be true when DATABASE_URL is set/);
-      expect(() => new AppConfig({ NODE_ENV: 'development', EMBEDDED_DATABASE: 'false', DATA_DIR: 'memory' })).toThrow(/^DATABASE_URL: is required when EMBEDDED_DATABASE is false/);
-      expect(() => new AppConfig({ NODE_ENV: 'production', SECRET_KEY: KEY, EMBEDDED_DATABASE: 'maybe' })).toThrow(/^EMBEDDED_DATABASE: must be true or false/);
+      expect(
+        () =>
+          new AppConfig({
+            NODE_ENV: 'production',
+            SECRET_KEY: KEY,
+            EMBEDDED_DATABASE: 'true',
+            DATABASE_URL: 'postgres://db/x',
+          }),
+      ).toThrow(/^EMBEDDED_DATABASE: cannot be true when DATABASE_URL is set/);
+      expect(() => new AppConfig({ NODE_ENV: 'development', EMBEDDED_DATABASE: 'false', DATA_DIR: 'memory' })).toThrow(
+        /^DATABASE_URL: is required when EMBEDDED_DATABASE is false/,
+      );
+      expect(() => new AppConfig({ NODE_ENV: 'production', SECRET_KEY: KEY, EMBEDDED_DATABASE: 'maybe' })).toThrow(
+        /^EMBEDDED_DATABASE: must be true or false/,
+      );
       expect(new AppConfig({ NODE_ENV: 'development', DATA_DIR: 'memory' }).embedded).toBe(true);
       expect(new AppConfig({ NODE_ENV: 'test' }).embedded).toBe(true);
     });
@@ -71,8 +100,16 @@ describe('AppConfig', () => {
 
     it.each([
       ['a file', (d: string) => join(d, 'file'), /^DATA_DIR: ".*file" exists and is not a folder$/],
-      ['a path under a file', (d: string) => join(d, 'file', 'pglite'), /^DATA_DIR: ".*pglite" cannot be a folder: .*file is a file$/],
-      ['a path the kernel refuses to create', () => '/proc/passerelle-data', /^DATA_DIR: cannot create the folder "\/proc\/passerelle-data" \(ENOENT/],
+      [
+        'a path under a file',
+        (d: string) => join(d, 'file', 'pglite'),
+        /^DATA_DIR: ".*pglite" cannot be a folder: .*file is a file$/,
+      ],
+      [
+        'a path the kernel refuses to create',
+        () => '/proc/passerelle-data',
+        /^DATA_DIR: cannot create the folder "\/proc\/passerelle-data" \(ENOENT/,
+      ],
     ])('refuses %s at once, in one line naming DATA_DIR', (_case, path, message) => {
       writeFileSync(join(dir, 'file'), '');
       const started = Date.now();

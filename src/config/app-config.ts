@@ -6,7 +6,10 @@ import { DataDirError, prepareDataDir } from './data-dir';
 
 /** A configuration value is wrong or missing; the message is one line naming the setting. */
 export class ConfigError extends Error {
-  constructor(readonly setting: string, problem: string) {
+  constructor(
+    readonly setting: string,
+    problem: string,
+  ) {
     super(`${setting}: ${problem}`);
     this.name = 'ConfigError';
   }
@@ -76,7 +79,8 @@ export class AppConfig {
     this.port = int(env, 'PORT', 3000, 0, 65535);
     this.host = str(env, 'HOST', '127.0.0.1');
     this.publicUrl = url(env, 'PUBLIC_URL', `http://localhost:${this.port}`).replace(/\/+$/, '');
-    this.publicUrlSource = raw(env, 'PUBLIC_URL') !== undefined ? 'PUBLIC_URL' : raw(env, 'PORT') !== undefined ? 'PORT' : 'default';
+    this.publicUrlSource =
+      raw(env, 'PUBLIC_URL') !== undefined ? 'PUBLIC_URL' : raw(env, 'PORT') !== undefined ? 'PORT' : 'default';
     this.databaseUrl = optionalUrl(env, 'DATABASE_URL', ['postgres:', 'postgresql:']);
     checkEmbeddedDatabase(env, this.nodeEnv, this.databaseUrl);
     const dataDir = str(env, 'DATA_DIR', this.nodeEnv === 'test' ? 'memory' : './data/pglite');
@@ -111,7 +115,16 @@ export class AppConfig {
     this.rateLimitSignInPerMinute = int(env, 'RATE_LIMIT_SIGNIN_PER_MINUTE', 60, 1, 10_000_000);
     this.rateLimitGraphqlPerMinute = int(env, 'RATE_LIMIT_GRAPHQL_PER_MINUTE', 600, 1, 10_000_000);
     this.rateLimitRedisPrefix = str(env, 'RATE_LIMIT_REDIS_PREFIX', 'passerelle:ratelimit:');
-    this.metadataFetchAllowHosts = (raw(env, 'METADATA_FETCH_ALLOW_HOSTS') ?? '').split(',').map((h) => h.trim().toLowerCase().replace(/^\[|\]$/g, '').replace(/\.$/, '')).filter(Boolean);
+    this.metadataFetchAllowHosts = (raw(env, 'METADATA_FETCH_ALLOW_HOSTS') ?? '')
+      .split(',')
+      .map((h) =>
+        h
+          .trim()
+          .toLowerCase()
+          .replace(/^\[|\]$/g, '')
+          .replace(/\.$/, ''),
+      )
+      .filter(Boolean);
     this.metadataFetchTimeoutSeconds = int(env, 'METADATA_FETCH_TIMEOUT_SECONDS', 10, 1, 120);
   }
 
@@ -148,7 +161,13 @@ function oneOf(env: Record<string, string | undefined>, name: string, values: st
   return value;
 }
 
-function int(env: Record<string, string | undefined>, name: string, fallback: number, min: number, max: number): number {
+function int(
+  env: Record<string, string | undefined>,
+  name: string,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
   const value = raw(env, name);
   if (value === undefined) return fallback;
   if (!/^\d+$/.test(value)) throw new ConfigError(name, `must be a whole number (got "${value}")`);
@@ -205,14 +224,20 @@ function trustProxy(env: Record<string, string | undefined>): string[] | number 
   const value = str(env, 'TRUST_PROXY', 'loopback').toLowerCase();
   if (['false', 'none', 'off', '0'].includes(value)) return false;
   if (['true', 'yes', 'on', '*'].includes(value)) {
-    throw new ConfigError('TRUST_PROXY', 'trusting every peer lets any client choose its address: list the proxies (addresses, CIDR ranges, loopback) or give a hop count');
+    throw new ConfigError(
+      'TRUST_PROXY',
+      'trusting every peer lets any client choose its address: list the proxies (addresses, CIDR ranges, loopback) or give a hop count',
+    );
   }
   if (/^\d+$/.test(value)) {
     const hops = Number(value);
     if (hops > 10) throw new ConfigError('TRUST_PROXY', `a hop count must be between 0 and 10 (got ${hops})`);
     return hops;
   }
-  const entries = value.split(',').map((e) => e.trim()).filter((e) => e !== '');
+  const entries = value
+    .split(',')
+    .map((e) => e.trim())
+    .filter((e) => e !== '');
   for (const entry of entries) {
     if (NAMED_PROXY_RANGES.includes(entry)) continue;
     const [address, bits, ...rest] = entry.split('/');
@@ -220,7 +245,10 @@ function trustProxy(env: Record<string, string | undefined>): string[] | number 
     const maxBits = version === 4 ? 32 : 128;
     const badBits = bits !== undefined && (!/^\d+$/.test(bits) || Number(bits) > maxBits);
     if (version === 0 || badBits || rest.length > 0) {
-      throw new ConfigError('TRUST_PROXY', `"${entry}" is not an address, a CIDR range, loopback, linklocal or uniquelocal`);
+      throw new ConfigError(
+        'TRUST_PROXY',
+        `"${entry}" is not an address, a CIDR range, loopback, linklocal or uniquelocal`,
+      );
     }
   }
   if (entries.length === 0) throw new ConfigError('TRUST_PROXY', 'must list at least one proxy, or be false');
@@ -228,13 +256,20 @@ function trustProxy(env: Record<string, string | undefined>): string[] | number 
 }
 
 /** In production a forgotten DATABASE_URL must not quietly start on an embedded database. */
-function checkEmbeddedDatabase(env: Record<string, string | undefined>, nodeEnv: NodeEnv, databaseUrl: string | null): void {
+function checkEmbeddedDatabase(
+  env: Record<string, string | undefined>,
+  nodeEnv: NodeEnv,
+  databaseUrl: string | null,
+): void {
   const asked = bool(env, 'EMBEDDED_DATABASE', databaseUrl === null && nodeEnv !== 'production');
-  if (asked && databaseUrl !== null) throw new ConfigError('EMBEDDED_DATABASE', 'cannot be true when DATABASE_URL is set');
+  if (asked && databaseUrl !== null)
+    throw new ConfigError('EMBEDDED_DATABASE', 'cannot be true when DATABASE_URL is set');
   if (!asked && databaseUrl === null) {
     throw new ConfigError(
       'DATABASE_URL',
-      nodeEnv === 'production' ? 'is required in production (or set EMBEDDED_DATABASE=true to use the embedded database)' : 'is required when EMBEDDED_DATABASE is false',
+      nodeEnv === 'production'
+        ? 'is required in production (or set EMBEDDED_DATABASE=true to use the embedded database)'
+        : 'is required when EMBEDDED_DATABASE is false',
     );
   }
 }
@@ -245,7 +280,8 @@ export const SECRET_KEY_FILE = 'secret.key';
 function secretKey(env: Record<string, string | undefined>, nodeEnv: NodeEnv, dataDir: string | null): Buffer {
   const value = raw(env, 'SECRET_KEY');
   if (value === undefined) {
-    if (nodeEnv === 'production') throw new ConfigError('SECRET_KEY', 'is required in production (32 random bytes, base64 or hex)');
+    if (nodeEnv === 'production')
+      throw new ConfigError('SECRET_KEY', 'is required in production (32 random bytes, base64 or hex)');
     // In memory nothing outlives the process, so neither need the key. On disk the stored
     // private keys do: the key is generated once and kept beside the data.
     return dataDir === null ? processKey : keptKey(dataDir);
@@ -273,15 +309,26 @@ function keptKey(dataDir: string): Buffer {
     writeFileSync(file, `${randomBytes(32).toString('hex')}\n`, { mode: 0o600, flag: 'wx' });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code !== 'EEXIST') throw new ConfigError('DATA_DIR', `cannot write the generated key to ${file} (${code ?? (error as Error).message}); set SECRET_KEY or a writable DATA_DIR`);
+    if (code !== 'EEXIST')
+      throw new ConfigError(
+        'DATA_DIR',
+        `cannot write the generated key to ${file} (${code ?? (error as Error).message}); set SECRET_KEY or a writable DATA_DIR`,
+      );
   }
   let text: string;
   try {
     text = readFileSync(file, 'utf8').trim();
   } catch (error) {
-    throw new ConfigError('DATA_DIR', `cannot read the generated key in ${file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    throw new ConfigError(
+      'DATA_DIR',
+      `cannot read the generated key in ${file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+    );
   }
-  if (!/^[0-9a-f]{64}$/i.test(text)) throw new ConfigError('SECRET_KEY', `not set, and ${file} does not hold a key of 64 hex digits (set SECRET_KEY, or restore the file)`);
+  if (!/^[0-9a-f]{64}$/i.test(text))
+    throw new ConfigError(
+      'SECRET_KEY',
+      `not set, and ${file} does not hold a key of 64 hex digits (set SECRET_KEY, or restore the file)`,
+    );
   return Buffer.from(text, 'hex');
 }
 

@@ -16,7 +16,11 @@ export function prepareDataDir(dataDir: string): void {
     const kind = kindOf(path);
     if (kind === 'folder') break;
     if (kind === 'other') {
-      throw new DataDirError(path === target ? `"${dataDir}" exists and is not a folder` : `"${dataDir}" cannot be a folder: ${path} is a file`);
+      throw new DataDirError(
+        path === target
+          ? `"${dataDir}" exists and is not a folder`
+          : `"${dataDir}" cannot be a folder: ${path} is a file`,
+      );
     }
     missing.unshift(path);
     if (dirname(path) === path) break;
@@ -36,7 +40,9 @@ export function prepareDataDir(dataDir: string): void {
     writeFileSync(probe, '');
     unlinkSync(probe);
   } catch (error) {
-    throw new DataDirError(`the folder "${dataDir}" is not writable (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    throw new DataDirError(
+      `the folder "${dataDir}" is not writable (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+    );
   }
 }
 

@@ -72,7 +72,9 @@ function helmetFor(config: AppConfig, directives: Directives): RequestHandler {
     crossOriginEmbedderPolicy: false,
     referrerPolicy: { policy: 'no-referrer' },
     // HSTS only where the public URL is https: a plain-http development host must stay reachable.
-    strictTransportSecurity: config.publicUrl.startsWith('https:') ? { maxAge: 31_536_000, includeSubDomains: true } : false,
+    strictTransportSecurity: config.publicUrl.startsWith('https:')
+      ? { maxAge: 31_536_000, includeSubDomains: true }
+      : false,
     frameguard: { action: 'deny' },
   }) as RequestHandler;
 }

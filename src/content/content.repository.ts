@@ -41,8 +41,12 @@ export class ContentRepository {
     limit: number,
     after: readonly unknown[] | null,
   ): Promise<Post[]> {
-    const perSpace = this.posts(ability).select('p.id', 'id').addSelect('p.created_at', 'created_at').andWhere('p.space_id = feed_space.id');
-    if (after) perSpace.andWhere('(p.created_at, p.id) < (:afterAt, :afterId)', { afterAt: after[0], afterId: after[1] });
+    const perSpace = this.posts(ability)
+      .select('p.id', 'id')
+      .addSelect('p.created_at', 'created_at')
+      .andWhere('p.space_id = feed_space.id');
+    if (after)
+      perSpace.andWhere('(p.created_at, p.id) < (:afterAt, :afterId)', { afterAt: after[0], afterId: after[1] });
     perSpace.orderBy('p.created_at', 'DESC').addOrderBy('p.id', 'DESC').limit(limit);
     const [inner, params] = perSpace.getQueryAndParameters();
     const rows: { id: string }[] = await this.dataSource.query(
@@ -66,7 +70,9 @@ export class ContentRepository {
   }
 
   findVisiblePostsByIds(ability: AppAbility, ids: readonly string[]): Promise<Post[]> {
-    return this.posts(ability).andWhere('p.id = ANY(:ids)', { ids: [...ids] }).getMany();
+    return this.posts(ability)
+      .andWhere('p.id = ANY(:ids)', { ids: [...ids] })
+      .getMany();
   }
 
   /** Comments the caller sees, counted per post in one query. */
@@ -98,7 +104,12 @@ export class ContentRepository {
 
   /** A page of the comments of a post the caller sees, newest first. */
   pageVisibleCommentsOfPost(ability: AppAbility, postId: string, page: PageArgs): Promise<Connection<Comment>> {
-    return keysetPage(this.comments(ability).andWhere('c.post_id = :postId', { postId }), NEWEST_COMMENTS, 'DESC', page);
+    return keysetPage(
+      this.comments(ability).andWhere('c.post_id = :postId', { postId }),
+      NEWEST_COMMENTS,
+      'DESC',
+      page,
+    );
   }
 
   findVisibleCommentById(ability: AppAbility, id: string): Promise<Comment | null> {
@@ -109,10 +120,15 @@ export class ContentRepository {
   pageVisibleReactionsOfPost(ability: AppAbility, postId: string, page: PageArgs): Promise<Connection<Reaction>> {
     const qb = this.dataSource.getRepository(Reaction).createQueryBuilder('r').where('r.post_id = :postId', { postId });
     this.access.restrict(qb, ability, 'Reaction');
-    return keysetPage(qb, [
-      { sql: 'r.created_at', type: 'date', value: (r) => r.createdAt },
-      { sql: 'r.id', type: 'uuid', value: (r) => r.id },
-    ], 'ASC', page);
+    return keysetPage(
+      qb,
+      [
+        { sql: 'r.created_at', type: 'date', value: (r) => r.createdAt },
+        { sql: 'r.id', type: 'uuid', value: (r) => r.id },
+      ],
+      'ASC',
+      page,
+    );
   }
 
   private posts(ability: AppAbility): SelectQueryBuilder<Post> {

@@ -29,7 +29,11 @@ export class PostsResolver {
 
   @Query(() => PostConnection, { description: 'Every post the caller reads across their spaces, newest first.' })
   feed(@CurrentViewer() v: Viewer, @Args() page: PageArgs): Promise<Connection<Post>> {
-    return this.postsService.feed(v.ability, v.principal.activeMemberships.map((m) => m.spaceId), page);
+    return this.postsService.feed(
+      v.ability,
+      v.principal.activeMemberships.map((m) => m.spaceId),
+      page,
+    );
   }
 
   @Query(() => PostModel, { nullable: true, description: 'A post the caller reads; NOT_FOUND otherwise.' })
@@ -65,7 +69,11 @@ export class PostsResolver {
   }
 
   @ResolveField(() => CommentConnection, { description: 'Comments the caller sees, newest first.' })
-  async comments(@CurrentViewer() v: Viewer, @Parent() post: Post, @Args() page: PageArgs): Promise<Connection<Comment>> {
+  async comments(
+    @CurrentViewer() v: Viewer,
+    @Parent() post: Post,
+    @Args() page: PageArgs,
+  ): Promise<Connection<Comment>> {
     if (page.after) return this.postsService.commentsOf(v.ability, post.id, page);
     // First pages of a whole list of posts load in one query.
     const first = pageSize(page.first);
@@ -74,7 +82,12 @@ export class PostsResolver {
       return ids.map((id) => pages.get(id) ?? []);
     });
     const rows = await loader.load(post.id);
-    return toConnection(rows, first, (c) => [c.createdAt, c.id], () => commentCountLoader(v, this.postsService).load(post.id));
+    return toConnection(
+      rows,
+      first,
+      (c) => [c.createdAt, c.id],
+      () => commentCountLoader(v, this.postsService).load(post.id),
+    );
   }
 
   @ResolveField(() => ReactionConnection)

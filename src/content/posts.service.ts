@@ -39,7 +39,11 @@ export class PostsService {
   }
 
   /** The newest `first` comments of many posts at once (the first page of each, one more to tell if there is a next). */
-  async firstCommentPages(ability: AppAbility, postIds: readonly string[], first: number): Promise<Map<string, Comment[]>> {
+  async firstCommentPages(
+    ability: AppAbility,
+    postIds: readonly string[],
+    first: number,
+  ): Promise<Map<string, Comment[]>> {
     const rows = await this.content.newestVisibleCommentsPerPost(ability, postIds, first + 1);
     const pages = new Map<string, Comment[]>();
     for (const c of rows) pages.set(c.postId, [...(pages.get(c.postId) ?? []), c]);

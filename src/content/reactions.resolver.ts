@@ -11,7 +11,10 @@ import { ReactionModel } from './models/reaction.model';
 export class ReactionsResolver {
   constructor(private readonly usersService: UsersService) {}
 
-  @ResolveField(() => UserModel, { nullable: true, description: 'Null when the caller does not see the person (the People rule does not follow reactions).' })
+  @ResolveField(() => UserModel, {
+    nullable: true,
+    description: 'Null when the caller does not see the person (the People rule does not follow reactions).',
+  })
   async author(@CurrentViewer() v: Viewer, @Parent() reaction: Reaction): Promise<User | null> {
     const loader = requestLoader<string, User | null>(v.ctx, 'visibleUsersById', async (ids) =>
       byKey(ids, await this.usersService.findManyVisible(v.ability, ids), (u) => u.id),

@@ -20,7 +20,9 @@ async function main(argv: string[]): Promise<number> {
     switch (command) {
       case 'run': {
         const applied = await ds.runMigrations({ transaction: 'each' });
-        process.stdout.write(applied.length ? applied.map((m) => `applied ${m.name}\n`).join('') : 'no pending migration\n');
+        process.stdout.write(
+          applied.length ? applied.map((m) => `applied ${m.name}\n`).join('') : 'no pending migration\n',
+        );
         return 0;
       }
       case 'revert':
@@ -70,7 +72,10 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    const message = error instanceof ConfigError ? `Configuration error: ${error.message}` : `migration failed: ${(error as Error)?.message ?? String(error)}`;
+    const message =
+      error instanceof ConfigError
+        ? `Configuration error: ${error.message}`
+        : `migration failed: ${(error as Error)?.message ?? String(error)}`;
     process.stderr.write(`${message}\n`);
     process.exit(1);
   },

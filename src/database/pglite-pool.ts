@@ -42,7 +42,10 @@ export class PglitePool extends EventEmitter {
   end(callback?: (error: Error | null) => void): Promise<void> | void {
     const closing = this.db.closed ? Promise.resolve() : this.db.close();
     if (!callback) return closing;
-    closing.then(() => callback(null), (error: Error) => callback(error));
+    closing.then(
+      () => callback(null),
+      (error: Error) => callback(error),
+    );
   }
 
   private acquire(): Promise<void> {
@@ -72,7 +75,11 @@ export class PgliteClient extends EventEmitter {
     super();
   }
 
-  async query(sql: string, params?: unknown[], callback?: (e: Error | null, r?: PgliteResult) => void): Promise<PgliteResult> {
+  async query(
+    sql: string,
+    params?: unknown[],
+    callback?: (e: Error | null, r?: PgliteResult) => void,
+  ): Promise<PgliteResult> {
     try {
       const result = await this.run(sql, params);
       callback?.(null, result);
@@ -107,7 +114,8 @@ export class PgliteClient extends EventEmitter {
 
 /** Serializers that make PGlite accept parameters the way node-postgres does. */
 export const PGLITE_SERIALIZERS = {
-  [types.BOOL]: (value: unknown) => (value === true || value === 'true' ? 'TRUE' : value === false || value === 'false' ? 'FALSE' : String(value)),
+  [types.BOOL]: (value: unknown) =>
+    value === true || value === 'true' ? 'TRUE' : value === false || value === 'false' ? 'FALSE' : String(value),
 };
 
 /** A TypeORM `driver` option whose Pool lends the given PGlite instance. */

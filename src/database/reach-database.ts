@@ -11,7 +11,9 @@ export async function reachDatabase(url: string): Promise<void> {
   try {
     await client.connect();
   } catch (error) {
-    throw new DatabaseUnreachableError(`cannot reach the database at DATABASE_URL (${redactUrl(url)}): ${(error as Error).message || (error as NodeJS.ErrnoException).code}`);
+    throw new DatabaseUnreachableError(
+      `cannot reach the database at DATABASE_URL (${redactUrl(url)}): ${(error as Error).message || (error as NodeJS.ErrnoException).code}`,
+    );
   } finally {
     await client.end().catch(() => undefined);
   }

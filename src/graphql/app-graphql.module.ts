@@ -1,4 +1,7 @@
-import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { ApolloDriver, ApolloDriverConfig } from '@nestjs/apollo';
 import { Module } from '@nestjs/common';
@@ -25,12 +28,18 @@ async function authenticateOrRefuse(authentication: AuthenticationService, req: 
     await authentication.authenticate(req);
   } catch (error) {
     if (!(error instanceof DomainException)) throw error;
-    throw new GraphQLError(error.message, { extensions: { code: codeOfKind(error.kind), http: { status: httpStatusOf(error.kind) } } });
+    throw new GraphQLError(error.message, {
+      extensions: { code: codeOfKind(error.kind), http: { status: httpStatusOf(error.kind) } },
+    });
   }
 }
 
 /** Apollo options built from the validated configuration and the services requests need. */
-export function graphqlOptions(config: AppConfig, authentication: AuthenticationService, audit: AuditService): ApolloDriverConfig {
+export function graphqlOptions(
+  config: AppConfig,
+  authentication: AuthenticationService,
+  audit: AuditService,
+): ApolloDriverConfig {
   const gate = new RequestGate(
     {
       maxDepth: config.graphqlMaxDepth,
@@ -60,7 +69,9 @@ export function graphqlOptions(config: AppConfig, authentication: Authentication
       ApolloServerPluginCacheControlDisabled(),
       // Apollo Sandbox at GET /graphql outside production; it loads its page from Apollo's CDN
       // and sends the session cookie (a Content-Security-Policy must allow both).
-      config.isProduction ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: true }),
+      config.isProduction
+        ? ApolloServerPluginLandingPageDisabled()
+        : ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: true }),
     ] as ApolloDriverConfig['plugins'],
     buildSchemaOptions: { dateScalarMode: 'isoDate' },
     context: async ({ req, res }: { req: AuthenticatedRequest; res: Response }): Promise<GraphqlContext> => {
@@ -77,7 +88,8 @@ export function graphqlOptions(config: AppConfig, authentication: Authentication
     GraphQLModule.forRootAsync<ApolloDriverConfig>({
       driver: ApolloDriver,
       inject: [AppConfig, AuthenticationService, AuditService],
-      useFactory: (config: AppConfig, authentication: AuthenticationService, audit: AuditService) => graphqlOptions(config, authentication, audit),
+      useFactory: (config: AppConfig, authentication: AuthenticationService, audit: AuditService) =>
+        graphqlOptions(config, authentication, audit),
     }),
     NodeRegistryModule,
   ],

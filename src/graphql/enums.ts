@@ -15,6 +15,10 @@ registerEnumType(OrganizationStatus, { name: 'OrganizationStatus' });
 registerEnumType(UserStatus, { name: 'UserStatus' });
 registerEnumType(UserRole, { name: 'UserRole' });
 registerEnumType(SpaceStatus, { name: 'SpaceStatus' });
-registerEnumType(PartnerVisibility, { name: 'PartnerVisibility', description: 'OPEN: every member sees all content (subject to labels). HUB: an external member sees only the host\'s and their own organisation\'s contributions.' });
+registerEnumType(PartnerVisibility, {
+  name: 'PartnerVisibility',
+  description:
+    "OPEN: every member sees all content (subject to labels). HUB: an external member sees only the host's and their own organisation's contributions.",
+});
 registerEnumType(MembershipRole, { name: 'MembershipRole' });
 registerEnumType(MembershipStatus, { name: 'MembershipStatus' });

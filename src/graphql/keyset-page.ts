@@ -20,7 +20,10 @@ export async function keysetPage<T extends ObjectLiteral>(
   args: PageArgs,
 ): Promise<Connection<T>> {
   const first = pageSize(args.first);
-  const after = decodeCursor(args.after, keys.map((k) => k.type));
+  const after = decodeCursor(
+    args.after,
+    keys.map((k) => k.type),
+  );
   const counter = qb.clone();
   const page = qb.clone();
   if (after) {
@@ -31,5 +34,10 @@ export async function keysetPage<T extends ObjectLiteral>(
   }
   keys.forEach((k, i) => (i === 0 ? page.orderBy(k.sql, direction) : page.addOrderBy(k.sql, direction)));
   const rows = await page.limit(first + 1).getMany();
-  return toConnection(rows, first, (row) => keys.map((k) => k.value(row)), () => counter.getCount());
+  return toConnection(
+    rows,
+    first,
+    (row) => keys.map((k) => k.value(row)),
+    () => counter.getCount(),
+  );
 }

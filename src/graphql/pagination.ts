@@ -110,7 +110,12 @@ export function decodeCursor(cursor: string | undefined | null, shape: CursorPar
   } catch {
     throw invalid();
   }
-  if (!Array.isArray(parsed) || parsed.length !== shape.length || parsed.some((v) => typeof v !== 'string' || v.includes('\u0000'))) throw invalid();
+  if (
+    !Array.isArray(parsed) ||
+    parsed.length !== shape.length ||
+    parsed.some((v) => typeof v !== 'string' || v.includes('\u0000'))
+  )
+    throw invalid();
   return parsed.map((v: string, i) => {
     switch (shape[i]) {
       case 'string':
@@ -128,9 +133,17 @@ export function decodeCursor(cursor: string | undefined | null, shape: CursorPar
 }
 
 /** Builds a connection from rows fetched with limit first+1. */
-export function toConnection<T>(rows: T[], first: number, keyOf: (row: T) => unknown[], totalCount: () => Promise<number>): Connection<T> {
+export function toConnection<T>(
+  rows: T[],
+  first: number,
+  keyOf: (row: T) => unknown[],
+  totalCount: () => Promise<number>,
+): Connection<T> {
   const page = rows.slice(0, first);
-  const edges = page.map((node) => ({ node, cursor: encodeCursor(keyOf(node).map((k) => (k instanceof Date ? k.toISOString() : k))) }));
+  const edges = page.map((node) => ({
+    node,
+    cursor: encodeCursor(keyOf(node).map((k) => (k instanceof Date ? k.toISOString() : k))),
+  }));
   let count: Promise<number> | undefined;
   return {
     edges,

@@ -15,7 +15,10 @@ export function printAppSchema(app: INestApplication): string {
 
 /** Boots the gateway on a throwaway in-memory database and writes its SDL. */
 async function main(): Promise<void> {
-  const app = await createApp(new AppConfig({ NODE_ENV: 'test', DATA_DIR: 'memory', DEMO_SEED: 'false', DEMO_IDP: 'false' }), { logger: ['error'] });
+  const app = await createApp(
+    new AppConfig({ NODE_ENV: 'test', DATA_DIR: 'memory', DEMO_SEED: 'false', DEMO_IDP: 'false' }),
+    { logger: ['error'] },
+  );
   await app.init();
   const target = process.argv[2] ?? join(process.cwd(), 'schema', 'schema.graphql');
   writeFileSync(target, printAppSchema(app));

@@ -33,7 +33,9 @@ describe('query limits', () => {
     expect(shape.fields).toBe(2 ** 60);
     expect(shape.aliases).toBe(2 ** 60);
     expect(shape.depth).toBe(2);
-    expect(checkShape(document, { maxDepth: 10, maxAliases: 50, maxRootFields: 20 })?.reason).toBe('too_many_root_fields');
+    expect(checkShape(document, { maxDepth: 10, maxAliases: 50, maxRootFields: 20 })?.reason).toBe(
+      'too_many_root_fields',
+    );
   });
 
   it('prices a fragment bomb in linear time', () => {
@@ -43,7 +45,9 @@ describe('query limits', () => {
   });
 
   it('cuts fragment cycles instead of looping', () => {
-    const document = parse('query { me { ...A } } fragment A on User { organization { name } ...B } fragment B on User { ...A }');
+    const document = parse(
+      'query { me { ...A } } fragment A on User { organization { name } ...B } fragment B on User { ...A }',
+    );
     expect([...measureDocument(document).values()][0].depth).toBe(3);
   });
 
@@ -51,7 +55,11 @@ describe('query limits', () => {
     expect(cost('{ me { id } }')).toBe(100);
     expect(cost('{ a: node(id: "x") { id } b: node(id: "y") { id } }')).toBe(200);
     // spaces: 100 + pageInfo + 10 x (1 row + members: 10 + 50 x (1 row + 1 organization))
-    expect(cost('{ spaces(first: 10) { pageInfo { hasNextPage } edges { cursor node { id members(first: 50) { edges { node { name organization { name } } } } } } } }')).toBe(100 + 1 + 10 * (1 + 10 + 50 * 2));
+    expect(
+      cost(
+        '{ spaces(first: 10) { pageInfo { hasNextPage } edges { cursor node { id members(first: 50) { edges { node { name organization { name } } } } } } } }',
+      ),
+    ).toBe(100 + 1 + 10 * (1 + 10 + 50 * 2));
     expect(cost('query($n: Int) { spaces(first: $n) { edges { node { id } } } }', { n: 7 })).toBe(100 + 7);
     // Out of range: priced at the largest page that can run.
     expect(cost('{ spaces(first: 100000) { edges { node { id } } } }')).toBe(100 + 100);

@@ -26,7 +26,9 @@ export class QueryRefusal extends GraphQLError {
     readonly reason: RefusalReason,
     message: string,
   ) {
-    super(message, { extensions: { code: 'BAD_USER_INPUT', http: { status: httpStatusOf(ErrorKind.BAD_USER_INPUT) } } });
+    super(message, {
+      extensions: { code: 'BAD_USER_INPUT', http: { status: httpStatusOf(ErrorKind.BAD_USER_INPUT) } },
+    });
   }
 }
 
@@ -98,7 +100,8 @@ export function measureDocument(document: DocumentNode): Map<OperationDefinition
   };
 
   const shapes = new Map<OperationDefinitionNode, DocumentShape>();
-  for (const d of document.definitions) if (d.kind === Kind.OPERATION_DEFINITION) shapes.set(d, measure(d.selectionSet));
+  for (const d of document.definitions)
+    if (d.kind === Kind.OPERATION_DEFINITION) shapes.set(d, measure(d.selectionSet));
   return shapes;
 }
 
@@ -111,7 +114,13 @@ export function hasNulCharacter(document: DocumentNode, variables: Record<string
     },
   });
   const inValue = (v: unknown): boolean =>
-    typeof v === 'string' ? v.includes('\u0000') : Array.isArray(v) ? v.some(inValue) : v !== null && typeof v === 'object' ? Object.values(v).some(inValue) : false;
+    typeof v === 'string'
+      ? v.includes('\u0000')
+      : Array.isArray(v)
+        ? v.some(inValue)
+        : v !== null && typeof v === 'object'
+          ? Object.values(v).some(inValue)
+          : false;
   return found || inValue(variables);
 }
 
@@ -119,13 +128,22 @@ export function hasNulCharacter(document: DocumentNode, variables: Record<string
 export function checkShape(document: DocumentNode, limits: ShapeLimits): QueryRefusal | null {
   for (const shape of measureDocument(document).values()) {
     if (shape.depth > limits.maxDepth) {
-      return new QueryRefusal('too_deep', `Query is nested ${shape.depth} levels deep; the limit is ${limits.maxDepth}`);
+      return new QueryRefusal(
+        'too_deep',
+        `Query is nested ${shape.depth} levels deep; the limit is ${limits.maxDepth}`,
+      );
     }
     if (shape.fields > limits.maxRootFields) {
-      return new QueryRefusal('too_many_root_fields', `Query selects ${shape.fields} root fields; the limit is ${limits.maxRootFields}`);
+      return new QueryRefusal(
+        'too_many_root_fields',
+        `Query selects ${shape.fields} root fields; the limit is ${limits.maxRootFields}`,
+      );
     }
     if (shape.aliases > limits.maxAliases) {
-      return new QueryRefusal('too_many_aliases', `Query uses ${shape.aliases} aliases; the limit is ${limits.maxAliases}`);
+      return new QueryRefusal(
+        'too_many_aliases',
+        `Query uses ${shape.aliases} aliases; the limit is ${limits.maxAliases}`,
+      );
     }
   }
   return null;
@@ -160,14 +178,20 @@ function isConnectionType(type: GraphQLNamedType): boolean {
   return isObjectType(type) && type.name.endsWith('Connection') && 'edges' in type.getFields();
 }
 
-function pageOf(field: GraphQLField<unknown, unknown>, node: { arguments?: readonly { name: { value: string }; value: any }[] }, variables: Record<string, unknown>): number {
+function pageOf(
+  field: GraphQLField<unknown, unknown>,
+  node: { arguments?: readonly { name: { value: string }; value: any }[] },
+  variables: Record<string, unknown>,
+): number {
   if (!field.args.some((a) => a.name === 'first')) return DEFAULT_PAGE_SIZE;
   const arg = node.arguments?.find((a) => a.name.value === 'first');
   let first: unknown = DEFAULT_PAGE_SIZE;
   if (arg?.value.kind === Kind.INT) first = Number(arg.value.value);
   else if (arg?.value.kind === Kind.VARIABLE) first = variables[arg.value.name.value] ?? DEFAULT_PAGE_SIZE;
   // Out of range is refused when it runs; priced at the bound it cannot exceed.
-  return typeof first === 'number' && Number.isFinite(first) ? Math.min(MAX_PAGE_SIZE, Math.max(1, Math.trunc(first))) : DEFAULT_PAGE_SIZE;
+  return typeof first === 'number' && Number.isFinite(first)
+    ? Math.min(MAX_PAGE_SIZE, Math.max(1, Math.trunc(first)))
+    : DEFAULT_PAGE_SIZE;
 }
 
 /**
@@ -175,11 +199,18 @@ function pageOf(field: GraphQLField<unknown, unknown>, node: { arguments?: reado
  * (each fragment priced once per request: its price depends only on the variables).
  * Aliases each pay: a hundred aliased lookups are a hundred queries.
  */
-export function operationCost(schema: GraphQLSchema, operation: OperationDefinitionNode, document: DocumentNode, variables: Record<string, unknown>): number {
+export function operationCost(
+  schema: GraphQLSchema,
+  operation: OperationDefinitionNode,
+  document: DocumentNode,
+  variables: Record<string, unknown>,
+): number {
   const fragments = fragmentsOf(document);
   const memo = new Map<string, Cost>();
   const pricing = new Set<string>();
-  const rootTypes = new Set([schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()].filter(Boolean));
+  const rootTypes = new Set(
+    [schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()].filter(Boolean),
+  );
 
   const price = (set: SelectionSetNode, parent: GraphQLNamedType): Cost => {
     let once = 0;
@@ -202,7 +233,9 @@ export function operationCost(schema: GraphQLSchema, operation: OperationDefinit
           cost = own ?? (rootTypes.has(parent as never) ? COSTS.rootField : COSTS.scalar);
         } else {
           const child = s.selectionSet ? price(s.selectionSet, type) : { once: 0, perEdge: 0 };
-          const base = own ?? (rootTypes.has(parent as never) ? COSTS.rootField : isConnectionType(type) ? COSTS.connection : COSTS.row);
+          const base =
+            own ??
+            (rootTypes.has(parent as never) ? COSTS.rootField : isConnectionType(type) ? COSTS.connection : COSTS.row);
           cost = base + child.once + pageOf(field, s, variables) * child.perEdge;
         }
         once += cost;
@@ -234,6 +267,11 @@ export function operationCost(schema: GraphQLSchema, operation: OperationDefinit
     return cost;
   };
 
-  const root = operation.operation === 'mutation' ? schema.getMutationType() : operation.operation === 'subscription' ? schema.getSubscriptionType() : schema.getQueryType();
+  const root =
+    operation.operation === 'mutation'
+      ? schema.getMutationType()
+      : operation.operation === 'subscription'
+        ? schema.getSubscriptionType()
+        : schema.getQueryType();
   return root ? price(operation.selectionSet, root).once : 0;
 }

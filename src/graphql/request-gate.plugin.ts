@@ -15,7 +15,8 @@ function reasonOf(error: GraphQLError): string | null {
   if (error instanceof QueryRefusal) return error.reason;
   const original = unwrapResolverError(error);
   if (original instanceof QueryRefusal) return original.reason;
-  if (original instanceof DomainException) return original.kind === ErrorKind.BAD_USER_INPUT ? String(original.code).toLowerCase() : null;
+  if (original instanceof DomainException)
+    return original.kind === ErrorKind.BAD_USER_INPUT ? String(original.code).toLowerCase() : null;
   switch (error.extensions?.code) {
     case 'GRAPHQL_PARSE_FAILED':
       return 'parse_failed';
@@ -92,7 +93,10 @@ export class RequestGate {
             if (cost > this.limits.maxComplexity) {
               const shown = Math.min(cost, Number.MAX_SAFE_INTEGER);
               await record(['too_complex'], { cost: shown });
-              throw new QueryRefusal('too_complex', `Query is too complex (${shown}); the limit is ${this.limits.maxComplexity}`);
+              throw new QueryRefusal(
+                'too_complex',
+                `Query is too complex (${shown}); the limit is ${this.limits.maxComplexity}`,
+              );
             }
           },
           async didEncounterErrors({ errors }) {
@@ -103,7 +107,11 @@ export class RequestGate {
     };
   }
 
-  private async record(req: AuthenticatedRequest, reasons: string[], details: Record<string, unknown> = {}): Promise<void> {
+  private async record(
+    req: AuthenticatedRequest,
+    reasons: string[],
+    details: Record<string, unknown> = {},
+  ): Promise<void> {
     await this.audit.recordQuietly({
       action: 'graphql.refused',
       outcome: 'DENIED',

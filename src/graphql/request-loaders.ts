@@ -2,7 +2,11 @@ import DataLoader from 'dataloader';
 import { GraphqlContext } from '../auth/request-context';
 
 /** A DataLoader living as long as one GraphQL request (so batches never cross callers). */
-export function requestLoader<K, V>(ctx: GraphqlContext, key: string, batch: (keys: readonly K[]) => Promise<(V | Error)[]>): DataLoader<K, V> {
+export function requestLoader<K, V>(
+  ctx: GraphqlContext,
+  key: string,
+  batch: (keys: readonly K[]) => Promise<(V | Error)[]>,
+): DataLoader<K, V> {
   let loader = ctx.loaders.get(key) as DataLoader<K, V> | undefined;
   if (!loader) {
     loader = new DataLoader<K, V>(batch, { maxBatchSize: 500 });

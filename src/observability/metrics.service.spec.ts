@@ -2,7 +2,14 @@ import type { DataSource } from 'typeorm';
 import { MetricsService } from './metrics.service';
 import { QueryCountingLogger } from './query-counting.logger';
 
-const silent = { logQuery() {}, logQueryError() {}, logQuerySlow() {}, logSchemaBuild() {}, logMigration() {}, log() {} };
+const silent = {
+  logQuery() {},
+  logQueryError() {},
+  logQuerySlow() {},
+  logSchemaBuild() {},
+  logMigration() {},
+  log() {},
+};
 
 function serviceWith(logger: unknown): MetricsService {
   return new MetricsService({ logger } as unknown as DataSource);

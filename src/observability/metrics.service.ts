@@ -45,25 +45,64 @@ export class MetricsService {
   render(): string {
     const memory = process.memoryUsage();
     const samples: Sample[] = [
-      { name: 'passerelle_sql_queries_total', help: 'SQL statements sent to the database.', type: 'counter', values: [{ value: this.sql.queries }] },
-      { name: 'passerelle_sql_query_errors_total', help: 'SQL statements the database refused.', type: 'counter', values: [{ value: this.sql.queryErrors }] },
+      {
+        name: 'passerelle_sql_queries_total',
+        help: 'SQL statements sent to the database.',
+        type: 'counter',
+        values: [{ value: this.sql.queries }],
+      },
+      {
+        name: 'passerelle_sql_query_errors_total',
+        help: 'SQL statements the database refused.',
+        type: 'counter',
+        values: [{ value: this.sql.queryErrors }],
+      },
       {
         name: 'passerelle_http_requests_total',
         help: 'HTTP requests served (scrapes of /metrics excluded), by status code, or aborted by the client.',
         type: 'counter',
-        values: [...this.httpRequests].sort(([a], [b]) => a.localeCompare(b)).map(([status, value]) => ({ labels: { status }, value })),
+        values: [...this.httpRequests]
+          .sort(([a], [b]) => a.localeCompare(b))
+          .map(([status, value]) => ({ labels: { status }, value })),
       },
       {
         name: 'passerelle_rate_limited_requests_total',
         help: 'Requests refused with 429 by a rate limit, by limit.',
         type: 'counter',
-        values: [...this.rateLimited].sort(([a], [b]) => a.localeCompare(b)).map(([limit, value]) => ({ labels: { limit }, value })),
+        values: [...this.rateLimited]
+          .sort(([a], [b]) => a.localeCompare(b))
+          .map(([limit, value]) => ({ labels: { limit }, value })),
       },
-      { name: 'process_resident_memory_bytes', help: 'Resident memory size in bytes.', type: 'gauge', values: [{ value: memory.rss }] },
-      { name: 'nodejs_heap_size_total_bytes', help: 'V8 heap size in bytes.', type: 'gauge', values: [{ value: memory.heapTotal }] },
-      { name: 'nodejs_heap_size_used_bytes', help: 'V8 heap used in bytes.', type: 'gauge', values: [{ value: memory.heapUsed }] },
-      { name: 'nodejs_external_memory_bytes', help: 'Memory of C++ objects bound to JavaScript, in bytes.', type: 'gauge', values: [{ value: memory.external }] },
-      { name: 'process_uptime_seconds', help: 'Seconds since the process started.', type: 'gauge', values: [{ value: Math.round(process.uptime()) }] },
+      {
+        name: 'process_resident_memory_bytes',
+        help: 'Resident memory size in bytes.',
+        type: 'gauge',
+        values: [{ value: memory.rss }],
+      },
+      {
+        name: 'nodejs_heap_size_total_bytes',
+        help: 'V8 heap size in bytes.',
+        type: 'gauge',
+        values: [{ value: memory.heapTotal }],
+      },
+      {
+        name: 'nodejs_heap_size_used_bytes',
+        help: 'V8 heap used in bytes.',
+        type: 'gauge',
+        values: [{ value: memory.heapUsed }],
+      },
+      {
+        name: 'nodejs_external_memory_bytes',
+        help: 'Memory of C++ objects bound to JavaScript, in bytes.',
+        type: 'gauge',
+        values: [{ value: memory.external }],
+      },
+      {
+        name: 'process_uptime_seconds',
+        help: 'Seconds since the process started.',
+        type: 'gauge',
+        values: [{ value: Math.round(process.uptime()) }],
+      },
     ];
     return samples.map(format).join('');
   }
@@ -77,6 +116,8 @@ function format(sample: Sample): string {
 
 function labelsOf(labels: Record<string, string> | undefined): string {
   if (!labels) return '';
-  const pairs = Object.entries(labels).map(([k, v]) => `${k}="${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`);
+  const pairs = Object.entries(labels).map(
+    ([k, v]) => `${k}="${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`,
+  );
   return `{${pairs.join(',')}}`;
 }

@@ -24,6 +24,7 @@ export class ObservabilityModule implements NestModule {
   constructor(private readonly config: AppConfig) {}
 
   configure(consumer: MiddlewareConsumer): void {
-    if (this.config.metricsEnabled) consumer.apply(HttpRequestsMiddleware).forRoutes({ path: '{*path}', method: RequestMethod.ALL });
+    if (this.config.metricsEnabled)
+      consumer.apply(HttpRequestsMiddleware).forRoutes({ path: '{*path}', method: RequestMethod.ALL });
   }
 }

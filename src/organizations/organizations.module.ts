@@ -4,7 +4,10 @@ import { OrganizationsResolver } from './organizations.resolver';
 import { OrganizationsRepository } from './organizations.repository';
 import { OrganizationsService } from './organizations.service';
 
-@Module({ providers: [OrganizationsRepository, OrganizationsService, OrganizationsResolver], exports: [OrganizationsService] })
+@Module({
+  providers: [OrganizationsRepository, OrganizationsService, OrganizationsResolver],
+  exports: [OrganizationsService],
+})
 export class OrganizationsModule implements OnModuleInit {
   constructor(
     private readonly nodes: NodeRegistry,

@@ -17,10 +17,15 @@ export class OrganizationsRepository {
 
   /** A page of the organisations the caller sees, by name. */
   pageVisible(ability: AppAbility, page: PageArgs): Promise<Connection<Organization>> {
-    return keysetPage(this.visible(ability), [
-      { sql: 'o.name', type: 'string', value: (o) => o.name },
-      { sql: 'o.id', type: 'uuid', value: (o) => o.id },
-    ], 'ASC', page);
+    return keysetPage(
+      this.visible(ability),
+      [
+        { sql: 'o.name', type: 'string', value: (o) => o.name },
+        { sql: 'o.id', type: 'uuid', value: (o) => o.id },
+      ],
+      'ASC',
+      page,
+    );
   }
 
   findVisibleById(ability: AppAbility, id: string): Promise<Organization | null> {
@@ -29,10 +34,18 @@ export class OrganizationsRepository {
 
   /** Organisations by id without a check: only for the organisation of a user already seen. */
   findByIds(ids: readonly string[]): Promise<Organization[]> {
-    return this.dataSource.getRepository(Organization).createQueryBuilder('o').where('o.id = ANY(:ids)', { ids: [...ids] }).getMany();
+    return this.dataSource
+      .getRepository(Organization)
+      .createQueryBuilder('o')
+      .where('o.id = ANY(:ids)', { ids: [...ids] })
+      .getMany();
   }
 
   private visible(ability: AppAbility): SelectQueryBuilder<Organization> {
-    return this.access.restrict(this.dataSource.getRepository(Organization).createQueryBuilder('o'), ability, 'Organization');
+    return this.access.restrict(
+      this.dataSource.getRepository(Organization).createQueryBuilder('o'),
+      ability,
+      'Organization',
+    );
   }
 }

@@ -13,7 +13,10 @@ export class OrganizationsResolver {
     private readonly denials: DenialService,
   ) {}
 
-  @Query(() => OrganizationModel, { nullable: true, description: 'An organisation the caller sees; NOT_FOUND otherwise.' })
+  @Query(() => OrganizationModel, {
+    nullable: true,
+    description: 'An organisation the caller sees; NOT_FOUND otherwise.',
+  })
   async organization(@CurrentViewer() v: Viewer, @Args('id', { type: () => ID }) id: string): Promise<Organization> {
     const uuid = parseId(id);
     const found = uuid ? await this.organizationsService.findVisible(v.ability, uuid) : null;

@@ -7,7 +7,9 @@ describe('rate-limit settings', () => {
     const c = config({});
     expect(c.rateLimitEnabled).toBe(true);
     expect(c.trustProxy).toEqual(['loopback']);
-    expect([c.rateLimitAnonymousPerMinute, c.rateLimitSignInPerMinute, c.rateLimitGraphqlPerMinute]).toEqual([120, 60, 600]);
+    expect([c.rateLimitAnonymousPerMinute, c.rateLimitSignInPerMinute, c.rateLimitGraphqlPerMinute]).toEqual([
+      120, 60, 600,
+    ]);
     expect(c.rateLimitRedisPrefix).toBe('passerelle:ratelimit:');
   });
 
@@ -19,7 +21,12 @@ describe('rate-limit settings', () => {
   });
 
   it('takes proxies as addresses, CIDR ranges, named ranges, a hop count, or false', () => {
-    expect(config({ TRUST_PROXY: 'loopback, 10.0.0.0/8, 2001:db8::/32, 192.0.2.7' }).trustProxy).toEqual(['loopback', '10.0.0.0/8', '2001:db8::/32', '192.0.2.7']);
+    expect(config({ TRUST_PROXY: 'loopback, 10.0.0.0/8, 2001:db8::/32, 192.0.2.7' }).trustProxy).toEqual([
+      'loopback',
+      '10.0.0.0/8',
+      '2001:db8::/32',
+      '192.0.2.7',
+    ]);
     expect(config({ TRUST_PROXY: '2' }).trustProxy).toBe(2);
     expect(config({ TRUST_PROXY: 'false' }).trustProxy).toBe(false);
   });

@@ -5,7 +5,9 @@ import { RateLimitName } from './rate-limit.policy';
 
 function auditorWithLog(): { auditor: RateLimitAuditor; rows: AuditInput[] } {
   const rows: AuditInput[] = [];
-  const audit = { recordQuietly: (input: AuditInput) => Promise.resolve(void rows.push(input)) } as unknown as AuditService;
+  const audit = {
+    recordQuietly: (input: AuditInput) => Promise.resolve(void rows.push(input)),
+  } as unknown as AuditService;
   return { auditor: new RateLimitAuditor(audit, new Clock()), rows };
 }
 

@@ -74,7 +74,9 @@ export class RateLimitAuditor implements OnModuleInit, OnModuleDestroy, BeforeAp
     this.byKey = new Map();
     this.untracked = 0;
     if (rejected === 0) return;
-    const top = [...byKey.values()].sort((a, b) => b.rejected - a.rejected || a.key.localeCompare(b.key)).slice(0, TOP_KEYS);
+    const top = [...byKey.values()]
+      .sort((a, b) => b.rejected - a.rejected || a.key.localeCompare(b.key))
+      .slice(0, TOP_KEYS);
     await this.audit.recordQuietly({
       action: 'rate_limit.rejected',
       outcome: 'DENIED',

@@ -8,7 +8,14 @@ import { AppConfig } from '../config/app-config';
 import { sessionCookieOf } from '../auth/session-cookie';
 import { MetricsService } from '../observability/metrics.service';
 import { RateLimitAuditor } from './rate-limit.auditor';
-import { clientKeyOf, limitOf, RATE_LIMIT_NAMES, RATE_LIMIT_WINDOW_MS, RateLimitName, routeClassOf } from './rate-limit.policy';
+import {
+  clientKeyOf,
+  limitOf,
+  RATE_LIMIT_NAMES,
+  RATE_LIMIT_WINDOW_MS,
+  RateLimitName,
+  routeClassOf,
+} from './rate-limit.policy';
 import { sendRateLimited } from './rate-limit.response';
 
 /**
@@ -42,7 +49,9 @@ export class RateLimitMiddleware implements NestMiddleware, OnApplicationBootstr
   readonly handler = (req: Request, res: Response, next: NextFunction): void => {
     this.use(req, res, next).catch((error: unknown) => {
       // A failed lookup fails the request later, where it is answered properly.
-      this.logger.error(`rate limit skipped on ${req.method} ${req.path}: ${(error as Error)?.message ?? String(error)}`);
+      this.logger.error(
+        `rate limit skipped on ${req.method} ${req.path}: ${(error as Error)?.message ?? String(error)}`,
+      );
       next();
     });
   };
@@ -56,7 +65,10 @@ export class RateLimitMiddleware implements NestMiddleware, OnApplicationBootstr
       name = RateLimitName.SIGN_IN;
       key = clientKeyOf(req.ip);
     } else {
-      const principal = route === 'graphql' && hasCredential(req) ? await this.authentication.identify(req as AuthenticatedRequest) : null;
+      const principal =
+        route === 'graphql' && hasCredential(req)
+          ? await this.authentication.identify(req as AuthenticatedRequest)
+          : null;
       name = principal ? RateLimitName.GRAPHQL : RateLimitName.ANONYMOUS;
       key = principal ? `user:${principal.userId}` : clientKeyOf(req.ip);
     }

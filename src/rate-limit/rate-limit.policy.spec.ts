@@ -24,7 +24,8 @@ describe('routeClassOf', () => {
   });
 
   it('sees a sign-in route through any spelling the router accepts', () => {
-    for (const path of ['/AUTH/discover', '//auth//saml/x/acs', '/Demo-IdP', '/auth', '/auth/']) expect(routeClassOf(path)).toBe('sign_in');
+    for (const path of ['/AUTH/discover', '//auth//saml/x/acs', '/Demo-IdP', '/auth', '/auth/'])
+      expect(routeClassOf(path)).toBe('sign_in');
   });
 
   it('tells GraphQL from the rest, and does not take look-alikes for sign-in routes', () => {

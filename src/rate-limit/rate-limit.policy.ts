@@ -11,7 +11,11 @@ export enum RateLimitName {
   GRAPHQL = 'graphql',
 }
 
-export const RATE_LIMIT_NAMES: readonly RateLimitName[] = [RateLimitName.ANONYMOUS, RateLimitName.SIGN_IN, RateLimitName.GRAPHQL];
+export const RATE_LIMIT_NAMES: readonly RateLimitName[] = [
+  RateLimitName.ANONYMOUS,
+  RateLimitName.SIGN_IN,
+  RateLimitName.GRAPHQL,
+];
 
 /** The window every limit is counted over. */
 export const RATE_LIMIT_WINDOW_MS = 60_000;

@@ -13,7 +13,9 @@ export function sendRateLimited(req: Request, res: Response, routeIsGraphql: boo
   res.setHeader('Retry-After', String(retryAfterSeconds));
   res.setHeader('Cache-Control', 'no-store');
   if (routeIsGraphql) {
-    res.json({ errors: [{ message: message(retryAfterSeconds), extensions: { code: 'RATE_LIMITED', retryAfterSeconds } }] });
+    res.json({
+      errors: [{ message: message(retryAfterSeconds), extensions: { code: 'RATE_LIMITED', retryAfterSeconds } }],
+    });
   } else if (req.accepts(['json', 'html']) === 'html') {
     res.type('html').send(page(retryAfterSeconds));
   } else {

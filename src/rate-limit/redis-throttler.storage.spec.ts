@@ -7,7 +7,12 @@ const redisUrl = process.env.REDIS_URL;
 describe('RedisThrottlerStorage', () => {
   it('counts in memory when Redis cannot be reached, so limits still hold on this instance', async () => {
     // Nothing listens on port 1: every command fails at once.
-    const redis = new Redis('redis://127.0.0.1:1', { maxRetriesPerRequest: 0, enableOfflineQueue: false, lazyConnect: true, retryStrategy: () => null });
+    const redis = new Redis('redis://127.0.0.1:1', {
+      maxRetriesPerRequest: 0,
+      enableOfflineQueue: false,
+      lazyConnect: true,
+      retryStrategy: () => null,
+    });
     const storage = new RedisThrottlerStorage(redis, 'unused:');
     const results = [];
     for (let i = 0; i < 4; i++) results.push(await storage.increment('ip:203.0.113.1', 60_000, 3, 0, 'anonymous'));
@@ -34,7 +39,12 @@ describe('RedisThrottlerStorage', () => {
     it('blocks over the limit until the window ends, then counts afresh', async () => {
       const seen = [];
       for (let i = 0; i < 4; i++) seen.push(await storage.increment('k1', 400, 3, 0, 'anonymous'));
-      expect(seen.map((r) => [r.totalHits, r.isBlocked])).toEqual([[1, false], [2, false], [3, false], [4, true]]);
+      expect(seen.map((r) => [r.totalHits, r.isBlocked])).toEqual([
+        [1, false],
+        [2, false],
+        [3, false],
+        [4, true],
+      ]);
       expect(seen[3].timeToBlockExpire).toBe(1);
       expect(await redis.pttl(`${prefix}anonymous:k1`)).toBeLessThanOrEqual(400);
       await new Promise((r) => setTimeout(r, 450));
@@ -42,7 +52,9 @@ describe('RedisThrottlerStorage', () => {
     });
 
     it('is atomic under concurrent increments, and keeps limits apart by name', async () => {
-      const all = await Promise.all(Array.from({ length: 50 }, () => storage.increment('k2', 60_000, 10, 0, 'graphql')));
+      const all = await Promise.all(
+        Array.from({ length: 50 }, () => storage.increment('k2', 60_000, 10, 0, 'graphql')),
+      );
       expect(all.filter((r) => !r.isBlocked)).toHaveLength(10);
       expect(new Set(all.map((r) => r.totalHits)).size).toBe(50);
       expect(await storage.increment('k2', 60_000, 10, 0, 'sign_in')).toMatchObject({ totalHits: 1, isBlocked: false });

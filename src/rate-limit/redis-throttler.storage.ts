@@ -49,7 +49,13 @@ export class RedisThrottlerStorage implements ThrottlerStorage, OnApplicationShu
     this.redis.on('error', (error: Error) => this.logError(error));
   }
 
-  async increment(key: string, ttl: number, limit: number, blockDuration: number, throttlerName: string): Promise<ThrottlerStorageRecord> {
+  async increment(
+    key: string,
+    ttl: number,
+    limit: number,
+    blockDuration: number,
+    throttlerName: string,
+  ): Promise<ThrottlerStorageRecord> {
     let reply: [number, number];
     try {
       reply = await this.redis.passerelleRateLimit(`${this.prefix}${throttlerName}:${key}`, ttl, limit, blockDuration);

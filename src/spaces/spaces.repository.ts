@@ -19,10 +19,15 @@ export class SpacesRepository {
   /** A page of the spaces the caller sees, by name. */
   pageVisible(ability: AppAbility, page: PageArgs): Promise<Connection<Space>> {
     const qb = this.access.restrict(this.dataSource.getRepository(Space).createQueryBuilder('s'), ability, 'Space');
-    return keysetPage(qb, [
-      { sql: 's.name', type: 'string', value: (s) => s.name },
-      { sql: 's.id', type: 'uuid', value: (s) => s.id },
-    ], 'ASC', page);
+    return keysetPage(
+      qb,
+      [
+        { sql: 's.name', type: 'string', value: (s) => s.name },
+        { sql: 's.id', type: 'uuid', value: (s) => s.id },
+      ],
+      'ASC',
+      page,
+    );
   }
 
   findVisibleById(ability: AppAbility, id: string): Promise<Space | null> {
@@ -31,17 +36,28 @@ export class SpacesRepository {
   }
 
   findVisibleByIds(ability: AppAbility, ids: readonly string[]): Promise<Space[]> {
-    const qb = this.dataSource.getRepository(Space).createQueryBuilder('s').where('s.id = ANY(:ids)', { ids: [...ids] });
+    const qb = this.dataSource
+      .getRepository(Space)
+      .createQueryBuilder('s')
+      .where('s.id = ANY(:ids)', { ids: [...ids] });
     return this.access.restrict(qb, ability, 'Space').getMany();
   }
 
   /** A page of the memberships of a space the caller sees, oldest first. */
   pageVisibleMembers(ability: AppAbility, spaceId: string, page: PageArgs): Promise<Connection<Membership>> {
-    const qb = this.dataSource.getRepository(Membership).createQueryBuilder('m').where('m.space_id = :spaceId', { spaceId });
+    const qb = this.dataSource
+      .getRepository(Membership)
+      .createQueryBuilder('m')
+      .where('m.space_id = :spaceId', { spaceId });
     this.access.restrict(qb, ability, 'Membership');
-    return keysetPage(qb, [
-      { sql: 'm.created_at', type: 'date', value: (m) => m.createdAt },
-      { sql: 'm.id', type: 'uuid', value: (m) => m.id },
-    ], 'ASC', page);
+    return keysetPage(
+      qb,
+      [
+        { sql: 'm.created_at', type: 'date', value: (m) => m.createdAt },
+        { sql: 'm.id', type: 'uuid', value: (m) => m.id },
+      ],
+      'ASC',
+      page,
+    );
   }
 }

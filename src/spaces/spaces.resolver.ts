@@ -28,7 +28,9 @@ export class SpacesResolver {
     return found;
   }
 
-  @ResolveField(() => MembershipConnection, { description: 'Active members who count (HUB: an external caller sees the host and their own organisation).' })
+  @ResolveField(() => MembershipConnection, {
+    description: 'Active members who count (HUB: an external caller sees the host and their own organisation).',
+  })
   members(@CurrentViewer() v: Viewer, @Parent() space: Space, @Args() page: PageArgs): Promise<Connection<Membership>> {
     return this.spacesService.members(v.ability, space.id, page);
   }

@@ -5,7 +5,11 @@ import { UsersResolver } from './users.resolver';
 import { UsersRepository } from './users.repository';
 import { UsersService } from './users.service';
 
-@Module({ imports: [OrganizationsModule], providers: [UsersRepository, UsersService, UsersResolver], exports: [UsersService] })
+@Module({
+  imports: [OrganizationsModule],
+  providers: [UsersRepository, UsersService, UsersResolver],
+  exports: [UsersService],
+})
 export class UsersModule implements OnModuleInit {
   constructor(
     private readonly nodes: NodeRegistry,

@@ -24,10 +24,15 @@ export class UsersRepository {
         { like },
       );
     }
-    return keysetPage(qb, [
-      { sql: 'u.display_name', type: 'string', value: (u) => u.displayName },
-      { sql: 'u.id', type: 'uuid', value: (u) => u.id },
-    ], 'ASC', page);
+    return keysetPage(
+      qb,
+      [
+        { sql: 'u.display_name', type: 'string', value: (u) => u.displayName },
+        { sql: 'u.id', type: 'uuid', value: (u) => u.id },
+      ],
+      'ASC',
+      page,
+    );
   }
 
   findVisibleById(ability: AppAbility, id: string): Promise<User | null> {
@@ -35,12 +40,18 @@ export class UsersRepository {
   }
 
   findVisibleByIds(ability: AppAbility, ids: readonly string[]): Promise<User[]> {
-    return this.visible(ability).andWhere('u.id = ANY(:ids)', { ids: [...ids] }).getMany();
+    return this.visible(ability)
+      .andWhere('u.id = ANY(:ids)', { ids: [...ids] })
+      .getMany();
   }
 
   /** Users by id without a visibility check: only for people the caller is known to see. */
   findByIds(ids: readonly string[]): Promise<User[]> {
-    return this.dataSource.getRepository(User).createQueryBuilder('u').where('u.id = ANY(:ids)', { ids: [...ids] }).getMany();
+    return this.dataSource
+      .getRepository(User)
+      .createQueryBuilder('u')
+      .where('u.id = ANY(:ids)', { ids: [...ids] })
+      .getMany();
   }
 
   private visible(ability: AppAbility): SelectQueryBuilder<User> {

@@ -25,6 +25,8 @@ export class DemoSeederService implements OnApplicationBootstrap {
     if (!this.config.demoSeed || !this.config.embedded) return;
     if ((await this.store.countOrganizations()) > 0) return;
     const { counts } = await this.worldImport.importWorld(DEMO_WORLD, { source: 'demo-world.json' });
-    this.logger.log(`Demo world loaded into the empty embedded database: ${counts.organizations} organisations, ${counts.users} users, ${counts.spaces} spaces, ${counts.posts} posts`);
+    this.logger.log(
+      `Demo world loaded into the empty embedded database: ${counts.organizations} organisations, ${counts.users} users, ${counts.spaces} spaces, ${counts.posts} posts`,
+    );
   }
 }

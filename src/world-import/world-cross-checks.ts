@@ -27,7 +27,9 @@ export class CrossChecks {
   singleHost(organizations: readonly ValidOrganization[]): void {
     const hosts = organizations.filter((o) => o.kind === OrganizationKind.HOST);
     if (hosts.length > 1) {
-      this.problems.add(`organizations: there is exactly one HOST organisation, the file has ${hosts.length} (${hosts.map((h) => show(h.key)).join(', ')})`);
+      this.problems.add(
+        `organizations: there is exactly one HOST organisation, the file has ${hosts.length} (${hosts.map((h) => show(h.key)).join(', ')})`,
+      );
     }
   }
 
@@ -49,7 +51,9 @@ export class CrossChecks {
 
   emailInDomains(r: RecordReader, org: ValidOrganization, emailDomain: string): void {
     if (!org.domains.includes(emailDomain)) {
-      this.emailWarnings.push(`${r.path}: email domain "${emailDomain}" is not one of the domains of organization ${show(org.key)} (${org.domains.join(', ') || 'none'})`);
+      this.emailWarnings.push(
+        `${r.path}: email domain "${emailDomain}" is not one of the domains of organization ${show(org.key)} (${org.domains.join(', ') || 'none'})`,
+      );
     }
   }
 

@@ -31,7 +31,7 @@ export function keyIdMap(records: readonly { type: KeyedType; key: string; id: s
   for (const r of records) if (typeOfKey.get(r.key) === null) prefixed.add(`${r.type}:${r.key}`);
   // A bare key that reads like a prefixed name (a user keyed "post:1" next to post "1")
   // is prefixed too; repeat, since that may expose another such key.
-  for (let changed = prefixed.size > 0; changed; ) {
+  for (let changed = prefixed.size > 0; changed;) {
     changed = false;
     for (const r of records) {
       const full = `${r.type}:${r.key}`;

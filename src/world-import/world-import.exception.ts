@@ -34,7 +34,10 @@ export class WorldImportException extends DomainException<WorldImportErrorCode> 
   }
 
   static invalid(problems: string[], total = problems.length): WorldImportException {
-    return new WorldImportException(WorldImportErrorCode.INVALID_WORLD, summarize(problems, total), { problems, total });
+    return new WorldImportException(WorldImportErrorCode.INVALID_WORLD, summarize(problems, total), {
+      problems,
+      total,
+    });
   }
 
   static conflicts(problems: string[]): WorldImportException {

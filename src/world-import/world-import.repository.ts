@@ -46,18 +46,30 @@ export class WorldImportRepository {
   }
 
   /** The stored organisation of each of these users that exists. */
-  async findUserOrganizations(manager: EntityManager, userIds: string[]): Promise<{ id: string; organization_id: string }[]> {
-    return userIds.length ? await manager.query(`SELECT id, organization_id FROM users WHERE id = ANY($1::uuid[])`, [userIds]) : [];
+  async findUserOrganizations(
+    manager: EntityManager,
+    userIds: string[],
+  ): Promise<{ id: string; organization_id: string }[]> {
+    return userIds.length
+      ? await manager.query(`SELECT id, organization_id FROM users WHERE id = ANY($1::uuid[])`, [userIds])
+      : [];
   }
 
   /** The stored users holding any of these emails. */
   async findUsersByEmails(manager: EntityManager, emails: string[]): Promise<{ id: string; email: string }[]> {
-    return emails.length ? await manager.query(`SELECT id, email FROM users WHERE email = ANY($1::text[])`, [emails]) : [];
+    return emails.length
+      ? await manager.query(`SELECT id, email FROM users WHERE email = ANY($1::text[])`, [emails])
+      : [];
   }
 
   /** The stored organisations claiming any of these domains. */
-  async findOrganizationsClaimingDomains(manager: EntityManager, domains: string[]): Promise<{ id: string; name: string; domains: string[] }[]> {
-    return domains.length ? await manager.query(`SELECT id, name, domains FROM organizations WHERE domains && $1::text[]`, [domains]) : [];
+  async findOrganizationsClaimingDomains(
+    manager: EntityManager,
+    domains: string[],
+  ): Promise<{ id: string; name: string; domains: string[] }[]> {
+    return domains.length
+      ? await manager.query(`SELECT id, name, domains FROM organizations WHERE domains && $1::text[]`, [domains])
+      : [];
   }
 
   /**
@@ -76,7 +88,9 @@ export class WorldImportRepository {
     const rowsPerBatch = Math.min(BATCH_ROWS, Math.floor(MAX_PARAMETERS / width));
     for (let from = 0; from < spec.rows.length; from += rowsPerBatch) {
       const batch = spec.rows.slice(from, from + rowsPerBatch);
-      const placeholders = batch.map((_, i) => `(${spec.columns.map((__, j) => `$${i * width + j + 1}`).join(', ')})`).join(', ');
+      const placeholders = batch
+        .map((_, i) => `(${spec.columns.map((__, j) => `$${i * width + j + 1}`).join(', ')})`)
+        .join(', ');
       const rows: { id: string; inserted: boolean }[] = await manager.query(sql(placeholders), batch.flat());
       for (const row of rows) (row.inserted ? result.created : result.updated).push(row.id);
     }
@@ -84,7 +98,11 @@ export class WorldImportRepository {
   }
 
   /** Raises stored classifications to the file's, now that posts carry their labels; returns the ids raised. */
-  async raiseClassifications(manager: EntityManager, spaces: readonly { id: string; classification: number }[], now: Date): Promise<string[]> {
+  async raiseClassifications(
+    manager: EntityManager,
+    spaces: readonly { id: string; classification: number }[],
+    now: Date,
+  ): Promise<string[]> {
     const ids: string[] = [];
     for (let from = 0; from < spaces.length; from += BATCH_ROWS) {
       const batch = spaces.slice(from, from + BATCH_ROWS);
@@ -106,7 +124,9 @@ export class WorldImportRepository {
 
   /** How many organisations are stored: none on a database never seeded. */
   async countOrganizations(): Promise<number> {
-    const [{ count }]: { count: number }[] = await this.dataSource.query('SELECT count(*)::int AS count FROM organizations');
+    const [{ count }]: { count: number }[] = await this.dataSource.query(
+      'SELECT count(*)::int AS count FROM organizations',
+    );
     return count;
   }
 }

@@ -72,7 +72,11 @@ export class WorldImportService {
         outcome: 'FAILURE',
         actorId,
         reason: refusal ? refusal.code.toLowerCase() : 'internal_error',
-        details: { source, message: (refusal ?? (error as Error)).message, problems: refusal?.problems.slice(0, 20) ?? [] },
+        details: {
+          source,
+          message: (refusal ?? (error as Error)).message,
+          problems: refusal?.problems.slice(0, 20) ?? [],
+        },
       });
       throw refusal ?? error;
     }
@@ -92,11 +96,15 @@ export class WorldImportService {
     for (const { id } of storedHosts) {
       const fileHost = world.organizations.find((o) => o.kind === OrganizationKind.HOST && o.id !== id);
       if (fileHost && !fileOrgs.has(id)) {
-        problems.push(`${fileHost.path}: another HOST organisation is already stored (id ${id}); there is exactly one host`);
+        problems.push(
+          `${fileHost.path}: another HOST organisation is already stored (id ${id}); there is exactly one host`,
+        );
       }
       const demoted = fileOrgs.get(id);
       if (demoted && demoted.kind !== OrganizationKind.HOST) {
-        problems.push(`${demoted.path}: this organisation is the stored HOST; an import cannot make it ${demoted.kind}`);
+        problems.push(
+          `${demoted.path}: this organisation is the stored HOST; an import cannot make it ${demoted.kind}`,
+        );
       }
     }
 
@@ -106,7 +114,9 @@ export class WorldImportService {
     for (const row of moved) {
       const user = usersById.get(row.id);
       if (user && user.organizationId !== row.organization_id) {
-        problems.push(`${user.path}: this user is stored in another organisation (id ${row.organization_id}); an import does not move people between organisations`);
+        problems.push(
+          `${user.path}: this user is stored in another organisation (id ${row.organization_id}); an import does not move people between organisations`,
+        );
       }
     }
 
@@ -115,7 +125,8 @@ export class WorldImportService {
     const usersByEmail = new Map(world.users.map((u) => [u.email, u]));
     for (const row of taken) {
       const user = usersByEmail.get(row.email);
-      if (user && user.id !== row.id) problems.push(`${user.path}: email "${row.email}" already belongs to another user (id ${row.id})`);
+      if (user && user.id !== row.id)
+        problems.push(`${user.path}: email "${row.email}" already belongs to another user (id ${row.id})`);
     }
 
     const domains = world.organizations.flatMap((o) => o.domains);
@@ -124,7 +135,8 @@ export class WorldImportService {
       for (const org of world.organizations) {
         if (org.id === row.id) continue;
         for (const d of org.domains) {
-          if (row.domains.includes(d)) problems.push(`${org.path}: domain "${d}" already belongs to organisation "${row.name}" (id ${row.id})`);
+          if (row.domains.includes(d))
+            problems.push(`${org.path}: domain "${d}" already belongs to organisation "${row.name}" (id ${row.id})`);
         }
       }
     }
@@ -132,7 +144,11 @@ export class WorldImportService {
     if (problems.length > 0) throw WorldImportException.conflicts(problems);
   }
 
-  private async write(manager: EntityManager, world: ValidWorld, now: Date): Promise<Pick<WorldImportResult, 'created' | 'updated'>> {
+  private async write(
+    manager: EntityManager,
+    world: ValidWorld,
+    now: Date,
+  ): Promise<Pick<WorldImportResult, 'created' | 'updated'>> {
     const created = zeroCounts();
     const updated = zeroCounts();
     const tally = (section: WorldSection, r: UpsertResult) => {
@@ -152,7 +168,19 @@ export class WorldImportService {
     );
 
     // A job title the file does not give is left as stored (sign-in may have filled it).
-    const userColumns = ['id', 'organization_id', 'email', 'display_name', 'job_title', 'skills', 'clearance', 'status', 'roles', 'created_at', 'updated_at'];
+    const userColumns = [
+      'id',
+      'organization_id',
+      'email',
+      'display_name',
+      'job_title',
+      'skills',
+      'clearance',
+      'status',
+      'roles',
+      'created_at',
+      'updated_at',
+    ];
     const userUpdate = ['organization_id', 'email', 'display_name', 'skills', 'clearance', 'status', 'roles'];
     for (const withTitle of [true, false]) {
       const users = world.users.filter((u) => (u.jobTitle !== undefined) === withTitle);
@@ -163,7 +191,19 @@ export class WorldImportService {
           conflict: 'id',
           columns: userColumns,
           update: withTitle ? [...userUpdate, 'job_title'] : userUpdate,
-          rows: users.map((u) => [u.id, u.organizationId, u.email, u.displayName, u.jobTitle ?? null, u.skills, u.clearance, u.status, u.roles, now, now]),
+          rows: users.map((u) => [
+            u.id,
+            u.organizationId,
+            u.email,
+            u.displayName,
+            u.jobTitle ?? null,
+            u.skills,
+            u.clearance,
+            u.status,
+            u.roles,
+            now,
+            now,
+          ]),
         }),
       );
     }
@@ -176,7 +216,16 @@ export class WorldImportService {
       columns: ['id', 'name', 'purpose', 'classification', 'status', 'partner_visibility', 'created_at', 'updated_at'],
       update: ['name', 'purpose', 'status', 'partner_visibility'],
       expressions: { classification: 'LEAST(EXCLUDED.classification, t.classification)' },
-      rows: world.spaces.map((s) => [s.id, s.name, s.purpose, s.classification, s.status, s.partnerVisibility, now, now]),
+      rows: world.spaces.map((s) => [
+        s.id,
+        s.name,
+        s.purpose,
+        s.classification,
+        s.status,
+        s.partnerVisibility,
+        now,
+        now,
+      ]),
     });
 
     // An expiry the file does not give: 90 days for an external member, none for a host
@@ -188,9 +237,29 @@ export class WorldImportService {
         await this.store.upsert(manager, {
           table: 'memberships',
           conflict: 'user_id, space_id',
-          columns: ['id', 'user_id', 'user_organization_id', 'space_id', 'role', 'status', 'expires_at', 'created_at', 'updated_at'],
+          columns: [
+            'id',
+            'user_id',
+            'user_organization_id',
+            'space_id',
+            'role',
+            'status',
+            'expires_at',
+            'created_at',
+            'updated_at',
+          ],
           update: given ? ['role', 'status', 'expires_at'] : ['role', 'status'],
-          rows: memberships.map((m) => [m.id, m.userId, m.userOrganizationId, m.spaceId, m.role, m.status, expiryOf(m, now), now, now]),
+          rows: memberships.map((m) => [
+            m.id,
+            m.userId,
+            m.userOrganizationId,
+            m.spaceId,
+            m.role,
+            m.status,
+            expiryOf(m, now),
+            now,
+            now,
+          ]),
         }),
       );
     }
@@ -202,13 +271,26 @@ export class WorldImportService {
         await this.store.upsert(manager, {
           table: 'posts',
           conflict: 'id',
-          columns: ['id', 'space_id', 'author_id', 'author_organization_id', 'title', 'body', 'label', 'hidden', 'hidden_at', 'created_at', 'updated_at'],
+          columns: [
+            'id',
+            'space_id',
+            'author_id',
+            'author_organization_id',
+            'title',
+            'body',
+            'label',
+            'hidden',
+            'hidden_at',
+            'created_at',
+            'updated_at',
+          ],
           update: given
             ? ['space_id', 'author_id', 'author_organization_id', 'title', 'body', 'label', 'hidden', 'created_at']
             : ['space_id', 'author_id', 'author_organization_id', 'title', 'body', 'label', 'hidden'],
           // Who hid a post and when stay as stored while it stays hidden.
           expressions: {
-            hidden_at: 'CASE WHEN NOT EXCLUDED.hidden THEN NULL WHEN t.hidden THEN t.hidden_at ELSE EXCLUDED.hidden_at END',
+            hidden_at:
+              'CASE WHEN NOT EXCLUDED.hidden THEN NULL WHEN t.hidden THEN t.hidden_at ELSE EXCLUDED.hidden_at END',
             hidden_by_id: 'CASE WHEN EXCLUDED.hidden AND t.hidden THEN t.hidden_by_id ELSE NULL END',
           },
           rows: posts.map((p) => postRow(p, now)),
@@ -228,8 +310,18 @@ export class WorldImportService {
           table: 'comments',
           conflict: 'id',
           columns: ['id', 'post_id', 'author_id', 'author_organization_id', 'body', 'created_at', 'updated_at'],
-          update: given ? ['post_id', 'author_id', 'author_organization_id', 'body', 'created_at'] : ['post_id', 'author_id', 'author_organization_id', 'body'],
-          rows: comments.map((c) => [c.id, c.postId, c.authorId, c.authorOrganizationId, c.body, c.createdAt ?? now, now]),
+          update: given
+            ? ['post_id', 'author_id', 'author_organization_id', 'body', 'created_at']
+            : ['post_id', 'author_id', 'author_organization_id', 'body'],
+          rows: comments.map((c) => [
+            c.id,
+            c.postId,
+            c.authorId,
+            c.authorOrganizationId,
+            c.body,
+            c.createdAt ?? now,
+            now,
+          ]),
         }),
       );
     }
@@ -243,7 +335,19 @@ function expiryOf(m: ValidMembership, now: Date): Date | null {
 }
 
 function postRow(p: ValidPost, now: Date): unknown[] {
-  return [p.id, p.spaceId, p.authorId, p.authorOrganizationId, p.title, p.body, p.label, p.hidden, p.hidden ? now : null, p.createdAt ?? now, now];
+  return [
+    p.id,
+    p.spaceId,
+    p.authorId,
+    p.authorOrganizationId,
+    p.title,
+    p.body,
+    p.label,
+    p.hidden,
+    p.hidden ? now : null,
+    p.createdAt ?? now,
+    now,
+  ];
 }
 
 function countOf(world: ValidWorld): Record<WorldSection, number> {
@@ -272,7 +376,11 @@ function databaseRefusal(error: unknown): WorldImportException | null {
   if (!cause.code || !(cause.code.startsWith('23') || cause.code === 'P0001')) return null;
   const known = cause.constraint ? REFUSALS[cause.constraint] : undefined;
   const words = known ?? `${cause.message ?? error.message}${cause.detail ? ` (${cause.detail})` : ''}`;
-  return new WorldImportException(WorldImportErrorCode.CONFLICTS_WITH_DATABASE, `the database refused the import, nothing was written: ${words}`, {
-    constraint: cause.constraint ?? null,
-  });
+  return new WorldImportException(
+    WorldImportErrorCode.CONFLICTS_WITH_DATABASE,
+    `the database refused the import, nothing was written: ${words}`,
+    {
+      constraint: cause.constraint ?? null,
+    },
+  );
 }

@@ -155,7 +155,9 @@ export class RecordReader {
     if (v === null && nullable) return null;
     const date = typeof v === 'string' && INSTANT.test(v) ? new Date(v) : null;
     if (!date || Number.isNaN(date.getTime())) {
-      this.problem(`${field} must be an ISO 8601 date-time with a time zone (e.g. 2026-03-01T09:00:00Z), got ${show(v)}`);
+      this.problem(
+        `${field} must be an ISO 8601 date-time with a time zone (e.g. 2026-03-01T09:00:00Z), got ${show(v)}`,
+      );
       return undefined;
     }
     return date;
@@ -176,7 +178,8 @@ export class RecordReader {
     const known = KNOWN_FIELDS.get(section) as ReadonlySet<string>;
     for (const field of Object.keys(this.raw)) {
       // Other tools' extra fields are ignored, but named: a typo ("hiden") must not pass silently.
-      if (!known.has(field)) this.problems.warn(`${this.path}: unknown field "${field}" ignored (expected ${[...known].join(', ')})`);
+      if (!known.has(field))
+        this.problems.warn(`${this.path}: unknown field "${field}" ignored (expected ${[...known].join(', ')})`);
     }
   }
 }
@@ -220,4 +223,3 @@ export function show(v: unknown): string {
   const text = JSON.stringify(v) ?? String(v);
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
-

@@ -69,7 +69,11 @@ export function readSections(input: unknown, problems: Problems): Record<WorldSe
   return sections;
 }
 
-export function validateOrganizations(readers: RecordReader[], problems: Problems, checks: CrossChecks): Keyed<ValidOrganization> {
+export function validateOrganizations(
+  readers: RecordReader[],
+  problems: Problems,
+  checks: CrossChecks,
+): Keyed<ValidOrganization> {
   const organizations = new Keyed<ValidOrganization>(problems);
   readers.forEach((r) => {
     const key = r.text('key');
@@ -118,10 +122,14 @@ export function validateUsers(
       return role as UserRole;
     });
     if (org && external) {
-      for (const role of roles) if (HOST_ONLY_USER_ROLES.includes(role)) r.problem(`${role} is held by host users only (organization ${show(org.key)} is ${org.kind})`);
+      for (const role of roles)
+        if (HOST_ONLY_USER_ROLES.includes(role))
+          r.problem(`${role} is held by host users only (organization ${show(org.key)} is ${org.kind})`);
     }
     if (org && !external) {
-      for (const role of roles) if (PARTNER_ONLY_USER_ROLES.includes(role)) r.problem(`${role} is held by users outside the host only (organization ${show(org.key)} is ${org.kind})`);
+      for (const role of roles)
+        if (PARTNER_ONLY_USER_ROLES.includes(role))
+          r.problem(`${role} is held by users outside the host only (organization ${show(org.key)} is ${org.kind})`);
     }
     const user: ValidUser = {
       path: r.path,

@@ -10,10 +10,30 @@ function world(): Record<string, Record<string, unknown>[]> {
       { key: 'acme', name: 'Acme', kind: 'PARTNER', domains: ['Acme.test'], clearanceCap: 1, status: 'ACTIVE' },
     ],
     users: [
-      { key: 'hana', organization: 'host', email: 'Hana@Host.test', displayName: 'Hana', clearance: 4, status: 'ACTIVE', roles: ['HOST_ADMIN'], skills: [] },
-      { key: 'bob', organization: 'acme', email: 'bob@acme.test', displayName: 'Bob', clearance: 1, status: 'ACTIVE', roles: [], skills: ['cardboard'] },
+      {
+        key: 'hana',
+        organization: 'host',
+        email: 'Hana@Host.test',
+        displayName: 'Hana',
+        clearance: 4,
+        status: 'ACTIVE',
+        roles: ['HOST_ADMIN'],
+        skills: [],
+      },
+      {
+        key: 'bob',
+        organization: 'acme',
+        email: 'bob@acme.test',
+        displayName: 'Bob',
+        clearance: 1,
+        status: 'ACTIVE',
+        roles: [],
+        skills: ['cardboard'],
+      },
     ],
-    spaces: [{ key: 'lab', name: 'Lab', purpose: 'Try things', classification: 1, status: 'ACTIVE', partnerVisibility: 'HUB' }],
+    spaces: [
+      { key: 'lab', name: 'Lab', purpose: 'Try things', classification: 1, status: 'ACTIVE', partnerVisibility: 'HUB' },
+    ],
     memberships: [
       { user: 'hana', space: 'lab', role: 'OWNER', status: 'ACTIVE' },
       { user: 'bob', space: 'lab', role: 'MEMBER', status: 'ACTIVE', expiresAt: '2026-03-01T00:00:00Z' },
@@ -41,7 +61,11 @@ describe('validateWorld', () => {
     expect(v.organizations[1].domains).toEqual(['acme.test']);
     expect(v.users[0].email).toBe('hana@host.test');
     expect(v.users[1]).toMatchObject({ organizationId: worldId('organization', 'acme'), external: true });
-    expect(v.memberships[1]).toMatchObject({ userId: worldId('user', 'bob'), spaceId: worldId('space', 'lab'), external: true });
+    expect(v.memberships[1]).toMatchObject({
+      userId: worldId('user', 'bob'),
+      spaceId: worldId('space', 'lab'),
+      external: true,
+    });
     expect(v.memberships[1].expiresAt?.toISOString()).toBe('2026-03-01T00:00:00.000Z');
     expect(v.memberships[0].expiresAt).toBeUndefined();
     expect(v.posts[0]).toMatchObject({ authorOrganizationId: worldId('organization', 'acme'), createdAt: undefined });
@@ -142,13 +166,17 @@ describe('validateWorld', () => {
   it('refuses host roles on a user outside the host', () => {
     const w = world();
     w.users[1].roles = ['PARTNER_ADMIN', 'SECURITY_REVIEWER'];
-    expect(problemsOf(w)).toEqual(['users[1] (key "bob"): SECURITY_REVIEWER is held by host users only (organization "acme" is PARTNER)']);
+    expect(problemsOf(w)).toEqual([
+      'users[1] (key "bob"): SECURITY_REVIEWER is held by host users only (organization "acme" is PARTNER)',
+    ]);
   });
 
   it('refuses the partner role on a host user', () => {
     const w = world();
     w.users[0].roles = ['HOST_ADMIN', 'PARTNER_ADMIN'];
-    expect(problemsOf(w)).toEqual(['users[0] (key "hana"): PARTNER_ADMIN is held by users outside the host only (organization "host" is HOST)']);
+    expect(problemsOf(w)).toEqual([
+      'users[0] (key "hana"): PARTNER_ADMIN is held by users outside the host only (organization "host" is HOST)',
+    ]);
   });
 
   it("refuses a label below its space's classification", () => {
@@ -161,7 +189,9 @@ describe('validateWorld', () => {
     const w = world();
     w.organizations[1].kind = 'HOST';
     w.users[1].roles = [];
-    expect(problemsOf(w)).toContain('organizations: there is exactly one HOST organisation, the file has 2 ("host", "acme")');
+    expect(problemsOf(w)).toContain(
+      'organizations: there is exactly one HOST organisation, the file has 2 ("host", "acme")',
+    );
   });
 
   it('refuses duplicate keys within a type, duplicate ids, duplicate emails and memberships', () => {
@@ -216,7 +246,9 @@ describe('validateWorld', () => {
     w.memberships[1].expiresAt = null;
     const valid = validateWorld(w);
     expect(valid.memberships.map((m) => m.expiresAt)).toEqual([null, undefined]);
-    expect(valid.warnings).toContain('memberships[1] (user "bob", space "lab"): an external membership cannot be without expiry; the default of 90 days applies');
+    expect(valid.warnings).toContain(
+      'memberships[1] (user "bob", space "lab"): an external membership cannot be without expiry; the default of 90 days applies',
+    );
   });
 
   it('refuses a domain claimed by two organisations, and bad emails and domains', () => {
@@ -231,7 +263,9 @@ describe('validateWorld', () => {
   });
 
   it('refuses what is not a world at all, in one line', () => {
-    expect(problemsOf([])).toEqual(['the world must be a JSON object with the sections organizations, users, spaces, memberships, posts, comments, got []']);
+    expect(problemsOf([])).toEqual([
+      'the world must be a JSON object with the sections organizations, users, spaces, memberships, posts, comments, got []',
+    ]);
     expect(problemsOf({ users: {} })).toEqual(['users must be a list, got {}']);
     expect(problemsOf({ users: [42] })).toEqual(['users[0]: must be an object, got 42']);
   });
@@ -240,7 +274,9 @@ describe('validateWorld', () => {
     const w = world();
     w.users[0].clearance = 9;
     w.users[1].clearance = 9;
-    expect(() => validateWorld(w)).toThrow('users[0] (key "hana"): clearance must be a whole number from 0 to 4, got 9 (and 1 more problem)');
+    expect(() => validateWorld(w)).toThrow(
+      'users[0] (key "hana"): clearance must be a whole number from 0 to 4, got 9 (and 1 more problem)',
+    );
   });
 
   it('reports a key shared by two types as <type>:<key>, never bare', () => {

@@ -22,7 +22,12 @@ declare module 'autocannon' {
 
   interface RequestSpec extends RequestData {
     setupRequest?: (request: RequestData, context: Record<string, unknown>) => RequestData | null;
-    onResponse?: (status: number, body: string, context: Record<string, unknown>, headers: Record<string, string>) => void;
+    onResponse?: (
+      status: number,
+      body: string,
+      context: Record<string, unknown>,
+      headers: Record<string, string>,
+    ) => void;
   }
 
   interface Options {

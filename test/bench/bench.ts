@@ -55,7 +55,12 @@ function parseOptions(argv: string[]): Options | null {
     if (!spec) throw new UsageError(`unknown option ${flag}`);
     const text = inline ?? argv[++i];
     const value = Number(text);
-    if (text === undefined || !Number.isFinite(value) || value < spec.min || (spec.integer && !Number.isInteger(value))) {
+    if (
+      text === undefined ||
+      !Number.isFinite(value) ||
+      value < spec.min ||
+      (spec.integer && !Number.isInteger(value))
+    ) {
       throw new UsageError(`${flag} needs ${spec.integer ? 'a whole number' : 'a number'} of at least ${spec.min}`);
     }
     (options[spec.key] as number) = value;
@@ -75,7 +80,8 @@ const SCENARIOS: Scenario[] = [
   {
     name: 'space page',
     // Each caller walks through their own spaces, one per turn of the pool.
-    body: (caller, turn) => JSON.stringify({ query: SPACE_PAGE, variables: { id: caller.spaceIds[turn % caller.spaceIds.length] } }),
+    body: (caller, turn) =>
+      JSON.stringify({ query: SPACE_PAGE, variables: { id: caller.spaceIds[turn % caller.spaceIds.length] } }),
     rows: (data) => {
       if (!data.space) throw new Error('space is null');
       return data.space.posts.edges.length;
@@ -98,7 +104,8 @@ async function main(): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  const baseUrl = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  const baseUrl =
+    process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
   const databaseUrl = benchDatabaseUrl(baseUrl);
 
   let seed: SeedReport | null = null;
@@ -151,12 +158,18 @@ async function main(): Promise<number> {
   }
 }
 
-async function describeDatabase(url: string): Promise<{ rows: SeedReport['rows']; databaseBytes: number; serverVersion: string }> {
+async function describeDatabase(
+  url: string,
+): Promise<{ rows: SeedReport['rows']; databaseBytes: number; serverVersion: string }> {
   const db = new Client({ connectionString: url });
   await db.connect();
   try {
     const rows = await countRows(db);
-    const info = (await db.query(`SELECT pg_database_size(current_database())::bigint AS bytes, current_setting('server_version') AS version`)).rows[0] as {
+    const info = (
+      await db.query(
+        `SELECT pg_database_size(current_database())::bigint AS bytes, current_setting('server_version') AS version`,
+      )
+    ).rows[0] as {
       bytes: string;
       version: string;
     };

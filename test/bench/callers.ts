@@ -34,8 +34,14 @@ export async function mintCallers(databaseUrl: string, count: number): Promise<C
         LIMIT $1`,
       [count],
     );
-    if (rows.length < count) throw new Error(`only ${rows.length} users hold an active membership; ${count} callers wanted (raise --scale)`);
-    const callers = rows.map((r) => ({ userId: r.user_id, isHost: r.is_host, token: newSecret('psl'), spaceIds: r.space_ids }));
+    if (rows.length < count)
+      throw new Error(`only ${rows.length} users hold an active membership; ${count} callers wanted (raise --scale)`);
+    const callers = rows.map((r) => ({
+      userId: r.user_id,
+      isHost: r.is_host,
+      token: newSecret('psl'),
+      spaceIds: r.space_ids,
+    }));
     await db.query(
       `INSERT INTO api_tokens (token_hash, user_id, name, expires_at)
        SELECT h, u, $3, now() + make_interval(hours => $4) FROM unnest($1::text[], $2::uuid[]) AS t(h, u)`,

@@ -90,8 +90,10 @@ export async function runScenario(
   const after = await settled(baseUrl);
   const spent = (await cpu?.stop()) ?? { gateway: null, database: null };
 
-  const served = metricTotal(after, 'passerelle_http_requests_total') - metricTotal(before, 'passerelle_http_requests_total');
-  const queries = metricTotal(after, 'passerelle_sql_queries_total') - metricTotal(before, 'passerelle_sql_queries_total');
+  const served =
+    metricTotal(after, 'passerelle_http_requests_total') - metricTotal(before, 'passerelle_http_requests_total');
+  const queries =
+    metricTotal(after, 'passerelle_sql_queries_total') - metricTotal(before, 'passerelle_sql_queries_total');
   return {
     name: scenario.name,
     requests: result.requests.total,
@@ -119,14 +121,21 @@ async function settled(baseUrl: string): Promise<string> {
   for (let i = 0; i < 40; i++) {
     await new Promise((r) => setTimeout(r, 250));
     const next = await scrape(baseUrl);
-    if (metricTotal(next, 'passerelle_sql_queries_total') === metricTotal(text, 'passerelle_sql_queries_total')) return next;
+    if (metricTotal(next, 'passerelle_sql_queries_total') === metricTotal(text, 'passerelle_sql_queries_total'))
+      return next;
     text = next;
   }
   throw new Error('the gateway kept sending SQL for 10 s after the load stopped');
 }
 
 /** Warms the gateway and the database caches; nothing is recorded. */
-export async function warmUp(baseUrl: string, scenario: Scenario, callers: Caller[], seconds: number, connections: number): Promise<void> {
+export async function warmUp(
+  baseUrl: string,
+  scenario: Scenario,
+  callers: Caller[],
+  seconds: number,
+  connections: number,
+): Promise<void> {
   if (seconds <= 0) return;
   await runScenario(baseUrl, scenario, callers, { duration: seconds, connections }, () => undefined);
 }

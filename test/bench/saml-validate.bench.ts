@@ -16,7 +16,11 @@ import { keyPair } from '../../src/common/testing/saml-keys';
 // node dist/test/bench/saml-validate.bench.js [seconds]
 async function main(): Promise<void> {
   const seconds = Number(process.argv[2] ?? 3);
-  const config = new AppConfig({ NODE_ENV: 'test', PUBLIC_URL: 'https://passerelle.example', SECRET_KEY: '5a'.repeat(32) });
+  const config = new AppConfig({
+    NODE_ENV: 'test',
+    PUBLIC_URL: 'https://passerelle.example',
+    SECRET_KEY: '5a'.repeat(32),
+  });
   const validator = new SamlResponseValidator(config, new Clock());
   const library = new PassportSamlServiceProvider(config);
   const idp = await keyPair('bench-idp');
@@ -44,7 +48,12 @@ async function main(): Promise<void> {
           audience: sp.entityId,
           inResponseTo: samlId(),
           nameId: `user-${i}`,
-          attributes: { email: [`user${i}@bench.example`], givenName: ['Bench'], sn: ['Mark'], groups: ['a', 'b', 'c'] },
+          attributes: {
+            email: [`user${i}@bench.example`],
+            givenName: ['Bench'],
+            sn: ['Mark'],
+            groups: ['a', 'b', 'c'],
+          },
         },
         { signAssertion: { signer: idp } },
       ),
@@ -62,10 +71,14 @@ async function main(): Promise<void> {
       n++;
     }
     const elapsed = (performance.now() - start) / 1000;
-    console.log(`${label.padEnd(44)} ${(n / elapsed).toFixed(0).padStart(6)} responses/s  (${((elapsed / n) * 1000).toFixed(2)} ms each, ${n} runs)`);
+    console.log(
+      `${label.padEnd(44)} ${(n / elapsed).toFixed(0).padStart(6)} responses/s  (${((elapsed / n) * 1000).toFixed(2)} ms each, ${n} runs)`,
+    );
   };
 
-  console.log(`SAML response validation, one core (node ${process.version}), RSA-2048 / SHA-256, ${bytes} bytes per response`);
+  console.log(
+    `SAML response validation, one core (node ${process.version}), RSA-2048 / SHA-256, ${bytes} bytes per response`,
+  );
   await run('our validator', (r) => validator.validate(connection, r));
   const ctx = { connection, endpoints: sp, spPrivateKey: null };
   await run('our validator + node-saml second opinion', async (r) => {

@@ -51,7 +51,11 @@ export function benchDatabaseUrl(baseUrl: string): string {
  * and foreign keys stay on: a seed that broke an invariant would fail here, not skew the
  * figures.
  */
-export async function seedBenchDatabase(baseUrl: string, size: WorldSize, log: (line: string) => void): Promise<SeedReport> {
+export async function seedBenchDatabase(
+  baseUrl: string,
+  size: WorldSize,
+  log: (line: string) => void,
+): Promise<SeedReport> {
   const started = process.hrtime.bigint();
   const admin = new Client({ connectionString: baseUrl });
   await admin.connect();
@@ -64,7 +68,9 @@ export async function seedBenchDatabase(baseUrl: string, size: WorldSize, log: (
   const url = benchDatabaseUrl(baseUrl);
 
   log('applying migrations');
-  const ds = await createDataSource(new AppConfig({ NODE_ENV: 'development', DATABASE_URL: url, DEMO_IDP: 'false', DEMO_SEED: 'false' }));
+  const ds = await createDataSource(
+    new AppConfig({ NODE_ENV: 'development', DATABASE_URL: url, DEMO_IDP: 'false', DEMO_SEED: 'false' }),
+  );
   await ds.initialize();
   try {
     await ds.runMigrations({ transaction: 'each' });
@@ -86,7 +92,9 @@ export async function seedBenchDatabase(baseUrl: string, size: WorldSize, log: (
     log('vacuum analyze');
     await db.query('VACUUM (ANALYZE)');
     const rows = await countRows(db);
-    const [{ bytes }] = (await db.query(`SELECT pg_database_size(current_database())::bigint AS bytes`)).rows as { bytes: string }[];
+    const [{ bytes }] = (await db.query(`SELECT pg_database_size(current_database())::bigint AS bytes`)).rows as {
+      bytes: string;
+    }[];
     return { seconds: seconds(started), rows, databaseBytes: Number(bytes) };
   } finally {
     await db.end();
@@ -107,13 +115,107 @@ function seconds(since: bigint): number {
 
 type Statement = [label: string | null, sql: string, params: unknown[]];
 
-const FIRST_NAMES = ['Ada', 'Bruno', 'Chloé', 'Dmitri', 'Elif', 'Farid', 'Grace', 'Hugo', 'Inès', 'Jonas', 'Kenji', 'Lina', 'Malik', 'Nora', 'Oscar', 'Priya', 'Quentin', 'Rosa', 'Samir', 'Tess', 'Ugo', 'Vera', 'Wen', 'Yann', 'Zoé'];
-const LAST_NAMES = ['Martin', 'Bernard', 'Dubois', 'Nguyen', 'Schmidt', 'Rossi', 'García', 'Kowalski', 'Okafor', 'Larsen', 'Haddad', 'Moreau', 'Silva', 'Tanaka', 'Novak', 'Fischer', 'Costa', 'Meyer', 'Petit', 'Lambert'];
-const JOB_TITLES = ['Engineer', 'Product manager', 'Designer', 'Buyer', 'Quality lead', 'Researcher', 'Project manager', 'Architect', 'Data analyst', 'Plant manager'];
-const SKILLS = ['design', 'sourcing', 'welding', 'simulation', 'ux', 'safety', 'testing', 'logistics', 'batteries', 'sensors', 'firmware', 'regulation'];
-const TOPICS = ['Kick-off notes', 'Prototype feedback', 'Supplier shortlist', 'Test results', 'Risk review', 'Roadmap draft', 'Meeting minutes', 'Open question', 'Design proposal', 'Field report'];
-const THEMES = ['Battery', 'Cockpit', 'Packaging', 'Recycling', 'Sensors', 'Logistics', 'Assembly line', 'Field service', 'Lighting', 'Charging'];
-const LOREM = 'Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor incididunt ut labore et dolore magna aliqua. ';
+const FIRST_NAMES = [
+  'Ada',
+  'Bruno',
+  'Chloé',
+  'Dmitri',
+  'Elif',
+  'Farid',
+  'Grace',
+  'Hugo',
+  'Inès',
+  'Jonas',
+  'Kenji',
+  'Lina',
+  'Malik',
+  'Nora',
+  'Oscar',
+  'Priya',
+  'Quentin',
+  'Rosa',
+  'Samir',
+  'Tess',
+  'Ugo',
+  'Vera',
+  'Wen',
+  'Yann',
+  'Zoé',
+];
+const LAST_NAMES = [
+  'Martin',
+  'Bernard',
+  'Dubois',
+  'Nguyen',
+  'Schmidt',
+  'Rossi',
+  'García',
+  'Kowalski',
+  'Okafor',
+  'Larsen',
+  'Haddad',
+  'Moreau',
+  'Silva',
+  'Tanaka',
+  'Novak',
+  'Fischer',
+  'Costa',
+  'Meyer',
+  'Petit',
+  'Lambert',
+];
+const JOB_TITLES = [
+  'Engineer',
+  'Product manager',
+  'Designer',
+  'Buyer',
+  'Quality lead',
+  'Researcher',
+  'Project manager',
+  'Architect',
+  'Data analyst',
+  'Plant manager',
+];
+const SKILLS = [
+  'design',
+  'sourcing',
+  'welding',
+  'simulation',
+  'ux',
+  'safety',
+  'testing',
+  'logistics',
+  'batteries',
+  'sensors',
+  'firmware',
+  'regulation',
+];
+const TOPICS = [
+  'Kick-off notes',
+  'Prototype feedback',
+  'Supplier shortlist',
+  'Test results',
+  'Risk review',
+  'Roadmap draft',
+  'Meeting minutes',
+  'Open question',
+  'Design proposal',
+  'Field report',
+];
+const THEMES = [
+  'Battery',
+  'Cockpit',
+  'Packaging',
+  'Recycling',
+  'Sensors',
+  'Logistics',
+  'Assembly line',
+  'Field service',
+  'Lighting',
+  'Charging',
+];
+const LOREM =
+  'Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor incididunt ut labore et dolore magna aliqua. ';
 
 /**
  * The world, as statements over temporary helper tables (bench_*) that give every row a
@@ -124,7 +226,8 @@ function worldStatements(size: WorldSize): Statement[] {
   const hostUsers = Math.max(MEMBERS_PER_SPACE, Math.round(size.users * HOST_SHARE));
   const externalOrgs = size.organizations - 1;
   // Text of varied length cut from a repeated paragraph (the parameter holds the paragraph).
-  const text = (lorem: string, n: string, min: number, spread: number) => `substr(repeat(${lorem}::text, 12), 1 + (${n} % 50), ${min} + (${n} % ${spread}))`;
+  const text = (lorem: string, n: string, min: number, spread: number) =>
+    `substr(repeat(${lorem}::text, 12), 1 + (${n} % 50), ${min} + (${n} % ${spread}))`;
   return [
     [
       null,
@@ -266,7 +369,11 @@ function worldStatements(size: WorldSize): Statement[] {
       [],
     ],
     [null, `CREATE UNIQUE INDEX ON bench_members (space_idx, rn)`, []],
-    [null, `CREATE TEMP TABLE bench_space_size AS SELECT space_idx, count(*)::int AS n FROM bench_members GROUP BY space_idx`, []],
+    [
+      null,
+      `CREATE TEMP TABLE bench_space_size AS SELECT space_idx, count(*)::int AS n FROM bench_members GROUP BY space_idx`,
+      [],
+    ],
     // Posts over the last year, busier in some spaces than others; labels at the space's
     // classification by default, one in ten a level above; 2% hidden by moderation.
     [

@@ -19,9 +19,13 @@ function importMetaToCommonJs({ types: t }) {
         if (path.node.callee.type !== 'Import') return;
         const [specifier] = path.node.arguments;
         path.replaceWith(
-          t.callExpression(t.memberExpression(t.callExpression(t.memberExpression(t.identifier('Promise'), t.identifier('resolve')), []), t.identifier('then')), [
-            t.arrowFunctionExpression([], t.callExpression(t.identifier('require'), [specifier])),
-          ]),
+          t.callExpression(
+            t.memberExpression(
+              t.callExpression(t.memberExpression(t.identifier('Promise'), t.identifier('resolve')), []),
+              t.identifier('then'),
+            ),
+            [t.arrowFunctionExpression([], t.callExpression(t.identifier('require'), [specifier]))],
+          ),
         );
       },
       MetaProperty(path) {
@@ -40,7 +44,9 @@ function importMetaToCommonJs({ types: t }) {
             return;
           }
         }
-        path.replaceWithSourceString("({ url: require('node:url').pathToFileURL(__filename).href, dirname: __dirname, filename: __filename })");
+        path.replaceWithSourceString(
+          "({ url: require('node:url').pathToFileURL(__filename).href, dirname: __dirname, filename: __filename })",
+        );
       },
     },
   };

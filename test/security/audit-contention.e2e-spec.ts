@@ -14,7 +14,11 @@ describe('audit log contention', () => {
   beforeAll(async () => {
     // The complexity limit is not what is under test here.
     // Many lookups in one document, on purpose: the per-document caps are another suite's subject.
-    t = await startTestApp({ GRAPHQL_MAX_COMPLEXITY: '1000000', GRAPHQL_MAX_ALIASES: '1000', GRAPHQL_MAX_ROOT_FIELDS: '1000' });
+    t = await startTestApp({
+      GRAPHQL_MAX_COMPLEXITY: '1000000',
+      GRAPHQL_MAX_ALIASES: '1000',
+      GRAPHQL_MAX_ROOT_FIELDS: '1000',
+    });
     ids = await t.importWorld(SMALL_WORLD);
     audit = t.app.get(AuditService);
   });
@@ -39,10 +43,11 @@ describe('audit log contention', () => {
     expect(res.body.errors).toHaveLength(100);
     expect(new Set(res.body.errors!.map((e) => e.extensions.code))).toEqual(new Set(['NOT_FOUND']));
 
-    const events: { actor_id: string; reason: string; details: { count: number; denied: Record<string, string[]> } }[] = await t.dataSource.query(
-      `SELECT actor_id, reason, details FROM audit_events WHERE action = 'authz.denied' ORDER BY seq OFFSET $1`,
-      [before],
-    );
+    const events: { actor_id: string; reason: string; details: { count: number; denied: Record<string, string[]> } }[] =
+      await t.dataSource.query(
+        `SELECT actor_id, reason, details FROM audit_events WHERE action = 'authz.denied' ORDER BY seq OFFSET $1`,
+        [before],
+      );
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({ actor_id: ids.bob, reason: 'not_visible_or_missing', details: { count: 100 } });
     const recorded = Object.values(events[0].details.denied).flat();
@@ -55,7 +60,10 @@ describe('audit log contention', () => {
     const before = await rows(`SELECT 1 FROM audit_events WHERE action = 'authz.denied'`);
     const missing = randomUUID();
     // Two denials and a malformed id (refused like a missing one, and audited with them) on the same request.
-    const res = await t.gql(bob, `{ a: post(id: "${ids['p-secret']}") { id } b: node(id: "${missing}") { id } c: user(id: "not-a-uuid") { id } }`);
+    const res = await t.gql(
+      bob,
+      `{ a: post(id: "${ids['p-secret']}") { id } b: node(id: "${missing}") { id } c: user(id: "not-a-uuid") { id } }`,
+    );
     expect(res.status).toBe(200);
     expect(res.body.errors?.length).toBe(3);
     const events: { details: { count: number; denied: Record<string, string[]> } }[] = await t.dataSource.query(
@@ -64,7 +72,9 @@ describe('audit log contention', () => {
     );
     expect(events).toHaveLength(1);
     expect(events[0].details.count).toBe(3);
-    expect(Object.values(events[0].details.denied).flat().sort()).toEqual([ids['p-secret'], missing, 'not-a-uuid'].sort());
+    expect(Object.values(events[0].details.denied).flat().sort()).toEqual(
+      [ids['p-secret'], missing, 'not-a-uuid'].sort(),
+    );
   });
 
   it('answers other callers at once while a request makes many denials, their own denials included', async () => {
@@ -86,7 +96,10 @@ describe('audit log contention', () => {
     await new Promise((r) => setTimeout(r, 20));
     const missing = randomUUID();
     // Before the fix, alice's own denial queued on the chain lock behind bob's.
-    const [me, denied] = await Promise.all([timed(alice, '{ me { id } }'), timed(alice, `{ me { id } x: node(id: "${missing}") { id } }`)]);
+    const [me, denied] = await Promise.all([
+      timed(alice, '{ me { id } }'),
+      timed(alice, `{ me { id } x: node(id: "${missing}") { id } }`),
+    ]);
     expect(me.res.status).toBe(200);
     expect(me.res.body.errors).toBeUndefined();
     expect(me.res.body.data.me.id).toBe(ids.alice);
@@ -112,7 +125,12 @@ describe('audit log contention', () => {
 
   it('keeps the chain exact under concurrent writers, alone and inside transactions', async () => {
     const before = await rows(`SELECT 1 FROM audit_events`);
-    const event = (i: number) => ({ action: 'test.concurrent', outcome: 'SUCCESS' as const, reason: `w${i}`, details: { i } });
+    const event = (i: number) => ({
+      action: 'test.concurrent',
+      outcome: 'SUCCESS' as const,
+      reason: `w${i}`,
+      details: { i },
+    });
     await Promise.all([
       ...Array.from({ length: 20 }, (_, i) => audit.record(event(i))),
       ...Array.from({ length: 10 }, (_, i) => t.dataSource.transaction((m) => audit.record(event(100 + i), m))),
@@ -154,7 +172,11 @@ describe('audit log contention', () => {
     const before = await rows(count);
     // The gateway trusts X-Forwarded-For from loopback only, as behind a local proxy.
     for (let i = 0; i < 300; i++) {
-      const res = await request(t.http).post('/graphql').set('Content-Type', 'application/json').set('X-Forwarded-For', `10.0.${i >> 8}.${i & 255}`).send({ query: '{ me { id } }' });
+      const res = await request(t.http)
+        .post('/graphql')
+        .set('Content-Type', 'application/json')
+        .set('X-Forwarded-For', `10.0.${i >> 8}.${i & 255}`)
+        .send({ query: '{ me { id } }' });
       expect(res.body.errors?.[0].extensions.code).toBe('UNAUTHENTICATED');
     }
     await audit.flush();

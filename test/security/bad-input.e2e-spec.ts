@@ -1,12 +1,31 @@
 import { GraphQLSchemaHost } from '@nestjs/graphql';
-import { getNamedType, GraphQLField, GraphQLInputType, GraphQLObjectType, isEnumType, isInputObjectType, isNonNullType, isScalarType } from 'graphql';
+import {
+  getNamedType,
+  GraphQLField,
+  GraphQLInputType,
+  GraphQLObjectType,
+  isEnumType,
+  isInputObjectType,
+  isNonNullType,
+  isScalarType,
+} from 'graphql';
 import { SMALL_WORLD } from '../fixtures/small-world';
 import { startTestApp, TestApp } from '../support/test-app';
 
 const MISSING = '5b0e1a63-8f5d-4c1e-9a36-0c0b7f9d2f11';
-const BAD_IDS = ['not-a-uuid', '-'.repeat(36), "' OR 1=1 --", '5b0e1a63-8f5d-4c1e-9a36-0c0b7f9d2f1g', '', 'a\u0000b', '5b0e1a63-8f5d-4c1e-9a36-0c0b7f9d2f11 ', 'x'.repeat(5000)];
+const BAD_IDS = [
+  'not-a-uuid',
+  '-'.repeat(36),
+  "' OR 1=1 --",
+  '5b0e1a63-8f5d-4c1e-9a36-0c0b7f9d2f1g',
+  '',
+  'a\u0000b',
+  '5b0e1a63-8f5d-4c1e-9a36-0c0b7f9d2f11 ',
+  'x'.repeat(5000),
+];
 
-const cursor = (value: unknown) => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
+const cursor = (value: unknown) =>
+  Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
 
 /** Cursors a client could forge: right shape with a wrong part, wrong shapes, wrong encodings. */
 const BAD_CURSORS = [
@@ -47,7 +66,8 @@ function sample(type: GraphQLInputType): string {
 }
 
 type Code = string | undefined;
-const codes = (r: { body: { errors?: Array<{ extensions: { code: string } }> } }): Code[] => (r.body.errors ?? []).map((e) => e.extensions.code);
+const codes = (r: { body: { errors?: Array<{ extensions: { code: string } }> } }): Code[] =>
+  (r.body.errors ?? []).map((e) => e.extensions.code);
 
 describe('bad input is a client error, and audited', () => {
   let t: TestApp;
@@ -56,7 +76,8 @@ describe('bad input is a client error, and audited', () => {
   let owner: string;
   let alice: string;
 
-  const auditCount = async (): Promise<number> => Number((await t.dataSource.query(`SELECT count(*)::int AS n FROM audit_events`))[0].n);
+  const auditCount = async (): Promise<number> =>
+    Number((await t.dataSource.query(`SELECT count(*)::int AS n FROM audit_events`))[0].n);
 
   beforeAll(async () => {
     t = await startTestApp();
@@ -71,21 +92,32 @@ describe('bad input is a client error, and audited', () => {
   it('refuses a malformed id in every argument that takes one like a missing object, and audits it', async () => {
     const { schema } = t.app.get(GraphQLSchemaHost);
     let checked = 0;
-    for (const [kind, root] of [['query', schema.getQueryType()], ['mutation', schema.getMutationType()]] as ['query' | 'mutation', GraphQLObjectType][]) {
+    for (const [kind, root] of [
+      ['query', schema.getQueryType()],
+      ['mutation', schema.getMutationType()],
+    ] as ['query' | 'mutation', GraphQLObjectType][]) {
       for (const field of Object.values(root.getFields()) as GraphQLField<unknown, unknown>[]) {
         const idArgs = field.args.filter((a) => getNamedType(a.type).name === 'ID');
         for (const arg of idArgs) {
           for (const caller of [admin, alice]) {
             for (const bad of BAD_IDS) {
-              const others = field.args.filter((a) => a !== arg && isNonNullType(a.type)).map((a) => `${a.name}: ${sample(a.type)}`);
+              const others = field.args
+                .filter((a) => a !== arg && isNonNullType(a.type))
+                .map((a) => `${a.name}: ${sample(a.type)}`);
               const named = getNamedType(field.type);
               const selection = isScalarType(named) || isEnumType(named) ? '' : ' { __typename }';
               const query = `${kind}($bad: ID!) { ${field.name}(${[`${arg.name}: $bad`, ...others].join(', ')})${selection} }`;
               const before = await auditCount();
               const r = await t.gql(caller, query, { bad });
               const label = { field: field.name, arg: arg.name, bad: bad.slice(0, 40) };
-              expect({ ...label, status: r.status }).toEqual({ ...label, status: r.body.data === undefined ? 400 : 200 });
-              expect({ ...label, codes: codes(r) }).toEqual({ ...label, codes: [expect.stringMatching(/^(NOT_FOUND|BAD_USER_INPUT)$/)] });
+              expect({ ...label, status: r.status }).toEqual({
+                ...label,
+                status: r.body.data === undefined ? 400 : 200,
+              });
+              expect({ ...label, codes: codes(r) }).toEqual({
+                ...label,
+                codes: [expect.stringMatching(/^(NOT_FOUND|BAD_USER_INPUT)$/)],
+              });
               expect({ ...label, audited: (await auditCount()) > before }).toEqual({ ...label, audited: true });
               checked++;
             }
@@ -109,10 +141,26 @@ describe('bad input is a client error, and audited', () => {
       ['query($after: String) { feed(after: $after) { totalCount } }', {}, BAD_DATED_CURSORS],
       ['query($after: String) { users(after: $after) { totalCount } }', {}, BAD_CURSORS],
       ['query($after: String) { organizations(after: $after) { totalCount } }', {}, BAD_CURSORS],
-      ['query($id: ID!, $after: String) { space(id: $id) { members(after: $after) { totalCount } } }', { id: ids.open }, BAD_DATED_CURSORS],
-      ['query($id: ID!, $after: String) { space(id: $id) { posts(after: $after) { totalCount } } }', { id: ids.open }, BAD_DATED_CURSORS],
-      ['query($id: ID!, $after: String) { post(id: $id) { comments(after: $after) { totalCount } } }', { id: ids['p-hub-host'] }, BAD_DATED_CURSORS],
-      ['query($id: ID!, $after: String) { post(id: $id) { reactions(after: $after) { totalCount } } }', { id: ids['p-hub-host'] }, BAD_DATED_CURSORS],
+      [
+        'query($id: ID!, $after: String) { space(id: $id) { members(after: $after) { totalCount } } }',
+        { id: ids.open },
+        BAD_DATED_CURSORS,
+      ],
+      [
+        'query($id: ID!, $after: String) { space(id: $id) { posts(after: $after) { totalCount } } }',
+        { id: ids.open },
+        BAD_DATED_CURSORS,
+      ],
+      [
+        'query($id: ID!, $after: String) { post(id: $id) { comments(after: $after) { totalCount } } }',
+        { id: ids['p-hub-host'] },
+        BAD_DATED_CURSORS,
+      ],
+      [
+        'query($id: ID!, $after: String) { post(id: $id) { reactions(after: $after) { totalCount } } }',
+        { id: ids['p-hub-host'] },
+        BAD_DATED_CURSORS,
+      ],
     ];
     for (const [query, variables, cursors] of lists) {
       const ok = await t.gql(owner, query, { ...variables, after: null });
@@ -130,7 +178,11 @@ describe('bad input is a client error, and audited', () => {
   it('still pages with real cursors', async () => {
     const first = await t.gql(admin, '{ spaces(first: 1) { pageInfo { endCursor } edges { node { name } } } }');
     expect(first.body.errors).toBeUndefined();
-    const next = await t.gql(admin, 'query($after: String) { spaces(first: 1, after: $after) { edges { node { name } } } }', { after: first.body.data.spaces.pageInfo.endCursor });
+    const next = await t.gql(
+      admin,
+      'query($after: String) { spaces(first: 1, after: $after) { edges { node { name } } } }',
+      { after: first.body.data.spaces.pageInfo.endCursor },
+    );
     expect(next.body.errors).toBeUndefined();
     expect(next.body.data.spaces.edges[0].node.name).not.toBe(first.body.data.spaces.edges[0].node.name);
   });

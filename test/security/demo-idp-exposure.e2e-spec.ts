@@ -15,7 +15,14 @@ const WORLD = {
     { key: 'acme', name: 'Acme', kind: 'PARTNER', domains: ['acme.test'], clearanceCap: 1 },
   ],
   users: [
-    { key: 'hana', organization: 'host', email: 'hana@host.test', displayName: 'Hana Host', clearance: 4, roles: ['HOST_ADMIN'] },
+    {
+      key: 'hana',
+      organization: 'host',
+      email: 'hana@host.test',
+      displayName: 'Hana Host',
+      clearance: 4,
+      roles: ['HOST_ADMIN'],
+    },
     { key: 'bob', organization: 'acme', email: 'bob@acme.test', displayName: 'Bob Acme', clearance: 1 },
   ],
 };
@@ -27,7 +34,11 @@ describe('demo IdP exposure', () => {
       ['DATABASE_URL without NODE_ENV', false, { DATABASE_URL: PG, SECRET_KEY: KEY }],
       ['DATABASE_URL in development', false, { NODE_ENV: 'development', DATABASE_URL: PG, SECRET_KEY: KEY }],
       ['DEMO_IDP=true with DATABASE_URL', true, { DATABASE_URL: PG, SECRET_KEY: KEY, DEMO_IDP: 'true' }],
-      ['DEMO_IDP=false on the embedded database', false, { NODE_ENV: 'development', DATA_DIR: 'memory', DEMO_IDP: 'false' }],
+      [
+        'DEMO_IDP=false on the embedded database',
+        false,
+        { NODE_ENV: 'development', DATA_DIR: 'memory', DEMO_IDP: 'false' },
+      ],
       ['production', false, { NODE_ENV: 'production', DATABASE_URL: PG, SECRET_KEY: KEY }],
       ['tests', false, { NODE_ENV: 'test' }],
     ])('%s → served: %s', (_case, served, env) => {
@@ -35,7 +46,9 @@ describe('demo IdP exposure', () => {
     });
 
     it('refuses DEMO_IDP=true in production at start', () => {
-      expect(() => new AppConfig({ NODE_ENV: 'production', DATABASE_URL: PG, SECRET_KEY: KEY, DEMO_IDP: 'true' })).toThrow(/^DEMO_IDP: the demo identity providers cannot run in production$/);
+      expect(
+        () => new AppConfig({ NODE_ENV: 'production', DATABASE_URL: PG, SECRET_KEY: KEY, DEMO_IDP: 'true' }),
+      ).toThrow(/^DEMO_IDP: the demo identity providers cannot run in production$/);
     });
   });
 
@@ -47,7 +60,11 @@ describe('demo IdP exposure', () => {
     });
     afterAll(() => t?.close());
 
-    it.each(['/demo-idp', '/demo-idp/00000000-0000-4000-8000-000000000000/sso', '/demo-idp/00000000-0000-4000-8000-000000000000/metadata'])('GET %s', async (path) => {
+    it.each([
+      '/demo-idp',
+      '/demo-idp/00000000-0000-4000-8000-000000000000/sso',
+      '/demo-idp/00000000-0000-4000-8000-000000000000/metadata',
+    ])('GET %s', async (path) => {
       const res = await request(t.http).get(path);
       expect(res.status).toBe(404);
       expect(res.text).not.toContain('@');

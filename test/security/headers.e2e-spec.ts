@@ -13,7 +13,12 @@ const UNKNOWN_CONNECTION = '00000000-0000-4000-8000-000000000000';
 function csp(res: request.Response): Map<string, string[]> {
   const header = res.headers['content-security-policy'] as string | undefined;
   expect(header).toBeDefined();
-  return new Map(header!.split(';').map((d) => d.trim().split(/\s+/)).map(([name, ...sources]) => [name, sources]));
+  return new Map(
+    header!
+      .split(';')
+      .map((d) => d.trim().split(/\s+/))
+      .map(([name, ...sources]) => [name, sources]),
+  );
 }
 
 function expectStrictHeaders(res: request.Response, origin: string): void {
@@ -54,7 +59,10 @@ describe('security headers over plain http (development)', () => {
 
   it('sets them on GraphQL answers', async () => {
     // Anonymous GraphQL is refused before it is parsed: the headers are on refusals too.
-    const res = await request(t.http).post('/graphql').set('Content-Type', 'application/json').send({ query: '{ __typename }' });
+    const res = await request(t.http)
+      .post('/graphql')
+      .set('Content-Type', 'application/json')
+      .send({ query: '{ __typename }' });
     expect(res.status).toBe(401);
     expectStrictHeaders(res, origin);
     expect(res.headers['strict-transport-security']).toBeUndefined();
@@ -78,7 +86,7 @@ describe('security headers over plain http (development)', () => {
     expect(res.body.error.code).toBe('NOT_FOUND');
   });
 
-  it('serves the SAML pages\' script and stylesheet from our origin', async () => {
+  it("serves the SAML pages' script and stylesheet from our origin", async () => {
     const script = await request(t.http).get('/auth/assets/autosubmit.js');
     expect(script.status).toBe(200);
     expect(script.headers['content-type']).toMatch(/javascript/);
@@ -89,7 +97,10 @@ describe('security headers over plain http (development)', () => {
   });
 
   it('builds auto-posting SAML pages without inline script', () => {
-    const html = autoPostPage('Signing you in…', 'https://idp.example/sso', { SAMLRequest: 'PHg+"<script>', RelayState: "'><img onerror=x>" });
+    const html = autoPostPage('Signing you in…', 'https://idp.example/sso', {
+      SAMLRequest: 'PHg+"<script>',
+      RelayState: "'><img onerror=x>",
+    });
     expectNoInlineCode(html);
     expect(html).toContain('data-autosubmit');
     expect(html).toContain('<script src="/auth/assets/autosubmit.js" defer></script>');
@@ -100,7 +111,11 @@ describe('security headers over plain http (development)', () => {
     const sandbox = await request(t.http).get('/graphql').set('Accept', 'text/html');
     expect(csp(sandbox).get('script-src')).toContain('https://embeddable-sandbox.cdn.apollographql.com');
     expect(csp(sandbox).get('frame-ancestors')).toEqual(["'none'"]);
-    const prod = new AppConfig({ NODE_ENV: 'production', SECRET_KEY: '11'.repeat(32), DATABASE_URL: 'postgres://x@127.0.0.1/x' });
+    const prod = new AppConfig({
+      NODE_ENV: 'production',
+      SECRET_KEY: '11'.repeat(32),
+      DATABASE_URL: 'postgres://x@127.0.0.1/x',
+    });
     expect(cspRoutes(prod)).toEqual([]);
   });
 });
@@ -116,14 +131,20 @@ describe('security headers and cookies over https', () => {
 
   it('sends HSTS', async () => {
     // Anonymous GraphQL is refused before it is parsed: the headers are on refusals too.
-    const res = await request(t.http).post('/graphql').set('Content-Type', 'application/json').send({ query: '{ __typename }' });
+    const res = await request(t.http)
+      .post('/graphql')
+      .set('Content-Type', 'application/json')
+      .send({ query: '{ __typename }' });
     expect(res.status).toBe(401);
     expectStrictHeaders(res, origin);
     expect(res.headers['strict-transport-security']).toMatch(/max-age=31536000/);
   });
 
   it('marks every cookie it sets Secure', async () => {
-    const logout = await request(t.http).post('/auth/logout').set('Accept', 'application/json').set('Cookie', 'passerelle_session=pss_nothing');
+    const logout = await request(t.http)
+      .post('/auth/logout')
+      .set('Accept', 'application/json')
+      .set('Cookie', 'passerelle_session=pss_nothing');
     expect(logout.status).toBe(200);
     const cookies = (logout.headers['set-cookie'] as unknown as string[]) ?? [];
     expect(cookies.length).toBeGreaterThan(0);

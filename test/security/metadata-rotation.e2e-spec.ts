@@ -19,7 +19,16 @@ const WORLD = {
     { key: 'host', name: 'Host', kind: 'HOST', domains: ['host.test'], clearanceCap: 4 },
     { key: 'acme', name: 'Acme', kind: 'PARTNER', domains: ['acme.test'], clearanceCap: 2 },
   ],
-  users: [{ key: 'acme-admin', organization: 'acme', email: 'alice@acme.test', displayName: 'Alice', clearance: 2, roles: ['PARTNER_ADMIN'] }],
+  users: [
+    {
+      key: 'acme-admin',
+      organization: 'acme',
+      email: 'alice@acme.test',
+      displayName: 'Alice',
+      clearance: 2,
+      roles: ['PARTNER_ADMIN'],
+    },
+  ],
   spaces: [],
   memberships: [],
   posts: [],
@@ -48,9 +57,18 @@ describe('IdP metadata during a signing-key rollover', () => {
   let served = '';
 
   beforeAll(async () => {
-    expired = await keyPair('old.idp.acme.test', { notBefore: new Date(Date.now() - 400 * DAY), notAfter: new Date(Date.now() - DAY) });
-    current = await keyPair('current.idp.acme.test', { notBefore: new Date(Date.now() - 300 * DAY), notAfter: new Date(Date.now() + 10 * DAY) });
-    next = await keyPair('next.idp.acme.test', { notBefore: new Date(Date.now() - DAY), notAfter: new Date(Date.now() + 700 * DAY) });
+    expired = await keyPair('old.idp.acme.test', {
+      notBefore: new Date(Date.now() - 400 * DAY),
+      notAfter: new Date(Date.now() - DAY),
+    });
+    current = await keyPair('current.idp.acme.test', {
+      notBefore: new Date(Date.now() - 300 * DAY),
+      notAfter: new Date(Date.now() + 10 * DAY),
+    });
+    next = await keyPair('next.idp.acme.test', {
+      notBefore: new Date(Date.now() - DAY),
+      notAfter: new Date(Date.now() + 700 * DAY),
+    });
     server = createServer((_req, res) => {
       res.writeHead(200, { 'content-type': 'application/samlmetadata+xml' });
       res.end(served);
@@ -71,24 +89,42 @@ describe('IdP metadata during a signing-key rollover', () => {
   });
 
   it('imports metadata holding an expired and a valid certificate: pins the valid one, audits the skipped one', async () => {
-    const r = await t.gql(token, `mutation($input: CreateIdpConnectionInput!) { createIdpConnection(input: $input) { id signingCertificates { fingerprint } } }`, {
-      input: { organizationId: acme, metadataXml: rolloverMetadata('https://idp.acme.test', [expired.cert, next.cert]) },
-    });
+    const r = await t.gql(
+      token,
+      `mutation($input: CreateIdpConnectionInput!) { createIdpConnection(input: $input) { id signingCertificates { fingerprint } } }`,
+      {
+        input: {
+          organizationId: acme,
+          metadataXml: rolloverMetadata('https://idp.acme.test', [expired.cert, next.cert]),
+        },
+      },
+    );
     expect(r.body.errors).toBeUndefined();
     expect(r.status).toBe(200);
     const created = r.body.data.createIdpConnection;
     expect(created.signingCertificates).toEqual([{ fingerprint: fingerprint(next.cert) }]);
-    const event = await t.dataSource.getRepository(AuditEvent).findOneByOrFail({ action: 'connection.create', subjectId: created.id });
-    expect(event.details).toMatchObject({ skippedCertificates: [{ fingerprint: fingerprint(expired.cert), reason: 'expired' }] });
+    const event = await t.dataSource
+      .getRepository(AuditEvent)
+      .findOneByOrFail({ action: 'connection.create', subjectId: created.id });
+    expect(event.details).toMatchObject({
+      skippedCertificates: [{ fingerprint: fingerprint(expired.cert), reason: 'expired' }],
+    });
   });
 
   it('imports the same rollover metadata from a URL', async () => {
     served = rolloverMetadata('https://idp-url.acme.test', [expired.cert, current.cert, next.cert]);
-    const r = await t.gql(token, `mutation($input: CreateIdpConnectionInput!) { createIdpConnection(input: $input) { id signingCertificates { fingerprint } } }`, {
-      input: { organizationId: acme, metadataUrl: `http://127.0.0.1:${port}/metadata` },
-    });
+    const r = await t.gql(
+      token,
+      `mutation($input: CreateIdpConnectionInput!) { createIdpConnection(input: $input) { id signingCertificates { fingerprint } } }`,
+      {
+        input: { organizationId: acme, metadataUrl: `http://127.0.0.1:${port}/metadata` },
+      },
+    );
     expect(r.body.errors).toBeUndefined();
-    expect(r.body.data.createIdpConnection.signingCertificates).toEqual([{ fingerprint: fingerprint(current.cert) }, { fingerprint: fingerprint(next.cert) }]);
+    expect(r.body.data.createIdpConnection.signingCertificates).toEqual([
+      { fingerprint: fingerprint(current.cert) },
+      { fingerprint: fingerprint(next.cert) },
+    ]);
   });
 
   it('imports it from the CLI, with a warning on stderr naming the skipped certificate', async () => {
@@ -96,7 +132,12 @@ describe('IdP metadata during a signing-key rollover', () => {
     writeFileSync(file, rolloverMetadata('https://idp-cli.acme.test', [expired.cert, next.cert]));
     const out: string[] = [];
     const err: string[] = [];
-    await connectionCommand.run({ args: ['add'], flags: { org: 'acme.test', metadata: file }, io: { out: (l) => out.push(l), err: (l) => err.push(l) }, app: async () => t.app });
+    await connectionCommand.run({
+      args: ['add'],
+      flags: { org: 'acme.test', metadata: file },
+      io: { out: (l) => out.push(l), err: (l) => err.push(l) },
+      app: async () => t.app,
+    });
     const connection = await t.app.get(ConnectionService).get({ kind: 'cli' }, out[0]);
     expect(connection.signingCertificates.map(fingerprint)).toEqual([fingerprint(next.cert)]);
     expect(err.join('\n')).toMatch(/^warning: .*expired/m);
@@ -104,9 +145,13 @@ describe('IdP metadata during a signing-key rollover', () => {
   });
 
   it('still refuses metadata whose every certificate has expired', async () => {
-    const r = await t.gql(token, `mutation($input: CreateIdpConnectionInput!) { createIdpConnection(input: $input) { id } }`, {
-      input: { organizationId: acme, metadataXml: rolloverMetadata('https://idp-dead.acme.test', [expired.cert]) },
-    });
+    const r = await t.gql(
+      token,
+      `mutation($input: CreateIdpConnectionInput!) { createIdpConnection(input: $input) { id } }`,
+      {
+        input: { organizationId: acme, metadataXml: rolloverMetadata('https://idp-dead.acme.test', [expired.cert]) },
+      },
+    );
     expect(r.status).toBe(200);
     expect(r.body.errors?.[0].extensions.code).toBe('BAD_USER_INPUT');
     expect(r.body.errors?.[0].message).toMatch(/expired/);
@@ -115,7 +160,10 @@ describe('IdP metadata during a signing-key rollover', () => {
   it('the scheduled refresh pins the new certificate when the old one expires during the rollover', async () => {
     const service = t.app.get(ConnectionService);
     served = rolloverMetadata('https://idp-refresh.acme.test', [current.cert]);
-    const connection = await service.create({ kind: 'cli' }, { organizationId: acme, metadataUrl: `http://127.0.0.1:${port}/metadata` });
+    const connection = await service.create(
+      { kind: 'cli' },
+      { organizationId: acme, metadataUrl: `http://127.0.0.1:${port}/metadata` },
+    );
     expect(connection.signingCertificates.map(fingerprint)).toEqual([fingerprint(current.cert)]);
 
     // The IdP publishes its next key beside the current one; then the current one expires.
@@ -125,9 +173,14 @@ describe('IdP metadata during a signing-key rollover', () => {
       const refreshed = await service.refreshMetadata(connection.id);
       expect(refreshed!.metadataRefreshError).toBeNull();
       expect(refreshed!.signingCertificates.map(fingerprint)).toEqual([fingerprint(next.cert)]);
-      const events = await t.dataSource.getRepository(AuditEvent).find({ where: { action: 'connection.metadata.refresh', subjectId: connection.id }, order: { seq: 'DESC' } });
+      const events = await t.dataSource
+        .getRepository(AuditEvent)
+        .find({ where: { action: 'connection.metadata.refresh', subjectId: connection.id }, order: { seq: 'DESC' } });
       expect(events[0].outcome).toBe('SUCCESS');
-      expect(events[0].details).toMatchObject({ changed: true, skippedCertificates: [{ fingerprint: fingerprint(current.cert), reason: 'expired' }] });
+      expect(events[0].details).toMatchObject({
+        changed: true,
+        skippedCertificates: [{ fingerprint: fingerprint(current.cert), reason: 'expired' }],
+      });
     } finally {
       t.clock.set(null);
     }

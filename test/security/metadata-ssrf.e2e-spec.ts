@@ -21,8 +21,22 @@ const WORLD = {
     { key: 'acme', name: 'Acme', kind: 'PARTNER', domains: ['acme.test'], clearanceCap: 2 },
   ],
   users: [
-    { key: 'host-admin', organization: 'host', email: 'admin@host.test', displayName: 'Ada', clearance: 4, roles: ['HOST_ADMIN'] },
-    { key: 'acme-admin', organization: 'acme', email: 'alice@acme.test', displayName: 'Alice', clearance: 2, roles: ['PARTNER_ADMIN'] },
+    {
+      key: 'host-admin',
+      organization: 'host',
+      email: 'admin@host.test',
+      displayName: 'Ada',
+      clearance: 4,
+      roles: ['HOST_ADMIN'],
+    },
+    {
+      key: 'acme-admin',
+      organization: 'acme',
+      email: 'alice@acme.test',
+      displayName: 'Alice',
+      clearance: 2,
+      roles: ['PARTNER_ADMIN'],
+    },
   ],
   spaces: [],
   memberships: [],
@@ -45,7 +59,11 @@ function guardOutgoingConnections(): void {
   Socket.prototype.connect = function guarded(this: Socket, ...args: unknown[]) {
     // net.connect hands over [options, callback]; socket.connect(port, host) or (options) otherwise.
     const first = Array.isArray(args[0]) ? (args[0] as unknown[])[0] : args[0];
-    const options = (typeof first === 'object' && first !== null ? first : { port: first, host: typeof args[1] === 'string' ? args[1] : undefined }) as { host?: string; port?: unknown; path?: string };
+    const options = (
+      typeof first === 'object' && first !== null
+        ? first
+        : { port: first, host: typeof args[1] === 'string' ? args[1] : undefined }
+    ) as { host?: string; port?: unknown; path?: string };
     if (options.path) return realConnect.apply(this, args as never);
     const host = (options.host ?? 'localhost').replace(/^\[|\]$/g, '');
     const loopback = host === 'localhost' || (isIP(host) === 4 && host.startsWith('127.')) || host === '::1';
@@ -78,7 +96,9 @@ function close(server: Server | ReturnType<typeof createTcpServer>): Promise<voi
 }
 
 async function auditReasons(t: TestApp, since: number): Promise<string[]> {
-  const events = await t.dataSource.getRepository(AuditEvent).find({ where: { action: 'connection.metadata.fetch' }, order: { seq: 'ASC' } });
+  const events = await t.dataSource
+    .getRepository(AuditEvent)
+    .find({ where: { action: 'connection.metadata.fetch' }, order: { seq: 'ASC' } });
   return events.filter((e) => e.seq > since).map((e) => e.reason ?? '');
 }
 
@@ -106,7 +126,12 @@ describe('metadata URL fetches cannot reach inside (SSRF)', () => {
     guardOutgoingConnections();
     bombMember = gzipSync(Buffer.alloc(16 * 1024 * 1024), { level: 9 });
     const cert = (await keyPair('idp.acme.test')).cert;
-    goodMetadata = demoIdpMetadata('https://idp.acme.test', 'https://idp.acme.test/sso', 'https://idp.acme.test/slo', cert);
+    goodMetadata = demoIdpMetadata(
+      'https://idp.acme.test',
+      'https://idp.acme.test/sso',
+      'https://idp.acme.test/slo',
+      cert,
+    );
     server = createHttpServer((req, res) => {
       hits.count++;
       route(req, res);
@@ -154,7 +179,10 @@ describe('metadata URL fetches cannot reach inside (SSRF)', () => {
     const r = await create(allowing, allowingToken, acmeAllowing, `http://127.0.0.1:${port}/metadata`);
     expect(r.body.errors).toBeUndefined();
     expect(r.status).toBe(200);
-    expect(r.body.data.createIdpConnection).toMatchObject({ idpEntityId: 'https://idp.acme.test', metadataUrl: `http://127.0.0.1:${port}/metadata` });
+    expect(r.body.data.createIdpConnection).toMatchObject({
+      idpEntityId: 'https://idp.acme.test',
+      metadataUrl: `http://127.0.0.1:${port}/metadata`,
+    });
     expect(hits.count).toBe(1);
   });
 
@@ -183,7 +211,9 @@ describe('metadata URL fetches cannot reach inside (SSRF)', () => {
 
   it('refuses credentials in the URL before connecting', async () => {
     const since = await lastSeq(allowing);
-    expectFetchRefused(await create(allowing, allowingToken, acmeAllowing, `http://metadata.example@127.0.0.1:${port}/metadata`));
+    expectFetchRefused(
+      await create(allowing, allowingToken, acmeAllowing, `http://metadata.example@127.0.0.1:${port}/metadata`),
+    );
     expect(hits.connections).toBe(0);
     expect(await auditReasons(allowing, since)).toEqual(['bad_url']);
   });
@@ -219,7 +249,13 @@ describe('metadata URL fetches cannot reach inside (SSRF)', () => {
   });
 
   it('refuses a redirect from an allowed host to a refused one, checking every hop', async () => {
-    const targets = [`http://localhost:${port}/metadata`, 'http://169.254.169.254/latest/meta-data/', `http://[::1]:${port}/metadata`, `http://127.0.0.2:${port}/metadata`, 'http://[::ffff:a9fe:a9fe]/'];
+    const targets = [
+      `http://localhost:${port}/metadata`,
+      'http://169.254.169.254/latest/meta-data/',
+      `http://[::1]:${port}/metadata`,
+      `http://127.0.0.2:${port}/metadata`,
+      'http://[::ffff:a9fe:a9fe]/',
+    ];
     for (const target of targets) {
       hits.count = 0;
       hits.connections = 0;
@@ -394,7 +430,14 @@ describe('metadata URL fetches cannot reach inside (SSRF)', () => {
 
 describe('metadata fetches in production', () => {
   const production = (env: Record<string, string> = {}) =>
-    new AppConfig({ NODE_ENV: 'production', SECRET_KEY: '5a'.repeat(32), DATABASE_URL: 'postgres://unused@127.0.0.1:1/unused', DEMO_IDP: 'false', METADATA_FETCH_ALLOW_HOSTS: '127.0.0.1', ...env });
+    new AppConfig({
+      NODE_ENV: 'production',
+      SECRET_KEY: '5a'.repeat(32),
+      DATABASE_URL: 'postgres://unused@127.0.0.1:1/unused',
+      DEMO_IDP: 'false',
+      METADATA_FETCH_ALLOW_HOSTS: '127.0.0.1',
+      ...env,
+    });
   const quietAudit = { recordQuietly: async () => undefined, record: async () => undefined } as unknown as AuditService;
   let server: Server;
   let port: number;
@@ -415,7 +458,10 @@ describe('metadata fetches in production', () => {
 
   it('refuses http, even to an allow-listed host, before connecting', async () => {
     const fetcher = new MetadataFetcher(production(), quietAudit);
-    const error = await fetcher.fetch(`http://127.0.0.1:${port}/metadata`).then(() => null, (e: unknown) => e);
+    const error = await fetcher.fetch(`http://127.0.0.1:${port}/metadata`).then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(ConnectionException);
     expect((error as ConnectionException).message).toBe(FETCH_FAILED);
     expect((error as { reason: string }).reason).toBe('scheme_refused');

@@ -41,9 +41,22 @@ describe('open redirects', () => {
     drop = db.drop;
     t = await startSamlApp({ env: db.env });
     idp = await keyPair('idp.redirect.example');
-    const org = await seedOrganization(t.dataSource, { name: 'Redirect Co', kind: OrganizationKind.PARTNER, domains: ['redirect.example'] });
-    spInitiated = await seedConnection(t.dataSource, t.config, { organization: org, idpEntityId: 'https://idp.redirect.example/sp', certificates: [idp.cert] });
-    idpInitiated = await seedConnection(t.dataSource, t.config, { organization: org, idpEntityId: 'https://idp.redirect.example/idp', certificates: [idp.cert], allowIdpInitiated: true });
+    const org = await seedOrganization(t.dataSource, {
+      name: 'Redirect Co',
+      kind: OrganizationKind.PARTNER,
+      domains: ['redirect.example'],
+    });
+    spInitiated = await seedConnection(t.dataSource, t.config, {
+      organization: org,
+      idpEntityId: 'https://idp.redirect.example/sp',
+      certificates: [idp.cert],
+    });
+    idpInitiated = await seedConnection(t.dataSource, t.config, {
+      organization: org,
+      idpEntityId: 'https://idp.redirect.example/idp',
+      certificates: [idp.cert],
+      allowIdpInitiated: true,
+    });
   }, 300_000);
 
   afterAll(async () => {
@@ -55,15 +68,22 @@ describe('open redirects', () => {
     const sp = spEndpoints(t.config, c.id);
     n++;
     const f: ResponseFields = {
-      issuer: c.idpEntityId, destination: sp.acsUrl, recipient: sp.acsUrl, audience: sp.entityId, inResponseTo,
-      nameId: `redirect-${n}`, attributes: { email: [`user${n}@redirect.example`] },
+      issuer: c.idpEntityId,
+      destination: sp.acsUrl,
+      recipient: sp.acsUrl,
+      audience: sp.entityId,
+      inResponseTo,
+      nameId: `redirect-${n}`,
+      attributes: { email: [`user${n}@redirect.example`] },
     };
     return b64(forgeResponse(f, { signAssertion: { signer: idp } }));
   }
 
   it('follows a same-origin returnTo after an SP-initiated sign-in (the control)', async () => {
     const login = await startLogin(t.http, spInitiated.id, '/spaces/1?tab=mine#top');
-    const res = await postAcs(t.http, spInitiated.id, response(spInitiated, login.requestId), undefined, { accept: 'text/html' });
+    const res = await postAcs(t.http, spInitiated.id, response(spInitiated, login.requestId), undefined, {
+      accept: 'text/html',
+    });
     expect(res.status).toBe(303);
     expect(sessionCookie(res)).toMatch(/^pss_/);
     expect(res.headers.location).toBe('/spaces/1?tab=mine#top');
@@ -71,7 +91,9 @@ describe('open redirects', () => {
 
   it.each(OPEN_REDIRECT_PAYLOADS.map((p) => [p]))('keeps returnTo %j on our origin', async (payload) => {
     const login = await startLogin(t.http, spInitiated.id, payload);
-    const res = await postAcs(t.http, spInitiated.id, response(spInitiated, login.requestId), undefined, { accept: 'text/html' });
+    const res = await postAcs(t.http, spInitiated.id, response(spInitiated, login.requestId), undefined, {
+      accept: 'text/html',
+    });
     expect(res.status).toBe(303);
     expect(sessionCookie(res)).toMatch(/^pss_/);
     expectOnOurOrigin(res.headers.location);
@@ -91,8 +113,13 @@ describe('open redirects', () => {
   });
 
   it('sends a browser home after logout and after an SLO answer, never elsewhere', async () => {
-    const res = await postAcs(t.http, idpInitiated.id, response(idpInitiated, null), '/.//evil.example/x', { accept: 'text/html' });
-    const logout = await request(t.http).post('/auth/logout').set('Cookie', `passerelle_session=${sessionCookie(res)}`).set('Accept', 'text/html');
+    const res = await postAcs(t.http, idpInitiated.id, response(idpInitiated, null), '/.//evil.example/x', {
+      accept: 'text/html',
+    });
+    const logout = await request(t.http)
+      .post('/auth/logout')
+      .set('Cookie', `passerelle_session=${sessionCookie(res)}`)
+      .set('Accept', 'text/html');
     expect(logout.status).toBe(303);
     expectOnOurOrigin(logout.headers.location);
   });

@@ -73,7 +73,9 @@ function expectServedAs(res: request.Response, userId: string): void {
 }
 
 async function auditCount(t: TestApp, action: string): Promise<number> {
-  const rows: { n: string }[] = await t.dataSource.query(`SELECT count(*) AS n FROM audit_events WHERE action = $1`, [action]);
+  const rows: { n: string }[] = await t.dataSource.query(`SELECT count(*) AS n FROM audit_events WHERE action = $1`, [
+    action,
+  ]);
   return Number(rows[0].n);
 }
 
@@ -98,7 +100,13 @@ describe('rate limits, in-memory store', () => {
     expectGraphqlThrottled(await gql(t.http, ip));
     // Other spellings of the endpoint share the bucket.
     for (const path of ['/GraphQL', '/graphql/', '//graphql']) {
-      expectGraphqlThrottled(await request(t.http).post(path).set('Content-Type', 'application/json').set('X-Forwarded-For', ip).send({ query: ME }));
+      expectGraphqlThrottled(
+        await request(t.http)
+          .post(path)
+          .set('Content-Type', 'application/json')
+          .set('X-Forwarded-For', ip)
+          .send({ query: ME }),
+      );
     }
     expectAnonymousServed(await gql(t.http, freshIp()));
   });
@@ -120,8 +128,19 @@ describe('rate limits, in-memory store', () => {
       () => gql(t.http, ip, { token: random() }),
       () => gql(t.http, ip, { cookie: random() }),
       () => gql(t.http, ip, {}, '{ me { id '),
-      () => request(t.http).post('/graphql').set('Content-Type', 'application/json').set('X-Forwarded-For', ip).send('{"query":'),
-      () => request(t.http).post('/graphql').set('X-Forwarded-For', ip).set('Authorization', 'Basic abc').set('Content-Type', 'application/json').send({ query: ME }),
+      () =>
+        request(t.http)
+          .post('/graphql')
+          .set('Content-Type', 'application/json')
+          .set('X-Forwarded-For', ip)
+          .send('{"query":'),
+      () =>
+        request(t.http)
+          .post('/graphql')
+          .set('X-Forwarded-For', ip)
+          .set('Authorization', 'Basic abc')
+          .set('Content-Type', 'application/json')
+          .send({ query: ME }),
     ];
     expect(attempts).toHaveLength(ANONYMOUS);
     for (const attempt of attempts) expect((await attempt()).status).not.toBe(429);
@@ -139,22 +158,50 @@ describe('rate limits, in-memory store', () => {
   });
 
   it('keys IPv6 clients by /64: rotating the interface identifier does not escape the limit', async () => {
-    for (let i = 0; i < ANONYMOUS; i++) expectAnonymousServed(await gql(t.http, `2001:db8:7:1::${(i + 1).toString(16)}`));
+    for (let i = 0; i < ANONYMOUS; i++)
+      expectAnonymousServed(await gql(t.http, `2001:db8:7:1::${(i + 1).toString(16)}`));
     expectGraphqlThrottled(await gql(t.http, '2001:db8:7:1:ffff:ffff:ffff:ffff'));
     expectAnonymousServed(await gql(t.http, '2001:db8:7:2::1'));
   });
 
   const signInRoutes: [string, (http: Http, ip: string) => request.Test][] = [
-    ['GET /auth/discover', (http, ip) => request(http).get('/auth/discover?email=someone%40acme.test').set('X-Forwarded-For', ip)],
-    ['GET /auth/saml/:connection/login', (http, ip) => request(http).get(`/auth/saml/${MISSING}/login`).set('X-Forwarded-For', ip)],
-    ['POST /auth/saml/:connection/acs', (http, ip) => request(http).post(`/auth/saml/${MISSING}/acs`).type('form').send('SAMLResponse=PHg%2B').set('X-Forwarded-For', ip)],
-    ['GET /auth/saml/:connection/slo', (http, ip) => request(http).get(`/auth/saml/${MISSING}/slo?SAMLRequest=abc`).set('X-Forwarded-For', ip)],
-    ['POST /auth/saml/:connection/slo', (http, ip) => request(http).post(`/auth/saml/${MISSING}/slo`).type('form').send('SAMLRequest=abc').set('X-Forwarded-For', ip)],
-    ['GET /auth/saml/:connection/metadata', (http, ip) => request(http).get(`/auth/saml/${MISSING}/metadata`).set('X-Forwarded-For', ip)],
+    [
+      'GET /auth/discover',
+      (http, ip) => request(http).get('/auth/discover?email=someone%40acme.test').set('X-Forwarded-For', ip),
+    ],
+    [
+      'GET /auth/saml/:connection/login',
+      (http, ip) => request(http).get(`/auth/saml/${MISSING}/login`).set('X-Forwarded-For', ip),
+    ],
+    [
+      'POST /auth/saml/:connection/acs',
+      (http, ip) =>
+        request(http)
+          .post(`/auth/saml/${MISSING}/acs`)
+          .type('form')
+          .send('SAMLResponse=PHg%2B')
+          .set('X-Forwarded-For', ip),
+    ],
+    [
+      'GET /auth/saml/:connection/slo',
+      (http, ip) => request(http).get(`/auth/saml/${MISSING}/slo?SAMLRequest=abc`).set('X-Forwarded-For', ip),
+    ],
+    [
+      'POST /auth/saml/:connection/slo',
+      (http, ip) =>
+        request(http).post(`/auth/saml/${MISSING}/slo`).type('form').send('SAMLRequest=abc').set('X-Forwarded-For', ip),
+    ],
+    [
+      'GET /auth/saml/:connection/metadata',
+      (http, ip) => request(http).get(`/auth/saml/${MISSING}/metadata`).set('X-Forwarded-For', ip),
+    ],
     ['POST /auth/logout', (http, ip) => request(http).post('/auth/logout').set('X-Forwarded-For', ip)],
     ['GET /auth/welcome', (http, ip) => request(http).get('/auth/welcome').set('X-Forwarded-For', ip)],
     ['GET /demo-idp', (http, ip) => request(http).get('/demo-idp').set('X-Forwarded-For', ip)],
-    ['GET /demo-idp/:connection/sso', (http, ip) => request(http).get(`/demo-idp/${MISSING}/sso`).set('X-Forwarded-For', ip)],
+    [
+      'GET /demo-idp/:connection/sso',
+      (http, ip) => request(http).get(`/demo-idp/${MISSING}/sso`).set('X-Forwarded-For', ip),
+    ],
   ];
 
   it.each(signInRoutes)('limits %s per client IP (sign-in limit)', async (_name, send) => {
@@ -166,17 +213,30 @@ describe('rate limits, in-memory store', () => {
 
   it('shares one sign-in bucket across the sign-in routes, whatever the case of the path or the credential sent', async () => {
     const ip = freshIp();
-    expect((await request(t.http).get('/auth/discover?email=a%40acme.test').set('X-Forwarded-For', ip)).status).not.toBe(429);
-    expect((await request(t.http).get('/AUTH/Discover?email=a%40acme.test').set('X-Forwarded-For', ip)).status).not.toBe(429);
-    expect((await request(t.http).get('/demo-idp').set('X-Forwarded-For', ip).set('Authorization', `Bearer ${alice}`)).status).not.toBe(429);
-    expectRestThrottled(await request(t.http).post('/auth/logout').set('X-Forwarded-For', ip).set('Authorization', `Bearer ${admin}`));
+    expect(
+      (await request(t.http).get('/auth/discover?email=a%40acme.test').set('X-Forwarded-For', ip)).status,
+    ).not.toBe(429);
+    expect(
+      (await request(t.http).get('/AUTH/Discover?email=a%40acme.test').set('X-Forwarded-For', ip)).status,
+    ).not.toBe(429);
+    expect(
+      (await request(t.http).get('/demo-idp').set('X-Forwarded-For', ip).set('Authorization', `Bearer ${alice}`))
+        .status,
+    ).not.toBe(429);
+    expectRestThrottled(
+      await request(t.http).post('/auth/logout').set('X-Forwarded-For', ip).set('Authorization', `Bearer ${admin}`),
+    );
     expectRestThrottled(await request(t.http).get('//auth//discover?email=a%40acme.test').set('X-Forwarded-For', ip));
   });
 
   it('answers a browser with a page, in French first and in English', async () => {
     const ip = freshIp();
-    for (let i = 0; i < SIGN_IN; i++) await request(t.http).get('/auth/discover?email=a%40acme.test').set('X-Forwarded-For', ip);
-    const res = await request(t.http).get('/auth/discover?email=a%40acme.test').set('X-Forwarded-For', ip).set('Accept', 'text/html');
+    for (let i = 0; i < SIGN_IN; i++)
+      await request(t.http).get('/auth/discover?email=a%40acme.test').set('X-Forwarded-For', ip);
+    const res = await request(t.http)
+      .get('/auth/discover?email=a%40acme.test')
+      .set('X-Forwarded-For', ip)
+      .set('Accept', 'text/html');
     expect(res.status).toBe(429);
     expectRetryAfter(res);
     expect(res.headers['content-type']).toMatch(/text\/html/);
@@ -300,7 +360,13 @@ const redisUrl = process.env.REDIS_URL;
   it('shares the sign-in per-IP counter', async () => {
     const ip = freshIp();
     for (let i = 0; i < SIGN_IN; i++) {
-      expect((await request((i % 2 ? one : two).http).get('/auth/discover?email=a%40acme.test').set('X-Forwarded-For', ip)).status).not.toBe(429);
+      expect(
+        (
+          await request((i % 2 ? one : two).http)
+            .get('/auth/discover?email=a%40acme.test')
+            .set('X-Forwarded-For', ip)
+        ).status,
+      ).not.toBe(429);
     }
     expectRestThrottled(await request(one.http).get('/auth/discover?email=a%40acme.test').set('X-Forwarded-For', ip));
     expectRestThrottled(await request(two.http).post('/auth/logout').set('X-Forwarded-For', ip));
@@ -310,7 +376,8 @@ const redisUrl = process.env.REDIS_URL;
     const ip = freshIp();
     const aliceOne = await one.tokenFor(ids.alice);
     const aliceTwo = await two.tokenFor(ids.alice);
-    for (let i = 0; i < GRAPHQL; i++) expectServedAs(await gql(i % 2 ? one.http : two.http, ip, { token: i % 2 ? aliceOne : aliceTwo }), ids.alice);
+    for (let i = 0; i < GRAPHQL; i++)
+      expectServedAs(await gql(i % 2 ? one.http : two.http, ip, { token: i % 2 ? aliceOne : aliceTwo }), ids.alice);
     expectGraphqlThrottled(await gql(one.http, ip, { token: aliceOne }));
     expectGraphqlThrottled(await gql(two.http, ip, { token: aliceTwo }));
     expectServedAs(await gql(two.http, ip, { token: await two.tokenFor(ids.admin) }), ids.admin);

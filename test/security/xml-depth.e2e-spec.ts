@@ -31,8 +31,17 @@ describe('deeply nested and oversized XML', () => {
     // Room for 100,000 levels: the depth limit, not the size limit, must be what refuses them.
     t = await startSamlApp({ env: { ...db.env, SAML_MAX_BODY_BYTES: String(2 * 1024 * 1024) } });
     idp = await keyPair('idp.deep.example');
-    const org = await seedOrganization(t.dataSource, { name: 'Deep Co', kind: OrganizationKind.PARTNER, domains: ['deep.example'] });
-    conn = await seedConnection(t.dataSource, t.config, { organization: org, idpEntityId: 'https://idp.deep.example/saml', certificates: [idp.cert], sloUrl: 'https://idp.deep.example/slo' });
+    const org = await seedOrganization(t.dataSource, {
+      name: 'Deep Co',
+      kind: OrganizationKind.PARTNER,
+      domains: ['deep.example'],
+    });
+    conn = await seedConnection(t.dataSource, t.config, {
+      organization: org,
+      idpEntityId: 'https://idp.deep.example/saml',
+      certificates: [idp.cert],
+      sloUrl: 'https://idp.deep.example/slo',
+    });
   }, 300_000);
 
   afterAll(async () => {
@@ -45,8 +54,13 @@ describe('deeply nested and oversized XML', () => {
     const { requestId } = await startLogin(t.http, conn.id);
     n++;
     return {
-      issuer: conn.idpEntityId, destination: sp.acsUrl, recipient: sp.acsUrl, audience: sp.entityId, inResponseTo: requestId,
-      nameId: `deep-${n}`, attributes: { email: [`deep${n}@deep.example`] },
+      issuer: conn.idpEntityId,
+      destination: sp.acsUrl,
+      recipient: sp.acsUrl,
+      audience: sp.entityId,
+      inResponseTo: requestId,
+      nameId: `deep-${n}`,
+      attributes: { email: [`deep${n}@deep.example`] },
     };
   }
 
@@ -73,40 +87,66 @@ describe('deeply nested and oversized XML', () => {
 
   it('refuses deep nesting inside a signed assertion before any signature or comment check', async () => {
     const signed = forgeResponse(await fields(), { signAssertion: { signer: idp } });
-    const deep = signed.replace('</saml:AttributeStatement>', `<saml:Attribute Name="x"><saml:AttributeValue>${nested(28_000, '<!--c-->')}</saml:AttributeValue></saml:Attribute></saml:AttributeStatement>`);
+    const deep = signed.replace(
+      '</saml:AttributeStatement>',
+      `<saml:Attribute Name="x"><saml:AttributeValue>${nested(28_000, '<!--c-->')}</saml:AttributeValue></saml:Attribute></saml:AttributeStatement>`,
+    );
     expect(deep).not.toBe(signed);
     await expectRefusedAcs(deep, 'XML_TOO_DEEP');
   });
 
   it('refuses deep nesting in a Response wrapper and in Extensions', async () => {
     const signed = forgeResponse(await fields(), { signAssertion: { signer: idp } });
-    await expectRefusedAcs(signed.replace('<samlp:Status>', `<samlp:Extensions>${nested(5_000)}</samlp:Extensions><samlp:Status>`), 'XML_TOO_DEEP');
+    await expectRefusedAcs(
+      signed.replace('<samlp:Status>', `<samlp:Extensions>${nested(5_000)}</samlp:Extensions><samlp:Status>`),
+      'XML_TOO_DEEP',
+    );
   });
 
   it('refuses a very wide response as XML_TOO_LARGE', async () => {
     const signed = forgeResponse(await fields(), { signAssertion: { signer: idp } });
-    await expectRefusedAcs(signed.replace('<samlp:Status>', `<samlp:Extensions>${'<a/>'.repeat(200_000)}</samlp:Extensions><samlp:Status>`), 'XML_TOO_LARGE');
+    await expectRefusedAcs(
+      signed.replace('<samlp:Status>', `<samlp:Extensions>${'<a/>'.repeat(200_000)}</samlp:Extensions><samlp:Status>`),
+      'XML_TOO_LARGE',
+    );
   });
 
   it('refuses a deep SLO message (POST and Redirect bindings), audited', async () => {
     const xml = `<samlp:LogoutRequest xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" ID="_x" Version="2.0">${nested(28_000)}</samlp:LogoutRequest>`;
     const before = await audits('auth.slo', 'xml_too_deep');
-    const posted = await request(t.http).post(`/auth/saml/${conn.id}/slo`).set('Accept', 'application/json').type('form').send({ SAMLRequest: Buffer.from(xml).toString('base64') });
+    const posted = await request(t.http)
+      .post(`/auth/saml/${conn.id}/slo`)
+      .set('Accept', 'application/json')
+      .type('form')
+      .send({ SAMLRequest: Buffer.from(xml).toString('base64') });
     expect({ status: posted.status, code: posted.body?.error?.code }).toEqual({ status: 400, code: 'XML_TOO_DEEP' });
     const redirected = await request(t.http)
       .get(`/auth/saml/${conn.id}/slo`)
       .set('Accept', 'application/json')
-      .query({ SAMLRequest: deflateRawSync(Buffer.from(xml)).toString('base64'), SigAlg: 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256', Signature: 'AAAA' });
-    expect({ status: redirected.status, code: redirected.body?.error?.code }).toEqual({ status: 400, code: 'XML_TOO_DEEP' });
+      .query({
+        SAMLRequest: deflateRawSync(Buffer.from(xml)).toString('base64'),
+        SigAlg: 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256',
+        Signature: 'AAAA',
+      });
+    expect({ status: redirected.status, code: redirected.body?.error?.code }).toEqual({
+      status: 400,
+      code: 'XML_TOO_DEEP',
+    });
     expect(await audits('auth.slo', 'xml_too_deep')).toBe(before + 2);
   });
 
   it('answers an unexpected error with a 500, a generic message and a request id, audited', async () => {
     const provider = t.app.get(SamlServiceProvider);
-    const spy = jest.spyOn(provider, 'validateLoginResponse').mockRejectedValueOnce(new Error('library exploded at /secret/path.js:1'));
+    const spy = jest
+      .spyOn(provider, 'validateLoginResponse')
+      .mockRejectedValueOnce(new Error('library exploded at /secret/path.js:1'));
     try {
       const before = await audits('auth.login', 'unexpected_error');
-      const res = await postAcs(t.http, conn.id, b64(forgeResponse(await fields(), { signAssertion: { signer: idp } })));
+      const res = await postAcs(
+        t.http,
+        conn.id,
+        b64(forgeResponse(await fields(), { signAssertion: { signer: idp } })),
+      );
       expect(res.status).toBe(500);
       expect(res.body.error).toMatchObject({ code: 'INTERNAL_SERVER_ERROR' });
       expect(res.body.error.requestId).toEqual(expect.any(String));

@@ -8,7 +8,10 @@ export const CLI_MAIN = join(ROOT, 'dist/src/cli/main.js');
 
 /** Builds dist/ as `npm run build` does (errors elsewhere in the tree must not stop the emit). */
 export function buildOnce(): void {
-  spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT, encoding: 'utf8' });
+  spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  });
 }
 
 export function freePort(): Promise<number> {
@@ -52,7 +55,10 @@ export async function stopAllChildren(): Promise<void> {
 }
 
 /** Starts `node dist/src/main.js`; resolves once it listens, or once it exits. */
-export async function startChild(env: NodeJS.ProcessEnv, timeoutMs = 120_000): Promise<ChildGateway & { listening: boolean }> {
+export async function startChild(
+  env: NodeJS.ProcessEnv,
+  timeoutMs = 120_000,
+): Promise<ChildGateway & { listening: boolean }> {
   const child = spawn(process.execPath, [MAIN], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   running.add(child);
   child.once('exit', () => running.delete(child));

@@ -32,14 +32,30 @@ export interface SamlTestApp {
  * database (PGlite is in-process: two instances share it this way; with DATABASE_URL they
  * would share the server anyway).
  */
-export async function startSamlApp(options: { env?: Record<string, string>; modules?: Type<unknown>[]; shareDataSource?: DataSource } = {}): Promise<SamlTestApp> {
-  const config = new AppConfig({ NODE_ENV: 'test', PUBLIC_URL: TEST_PUBLIC_URL, SECRET_KEY: TEST_SECRET_KEY, DEMO_IDP: 'false', ...options.env });
+export async function startSamlApp(
+  options: { env?: Record<string, string>; modules?: Type<unknown>[]; shareDataSource?: DataSource } = {},
+): Promise<SamlTestApp> {
+  const config = new AppConfig({
+    NODE_ENV: 'test',
+    PUBLIC_URL: TEST_PUBLIC_URL,
+    SECRET_KEY: TEST_SECRET_KEY,
+    DEMO_IDP: 'false',
+    ...options.env,
+  });
   let builder = Test.createTestingModule({
-    imports: [ConfigModule.forRoot(config), DatabaseModule, AuditModule, AuthModule, SamlModule, ...(options.modules ?? [])],
+    imports: [
+      ConfigModule.forRoot(config),
+      DatabaseModule,
+      AuditModule,
+      AuthModule,
+      SamlModule,
+      ...(options.modules ?? []),
+    ],
   })
     .overrideProvider(Clock)
     .useClass(TestClock);
-  if (options.shareDataSource) builder = builder.overrideProvider(getDataSourceToken()).useValue(options.shareDataSource);
+  if (options.shareDataSource)
+    builder = builder.overrideProvider(getDataSourceToken()).useValue(options.shareDataSource);
   const moduleRef = await builder.compile();
   const app = moduleRef.createNestApplication({ bodyParser: false, logger: ['error'] });
   app.use(cookieParser());

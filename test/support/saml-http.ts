@@ -15,12 +15,16 @@ export async function startLogin(
   returnTo?: string,
   options: { cookie?: string } = {},
 ): Promise<{ requestId: string; location: string; xml: string; cookie: string | null }> {
-  const req = request(http).get(`/auth/saml/${connectionId}/login`).query(returnTo !== undefined ? { returnTo } : {});
+  const req = request(http)
+    .get(`/auth/saml/${connectionId}/login`)
+    .query(returnTo !== undefined ? { returnTo } : {});
   if (options.cookie) req.set('Cookie', `${LOGIN_STATE_COOKIE}=${options.cookie}`);
   const res = await req;
   if (res.status !== 302) throw new Error(`login did not redirect: ${res.status} ${JSON.stringify(res.body)}`);
   const location = res.headers.location as string;
-  const xml = inflateRawSync(Buffer.from(new URL(location).searchParams.get('SAMLRequest')!, 'base64')).toString('utf8');
+  const xml = inflateRawSync(Buffer.from(new URL(location).searchParams.get('SAMLRequest')!, 'base64')).toString(
+    'utf8',
+  );
   const requestId = /\sID="([^"]+)"/.exec(xml)![1];
   const cookie = cookieValue(res, LOGIN_STATE_COOKIE) ?? options.cookie ?? null;
   if (cookie) browserOf.set(requestId, cookie);

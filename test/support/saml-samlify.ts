@@ -55,14 +55,21 @@ export interface SamlifyUser {
  * WantAssertionsSigned), with an AttributeStatement and an AuthnStatement added to its
  * template before signing. `requestId` null makes it IdP-initiated.
  */
-export async function samlifyLoginResponse(idp: SamlifyIdp, sp: SamlifySp, requestId: string | null, user: SamlifyUser): Promise<string> {
+export async function samlifyLoginResponse(
+  idp: SamlifyIdp,
+  sp: SamlifySp,
+  requestId: string | null,
+  user: SamlifyUser,
+): Promise<string> {
   const requestInfo = requestId ? { extract: { request: { id: requestId } } } : {};
   const result = await idp.createLoginResponse(sp, requestInfo as never, 'post', { email: user.nameId }, {
     customTagReplacement: (template: string) => {
       const now = new Date();
       const later = new Date(now.getTime() + 5 * 60_000);
       const id = `_${Math.random().toString(16).slice(2)}${Date.now()}`;
-      const acs = (sp.entityMeta as unknown as { getAssertionConsumerService(b: string): string }).getAssertionConsumerService('post');
+      const acs = (
+        sp.entityMeta as unknown as { getAssertionConsumerService(b: string): string }
+      ).getAssertionConsumerService('post');
       let xml = samlify.SamlLib.replaceTagsByValue(template, {
         ID: id,
         AssertionID: `${id}a`,

@@ -27,8 +27,16 @@ export function sharedInstances(): SharedInstances {
     shared.one = await startSamlApp({ env, modules: [ConnectionsModule] });
     // With DATABASE_URL each instance has its own pool on the shared server; on PGlite the
     // second instance is handed the first one's database, which is what sharing means there.
-    shared.two = await startSamlApp({ env, modules: [ConnectionsModule], shareDataSource: db.env.DATABASE_URL ? undefined : shared.one.dataSource });
-    shared.host = await seedOrganization(shared.one.dataSource, { name: 'Host', kind: OrganizationKind.HOST, domains: ['host.example'] });
+    shared.two = await startSamlApp({
+      env,
+      modules: [ConnectionsModule],
+      shareDataSource: db.env.DATABASE_URL ? undefined : shared.one.dataSource,
+    });
+    shared.host = await seedOrganization(shared.one.dataSource, {
+      name: 'Host',
+      kind: OrganizationKind.HOST,
+      domains: ['host.example'],
+    });
   }, 90_000);
   afterAll(async () => {
     await shared.two?.close();

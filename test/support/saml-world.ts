@@ -1,20 +1,53 @@
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../../src/config/app-config';
-import { ConnectionStatus, OrganizationKind, OrganizationStatus, SsoBinding, UserStatus } from '../../src/common/domain.enums';
+import {
+  ConnectionStatus,
+  OrganizationKind,
+  OrganizationStatus,
+  SsoBinding,
+  UserStatus,
+} from '../../src/common/domain.enums';
 import { AttributeMapping, IdpConnection } from '../../src/database/entities/idp-connection.entity';
 import { encryptSecret } from '../../src/common/secrets';
 import { Organization } from '../../src/database/entities/organization.entity';
 import { User } from '../../src/database/entities/user.entity';
 import { keyPair } from '../../src/common/testing/saml-keys';
 
-export async function seedOrganization(ds: DataSource, o: { name: string; kind: OrganizationKind; domains: string[]; status?: OrganizationStatus }): Promise<Organization> {
+export async function seedOrganization(
+  ds: DataSource,
+  o: { name: string; kind: OrganizationKind; domains: string[]; status?: OrganizationStatus },
+): Promise<Organization> {
   const repo = ds.getRepository(Organization);
-  return repo.save(repo.create({ name: o.name, kind: o.kind, domains: o.domains, clearanceCap: o.kind === OrganizationKind.HOST ? 4 : 1, status: o.status ?? OrganizationStatus.ACTIVE, sponsorId: null }));
+  return repo.save(
+    repo.create({
+      name: o.name,
+      kind: o.kind,
+      domains: o.domains,
+      clearanceCap: o.kind === OrganizationKind.HOST ? 4 : 1,
+      status: o.status ?? OrganizationStatus.ACTIVE,
+      sponsorId: null,
+    }),
+  );
 }
 
-export async function seedUser(ds: DataSource, u: { organizationId: string; email: string; status?: UserStatus }): Promise<User> {
+export async function seedUser(
+  ds: DataSource,
+  u: { organizationId: string; email: string; status?: UserStatus },
+): Promise<User> {
   const repo = ds.getRepository(User);
-  return repo.save(repo.create({ organizationId: u.organizationId, email: u.email, displayName: u.email, jobTitle: null, skills: [], clearance: 0, status: u.status ?? UserStatus.ACTIVE, roles: [], lastLoginAt: null }));
+  return repo.save(
+    repo.create({
+      organizationId: u.organizationId,
+      email: u.email,
+      displayName: u.email,
+      jobTitle: null,
+      skills: [],
+      clearance: 0,
+      status: u.status ?? UserStatus.ACTIVE,
+      roles: [],
+      lastLoginAt: null,
+    }),
+  );
 }
 
 export interface ConnectionSeed {

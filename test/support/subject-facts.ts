@@ -41,11 +41,25 @@ export class SubjectFactsService {
     const counts = (u: User) => userCounts(u, orgById.get(u.organizationId));
     const effective = (u: User) => effectiveClearance(u, orgById.get(u.organizationId));
 
-    const postFacts = new Map(posts.map((p) => [p.id, asSubject('Post', {
-      id: p.id, spaceId: p.spaceId, label: p.label, hidden: p.hidden, authorOrganizationId: p.authorOrganizationId,
-    })]));
+    const postFacts = new Map(
+      posts.map((p) => [
+        p.id,
+        asSubject('Post', {
+          id: p.id,
+          spaceId: p.spaceId,
+          label: p.label,
+          hidden: p.hidden,
+          authorOrganizationId: p.authorOrganizationId,
+        }),
+      ]),
+    );
     const contribution = (type: 'Comment' | 'Reaction', c: Comment | Reaction) =>
-      asSubject(type, { id: c.id, authorOrganizationId: c.authorOrganizationId, authorId: c.authorId, post: postFacts.get(c.postId) });
+      asSubject(type, {
+        id: c.id,
+        authorOrganizationId: c.authorOrganizationId,
+        authorId: c.authorId,
+        post: postFacts.get(c.postId),
+      });
     const commentFacts = comments.map((c) => contribution('Comment', c));
     const membershipFacts = memberships.map((ms) => {
       const member = userById.get(ms.userId)!;
@@ -72,7 +86,9 @@ export class SubjectFactsService {
       }),
     );
     return {
-      Organization: orgs.map((o) => asSubject('Organization', { id: o.id, users: userFacts.filter((u) => u.organizationId === o.id) })),
+      Organization: orgs.map((o) =>
+        asSubject('Organization', { id: o.id, users: userFacts.filter((u) => u.organizationId === o.id) }),
+      ),
       User: userFacts,
       Space: spaces.map((s) => asSubject('Space', { id: s.id })),
       Membership: membershipFacts,

@@ -42,10 +42,27 @@ export interface TestApp {
 export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
   const db = await createTestDatabase();
   // Generous rate limits: property tests fire thousands of requests from one address.
-  const limits = { RATE_LIMIT_ANONYMOUS_PER_MINUTE: '1000000', RATE_LIMIT_SIGNIN_PER_MINUTE: '1000000', RATE_LIMIT_GRAPHQL_PER_MINUTE: '1000000' };
-  const config = new AppConfig({ NODE_ENV: 'test', DEMO_SEED: 'false', DEMO_IDP: 'false', ...limits, ...db.env, ...env });
-  const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config)] }).overrideProvider(Clock).useClass(TestClock).compile();
-  const app = configureApp(moduleRef.createNestApplication<NestExpressApplication>(new ExpressAdapter(), appOptions(config)), config);
+  const limits = {
+    RATE_LIMIT_ANONYMOUS_PER_MINUTE: '1000000',
+    RATE_LIMIT_SIGNIN_PER_MINUTE: '1000000',
+    RATE_LIMIT_GRAPHQL_PER_MINUTE: '1000000',
+  };
+  const config = new AppConfig({
+    NODE_ENV: 'test',
+    DEMO_SEED: 'false',
+    DEMO_IDP: 'false',
+    ...limits,
+    ...db.env,
+    ...env,
+  });
+  const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config)] })
+    .overrideProvider(Clock)
+    .useClass(TestClock)
+    .compile();
+  const app = configureApp(
+    moduleRef.createNestApplication<NestExpressApplication>(new ExpressAdapter(), appOptions(config)),
+    config,
+  );
   await app.init();
   const http = app.getHttpServer();
   const clock = app.get(Clock) as TestClock;

@@ -54,17 +54,32 @@ const classification = weightedLevel([4, 3, 2, 1, 1]);
 const weighted = <T>(...choices: Array<[T, number]>): fc.Arbitrary<T> =>
   fc.oneof(...choices.map(([v, weight]) => ({ arbitrary: fc.constant(v), weight })));
 const words = [
-  'pilot', 'hydrogen', 'roadmap', 'risk', 'design', 'sprint', 'review', 'supply', 'battery', 'grid',
-  'Élan', 'quarterly', 'naïve', 'budget', 'prototype', 'Zürich', 'O\'Brien', 'test', 'partner', 'charte',
+  'pilot',
+  'hydrogen',
+  'roadmap',
+  'risk',
+  'design',
+  'sprint',
+  'review',
+  'supply',
+  'battery',
+  'grid',
+  'Élan',
+  'quarterly',
+  'naïve',
+  'budget',
+  'prototype',
+  'Zürich',
+  "O'Brien",
+  'test',
+  'partner',
+  'charte',
 ];
 const text = (min: number, max: number): fc.Arbitrary<string> =>
   fc.array(fc.constantFrom(...words), { minLength: min, maxLength: max }).map((w) => w.join(' ') || 'x');
 
 type ExpiryChoice =
-  | { kind: 'omitted' }
-  | { kind: 'past'; ms: number }
-  | { kind: 'atBase' }
-  | { kind: 'future'; ms: number };
+  { kind: 'omitted' } | { kind: 'past'; ms: number } | { kind: 'atBase' } | { kind: 'future'; ms: number };
 
 const expiryChoice: fc.Arbitrary<ExpiryChoice> = fc.oneof(
   { arbitrary: fc.constant<ExpiryChoice>({ kind: 'omitted' }), weight: 4 },
@@ -158,7 +173,11 @@ export function worldArbitrary(sizes: Partial<WorldSizes> = {}, base: Date = WOR
       orgs: fc.array(orgChoice, { minLength: 1, maxLength: s.maxExternalOrgs, size: 'max' }),
       users: fc.array(userChoice, { minLength: Math.min(3, s.maxUsers), maxLength: s.maxUsers, size: 'max' }),
       spaces: fc.array(spaceChoice, { minLength: 1, maxLength: s.maxSpaces, size: 'max' }),
-      memberships: fc.array(membershipChoice, { minLength: Math.min(8, s.maxMemberships), maxLength: s.maxMemberships, size: 'max' }),
+      memberships: fc.array(membershipChoice, {
+        minLength: Math.min(8, s.maxMemberships),
+        maxLength: s.maxMemberships,
+        size: 'max',
+      }),
       posts: fc.array(postChoice, { maxLength: s.maxPosts, size: 'max' }),
       comments: fc.array(commentChoice, { maxLength: s.maxComments, size: 'max' }),
       ids: fc.noShrink(fc.uniqueArray(fc.uuid({ version: 4 }), { minLength: maxIds, maxLength: maxIds })),
@@ -186,17 +205,15 @@ export function buildWorld(c: WorldChoices, base: Date = WORLD_BASE_TIME): World
       clearanceCap: c.host.clearanceCap,
       status: 'ACTIVE',
     },
-    ...c.orgs.map(
-      (o, i): WorldOrganization => ({
-        key: `org-${i + 1}`,
-        id: nextId(),
-        name: `${o.kind === 'PARTNER' ? 'Partner' : 'Client'} ${i + 1} ${o.name}`,
-        kind: o.kind,
-        domains: o.extraDomain ? [`org${i + 1}.example`, `mail.org${i + 1}.example`] : [`org${i + 1}.example`],
-        clearanceCap: o.clearanceCap,
-        status: o.status,
-      }),
-    ),
+    ...c.orgs.map((o, i): WorldOrganization => ({
+      key: `org-${i + 1}`,
+      id: nextId(),
+      name: `${o.kind === 'PARTNER' ? 'Partner' : 'Client'} ${i + 1} ${o.name}`,
+      kind: o.kind,
+      domains: o.extraDomain ? [`org${i + 1}.example`, `mail.org${i + 1}.example`] : [`org${i + 1}.example`],
+      clearanceCap: o.clearanceCap,
+      status: o.status,
+    })),
   ];
 
   const users: WorldUser[] = c.users.map((u, i) => {

@@ -17,7 +17,11 @@ describe('conditionToSql', () => {
   });
 
   it('folds NULL into false where a column may be NULL, so that NOT behaves as in memory', () => {
-    const f = conditionToSql(new CompoundCondition('not', [new FieldCondition('lt', 'expiresAt', new Date(0))]), 'Membership', 'm');
+    const f = conditionToSql(
+      new CompoundCondition('not', [new FieldCondition('lt', 'expiresAt', new Date(0))]),
+      'Membership',
+      'm',
+    );
     expect(f.sql).toBe('NOT COALESCE((COALESCE(m."expires_at" < :casl0, FALSE)), FALSE)');
   });
 
@@ -27,13 +31,23 @@ describe('conditionToSql', () => {
   });
 
   it('turns $elemMatch on a to-many relation into EXISTS', () => {
-    const f = conditionToSql(new FieldCondition('elemMatch', 'posts', new FieldCondition('lte', 'label', 2)), 'User', 'u');
-    expect(f.sql).toMatch(/^EXISTS \(SELECT 1 FROM posts pos_casl0 WHERE pos_casl0\."author_id" = u\."id" AND pos_casl0\."label" <= :casl0\)$/);
+    const f = conditionToSql(
+      new FieldCondition('elemMatch', 'posts', new FieldCondition('lte', 'label', 2)),
+      'User',
+      'u',
+    );
+    expect(f.sql).toMatch(
+      /^EXISTS \(SELECT 1 FROM posts pos_casl0 WHERE pos_casl0\."author_id" = u\."id" AND pos_casl0\."label" <= :casl0\)$/,
+    );
   });
 
   it('groups dotted paths through one to-one relation into a single EXISTS', () => {
     const f = conditionToSql(
-      new CompoundCondition('and', [new FieldCondition('lte', 'post.label', 1), new FieldCondition('eq', 'post.hidden', false), new FieldCondition('in', 'authorOrganizationId', ['h'])]),
+      new CompoundCondition('and', [
+        new FieldCondition('lte', 'post.label', 1),
+        new FieldCondition('eq', 'post.hidden', false),
+        new FieldCondition('in', 'authorOrganizationId', ['h']),
+      ]),
       'Comment',
       'c',
     );
@@ -42,8 +56,14 @@ describe('conditionToSql', () => {
   });
 
   it('fails closed on fields, relations and operators it does not know', () => {
-    expect(() => conditionToSql(new FieldCondition('eq', 'body', 'x'), 'Post', 'p')).toThrow(UntranslatableConditionError);
-    expect(() => conditionToSql(new FieldCondition('elemMatch', 'likes', new FieldCondition('eq', 'id', 'x')), 'Post', 'p')).toThrow(UntranslatableConditionError);
-    expect(() => conditionToSql(new FieldCondition('regex', 'id', /x/), 'Post', 'p')).toThrow(UntranslatableConditionError);
+    expect(() => conditionToSql(new FieldCondition('eq', 'body', 'x'), 'Post', 'p')).toThrow(
+      UntranslatableConditionError,
+    );
+    expect(() =>
+      conditionToSql(new FieldCondition('elemMatch', 'likes', new FieldCondition('eq', 'id', 'x')), 'Post', 'p'),
+    ).toThrow(UntranslatableConditionError);
+    expect(() => conditionToSql(new FieldCondition('regex', 'id', /x/), 'Post', 'p')).toThrow(
+      UntranslatableConditionError,
+    );
   });
 });

@@ -37,7 +37,12 @@ class Context {
  * SQL's NULL logic is folded back to the two-valued logic CASL uses in memory, so that
  * the database and `ability.can` agree row for row.
  */
-export function conditionToSql(condition: Condition | null, subject: SubjectName, alias: string, paramPrefix = 'casl'): SqlFragment {
+export function conditionToSql(
+  condition: Condition | null,
+  subject: SubjectName,
+  alias: string,
+  paramPrefix = 'casl',
+): SqlFragment {
   const ctx = new Context(paramPrefix);
   if (condition === null) return { sql: 'FALSE', params: {} };
   return { sql: translate(condition, SUBJECT_SQL[subject], alias, ctx), params: ctx.params };
@@ -50,7 +55,9 @@ function translate(node: Condition, schema: SqlSubjectSchema, alias: string, ctx
       case 'and':
         return andOf(children, schema, alias, ctx);
       case 'or':
-        return children.length === 0 ? 'FALSE' : `(${children.map((c) => translate(c, schema, alias, ctx)).join(' OR ')})`;
+        return children.length === 0
+          ? 'FALSE'
+          : `(${children.map((c) => translate(c, schema, alias, ctx)).join(' OR ')})`;
       case 'not':
         return `NOT COALESCE(${andOf(children, schema, alias, ctx)}, FALSE)`;
       default:
@@ -73,13 +80,18 @@ function andOf(children: Condition[], schema: SqlSubjectSchema, alias: string, c
     const dot = typeof f.field === 'string' && !isCompound(child) ? f.field.indexOf('.') : -1;
     if (dot > 0) {
       const relation = f.field.slice(0, dot);
-      viaRelation.set(relation, [...(viaRelation.get(relation) ?? []), new FieldCondition(f.operator, f.field.slice(dot + 1), f.value)]);
+      viaRelation.set(relation, [
+        ...(viaRelation.get(relation) ?? []),
+        new FieldCondition(f.operator, f.field.slice(dot + 1), f.value),
+      ]);
     } else {
       parts.push(translate(child, schema, alias, ctx));
     }
   }
   for (const [relation, conditions] of viaRelation) {
-    parts.push(exists(schema, relation, 'one', alias, ctx, (inner, innerSchema) => andOf(conditions, innerSchema, inner, ctx)));
+    parts.push(
+      exists(schema, relation, 'one', alias, ctx, (inner, innerSchema) => andOf(conditions, innerSchema, inner, ctx)),
+    );
   }
   return parts.length === 0 ? 'TRUE' : `(${parts.join(' AND ')})`;
 }
@@ -94,7 +106,9 @@ function exists(
 ): string {
   const relation = schema.relations[relationName];
   if (!relation || relation.kind !== kind) {
-    throw new UntranslatableConditionError(`no ${kind === 'one' ? 'to-one' : 'to-many'} relation "${relationName}" on ${schema.table}`);
+    throw new UntranslatableConditionError(
+      `no ${kind === 'one' ? 'to-one' : 'to-many'} relation "${relationName}" on ${schema.table}`,
+    );
   }
   const innerSchema = SUBJECT_SQL[relation.subject];
   const inner = ctx.alias(relationName.slice(0, 3));
@@ -105,7 +119,9 @@ function field(node: FieldCondition, schema: SqlSubjectSchema, alias: string, ct
   const dot = node.field.indexOf('.');
   if (dot > 0) return andOf([node], schema, alias, ctx);
   if (node.operator === 'elemMatch') {
-    return exists(schema, node.field, 'many', alias, ctx, (inner, innerSchema) => translate(node.value as Condition, innerSchema, inner, ctx));
+    return exists(schema, node.field, 'many', alias, ctx, (inner, innerSchema) =>
+      translate(node.value as Condition, innerSchema, inner, ctx),
+    );
   }
   const expression = schema.fields[node.field];
   if (!expression) throw new UntranslatableConditionError(`unknown field "${node.field}" on ${schema.table}`);

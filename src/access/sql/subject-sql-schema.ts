@@ -19,9 +19,13 @@ export interface SqlSubjectSchema {
 }
 
 /** A NOT NULL column: compared as is, so the planner can use its indexes. */
-const column = (name: string): SqlExpression => (a) => `${a}."${name}"`;
+const column =
+  (name: string): SqlExpression =>
+  (a) =>
+    `${a}."${name}"`;
 /** A column that may be NULL: comparisons fold NULL into false, as CASL does in memory. */
-const nullableColumn = (name: string): SqlExpression => Object.assign((a: string) => `${a}."${name}"`, { nullable: true });
+const nullableColumn = (name: string): SqlExpression =>
+  Object.assign((a: string) => `${a}."${name}"`, { nullable: true });
 
 /**
  * The SQL face of every subject the rules mention. A field or relation missing here makes

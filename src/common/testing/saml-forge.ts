@@ -55,7 +55,9 @@ export function buildAssertion(f: ResponseFields): string {
   const subjectIrt = f.subjectInResponseTo === undefined ? f.inResponseTo : f.subjectInResponseTo;
   const attrs = Object.entries(f.attributes ?? {})
     .map(([name, values]) => {
-      const friendly = f.friendlyNames?.[name] ? ` FriendlyName="${esc(f.friendlyNames[name])}" NameFormat="urn:oasis:names:tc:SAML:2.0:attrname-format:uri"` : '';
+      const friendly = f.friendlyNames?.[name]
+        ? ` FriendlyName="${esc(f.friendlyNames[name])}" NameFormat="urn:oasis:names:tc:SAML:2.0:attrname-format:uri"`
+        : '';
       return `<saml:Attribute Name="${esc(name)}"${friendly}>${values.map((v) => `<saml:AttributeValue>${esc(v)}</saml:AttributeValue>`).join('')}</saml:Attribute>`;
     })
     .join('');
@@ -99,8 +101,15 @@ export function signElement(xml: string, element: 'Assertion' | 'Response', o: S
     canonicalizationAlgorithm: ALG.excC14n,
   });
   const xpath = element === 'Assertion' ? "//*[local-name(.)='Assertion']" : "/*[local-name(.)='Response']";
-  sig.addReference({ xpath, digestAlgorithm: o.digestAlgorithm ?? ALG.sha256, transforms: [ALG.enveloped, ALG.excC14n] });
-  sig.computeSignature(xml, { prefix: 'ds', location: { reference: `${xpath}/*[local-name(.)='Issuer']`, action: 'after' } });
+  sig.addReference({
+    xpath,
+    digestAlgorithm: o.digestAlgorithm ?? ALG.sha256,
+    transforms: [ALG.enveloped, ALG.excC14n],
+  });
+  sig.computeSignature(xml, {
+    prefix: 'ds',
+    location: { reference: `${xpath}/*[local-name(.)='Issuer']`, action: 'after' },
+  });
   return sig.getSignedXml();
 }
 

@@ -1,4 +1,14 @@
-import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import {
+  Check,
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryGeneratedColumn,
+  UpdateDateColumn,
+} from 'typeorm';
 import { Organization } from './organization.entity';
 import { ConnectionStatus, SsoBinding } from '../../common/domain.enums';
 
@@ -103,5 +113,11 @@ export class IdpConnection {
   updatedAt: Date;
 
   /** Not stored: expired certificates the last metadata read skipped, for the caller's warnings. */
-  skippedCertificates?: { fingerprint: string; subject: string; notAfter: string; reason: 'expired'; warning: string }[];
+  skippedCertificates?: {
+    fingerprint: string;
+    subject: string;
+    notAfter: string;
+    reason: 'expired';
+    warning: string;
+  }[];
 }

@@ -1,4 +1,14 @@
-import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import {
+  Check,
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryGeneratedColumn,
+  UpdateDateColumn,
+} from 'typeorm';
 import { Organization } from './organization.entity';
 import { Space } from './space.entity';
 import { User } from './user.entity';
@@ -9,7 +19,10 @@ import { InvitationStatus, MembershipRole } from '../../common/domain.enums';
 @Index('invitations_space_idx', ['spaceId', 'status'])
 @Index('invitations_email_idx', ['email'])
 @Check('invitations_role_check', `"role" IN ('OWNER', 'ANIMATOR', 'MEMBER', 'OBSERVER')`)
-@Check('invitations_status_check', `"status" IN ('PENDING_APPROVAL', 'PENDING', 'ACCEPTED', 'DECLINED', 'REVOKED', 'EXPIRED')`)
+@Check(
+  'invitations_status_check',
+  `"status" IN ('PENDING_APPROVAL', 'PENDING', 'ACCEPTED', 'DECLINED', 'REVOKED', 'EXPIRED')`,
+)
 @Check('invitations_target_check', `("email" IS NOT NULL) <> "whole_organization"`)
 export class Invitation {
   @PrimaryGeneratedColumn('uuid')

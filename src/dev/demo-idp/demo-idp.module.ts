@@ -21,11 +21,14 @@ export class DemoIdpModule implements NestModule, OnApplicationBootstrap {
     private readonly config: AppConfig,
     private readonly demo: DemoIdpService,
   ) {
-    if (config.demoIdp && config.isProduction) throw new Error('The demo identity providers cannot run in production (DEMO_IDP must be off).');
+    if (config.demoIdp && config.isProduction)
+      throw new Error('The demo identity providers cannot run in production (DEMO_IDP must be off).');
   }
 
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(express.urlencoded({ extended: false, limit: '16kb' })).forRoutes({ path: 'demo-idp/:connection/sso', method: RequestMethod.POST });
+    consumer
+      .apply(express.urlencoded({ extended: false, limit: '16kb' }))
+      .forRoutes({ path: 'demo-idp/:connection/sso', method: RequestMethod.POST });
   }
 
   async onApplicationBootstrap(): Promise<void> {

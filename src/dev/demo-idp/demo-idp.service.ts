@@ -28,7 +28,12 @@ export interface DemoIdpEndpoints {
 
 export function demoIdpEndpoints(config: AppConfig, connectionId: string): DemoIdpEndpoints {
   const base = `${config.publicUrl}${DEMO_IDP_PREFIX}/${connectionId}`;
-  return { entityId: `${base}/metadata`, ssoUrl: `${base}/sso`, sloUrl: `${base}/slo`, metadataUrl: `${base}/metadata` };
+  return {
+    entityId: `${base}/metadata`,
+    ssoUrl: `${base}/sso`,
+    sloUrl: `${base}/slo`,
+    metadataUrl: `${base}/metadata`,
+  };
 }
 
 /**
@@ -48,7 +53,8 @@ export class DemoIdpService {
   ) {}
 
   assertAllowed(): void {
-    if (this.config.isProduction) throw new Error('The demo identity providers cannot run in production (DEMO_IDP must be off).');
+    if (this.config.isProduction)
+      throw new Error('The demo identity providers cannot run in production (DEMO_IDP must be off).');
   }
 
   /** Creates a demo connection for each organisation that has none; returns how many were made. */
@@ -87,7 +93,9 @@ export class DemoIdpService {
       metadataRefreshedAt: null,
       metadataRefreshError: null,
       metadataXml: demoIdpMetadata(idp.entityId, idp.ssoUrl, idp.sloUrl, idpKeys.cert),
-      attributeMapping: isHost ? { groupRoles: { HOST_ADMIN: UserRole.HOST_ADMIN, SECURITY_REVIEWER: UserRole.SECURITY_REVIEWER } } : {},
+      attributeMapping: isHost
+        ? { groupRoles: { HOST_ADMIN: UserRole.HOST_ADMIN, SECURITY_REVIEWER: UserRole.SECURITY_REVIEWER } }
+        : {},
       allowedDomains: organization.domains,
       allowIdpInitiated: false,
       wantAssertionsSigned: true,
@@ -105,7 +113,16 @@ export class DemoIdpService {
          ON CONFLICT DO NOTHING`,
         [id, organization.id],
       );
-      await this.audit.record({ action: 'connection.create', outcome: 'SUCCESS', subjectType: 'IdpConnection', subjectId: id, details: { organizationId: organization.id, via: 'demo_idp' } }, manager);
+      await this.audit.record(
+        {
+          action: 'connection.create',
+          outcome: 'SUCCESS',
+          subjectType: 'IdpConnection',
+          subjectId: id,
+          details: { organizationId: organization.id, via: 'demo_idp' },
+        },
+        manager,
+      );
     });
     return connection;
   }
@@ -130,16 +147,32 @@ export class DemoIdpService {
       };
       await this.dataSource.transaction(async (manager) => {
         await manager.update(IdpConnection, { id: connection.id }, changes);
-        await this.audit.record({ action: 'connection.update', outcome: 'SUCCESS', subjectType: 'IdpConnection', subjectId: connection.id, details: { organizationId: connection.organizationId, via: actor.via, change: 'demo_keys_renewed' } }, manager);
+        await this.audit.record(
+          {
+            action: 'connection.update',
+            outcome: 'SUCCESS',
+            subjectType: 'IdpConnection',
+            subjectId: connection.id,
+            details: { organizationId: connection.organizationId, via: actor.via, change: 'demo_keys_renewed' },
+          },
+          manager,
+        );
       });
       renewed.push(Object.assign(connection, changes));
     }
     return renewed;
   }
 
-  private async newKeys(organization: Organization): Promise<{ idpKeys: { cert: string; private: string }; spKeys: { cert: string; private: string } }> {
+  private async newKeys(
+    organization: Organization,
+  ): Promise<{ idpKeys: { cert: string; private: string }; spKeys: { cert: string; private: string } }> {
     const now = this.clock.now();
-    const validity = { keySize: 2048, algorithm: 'sha256', notBeforeDate: new Date(now.getTime() - 3_600_000), notAfterDate: new Date(now.getTime() + 5 * 365 * 86_400_000) };
+    const validity = {
+      keySize: 2048,
+      algorithm: 'sha256',
+      notBeforeDate: new Date(now.getTime() - 3_600_000),
+      notAfterDate: new Date(now.getTime() + 5 * 365 * 86_400_000),
+    };
     const [idpKeys, spKeys] = await Promise.all([
       generate([{ name: 'commonName', value: `Demo IdP ${organization.name}`.slice(0, 64) }], validity),
       generate([{ name: 'commonName', value: `Passerelle SP ${organization.name}`.slice(0, 64) }], validity),
@@ -149,18 +182,24 @@ export class DemoIdpService {
 
   async demoConnection(connectionId: string): Promise<IdpConnection | null> {
     if (!isUuid(connectionId)) return null;
-    const connection = await this.dataSource.getRepository(IdpConnection).findOne({ where: { id: connectionId }, relations: { organization: true } });
+    const connection = await this.dataSource
+      .getRepository(IdpConnection)
+      .findOne({ where: { id: connectionId }, relations: { organization: true } });
     return connection?.demoIdpPrivateKey ? connection : null;
   }
 
   async demoConnections(): Promise<IdpConnection[]> {
-    const all = await this.dataSource.getRepository(IdpConnection).find({ relations: { organization: true }, order: { name: 'ASC' } });
+    const all = await this.dataSource
+      .getRepository(IdpConnection)
+      .find({ relations: { organization: true }, order: { name: 'ASC' } });
     return all.filter((c) => c.demoIdpPrivateKey);
   }
 
   /** The people the demo IdP offers to sign in as: the organisation's users. */
   async people(connection: IdpConnection): Promise<User[]> {
-    return this.dataSource.getRepository(User).find({ where: { organizationId: connection.organizationId }, order: { displayName: 'ASC' } });
+    return this.dataSource
+      .getRepository(User)
+      .find({ where: { organizationId: connection.organizationId }, order: { displayName: 'ASC' } });
   }
 
   /** Reads the AuthnRequest of the Redirect binding: its ID (for InResponseTo). */
@@ -178,8 +217,14 @@ export class DemoIdpService {
   }
 
   /** A signed response for the chosen person, to be auto-posted to the connection's ACS. */
-  async respond(connection: IdpConnection, userId: string, inResponseTo: string | null): Promise<{ acsUrl: string; samlResponse: string } | null> {
-    const user = await this.dataSource.getRepository(User).findOne({ where: { id: userId, organizationId: connection.organizationId } });
+  async respond(
+    connection: IdpConnection,
+    userId: string,
+    inResponseTo: string | null,
+  ): Promise<{ acsUrl: string; samlResponse: string } | null> {
+    const user = await this.dataSource
+      .getRepository(User)
+      .findOne({ where: { id: userId, organizationId: connection.organizationId } });
     if (!user) return null;
     // The demo IdP names people by their user id; the link is made here, by the operator's own tool.
     await this.dataSource.query(
@@ -195,7 +240,13 @@ export class DemoIdpService {
       inResponseTo,
       nameId: user.id,
       sessionIndex: demoId(),
-      attributes: { email: [user.email], givenName: [given ?? ''], sn: [rest.join(' ')], displayName: [user.displayName], groups: user.roles },
+      attributes: {
+        email: [user.email],
+        givenName: [given ?? ''],
+        sn: [rest.join(' ')],
+        displayName: [user.displayName],
+        groups: user.roles,
+      },
       now: this.clock.now(),
       privateKey: decryptSecret(this.config.secretKey, connection.demoIdpPrivateKey!),
     });

@@ -33,7 +33,10 @@ export function buildDemoResponse(a: DemoAssertion): string {
   const irt = a.inResponseTo ? ` InResponseTo="${esc(a.inResponseTo)}"` : '';
   const attributes = Object.entries(a.attributes)
     .filter(([, values]) => values.length > 0)
-    .map(([name, values]) => `<saml:Attribute Name="${esc(name)}">${values.map((v) => `<saml:AttributeValue>${esc(v)}</saml:AttributeValue>`).join('')}</saml:Attribute>`)
+    .map(
+      ([name, values]) =>
+        `<saml:Attribute Name="${esc(name)}">${values.map((v) => `<saml:AttributeValue>${esc(v)}</saml:AttributeValue>`).join('')}</saml:Attribute>`,
+    )
     .join('');
   const assertion =
     `<saml:Assertion xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="${demoId()}" Version="2.0" IssueInstant="${now}">` +
@@ -49,9 +52,20 @@ export function buildDemoResponse(a: DemoAssertion): string {
     `<saml:Issuer>${esc(a.idpEntityId)}</saml:Issuer><samlp:Status><samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Success"/></samlp:Status>` +
     assertion +
     `</samlp:Response>`;
-  const signer = new SignedXml({ privateKey: a.privateKey, signatureAlgorithm: RSA_SHA256, canonicalizationAlgorithm: EXC_C14N });
-  signer.addReference({ xpath: "//*[local-name(.)='Assertion']", digestAlgorithm: SHA256, transforms: [ENVELOPED, EXC_C14N] });
-  signer.computeSignature(response, { prefix: 'ds', location: { reference: "//*[local-name(.)='Assertion']/*[local-name(.)='Issuer']", action: 'after' } });
+  const signer = new SignedXml({
+    privateKey: a.privateKey,
+    signatureAlgorithm: RSA_SHA256,
+    canonicalizationAlgorithm: EXC_C14N,
+  });
+  signer.addReference({
+    xpath: "//*[local-name(.)='Assertion']",
+    digestAlgorithm: SHA256,
+    transforms: [ENVELOPED, EXC_C14N],
+  });
+  signer.computeSignature(response, {
+    prefix: 'ds',
+    location: { reference: "//*[local-name(.)='Assertion']/*[local-name(.)='Issuer']", action: 'after' },
+  });
   return signer.getSignedXml();
 }
 

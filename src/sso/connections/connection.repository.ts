@@ -27,12 +27,18 @@ export class ConnectionRepository {
 
   /** One organisation by id, as a query the caller's ability can still restrict. */
   organizationQuery(id: string): SelectQueryBuilder<Organization> {
-    return this.dataSource.getRepository(Organization).createQueryBuilder('o').where('o.id = :id', { id: id.toLowerCase() });
+    return this.dataSource
+      .getRepository(Organization)
+      .createQueryBuilder('o')
+      .where('o.id = :id', { id: id.toLowerCase() });
   }
 
   /** An organisation's connections, as a query the caller's ability can still restrict. */
   connectionsOfQuery(organizationId: string): SelectQueryBuilder<IdpConnection> {
-    return this.dataSource.getRepository(IdpConnection).createQueryBuilder('c').where('c.organization_id = :organizationId', { organizationId });
+    return this.dataSource
+      .getRepository(IdpConnection)
+      .createQueryBuilder('c')
+      .where('c.organization_id = :organizationId', { organizationId });
   }
 
   /** The connection of an organisation to an IdP entityID, if any (one per pair). */
@@ -41,7 +47,9 @@ export class ConnectionRepository {
   }
 
   async idsWithMetadataUrl(): Promise<string[]> {
-    const rows: { id: string }[] = await this.dataSource.query(`SELECT id FROM idp_connections WHERE metadata_url IS NOT NULL ORDER BY id`);
+    const rows: { id: string }[] = await this.dataSource.query(
+      `SELECT id FROM idp_connections WHERE metadata_url IS NOT NULL ORDER BY id`,
+    );
     return rows.map((r) => r.id);
   }
 
@@ -51,8 +59,11 @@ export class ConnectionRepository {
 
   /** The command line names an organisation by id or by one of its domains. */
   async organizationByIdOrDomain(idOrDomain: string): Promise<Organization | null> {
-    if (/^[0-9a-f-]{36}$/i.test(idOrDomain)) return this.dataSource.getRepository(Organization).findOne({ where: { id: idOrDomain } });
-    const rows: { id: string }[] = await this.dataSource.query(`SELECT id FROM organizations WHERE $1 = ANY(domains)`, [idOrDomain.trim().toLowerCase()]);
+    if (/^[0-9a-f-]{36}$/i.test(idOrDomain))
+      return this.dataSource.getRepository(Organization).findOne({ where: { id: idOrDomain } });
+    const rows: { id: string }[] = await this.dataSource.query(`SELECT id FROM organizations WHERE $1 = ANY(domains)`, [
+      idOrDomain.trim().toLowerCase(),
+    ]);
     return rows[0] ? this.organization(rows[0].id) : null;
   }
 }

@@ -4,7 +4,12 @@ import { ConnectionStatus } from '../../common/domain.enums';
 import { CurrentViewer, Viewer } from '../../graphql/graphql-context.decorator';
 import { AttributeMapping, IdpConnection, MappedAttribute } from '../../database/entities/idp-connection.entity';
 import { ConnectionActor, ConnectionFields, ConnectionService } from './connection.service';
-import { AttributeMappingModel, IdpConnectionModel, SigningCertificateModel, SpEndpointsModel } from './models/connection.model';
+import {
+  AttributeMappingModel,
+  IdpConnectionModel,
+  SigningCertificateModel,
+  SpEndpointsModel,
+} from './models/connection.model';
 import { AttributeMappingInput, CreateConnectionInput, UpdateConnectionInput } from './dto/connection.input';
 
 /**
@@ -18,7 +23,10 @@ export class ConnectionResolver {
   constructor(private readonly connections: ConnectionService) {}
 
   @Query(() => [IdpConnectionModel], { description: 'The IdP connections of an organisation.' })
-  idpConnections(@CurrentViewer() v: Viewer, @Args('organizationId', { type: () => ID }) organizationId: string): Promise<IdpConnection[]> {
+  idpConnections(
+    @CurrentViewer() v: Viewer,
+    @Args('organizationId', { type: () => ID }) organizationId: string,
+  ): Promise<IdpConnection[]> {
     return this.connections.list(actorOf(v), organizationId);
   }
 
@@ -33,22 +41,42 @@ export class ConnectionResolver {
   }
 
   @Mutation(() => IdpConnectionModel)
-  updateIdpConnection(@CurrentViewer() v: Viewer, @Args('id', { type: () => ID }) id: string, @Args('input') input: UpdateConnectionInput): Promise<IdpConnection> {
+  updateIdpConnection(
+    @CurrentViewer() v: Viewer,
+    @Args('id', { type: () => ID }) id: string,
+    @Args('input') input: UpdateConnectionInput,
+  ): Promise<IdpConnection> {
     return this.connections.update(actorOf(v), id, toFields(input));
   }
 
-  @Mutation(() => IdpConnectionModel, { description: 'Adds a signing certificate; old and new are both accepted until the old one is removed.' })
-  addIdpSigningCertificate(@CurrentViewer() v: Viewer, @Args('id', { type: () => ID }) id: string, @Args('certificate') certificate: string): Promise<IdpConnection> {
+  @Mutation(() => IdpConnectionModel, {
+    description: 'Adds a signing certificate; old and new are both accepted until the old one is removed.',
+  })
+  addIdpSigningCertificate(
+    @CurrentViewer() v: Viewer,
+    @Args('id', { type: () => ID }) id: string,
+    @Args('certificate') certificate: string,
+  ): Promise<IdpConnection> {
     return this.connections.addSigningCertificate(actorOf(v), id, certificate);
   }
 
-  @Mutation(() => IdpConnectionModel, { description: 'Removes a signing certificate by SHA-256 fingerprint (or PEM); never the last one.' })
-  removeIdpSigningCertificate(@CurrentViewer() v: Viewer, @Args('id', { type: () => ID }) id: string, @Args('fingerprint') fingerprint: string): Promise<IdpConnection> {
+  @Mutation(() => IdpConnectionModel, {
+    description: 'Removes a signing certificate by SHA-256 fingerprint (or PEM); never the last one.',
+  })
+  removeIdpSigningCertificate(
+    @CurrentViewer() v: Viewer,
+    @Args('id', { type: () => ID }) id: string,
+    @Args('fingerprint') fingerprint: string,
+  ): Promise<IdpConnection> {
     return this.connections.removeSigningCertificate(actorOf(v), id, fingerprint);
   }
 
   @Mutation(() => IdpConnectionModel)
-  setIdpConnectionStatus(@CurrentViewer() v: Viewer, @Args('id', { type: () => ID }) id: string, @Args('status', { type: () => ConnectionStatus }) status: ConnectionStatus): Promise<IdpConnection> {
+  setIdpConnectionStatus(
+    @CurrentViewer() v: Viewer,
+    @Args('id', { type: () => ID }) id: string,
+    @Args('status', { type: () => ConnectionStatus }) status: ConnectionStatus,
+  ): Promise<IdpConnection> {
     return this.connections.setStatus(actorOf(v), id, status);
   }
 
@@ -56,14 +84,23 @@ export class ConnectionResolver {
   signingCertificates(@Parent() c: IdpConnection): SigningCertificateModel[] {
     return c.signingCertificates.map((pem) => {
       const x = new X509Certificate(pem);
-      return { fingerprint: x.fingerprint256, subject: x.subject.replace(/\n/g, ', '), notBefore: new Date(x.validFrom), notAfter: new Date(x.validTo), pem };
+      return {
+        fingerprint: x.fingerprint256,
+        subject: x.subject.replace(/\n/g, ', '),
+        notBefore: new Date(x.validFrom),
+        notAfter: new Date(x.validTo),
+        pem,
+      };
     });
   }
 
   @ResolveField(() => AttributeMappingModel)
   attributeMapping(@Parent() c: IdpConnection): AttributeMappingModel {
     const m = c.attributeMapping ?? {};
-    return { ...m, groupRoles: m.groupRoles ? Object.entries(m.groupRoles).map(([group, role]) => ({ group, role })) : undefined };
+    return {
+      ...m,
+      groupRoles: m.groupRoles ? Object.entries(m.groupRoles).map(([group, role]) => ({ group, role })) : undefined,
+    };
   }
 
   @ResolveField(() => SpEndpointsModel)

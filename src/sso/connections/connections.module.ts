@@ -48,7 +48,14 @@ export class MetadataRefreshScheduler implements OnApplicationBootstrap, OnModul
 /** IdP connections: GraphQL management, metadata import and scheduled refresh. */
 @Module({
   imports: [SamlModule, AccessModule],
-  providers: [ConnectionService, ConnectionRepository, SpKeyService, ConnectionResolver, MetadataRefreshScheduler, MetadataFetcher],
+  providers: [
+    ConnectionService,
+    ConnectionRepository,
+    SpKeyService,
+    ConnectionResolver,
+    MetadataRefreshScheduler,
+    MetadataFetcher,
+  ],
   exports: [ConnectionService, ConnectionRepository, MetadataFetcher],
 })
 export class ConnectionsModule {}

@@ -43,15 +43,28 @@ export function parseIdpMetadata(xml: string, now: Date): IdpMetadata {
     doc = parseXmlStrict(xml);
   } catch (error) {
     const reason = error instanceof SamlException ? error.code : 'NOT_XML';
-    throw new ConnectionException(ConnectionErrorCode.METADATA_NOT_XML, reason === 'DTD_FORBIDDEN' ? 'The metadata contains a DTD, which is refused.' : 'The metadata is not well-formed XML.');
+    throw new ConnectionException(
+      ConnectionErrorCode.METADATA_NOT_XML,
+      reason === 'DTD_FORBIDDEN'
+        ? 'The metadata contains a DTD, which is refused.'
+        : 'The metadata is not well-formed XML.',
+    );
   }
-  const idps = elementsByName(doc, NS.metadata, 'EntityDescriptor').filter((e) => childElements(e, NS.metadata, 'IDPSSODescriptor').length > 0);
+  const idps = elementsByName(doc, NS.metadata, 'EntityDescriptor').filter(
+    (e) => childElements(e, NS.metadata, 'IDPSSODescriptor').length > 0,
+  );
   if (idps.length !== 1) {
-    throw new ConnectionException(ConnectionErrorCode.METADATA_NOT_IDP, idps.length === 0 ? 'The metadata describes no SAML 2.0 identity provider (no IDPSSODescriptor).' : 'The metadata describes several identity providers; import one EntityDescriptor.');
+    throw new ConnectionException(
+      ConnectionErrorCode.METADATA_NOT_IDP,
+      idps.length === 0
+        ? 'The metadata describes no SAML 2.0 identity provider (no IDPSSODescriptor).'
+        : 'The metadata describes several identity providers; import one EntityDescriptor.',
+    );
   }
   const entity = idps[0];
   const entityId = attr(entity, 'entityID')?.trim();
-  if (!entityId) throw new ConnectionException(ConnectionErrorCode.METADATA_NOT_IDP, 'The EntityDescriptor has no entityID.');
+  if (!entityId)
+    throw new ConnectionException(ConnectionErrorCode.METADATA_NOT_IDP, 'The EntityDescriptor has no entityID.');
   const idp = childElements(entity, NS.metadata, 'IDPSSODescriptor')[0];
 
   const pems: string[] = [];
@@ -60,7 +73,11 @@ export function parseIdpMetadata(xml: string, now: Date): IdpMetadata {
     if (use !== null && use !== 'signing') continue;
     for (const c of elementsByName(kd, NS.dsig, 'X509Certificate')) pems.push(toPem(textOf(c) ?? ''));
   }
-  if (pems.length === 0) throw new ConnectionException(ConnectionErrorCode.METADATA_NO_SIGNING_CERTIFICATE, 'The metadata has no signing certificate (KeyDescriptor use="signing" with an X509Certificate).');
+  if (pems.length === 0)
+    throw new ConnectionException(
+      ConnectionErrorCode.METADATA_NO_SIGNING_CERTIFICATE,
+      'The metadata has no signing certificate (KeyDescriptor use="signing" with an X509Certificate).',
+    );
   const signingCertificates: string[] = [];
   const skippedCertificates: SkippedCertificate[] = [];
   let firstRefusal: ConnectionException | null = null;
@@ -69,13 +86,20 @@ export function parseIdpMetadata(xml: string, now: Date): IdpMetadata {
       const valid = checkCertificate(pem, now);
       if (!signingCertificates.includes(valid)) signingCertificates.push(valid);
     } catch (error) {
-      if (!(error instanceof ConnectionException) || error.code !== ConnectionErrorCode.CERTIFICATE_EXPIRED) throw error;
+      if (!(error instanceof ConnectionException) || error.code !== ConnectionErrorCode.CERTIFICATE_EXPIRED)
+        throw error;
       firstRefusal ??= error;
       const cert = new X509Certificate(toPem(pem));
       if (skippedCertificates.some((c) => c.fingerprint === cert.fingerprint256)) continue;
       const subject = cert.subject.replace(/\n/g, ', ');
       const notAfter = new Date(cert.validTo).toISOString();
-      skippedCertificates.push({ fingerprint: cert.fingerprint256, subject, notAfter, reason: 'expired', warning: `skipped the expired signing certificate ${subject} (expired on ${notAfter.slice(0, 10)}, SHA-256 ${cert.fingerprint256})` });
+      skippedCertificates.push({
+        fingerprint: cert.fingerprint256,
+        subject,
+        notAfter,
+        reason: 'expired',
+        warning: `skipped the expired signing certificate ${subject} (expired on ${notAfter.slice(0, 10)}, SHA-256 ${cert.fingerprint256})`,
+      });
     }
   }
   if (signingCertificates.length === 0) throw firstRefusal!;
@@ -85,10 +109,15 @@ export function parseIdpMetadata(xml: string, now: Date): IdpMetadata {
   const post = sso.find((s) => attr(s, 'Binding') === BINDINGS.post);
   const chosen = redirect ?? post;
   if (!chosen) {
-    throw new ConnectionException(ConnectionErrorCode.METADATA_UNKNOWN_BINDING, `No SingleSignOnService with the HTTP-Redirect or HTTP-POST binding (found: ${sso.map((s) => attr(s, 'Binding')).join(', ') || 'none'}).`);
+    throw new ConnectionException(
+      ConnectionErrorCode.METADATA_UNKNOWN_BINDING,
+      `No SingleSignOnService with the HTTP-Redirect or HTTP-POST binding (found: ${sso.map((s) => attr(s, 'Binding')).join(', ') || 'none'}).`,
+    );
   }
   const ssoUrl = checkUrl(attr(chosen, 'Location'), 'SingleSignOnService Location');
-  const slo = childElements(idp, NS.metadata, 'SingleLogoutService').find((s) => [BINDINGS.redirect, BINDINGS.post].includes(attr(s, 'Binding') ?? ''));
+  const slo = childElements(idp, NS.metadata, 'SingleLogoutService').find((s) =>
+    [BINDINGS.redirect, BINDINGS.post].includes(attr(s, 'Binding') ?? ''),
+  );
   return {
     entityId,
     ssoUrl,
@@ -113,10 +142,17 @@ export function checkCertificate(pem: string, now: Date): string {
   try {
     cert = new X509Certificate(normalised);
   } catch {
-    throw new ConnectionException(ConnectionErrorCode.CERTIFICATE_INVALID, 'A signing certificate is not a valid X.509 certificate.');
+    throw new ConnectionException(
+      ConnectionErrorCode.CERTIFICATE_INVALID,
+      'A signing certificate is not a valid X.509 certificate.',
+    );
   }
   if (new Date(cert.validTo).getTime() <= now.getTime()) {
-    throw new ConnectionException(ConnectionErrorCode.CERTIFICATE_EXPIRED, `A signing certificate expired on ${new Date(cert.validTo).toISOString().slice(0, 10)} (${cert.subject.replace(/\n/g, ', ')}).`, { fingerprint: cert.fingerprint256 });
+    throw new ConnectionException(
+      ConnectionErrorCode.CERTIFICATE_EXPIRED,
+      `A signing certificate expired on ${new Date(cert.validTo).toISOString().slice(0, 10)} (${cert.subject.replace(/\n/g, ', ')}).`,
+      { fingerprint: cert.fingerprint256 },
+    );
   }
   return normalised;
 }
@@ -133,6 +169,7 @@ export function checkUrl(value: string | null | undefined, field: string): strin
   } catch {
     throw ConnectionException.invalid(`${field} is not a URL: "${value.slice(0, 100)}".`);
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw ConnectionException.invalid(`${field} must be an http(s) URL.`);
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    throw ConnectionException.invalid(`${field} must be an http(s) URL.`);
   return url.toString();
 }

@@ -32,9 +32,12 @@ describe('refusedRange', () => {
     expect(refusedRange(address)).toBe(range);
   });
 
-  it.each(['8.8.8.8', '93.184.215.14', '2606:4700:4700::1111', '2a00:1450:4007:80e::200e'])('lets public unicast %s through', (address) => {
-    expect(refusedRange(address)).toBeNull();
-  });
+  it.each(['8.8.8.8', '93.184.215.14', '2606:4700:4700::1111', '2a00:1450:4007:80e::200e'])(
+    'lets public unicast %s through',
+    (address) => {
+      expect(refusedRange(address)).toBeNull();
+    },
+  );
 });
 
 describe('MetadataFetcher', () => {
@@ -50,7 +53,10 @@ describe('MetadataFetcher', () => {
     ['http://0x7f.1/metadata', 'address_refused'],
   ])('refuses %s before any connection (%s), with the one message', async (url, reason) => {
     const fetcher = new MetadataFetcher(new AppConfig({ NODE_ENV: 'test' }), audit);
-    const error = await fetcher.fetch(url).then(() => null, (e: unknown) => e);
+    const error = await fetcher.fetch(url).then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(MetadataFetchException);
     expect((error as MetadataFetchException).reason).toBe(reason);
     expect((error as Error).message).toBe('The metadata URL could not be fetched.');

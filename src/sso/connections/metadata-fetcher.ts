@@ -79,19 +79,30 @@ export class MetadataFetcher {
         const pinned = await this.resolve(target);
         const outcome = await this.get(target, pinned, deadline);
         if (outcome.kind === 'body') return outcome.body;
-        if (hop >= MAX_REDIRECTS) throw new MetadataFetchException('too_many_redirects', `more than ${MAX_REDIRECTS} redirects`);
+        if (hop >= MAX_REDIRECTS)
+          throw new MetadataFetchException('too_many_redirects', `more than ${MAX_REDIRECTS} redirects`);
         current = new URL(outcome.location, target).toString();
       }
     } catch (error) {
-      const refusal = error instanceof MetadataFetchException ? error : new MetadataFetchException('network_error', (error as Error).message);
-      this.logger.warn(`metadata fetch refused (${refusal.reason}) for ${redact(url)}${current !== url ? ` at ${redact(current)}` : ''}: ${refusal.detail}`);
+      const refusal =
+        error instanceof MetadataFetchException
+          ? error
+          : new MetadataFetchException('network_error', (error as Error).message);
+      this.logger.warn(
+        `metadata fetch refused (${refusal.reason}) for ${redact(url)}${current !== url ? ` at ${redact(current)}` : ''}: ${refusal.detail}`,
+      );
       await this.audit.recordQuietly({
         action: 'connection.metadata.fetch',
         outcome: 'FAILURE',
         subjectType: context.connectionId ? 'IdpConnection' : 'Organization',
         subjectId: context.connectionId ?? context.organizationId ?? null,
         reason: refusal.reason,
-        details: { purpose: context.purpose, url: redact(url), at: redact(current), detail: refusal.detail.slice(0, 300) },
+        details: {
+          purpose: context.purpose,
+          url: redact(url),
+          at: redact(current),
+          detail: refusal.detail.slice(0, 300),
+        },
       });
       throw refusal;
     }
@@ -105,7 +116,10 @@ export class MetadataFetcher {
       throw new MetadataFetchException('bad_url', 'not a URL');
     }
     if (url.protocol !== 'https:' && !(url.protocol === 'http:' && !this.config.isProduction)) {
-      throw new MetadataFetchException('scheme_refused', `${url.protocol} is not allowed${this.config.isProduction ? ' in production' : ''}`);
+      throw new MetadataFetchException(
+        'scheme_refused',
+        `${url.protocol} is not allowed${this.config.isProduction ? ' in production' : ''}`,
+      );
     }
     if (url.username || url.password) throw new MetadataFetchException('bad_url', 'credentials in the URL');
     return url;
@@ -122,27 +136,43 @@ export class MetadataFetcher {
       try {
         addresses = await lookupAll(host);
       } catch (error) {
-        throw new MetadataFetchException('dns_failed', `${host}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+        throw new MetadataFetchException(
+          'dns_failed',
+          `${host}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+        );
       }
       if (addresses.length === 0) throw new MetadataFetchException('dns_failed', `${host}: no address`);
     }
     if (!allowed) {
-      const refused = addresses.map((a) => ({ a: a.address, why: refusedRange(a.address) })).filter((x) => x.why !== null);
-      if (refused.length > 0) throw new MetadataFetchException('address_refused', `${host} resolves to ${refused.map((r) => `${r.a} (${r.why})`).join(', ')}`);
+      const refused = addresses
+        .map((a) => ({ a: a.address, why: refusedRange(a.address) }))
+        .filter((x) => x.why !== null);
+      if (refused.length > 0)
+        throw new MetadataFetchException(
+          'address_refused',
+          `${host} resolves to ${refused.map((r) => `${r.a} (${r.why})`).join(', ')}`,
+        );
     }
     const first = addresses[0];
     return { address: first.address, family: first.family === 6 ? 6 : 4 };
   }
 
   /** One GET on the pinned address: a body, or a redirect to check and follow. */
-  private get(url: URL, pinned: Pinned, deadline: number): Promise<{ kind: 'body'; body: string } | { kind: 'redirect'; location: string }> {
+  private get(
+    url: URL,
+    pinned: Pinned,
+    deadline: number,
+  ): Promise<{ kind: 'body'; body: string } | { kind: 'redirect'; location: string }> {
     return new Promise((resolve, reject) => {
       let settled = false;
       let request: ClientRequest | null = null;
       let response: IncomingMessage | null = null;
       let decoder: Readable | null = null;
       const timers: NodeJS.Timeout[] = [];
-      const finish = (error: MetadataFetchException | null, value?: { kind: 'body'; body: string } | { kind: 'redirect'; location: string }): void => {
+      const finish = (
+        error: MetadataFetchException | null,
+        value?: { kind: 'body'; body: string } | { kind: 'redirect'; location: string },
+      ): void => {
         if (settled) return;
         settled = true;
         timers.forEach((t) => clearTimeout(t));
@@ -157,7 +187,9 @@ export class MetadataFetcher {
       };
       const remaining = deadline - Date.now();
       if (remaining <= 0) return finish(new MetadataFetchException('timeout', 'total time limit reached'));
-      timers.push(setTimeout(() => finish(new MetadataFetchException('timeout', 'total time limit reached')), remaining));
+      timers.push(
+        setTimeout(() => finish(new MetadataFetchException('timeout', 'total time limit reached')), remaining),
+      );
 
       const options: RequestOptions & { servername?: string } = {
         method: 'GET',
@@ -165,7 +197,11 @@ export class MetadataFetcher {
         hostname: hostOf(url),
         port: url.port || (url.protocol === 'https:' ? 443 : 80),
         path: `${url.pathname}${url.search}`,
-        headers: { Accept: ACCEPT, 'Accept-Encoding': 'gzip, deflate, br', 'User-Agent': 'Passerelle metadata fetcher' },
+        headers: {
+          Accept: ACCEPT,
+          'Accept-Encoding': 'gzip, deflate, br',
+          'User-Agent': 'Passerelle metadata fetcher',
+        },
         agent: false,
         // The address checked above is the one connected to: no second resolution to rebind.
         lookup: ((_host: string, opts: { all?: boolean }, callback: (...args: unknown[]) => void) => {
@@ -181,13 +217,21 @@ export class MetadataFetcher {
         return finish(new MetadataFetchException('network_error', (error as Error).message));
       }
       request.on('socket', (socket: Socket) => {
-        const connectTimer = setTimeout(() => finish(new MetadataFetchException('timeout', 'connect time limit reached')), Math.min(CONNECT_TIMEOUT_MS, remaining));
+        const connectTimer = setTimeout(
+          () => finish(new MetadataFetchException('timeout', 'connect time limit reached')),
+          Math.min(CONNECT_TIMEOUT_MS, remaining),
+        );
         timers.push(connectTimer);
         socket.once(url.protocol === 'https:' ? 'secureConnect' : 'connect', () => clearTimeout(connectTimer));
       });
       request.on('error', (error: NodeJS.ErrnoException) => {
         const refused = ['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH'].includes(error.code ?? '');
-        finish(new MetadataFetchException(refused ? 'connect_failed' : 'network_error', `${error.code ?? ''} ${error.message}`.trim()));
+        finish(
+          new MetadataFetchException(
+            refused ? 'connect_failed' : 'network_error',
+            `${error.code ?? ''} ${error.message}`.trim(),
+          ),
+        );
       });
       request.on('response', (res: IncomingMessage) => {
         response = res;
@@ -203,7 +247,8 @@ export class MetadataFetcher {
           return finish(new MetadataFetchException('http_status', `answered ${status}`));
         }
         const declared = Number(res.headers['content-length'] ?? NaN);
-        if (Number.isFinite(declared) && declared > METADATA_MAX_BYTES) return finish(new MetadataFetchException('too_large', `Content-Length ${declared}`));
+        if (Number.isFinite(declared) && declared > METADATA_MAX_BYTES)
+          return finish(new MetadataFetchException('too_large', `Content-Length ${declared}`));
         let body: Readable;
         try {
           body = decoded(res);
@@ -214,7 +259,8 @@ export class MetadataFetcher {
         const chunks: Buffer[] = [];
         let wire = 0;
         let size = 0;
-        const tooLarge = (): void => finish(new MetadataFetchException('too_large', `more than ${METADATA_MAX_BYTES} bytes`));
+        const tooLarge = (): void =>
+          finish(new MetadataFetchException('too_large', `more than ${METADATA_MAX_BYTES} bytes`));
         res.on('data', (chunk: Buffer) => {
           wire += chunk.length;
           if (wire > METADATA_MAX_BYTES) tooLarge();
@@ -228,7 +274,9 @@ export class MetadataFetcher {
           }
           chunks.push(chunk);
         });
-        body.on('error', (error: Error) => finish(new MetadataFetchException(body === res ? 'network_error' : 'bad_encoding', error.message)));
+        body.on('error', (error: Error) =>
+          finish(new MetadataFetchException(body === res ? 'network_error' : 'bad_encoding', error.message)),
+        );
         res.on('aborted', () => finish(new MetadataFetchException('network_error', 'response aborted')));
         body.on('end', () => finish(null, { kind: 'body', body: Buffer.concat(chunks).toString('utf8') }));
       });
@@ -239,8 +287,19 @@ export class MetadataFetcher {
 
 /** The response body, decompressed as its Content-Encoding says (one coding at most). */
 function decoded(res: IncomingMessage): Readable {
-  const coding = String(res.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
-  const stream = coding === 'gzip' || coding === 'x-gzip' ? createGunzip() : coding === 'deflate' ? createInflate() : coding === 'br' ? createBrotliDecompress() : coding === 'identity' || coding === '' ? null : undefined;
+  const coding = String(res.headers['content-encoding'] ?? 'identity')
+    .trim()
+    .toLowerCase();
+  const stream =
+    coding === 'gzip' || coding === 'x-gzip'
+      ? createGunzip()
+      : coding === 'deflate'
+        ? createInflate()
+        : coding === 'br'
+          ? createBrotliDecompress()
+          : coding === 'identity' || coding === ''
+            ? null
+            : undefined;
   if (stream === undefined) throw new MetadataFetchException('bad_encoding', `Content-Encoding ${coding.slice(0, 40)}`);
   if (stream === null) return res;
   res.pipe(stream);
@@ -249,11 +308,16 @@ function decoded(res: IncomingMessage): Readable {
 }
 
 function hostOf(url: URL): string {
-  return url.hostname.replace(/^\[|\]$/g, '').replace(/\.$/, '').toLowerCase();
+  return url.hostname
+    .replace(/^\[|\]$/g, '')
+    .replace(/\.$/, '')
+    .toLowerCase();
 }
 
 function lookupAll(host: string): Promise<LookupAddress[]> {
-  return new Promise((resolve, reject) => dnsLookup(host, { all: true, verbatim: true }, (error, addresses) => (error ? reject(error) : resolve(addresses))));
+  return new Promise((resolve, reject) =>
+    dnsLookup(host, { all: true, verbatim: true }, (error, addresses) => (error ? reject(error) : resolve(addresses))),
+  );
 }
 
 /**

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { SessionService } from '../../auth/session.service';
 import { Clock } from '../../common/clock';
-import { OrganizationStatus } from '../../common/domain.enums';
 import { AppConfig } from '../../config/app-config';
 import { spEndpoints } from './saml-urls';
 import { SamlErrorCode, SamlException } from './saml.exception';
@@ -31,7 +30,9 @@ export class DiscoveryService {
   }
 
   /** The user and pending invitations behind a session cookie (for the page shown after sign-in). */
-  async whoAmI(cookieValue: string | undefined): Promise<{ user: SignedInUser; pendingInvitations: PendingInvitation[] } | null> {
+  async whoAmI(
+    cookieValue: string | undefined,
+  ): Promise<{ user: SignedInUser; pendingInvitations: PendingInvitation[] } | null> {
     if (!cookieValue) return null;
     const session = await this.sessions.resolve(cookieValue);
     if (!session) return null;

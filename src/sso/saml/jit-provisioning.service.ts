@@ -1,7 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { Clock } from '../../common/clock';
-import { HOST_ONLY_USER_ROLES, OrganizationKind, PARTNER_ONLY_USER_ROLES, UserRole, UserStatus } from '../../common/domain.enums';
+import {
+  HOST_ONLY_USER_ROLES,
+  OrganizationKind,
+  PARTNER_ONLY_USER_ROLES,
+  UserRole,
+  UserStatus,
+} from '../../common/domain.enums';
 import { Organization } from '../../database/entities/organization.entity';
 import { User } from '../../database/entities/user.entity';
 import { ExternalIdentity } from '../../database/entities/external-identity.entity';
@@ -12,13 +18,36 @@ import { NAME_ID_TRANSIENT } from './saml-xml';
 /** Where each attribute is looked for when a connection's mapping does not say: friendly names, OIDs, claim URIs. */
 export const DEFAULT_ATTRIBUTE_NAMES: Record<MappedAttribute, string[]> = {
   email: [
-    'email', 'mail', 'emailAddress', 'urn:oid:0.9.2342.19200300.100.1.3',
+    'email',
+    'mail',
+    'emailAddress',
+    'urn:oid:0.9.2342.19200300.100.1.3',
     'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress',
   ],
-  givenName: ['givenName', 'firstName', 'urn:oid:2.5.4.42', 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/givenname'],
-  surname: ['sn', 'surname', 'lastName', 'urn:oid:2.5.4.4', 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/surname'],
-  displayName: ['displayName', 'urn:oid:2.16.840.1.113730.3.1.241', 'http://schemas.microsoft.com/identity/claims/displayname'],
-  groups: ['groups', 'memberOf', 'urn:oid:1.3.6.1.4.1.5923.1.5.1.1', 'http://schemas.microsoft.com/ws/2008/06/identity/claims/groups'],
+  givenName: [
+    'givenName',
+    'firstName',
+    'urn:oid:2.5.4.42',
+    'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/givenname',
+  ],
+  surname: [
+    'sn',
+    'surname',
+    'lastName',
+    'urn:oid:2.5.4.4',
+    'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/surname',
+  ],
+  displayName: [
+    'displayName',
+    'urn:oid:2.16.840.1.113730.3.1.241',
+    'http://schemas.microsoft.com/identity/claims/displayname',
+  ],
+  groups: [
+    'groups',
+    'memberOf',
+    'urn:oid:1.3.6.1.4.1.5923.1.5.1.1',
+    'http://schemas.microsoft.com/ws/2008/06/identity/claims/groups',
+  ],
 };
 
 const HOST_MAPPABLE_ROLES: readonly string[] = HOST_ONLY_USER_ROLES;
@@ -58,9 +87,16 @@ export function mapAttributes(mapping: AttributeMapping, attributes: Record<stri
     if (values(key).length === 0) throw new SamlException(SamlErrorCode.ATTRIBUTE_MISSING, { attribute: key });
   }
   const email = values('email')[0].trim().toLowerCase();
-  if (!EMAIL.test(email)) throw new SamlException(SamlErrorCode.ATTRIBUTE_MISSING, { attribute: 'email', problem: 'not an email address' });
+  if (!EMAIL.test(email))
+    throw new SamlException(SamlErrorCode.ATTRIBUTE_MISSING, { attribute: 'email', problem: 'not an email address' });
   const one = (key: MappedAttribute) => values(key)[0]?.trim() || null;
-  return { email, givenName: one('givenName'), surname: one('surname'), displayName: one('displayName'), groups: values('groups') };
+  return {
+    email,
+    givenName: one('givenName'),
+    surname: one('surname'),
+    displayName: one('displayName'),
+    groups: values('groups'),
+  };
 }
 
 /**
@@ -88,11 +124,15 @@ export class JitProvisioningService {
 
     const now = this.clock.now();
     const roles = this.mappedRoles(connection, organization, profile.groups);
-    const identity = await manager.findOne(ExternalIdentity, { where: { connectionId: connection.id, nameId: subject.nameId }, relations: { user: true } });
+    const identity = await manager.findOne(ExternalIdentity, {
+      where: { connectionId: connection.id, nameId: subject.nameId },
+      relations: { user: true },
+    });
 
     if (identity?.user) {
       const user = identity.user;
-      if (user.organizationId !== connection.organizationId) throw new SamlException(SamlErrorCode.ACCOUNT_NOT_LINKED, { problem: 'linked user in another organisation' });
+      if (user.organizationId !== connection.organizationId)
+        throw new SamlException(SamlErrorCode.ACCOUNT_NOT_LINKED, { problem: 'linked user in another organisation' });
       if (user.status !== UserStatus.ACTIVE) throw new SamlException(SamlErrorCode.USER_DISABLED, { userId: user.id });
       if (user.email !== profile.email) {
         const holder = await manager.findOne(User, { where: { email: profile.email } });
@@ -102,7 +142,8 @@ export class JitProvisioningService {
       user.displayName = this.displayNameOf(profile) ?? user.displayName;
       // The IdP's groups decide host roles (when the connection maps them); a role the
       // user's kind of organisation cannot hold never survives a sign-in.
-      const kept = roles === null ? user.roles : [...roles, ...user.roles.filter((r) => !HOST_MAPPABLE_ROLES.includes(r))];
+      const kept =
+        roles === null ? user.roles : [...roles, ...user.roles.filter((r) => !HOST_MAPPABLE_ROLES.includes(r))];
       const next = [...new Set(kept.filter((r) => rolesAllowedIn(organization).includes(r)))].sort() as UserRole[];
       const rolesChanged = next.join(',') !== [...user.roles].sort().join(',');
       user.roles = next;
@@ -114,7 +155,10 @@ export class JitProvisioningService {
     const existing = await manager.findOne(User, { where: { email: profile.email } });
     if (existing) {
       // Never auto-link an account by email alone: an administrator links it.
-      throw new SamlException(SamlErrorCode.ACCOUNT_NOT_LINKED, { userId: existing.id, sameOrganization: existing.organizationId === organization.id });
+      throw new SamlException(SamlErrorCode.ACCOUNT_NOT_LINKED, {
+        userId: existing.id,
+        sameOrganization: existing.organizationId === organization.id,
+      });
     }
     const user = manager.create(User, {
       organizationId: organization.id,
@@ -129,12 +173,15 @@ export class JitProvisioningService {
       lastLoginAt: now,
     });
     await manager.save(User, user);
-    await manager.save(ExternalIdentity, manager.create(ExternalIdentity, {
-      userId: user.id,
-      connectionId: connection.id,
-      nameId: subject.nameId,
-      nameIdFormat: subject.nameIdFormat,
-    }));
+    await manager.save(
+      ExternalIdentity,
+      manager.create(ExternalIdentity, {
+        userId: user.id,
+        connectionId: connection.id,
+        nameId: subject.nameId,
+        nameIdFormat: subject.nameIdFormat,
+      }),
+    );
     return { user, created: true, rolesChanged: (roles ?? []).length > 0 };
   }
 

@@ -5,7 +5,13 @@ import { MultiSamlStrategy, Profile, VerifiedCallback } from '@node-saml/passpor
 import { AppConfig } from '../../config/app-config';
 import { SsoBinding } from '../../common/domain.enums';
 import {
-  InboundLogoutMessage, LibraryProfile, LoginRequestMessage, LogoutMessage, SamlServiceProvider, SamlSubject, SpContext,
+  InboundLogoutMessage,
+  LibraryProfile,
+  LoginRequestMessage,
+  LogoutMessage,
+  SamlServiceProvider,
+  SamlSubject,
+  SpContext,
 } from './saml-service-provider';
 import { SamlErrorCode, SamlException } from './saml.exception';
 
@@ -60,7 +66,10 @@ export class PassportSamlServiceProvider extends SamlServiceProvider {
   /** The options of one connection: everything explicit, nothing left to library defaults that matter. */
   optionsFor(req: StrategyRequest): SamlConfig {
     const { connection, endpoints, spPrivateKey } = req.samlContext;
-    const signing = spPrivateKey && connection.spCertificate ? { privateKey: spPrivateKey, publicCert: connection.spCertificate } : {};
+    const signing =
+      spPrivateKey && connection.spCertificate
+        ? { privateKey: spPrivateKey, publicCert: connection.spCertificate }
+        : {};
     return {
       issuer: endpoints.entityId,
       audience: endpoints.entityId,
@@ -89,8 +98,11 @@ export class PassportSamlServiceProvider extends SamlServiceProvider {
   async metadata(ctx: SpContext): Promise<string> {
     const req = this.request(ctx, newMessageId());
     return new Promise((resolve, reject) => {
-      this.strategy.generateServiceProviderMetadata(req as never, null, ctx.connection.spCertificate ?? null, (err, metadata) =>
-        err ? reject(err) : resolve(metadata as string),
+      this.strategy.generateServiceProviderMetadata(
+        req as never,
+        null,
+        ctx.connection.spCertificate ?? null,
+        (err, metadata) => (err ? reject(err) : resolve(metadata as string)),
       );
     });
   }
@@ -115,9 +127,15 @@ export class PassportSamlServiceProvider extends SamlServiceProvider {
 
   async logoutRequestUrl(ctx: SpContext, subject: SamlSubject, requestId: string): Promise<string> {
     const req = this.request(ctx, requestId);
-    req.user = { nameID: subject.nameId, nameIDFormat: subject.nameIdFormat ?? 'urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified', sessionIndex: subject.sessionIndex ?? undefined };
+    req.user = {
+      nameID: subject.nameId,
+      nameIDFormat: subject.nameIdFormat ?? 'urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified',
+      sessionIndex: subject.sessionIndex ?? undefined,
+    };
     return new Promise((resolve, reject) => {
-      this.strategy.logout(req as never, (err, url) => (err || !url ? reject(err ?? new Error('no logout URL')) : resolve(url)));
+      this.strategy.logout(req as never, (err, url) =>
+        err || !url ? reject(err ?? new Error('no logout URL')) : resolve(url),
+      );
     });
   }
 
@@ -142,7 +160,8 @@ export class PassportSamlServiceProvider extends SamlServiceProvider {
       }
       if (typeof message.body.SAMLResponse === 'string') {
         const result = await saml.validatePostResponseAsync(message.body as never);
-        if (!result.loggedOut) throw new SamlException(SamlErrorCode.LOGOUT_INVALID, { problem: 'not a LogoutResponse' });
+        if (!result.loggedOut)
+          throw new SamlException(SamlErrorCode.LOGOUT_INVALID, { problem: 'not a LogoutResponse' });
         return { kind: 'response', inResponseTo: null };
       }
     } catch (error) {
@@ -152,7 +171,13 @@ export class PassportSamlServiceProvider extends SamlServiceProvider {
     throw new SamlException(SamlErrorCode.LOGOUT_INVALID, { problem: 'no SAML message' });
   }
 
-  async logoutResponseUrl(ctx: SpContext, requestId: string, relayState: string | null, success: boolean, responseId: string): Promise<string> {
+  async logoutResponseUrl(
+    ctx: SpContext,
+    requestId: string,
+    relayState: string | null,
+    success: boolean,
+    responseId: string,
+  ): Promise<string> {
     const saml = this.samlFor(ctx, responseId);
     return saml.getLogoutResponseUrlAsync({ ID: requestId } as never, relayState ?? '', {}, success);
   }
@@ -213,7 +238,14 @@ function describe(outcome: StrategyOutcome): string {
   }
 }
 
-const ENTITIES: Record<string, string> = { '&amp;': '&', '&apos;': "'", '&quot;': '"', '&lt;': '<', '&gt;': '>', '&#13;': '\r' };
+const ENTITIES: Record<string, string> = {
+  '&amp;': '&',
+  '&apos;': "'",
+  '&quot;': '"',
+  '&lt;': '<',
+  '&gt;': '>',
+  '&#13;': '\r',
+};
 
 /** The action and fields of the library's auto-posting form: we render the page ourselves, without inline script (CSP). */
 function formOf(html: string): { url: string; fields: Record<string, string> } {
@@ -221,7 +253,8 @@ function formOf(html: string): { url: string; fields: Record<string, string> } {
   const action = /<form method="post" action="([^"]*)"/.exec(html)?.[1];
   if (!action) throw new Error('the SAML library built no POST form');
   const fields: Record<string, string> = {};
-  for (const m of html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)" \/>/g)) fields[decode(m[1])] = decode(m[2]);
+  for (const m of html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)" \/>/g))
+    fields[decode(m[1])] = decode(m[2]);
   if (!fields.SAMLRequest) throw new Error('the SAML library built a POST form without SAMLRequest');
   return { url: decodeURI(decode(action)), fields };
 }

@@ -33,7 +33,10 @@ export class SamlBodyMiddleware implements NestMiddleware {
     this.parse(req, res, (error?: unknown) => {
       if (!error) return next();
       const e = error as { type?: string; status?: number };
-      const code = e.type === 'entity.too.large' || e.status === 413 ? SamlErrorCode.BODY_TOO_LARGE : SamlErrorCode.MISSING_SAML_RESPONSE;
+      const code =
+        e.type === 'entity.too.large' || e.status === 413
+          ? SamlErrorCode.BODY_TOO_LARGE
+          : SamlErrorCode.MISSING_SAML_RESPONSE;
       this.refuse(req, res, new SamlException(code, { parser: e.type ?? 'unknown' }));
     });
   }

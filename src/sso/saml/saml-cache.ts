@@ -38,7 +38,13 @@ export class DatabaseSamlCache implements SamlCache {
     private readonly clock: Clock,
   ) {}
 
-  async remember(kind: SamlCacheKind, connectionId: string, key: string, value: string, expiresAt: Date): Promise<void> {
+  async remember(
+    kind: SamlCacheKind,
+    connectionId: string,
+    key: string,
+    value: string,
+    expiresAt: Date,
+  ): Promise<void> {
     await this.purgeNow();
     await this.dataSource.query(
       `INSERT INTO saml_cache_entries (kind, connection_id, key, value, expires_at) VALUES ($1, $2, $3, $4, $5)
@@ -93,7 +99,13 @@ export class RedisSamlCache implements SamlCache {
     this.redis.on('error', (error: Error) => this.logger.error(`redis: ${error.message}`));
   }
 
-  async remember(kind: SamlCacheKind, connectionId: string, key: string, value: string, expiresAt: Date): Promise<void> {
+  async remember(
+    kind: SamlCacheKind,
+    connectionId: string,
+    key: string,
+    value: string,
+    expiresAt: Date,
+  ): Promise<void> {
     await this.redis.set(this.key(kind, connectionId, key), value, 'PX', this.ttl(expiresAt));
   }
 

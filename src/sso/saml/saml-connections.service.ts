@@ -19,13 +19,17 @@ export class SamlConnectionsService {
   ) {}
 
   /** Loads a connection named in a path and re-checks it may be used now. */
-  async load(connectionId: string, options: { active: boolean }): Promise<{ connection: IdpConnection; organization: Organization }> {
+  async load(
+    connectionId: string,
+    options: { active: boolean },
+  ): Promise<{ connection: IdpConnection; organization: Organization }> {
     if (!isUuid(connectionId)) throw new SamlException(SamlErrorCode.CONNECTION_NOT_FOUND);
     const connection = await this.repository.connectionWithOrganization(connectionId);
     if (!connection || !connection.organization) throw new SamlException(SamlErrorCode.CONNECTION_NOT_FOUND);
     if (options.active) {
       if (connection.status !== ConnectionStatus.ACTIVE) throw new SamlException(SamlErrorCode.CONNECTION_DISABLED);
-      if (connection.organization.status !== OrganizationStatus.ACTIVE) throw new SamlException(SamlErrorCode.ORGANIZATION_SUSPENDED);
+      if (connection.organization.status !== OrganizationStatus.ACTIVE)
+        throw new SamlException(SamlErrorCode.ORGANIZATION_SUSPENDED);
     }
     return { connection, organization: connection.organization };
   }

@@ -39,26 +39,45 @@ export class SamlConsumeService {
    * Every check, then a session. `browser` is the login state the posting browser holds: an
    * answer to our request is accepted only from the browser that started it.
    */
-  async consume(connectionId: string, body: Record<string, unknown>, browser: string | undefined, meta: RequestMeta): Promise<SignedIn> {
+  async consume(
+    connectionId: string,
+    body: Record<string, unknown>,
+    browser: string | undefined,
+    meta: RequestMeta,
+  ): Promise<SignedIn> {
     try {
       const { connection, organization } = await this.connections.load(connectionId, { active: true });
       const validated = this.validator.validate(connection, body.SAMLResponse);
       // Second opinion: the library must agree with us about the same message.
-      const library = await this.provider.validateLoginResponse(this.connections.contextOf(connection), body.SAMLResponse as string);
-      if (library.nameId !== validated.nameId) throw new SamlException(SamlErrorCode.LIBRARY_REJECTED, { problem: 'NameID disagreement' });
+      const library = await this.provider.validateLoginResponse(
+        this.connections.contextOf(connection),
+        body.SAMLResponse as string,
+      );
+      if (library.nameId !== validated.nameId)
+        throw new SamlException(SamlErrorCode.LIBRARY_REJECTED, { problem: 'NameID disagreement' });
 
-      if (!(await this.cache.claim(SamlCacheKind.ASSERTION, connection.id, validated.assertionId, validated.replayableUntil))) {
+      if (
+        !(await this.cache.claim(
+          SamlCacheKind.ASSERTION,
+          connection.id,
+          validated.assertionId,
+          validated.replayableUntil,
+        ))
+      ) {
         throw new SamlException(SamlErrorCode.ASSERTION_REPLAYED, { assertionId: validated.assertionId });
       }
       let state: LoginState;
       if (validated.inResponseTo) {
         // Taken from this connection's requests only: a request made through another connection is unknown here.
         const stored = await this.cache.take(SamlCacheKind.REQUEST, connection.id, validated.inResponseTo);
-        if (stored === null) throw new SamlException(SamlErrorCode.IN_RESPONSE_TO_UNKNOWN, { inResponseTo: validated.inResponseTo });
+        if (stored === null)
+          throw new SamlException(SamlErrorCode.IN_RESPONSE_TO_UNKNOWN, { inResponseTo: validated.inResponseTo });
         state = JSON.parse(stored) as LoginState;
         // Login CSRF: someone else's answer (or one posted by a page elsewhere) has no or another browser's state.
         if (!sameLoginState(state.browser, browser)) {
-          throw new SamlException(SamlErrorCode.LOGIN_STATE_MISMATCH, { loginState: browser === undefined ? 'missing' : 'other_browser' });
+          throw new SamlException(SamlErrorCode.LOGIN_STATE_MISMATCH, {
+            loginState: browser === undefined ? 'missing' : 'other_browser',
+          });
         }
         // Checked again on the way out: a request stored before a stricter rule is held to it too.
         state.returnTo = safeReturnTo(this.config, state.returnTo);
@@ -98,13 +117,21 @@ export class SamlConsumeService {
         return {
           cookieValue,
           sessionId: session.id,
-          user: { id: provisioned.user.id, email: provisioned.user.email, displayName: provisioned.user.displayName, organizationId: provisioned.user.organizationId },
+          user: {
+            id: provisioned.user.id,
+            email: provisioned.user.email,
+            displayName: provisioned.user.displayName,
+            organizationId: provisioned.user.organizationId,
+          },
           returnTo: state.returnTo,
           created: provisioned.created,
         };
       });
       // Outside the transaction: on PGlite the one connection is the transaction's until it ends.
-      return { ...signedIn, pendingInvitations: await this.repository.pendingInvitations(signedIn.user.email, this.clock.now()) };
+      return {
+        ...signedIn,
+        pendingInvitations: await this.repository.pendingInvitations(signedIn.user.email, this.clock.now()),
+      };
     } catch (error) {
       await auditRefusal(this.audit, 'auth.login', connectionId, error, meta);
       throw error;

@@ -42,10 +42,14 @@ describe('SamlExceptionFilter: the SAML routes answer errors with the gateway-wi
     expect(Reflect.getMetadata(EXCEPTION_FILTERS_METADATA, SamlController)).toEqual([SamlExceptionFilter]);
   });
 
-  it('keeps a refusal\'s status and code, as JSON or as a page', () => {
+  it("keeps a refusal's status and code, as JSON or as a page", () => {
     const json = fakeHttp('json');
     new SamlExceptionFilter().catch(new SamlException(SamlErrorCode.LOGIN_STATE_MISMATCH), json.host);
-    expect(json.sent).toMatchObject({ status: 401, body: { error: { code: 'LOGIN_STATE_MISMATCH' } }, headers: { 'Cache-Control': 'no-store' } });
+    expect(json.sent).toMatchObject({
+      status: 401,
+      body: { error: { code: 'LOGIN_STATE_MISMATCH' } },
+      headers: { 'Cache-Control': 'no-store' },
+    });
 
     const html = fakeHttp('html');
     new SamlExceptionFilter().catch(new SamlException(SamlErrorCode.BODY_TOO_LARGE), html.host);
@@ -56,7 +60,10 @@ describe('SamlExceptionFilter: the SAML routes answer errors with the gateway-wi
   it('answers an unexpected error with a generic 500 and a reference, never its detail', () => {
     const json = fakeHttp('json');
     new SamlExceptionFilter().catch(new Error('secret detail'), json.host);
-    expect(json.sent).toMatchObject({ status: 500, body: { error: { code: 'INTERNAL_SERVER_ERROR', requestId: expect.any(String) } } });
+    expect(json.sent).toMatchObject({
+      status: 500,
+      body: { error: { code: 'INTERNAL_SERVER_ERROR', requestId: expect.any(String) } },
+    });
     expect(JSON.stringify(json.sent.body)).not.toContain('secret');
   });
 });

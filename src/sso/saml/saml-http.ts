@@ -3,7 +3,10 @@ import type { Request, Response } from 'express';
 import { errorBody, httpErrorOf, requestIdOf as sharedRequestIdOf } from '../../common/http-exception.filter';
 
 export function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+  return value.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
+  );
 }
 
 /** Where the SAML pages' stylesheet and auto-submit script are served: no inline style or script (CSP). */
@@ -13,7 +16,8 @@ export const PAGE_CSS =
   'body{font-family:system-ui,sans-serif;max-width:40rem;margin:4rem auto;padding:0 1rem;color:#1d2330}h1{font-size:1.4rem}code{color:#667}li{margin:.3rem 0}button{font-size:1rem;padding:.4rem .8rem}\n';
 
 /** Submits the form marked `data-autosubmit` (SAML POST binding); the button stays for browsers without script. */
-export const AUTOSUBMIT_JS = "document.querySelectorAll('form[data-autosubmit]').forEach(function (f) { f.submit(); });\n";
+export const AUTOSUBMIT_JS =
+  "document.querySelectorAll('form[data-autosubmit]').forEach(function (f) { f.submit(); });\n";
 
 /** A plain page; nothing from the request but escaped text, no inline style or script. */
 export function page(title: string, body: string, scripts: string[] = []): string {
@@ -29,7 +33,11 @@ export function autoPostPage(title: string, action: string, fields: Record<strin
   const inputs = Object.entries(fields)
     .map(([name, value]) => `<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}">`)
     .join('');
-  return page(title, `<form method="post" action="${escapeHtml(action)}" data-autosubmit>${inputs}<button>Continue</button></form>`, [SAML_ASSETS.autosubmit]);
+  return page(
+    title,
+    `<form method="post" action="${escapeHtml(action)}" data-autosubmit>${inputs}<button>Continue</button></form>`,
+    [SAML_ASSETS.autosubmit],
+  );
 }
 
 export function wantsHtml(req: Request): boolean {
@@ -47,7 +55,14 @@ export function sendError(req: Request, res: Response, error: unknown): void {
   res.status(answer.status).setHeader('Cache-Control', 'no-store');
   if (wantsHtml(req)) {
     const reference = answer.requestId ? `<p>Reference: <code>${escapeHtml(answer.requestId)}</code></p>` : '';
-    res.type('html').send(page('Sign-in refused', `<p>${escapeHtml(answer.message)}</p><p><code>${escapeHtml(answer.code)}</code></p>${reference}<p><a href="/">Back to Passerelle</a></p>`));
+    res
+      .type('html')
+      .send(
+        page(
+          'Sign-in refused',
+          `<p>${escapeHtml(answer.message)}</p><p><code>${escapeHtml(answer.code)}</code></p>${reference}<p><a href="/">Back to Passerelle</a></p>`,
+        ),
+      );
   } else {
     res.json(errorBody(answer));
   }

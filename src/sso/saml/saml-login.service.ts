@@ -32,12 +32,23 @@ export class SamlLoginService {
    * Starts an SP-initiated sign-in; the return path and the hash of the browser's login
    * state are kept server-side with the request ID.
    */
-  async startLogin(connectionId: string, returnTo: unknown, browser: string, meta: RequestMeta): Promise<LoginRequestMessage> {
+  async startLogin(
+    connectionId: string,
+    returnTo: unknown,
+    browser: string,
+    meta: RequestMeta,
+  ): Promise<LoginRequestMessage> {
     try {
       const { connection } = await this.connections.load(connectionId, { active: true });
       const requestId = newMessageId();
       const state: LoginState = { returnTo: safeReturnTo(this.config, returnTo), browser: loginStateHash(browser) };
-      await this.cache.remember(SamlCacheKind.REQUEST, connection.id, requestId, JSON.stringify(state), new Date(this.clock.now().getTime() + REQUEST_TTL_MS));
+      await this.cache.remember(
+        SamlCacheKind.REQUEST,
+        connection.id,
+        requestId,
+        JSON.stringify(state),
+        new Date(this.clock.now().getTime() + REQUEST_TTL_MS),
+      );
       return await this.provider.loginRequest(this.connections.contextOf(connection), requestId);
     } catch (error) {
       await auditRefusal(this.audit, 'auth.login.start', connectionId, error, meta);

@@ -4,7 +4,13 @@ import { SamlException } from './saml.exception';
 import { RequestMeta } from './saml.types';
 
 /** Audits a refusal with its reason; an unexpected error too, as `unexpected_error` (the log has the rest). */
-export async function auditRefusal(audit: AuditService, action: string, connectionId: string, error: unknown, meta: RequestMeta): Promise<void> {
+export async function auditRefusal(
+  audit: AuditService,
+  action: string,
+  connectionId: string,
+  error: unknown,
+  meta: RequestMeta,
+): Promise<void> {
   const known = error instanceof SamlException;
   await audit.recordQuietly({
     action,

@@ -5,8 +5,18 @@ import { Clock } from '../../common/clock';
 import { SamlErrorCode, SamlException } from './saml.exception';
 import { connectionIdInSpUrl, SpEndpoints, spEndpoints } from './saml-urls';
 import {
-  allElements, attr, BEARER, childElement, childElements, decodeSamlMessage, elementsByName, hasCommentOrPi, NS, parseXmlStrict,
-  STATUS_SUCCESS, textOf,
+  allElements,
+  attr,
+  BEARER,
+  childElement,
+  childElements,
+  decodeSamlMessage,
+  elementsByName,
+  hasCommentOrPi,
+  NS,
+  parseXmlStrict,
+  STATUS_SUCCESS,
+  textOf,
 } from './saml-xml';
 
 /** What the validator needs to know of a connection. */
@@ -46,7 +56,10 @@ export const DIGEST_ALGORITHMS = {
   allowed: new Set(['http://www.w3.org/2001/04/xmlenc#sha256', 'http://www.w3.org/2001/04/xmlenc#sha512']),
 };
 const ENVELOPED = 'http://www.w3.org/2000/09/xmldsig#enveloped-signature';
-const CANONICALIZATIONS = new Set(['http://www.w3.org/2001/10/xml-exc-c14n#', 'http://www.w3.org/TR/2001/REC-xml-c14n-20010315']);
+const CANONICALIZATIONS = new Set([
+  'http://www.w3.org/2001/10/xml-exc-c14n#',
+  'http://www.w3.org/TR/2001/REC-xml-c14n-20010315',
+]);
 
 /**
  * Checks a SAML Response against one connection, every item of DESIGN.md section 3, by
@@ -68,14 +81,22 @@ export class SamlResponseValidator {
     const root = doc.documentElement;
 
     // Structure: one Response, 2.0, with an ID.
-    if (root.namespaceURI !== NS.protocol || root.localName !== 'Response' || attr(root, 'Version') !== '2.0' || !attr(root, 'ID')) {
+    if (
+      root.namespaceURI !== NS.protocol ||
+      root.localName !== 'Response' ||
+      attr(root, 'Version') !== '2.0' ||
+      !attr(root, 'ID')
+    ) {
       throw new SamlException(SamlErrorCode.NOT_A_RESPONSE, { root: root.localName });
     }
     this.refuseDuplicateIds(root);
     // A failed status never signs anyone in, whatever assertion comes with it.
     const status = this.statusOf(root);
     if (status.code !== STATUS_SUCCESS) throw new SamlException(SamlErrorCode.STATUS_NOT_SUCCESS, status);
-    if (elementsByName(doc, NS.assertion, 'EncryptedAssertion').length > 0 || elementsByName(doc, NS.assertion, 'EncryptedID').length > 0) {
+    if (
+      elementsByName(doc, NS.assertion, 'EncryptedAssertion').length > 0 ||
+      elementsByName(doc, NS.assertion, 'EncryptedID').length > 0
+    ) {
       throw new SamlException(SamlErrorCode.ENCRYPTED_ASSERTION_UNSUPPORTED);
     }
     // Exactly one Assertion in the whole document, child of the Response: wrapping attacks
@@ -85,7 +106,8 @@ export class SamlResponseValidator {
       throw new SamlException(SamlErrorCode.ASSERTION_COUNT, { assertions: assertions.length });
     }
     const assertion = assertions[0];
-    if (!attr(assertion, 'ID')) throw new SamlException(SamlErrorCode.ASSERTION_COUNT, { problem: 'assertion without ID' });
+    if (!attr(assertion, 'ID'))
+      throw new SamlException(SamlErrorCode.ASSERTION_COUNT, { problem: 'assertion without ID' });
     // Canonicalization drops comments, so `a@x.com<!---->.evil` still verifies: refuse them outright.
     if (hasCommentOrPi(assertion)) throw new SamlException(SamlErrorCode.COMMENT_IN_ASSERTION);
 
@@ -99,8 +121,14 @@ export class SamlResponseValidator {
     const signedAssertion = signed.assertion
       ? parseXmlStrict(signed.assertion).documentElement
       : childElement(signedResponse!, NS.assertion, 'Assertion');
-    if (!signedAssertion || signedAssertion.localName !== 'Assertion' || signedAssertion.namespaceURI !== NS.assertion) {
-      throw new SamlException(SamlErrorCode.SIGNATURE_REFERENCE_INVALID, { problem: 'signed content is not the assertion' });
+    if (
+      !signedAssertion ||
+      signedAssertion.localName !== 'Assertion' ||
+      signedAssertion.namespaceURI !== NS.assertion
+    ) {
+      throw new SamlException(SamlErrorCode.SIGNATURE_REFERENCE_INVALID, {
+        problem: 'signed content is not the assertion',
+      });
     }
     // Response attributes come from the signed response when there is one.
     const responseView = signedResponse ?? root;
@@ -127,37 +155,53 @@ export class SamlResponseValidator {
     // Destination: this connection's consumer URL, never another connection's.
     const destination = attr(response, 'Destination');
     if (destination !== sp.acsUrl) {
-      throw new SamlException(this.otherConnection(connection, destination) ? SamlErrorCode.WRONG_CONNECTION : SamlErrorCode.DESTINATION_MISMATCH, { destination });
+      throw new SamlException(
+        this.otherConnection(connection, destination)
+          ? SamlErrorCode.WRONG_CONNECTION
+          : SamlErrorCode.DESTINATION_MISMATCH,
+        { destination },
+      );
     }
 
     // Audience: every AudienceRestriction must name this connection's SP.
     const conditions = childElements(assertion, NS.assertion, 'Conditions');
-    if (conditions.length !== 1) throw new SamlException(SamlErrorCode.AUDIENCE_MISMATCH, { problem: 'conditions missing or repeated' });
+    if (conditions.length !== 1)
+      throw new SamlException(SamlErrorCode.AUDIENCE_MISMATCH, { problem: 'conditions missing or repeated' });
     const restrictions = childElements(conditions[0], NS.assertion, 'AudienceRestriction');
-    if (restrictions.length === 0) throw new SamlException(SamlErrorCode.AUDIENCE_MISMATCH, { problem: 'no audience restriction' });
+    if (restrictions.length === 0)
+      throw new SamlException(SamlErrorCode.AUDIENCE_MISMATCH, { problem: 'no audience restriction' });
     for (const restriction of restrictions) {
       const audiences = childElements(restriction, NS.assertion, 'Audience').map((a) => textOf(a) ?? '');
       if (!audiences.includes(sp.entityId)) {
         const other = audiences.some((a) => this.otherConnection(connection, a));
-        throw new SamlException(other ? SamlErrorCode.WRONG_CONNECTION : SamlErrorCode.AUDIENCE_MISMATCH, { audiences });
+        throw new SamlException(other ? SamlErrorCode.WRONG_CONNECTION : SamlErrorCode.AUDIENCE_MISMATCH, {
+          audiences,
+        });
       }
     }
 
     // Time window, with bounded skew.
     const notBefore = this.instant(attr(conditions[0], 'NotBefore'));
     const notOnOrAfter = this.instant(attr(conditions[0], 'NotOnOrAfter'));
-    if (notBefore !== null && now + skew < notBefore) throw new SamlException(SamlErrorCode.ASSERTION_NOT_YET_VALID, { notBefore: iso(notBefore) });
-    if (notOnOrAfter !== null && now - skew >= notOnOrAfter) throw new SamlException(SamlErrorCode.ASSERTION_EXPIRED, { notOnOrAfter: iso(notOnOrAfter) });
+    if (notBefore !== null && now + skew < notBefore)
+      throw new SamlException(SamlErrorCode.ASSERTION_NOT_YET_VALID, { notBefore: iso(notBefore) });
+    if (notOnOrAfter !== null && now - skew >= notOnOrAfter)
+      throw new SamlException(SamlErrorCode.ASSERTION_EXPIRED, { notOnOrAfter: iso(notOnOrAfter) });
     const issueInstant = this.instant(attr(assertion, 'IssueInstant'));
-    if (issueInstant === null) throw new SamlException(SamlErrorCode.NOT_A_RESPONSE, { problem: 'assertion IssueInstant missing' });
-    if (now + skew < issueInstant) throw new SamlException(SamlErrorCode.ASSERTION_NOT_YET_VALID, { issueInstant: iso(issueInstant) });
+    if (issueInstant === null)
+      throw new SamlException(SamlErrorCode.NOT_A_RESPONSE, { problem: 'assertion IssueInstant missing' });
+    if (now + skew < issueInstant)
+      throw new SamlException(SamlErrorCode.ASSERTION_NOT_YET_VALID, { issueInstant: iso(issueInstant) });
 
     // Subject: one NameID, and bearer confirmations all addressed to this consumer URL.
     const subject = childElement(assertion, NS.assertion, 'Subject');
     const nameIdElement = subject ? childElement(subject, NS.assertion, 'NameID') : null;
     const nameId = textOf(nameIdElement);
-    if (!nameIdElement || !nameId || childElements(nameIdElement).length > 0) throw new SamlException(SamlErrorCode.NAME_ID_MISSING);
-    const bearers = childElements(subject!, NS.assertion, 'SubjectConfirmation').filter((c) => attr(c, 'Method') === BEARER);
+    if (!nameIdElement || !nameId || childElements(nameIdElement).length > 0)
+      throw new SamlException(SamlErrorCode.NAME_ID_MISSING);
+    const bearers = childElements(subject!, NS.assertion, 'SubjectConfirmation').filter(
+      (c) => attr(c, 'Method') === BEARER,
+    );
     if (bearers.length === 0) throw new SamlException(SamlErrorCode.NO_BEARER_CONFIRMATION);
     const inResponseTo = attr(response, 'InResponseTo');
     let replayableUntil = notOnOrAfter ?? 0;
@@ -165,16 +209,29 @@ export class SamlResponseValidator {
       const data = childElement(bearer, NS.assertion, 'SubjectConfirmationData');
       const recipient = attr(data, 'Recipient');
       if (recipient !== sp.acsUrl) {
-        throw new SamlException(this.otherConnection(connection, recipient) ? SamlErrorCode.WRONG_CONNECTION : SamlErrorCode.RECIPIENT_MISMATCH, { recipient });
+        throw new SamlException(
+          this.otherConnection(connection, recipient)
+            ? SamlErrorCode.WRONG_CONNECTION
+            : SamlErrorCode.RECIPIENT_MISMATCH,
+          { recipient },
+        );
       }
       const until = this.instant(attr(data, 'NotOnOrAfter'));
-      if (until === null) throw new SamlException(SamlErrorCode.ASSERTION_EXPIRED, { problem: 'bearer confirmation without NotOnOrAfter' });
-      if (now - skew >= until) throw new SamlException(SamlErrorCode.ASSERTION_EXPIRED, { subjectNotOnOrAfter: iso(until) });
+      if (until === null)
+        throw new SamlException(SamlErrorCode.ASSERTION_EXPIRED, {
+          problem: 'bearer confirmation without NotOnOrAfter',
+        });
+      if (now - skew >= until)
+        throw new SamlException(SamlErrorCode.ASSERTION_EXPIRED, { subjectNotOnOrAfter: iso(until) });
       const from = this.instant(attr(data, 'NotBefore'));
-      if (from !== null && now + skew < from) throw new SamlException(SamlErrorCode.ASSERTION_NOT_YET_VALID, { subjectNotBefore: iso(from) });
+      if (from !== null && now + skew < from)
+        throw new SamlException(SamlErrorCode.ASSERTION_NOT_YET_VALID, { subjectNotBefore: iso(from) });
       // The signed assertion names the request it answers; the response must agree.
       if ((attr(data, 'InResponseTo') ?? null) !== (inResponseTo ?? null)) {
-        throw new SamlException(SamlErrorCode.IN_RESPONSE_TO_MISMATCH, { response: inResponseTo, assertion: attr(data, 'InResponseTo') });
+        throw new SamlException(SamlErrorCode.IN_RESPONSE_TO_MISMATCH, {
+          response: inResponseTo,
+          assertion: attr(data, 'InResponseTo'),
+        });
       }
       replayableUntil = Math.max(replayableUntil, until);
     }
@@ -200,14 +257,22 @@ export class SamlResponseValidator {
    * the Assertion, must reference exactly its parent, and must use SHA-256 or better; one
    * that is present but does not verify refuses the whole message.
    */
-  private verifySignatures(xml: string, doc: Document, root: Element, assertion: Element, certificates: string[]): { response: string | null; assertion: string | null } {
+  private verifySignatures(
+    xml: string,
+    doc: Document,
+    root: Element,
+    assertion: Element,
+    certificates: string[],
+  ): { response: string | null; assertion: string | null } {
     const found: { response: string | null; assertion: string | null } = { response: null, assertion: null };
     const signatures = elementsByName(doc, NS.dsig, 'Signature');
     const parents = new Set<Node>();
     for (const signature of signatures) {
       const parent = signature.parentNode;
       if ((parent !== root && parent !== assertion) || parents.has(parent)) {
-        throw new SamlException(SamlErrorCode.UNEXPECTED_SIGNATURE, { parent: (parent as Element | null)?.localName ?? null });
+        throw new SamlException(SamlErrorCode.UNEXPECTED_SIGNATURE, {
+          parent: (parent as Element | null)?.localName ?? null,
+        });
       }
       parents.add(parent);
     }
@@ -223,20 +288,29 @@ export class SamlResponseValidator {
 
   private checkSignatureShape(signature: Element, parent: Element): void {
     const signedInfos = childElements(signature, NS.dsig, 'SignedInfo');
-    if (signedInfos.length !== 1) throw new SamlException(SamlErrorCode.SIGNATURE_REFERENCE_INVALID, { problem: 'SignedInfo count' });
+    if (signedInfos.length !== 1)
+      throw new SamlException(SamlErrorCode.SIGNATURE_REFERENCE_INVALID, { problem: 'SignedInfo count' });
     const signedInfo = signedInfos[0];
     const c14n = attr(childElement(signedInfo, NS.dsig, 'CanonicalizationMethod'), 'Algorithm');
-    if (!c14n || !CANONICALIZATIONS.has(c14n)) throw new SamlException(SamlErrorCode.UNSUPPORTED_TRANSFORM, { canonicalization: c14n });
+    if (!c14n || !CANONICALIZATIONS.has(c14n))
+      throw new SamlException(SamlErrorCode.UNSUPPORTED_TRANSFORM, { canonicalization: c14n });
     const method = attr(childElement(signedInfo, NS.dsig, 'SignatureMethod'), 'Algorithm');
-    if (!method || !SIGNATURE_ALGORITHMS.allowed.has(method)) throw new SamlException(SamlErrorCode.WEAK_SIGNATURE_ALGORITHM, { algorithm: method });
+    if (!method || !SIGNATURE_ALGORITHMS.allowed.has(method))
+      throw new SamlException(SamlErrorCode.WEAK_SIGNATURE_ALGORITHM, { algorithm: method });
     const references = childElements(signedInfo, NS.dsig, 'Reference');
     if (references.length !== 1 || attr(references[0], 'URI') !== `#${attr(parent, 'ID')}`) {
-      throw new SamlException(SamlErrorCode.SIGNATURE_REFERENCE_INVALID, { references: references.map((r) => attr(r, 'URI')), expected: attr(parent, 'ID') });
+      throw new SamlException(SamlErrorCode.SIGNATURE_REFERENCE_INVALID, {
+        references: references.map((r) => attr(r, 'URI')),
+        expected: attr(parent, 'ID'),
+      });
     }
     const digest = attr(childElement(references[0], NS.dsig, 'DigestMethod'), 'Algorithm');
-    if (!digest || !DIGEST_ALGORITHMS.allowed.has(digest)) throw new SamlException(SamlErrorCode.WEAK_DIGEST_ALGORITHM, { algorithm: digest });
+    if (!digest || !DIGEST_ALGORITHMS.allowed.has(digest))
+      throw new SamlException(SamlErrorCode.WEAK_DIGEST_ALGORITHM, { algorithm: digest });
     const transformsElement = childElement(references[0], NS.dsig, 'Transforms');
-    const transforms = transformsElement ? childElements(transformsElement, NS.dsig, 'Transform').map((t) => attr(t, 'Algorithm') ?? '') : [];
+    const transforms = transformsElement
+      ? childElements(transformsElement, NS.dsig, 'Transform').map((t) => attr(t, 'Algorithm') ?? '')
+      : [];
     if (!transforms.includes(ENVELOPED) || transforms.some((t) => t !== ENVELOPED && !CANONICALIZATIONS.has(t))) {
       throw new SamlException(SamlErrorCode.UNSUPPORTED_TRANSFORM, { transforms });
     }
@@ -244,7 +318,8 @@ export class SamlResponseValidator {
 
   /** The canonical bytes the signature covers, if a pinned certificate verifies it. */
   private verifyWithPinnedCertificates(xml: string, signature: Element, certificates: string[]): string {
-    if (certificates.length === 0) throw new SamlException(SamlErrorCode.SIGNATURE_UNTRUSTED, { problem: 'no pinned certificate' });
+    if (certificates.length === 0)
+      throw new SamlException(SamlErrorCode.SIGNATURE_UNTRUSTED, { problem: 'no pinned certificate' });
     for (const certificate of certificates) {
       const verifier = new SignedXml({ publicCert: certificate, getCertFromKeyInfo: () => null });
       verifier.loadSignature(signature);
@@ -260,7 +335,8 @@ export class SamlResponseValidator {
       // References are checked before the key: false means the signed content was altered.
       if (!valid) throw new SamlException(SamlErrorCode.DIGEST_MISMATCH);
       const signedReferences = verifier.getSignedReferences();
-      if (signedReferences.length !== 1) throw new SamlException(SamlErrorCode.SIGNATURE_REFERENCE_INVALID, { references: signedReferences.length });
+      if (signedReferences.length !== 1)
+        throw new SamlException(SamlErrorCode.SIGNATURE_REFERENCE_INVALID, { references: signedReferences.length });
       return signedReferences[0];
     }
     throw new SamlException(SamlErrorCode.SIGNATURE_UNTRUSTED);
@@ -285,7 +361,7 @@ export class SamlResponseValidator {
     return {
       code: attr(code, 'Value'),
       subCode: attr(sub, 'Value'),
-      message: status ? textOf(childElement(status, NS.protocol, 'StatusMessage'))?.slice(0, 200) ?? null : null,
+      message: status ? (textOf(childElement(status, NS.protocol, 'StatusMessage'))?.slice(0, 200) ?? null) : null,
     };
   }
 

@@ -10,7 +10,8 @@ export interface SpContext {
 }
 
 /** How the AuthnRequest leaves: a redirect, or fields the browser posts to `url` (POST binding). */
-export type LoginRequestMessage = { kind: 'redirect'; url: string } | { kind: 'form'; url: string; fields: Record<string, string> };
+export type LoginRequestMessage =
+  { kind: 'redirect'; url: string } | { kind: 'form'; url: string; fields: Record<string, string> };
 
 /** What the library read from a response it also accepted. */
 export interface LibraryProfile {
@@ -34,7 +35,14 @@ export interface InboundLogoutMessage {
 }
 
 export type LogoutMessage =
-  | { kind: 'request'; id: string; issuer: string | null; nameId: string; sessionIndex: string | null; relayState: string | null }
+  | {
+      kind: 'request';
+      id: string;
+      issuer: string | null;
+      nameId: string;
+      sessionIndex: string | null;
+      relayState: string | null;
+    }
   | { kind: 'response'; inResponseTo: string | null };
 
 /**
@@ -53,5 +61,11 @@ export abstract class SamlServiceProvider {
   /** Validates a LogoutRequest or LogoutResponse from the IdP (signature against pinned certificates). */
   abstract validateLogoutMessage(ctx: SpContext, message: InboundLogoutMessage): Promise<LogoutMessage>;
   /** A signed LogoutResponse URL answering the IdP's LogoutRequest. */
-  abstract logoutResponseUrl(ctx: SpContext, requestId: string, relayState: string | null, success: boolean, responseId: string): Promise<string>;
+  abstract logoutResponseUrl(
+    ctx: SpContext,
+    requestId: string,
+    relayState: string | null,
+    success: boolean,
+    responseId: string,
+  ): Promise<string>;
 }

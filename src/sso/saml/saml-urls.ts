@@ -44,7 +44,8 @@ export const MAX_RETURN_TO_LENGTH = 2048;
  * gives the fallback.
  */
 export function safeReturnTo(config: AppConfig, candidate: unknown, fallback = '/'): string {
-  if (typeof candidate !== 'string' || candidate.length === 0 || candidate.length > MAX_RETURN_TO_LENGTH) return fallback;
+  if (typeof candidate !== 'string' || candidate.length === 0 || candidate.length > MAX_RETURN_TO_LENGTH)
+    return fallback;
   const origin = new URL(config.publicUrl).origin;
   let parsed: URL;
   try {
@@ -55,13 +56,18 @@ export function safeReturnTo(config: AppConfig, candidate: unknown, fallback = '
   if (parsed.origin !== origin || parsed.username !== '' || parsed.password !== '') return fallback;
   // Only what a person would write: a path, or our own absolute URL.
   const trimmed = candidate.trimStart();
-  if (!trimmed.startsWith('/') && !trimmed.toLowerCase().startsWith(`${origin.toLowerCase()}/`) && trimmed.toLowerCase() !== origin.toLowerCase()) {
+  if (
+    !trimmed.startsWith('/') &&
+    !trimmed.toLowerCase().startsWith(`${origin.toLowerCase()}/`) &&
+    trimmed.toLowerCase() !== origin.toLowerCase()
+  ) {
     return fallback;
   }
   const target = `${parsed.pathname}${parsed.search}${parsed.hash}`;
   // The parser percent-encodes controls and spaces; a backslash or a second slash up front
   // would still be read by a browser as the start of another host.
-  if (!/^\/(?![/\\])/.test(target) || hasControlSpaceOrBackslash(target) || target.length > MAX_RETURN_TO_LENGTH) return fallback;
+  if (!/^\/(?![/\\])/.test(target) || hasControlSpaceOrBackslash(target) || target.length > MAX_RETURN_TO_LENGTH)
+    return fallback;
   return target;
 }
 

@@ -28,7 +28,8 @@ const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
  * entity declaration (XXE, billion laughs), and anything that is not well-formed XML.
  */
 export function decodeSamlMessage(encoded: unknown, maxBytes: number): { xml: string; doc: Document } {
-  if (typeof encoded !== 'string' || encoded.trim() === '') throw new SamlException(SamlErrorCode.MISSING_SAML_RESPONSE);
+  if (typeof encoded !== 'string' || encoded.trim() === '')
+    throw new SamlException(SamlErrorCode.MISSING_SAML_RESPONSE);
   if (encoded.length > Math.ceil((maxBytes * 4) / 3) + 1024) {
     throw new SamlException(SamlErrorCode.BODY_TOO_LARGE, { encodedLength: encoded.length });
   }
@@ -55,7 +56,10 @@ export function parseXmlStrict(xml: string, limits: XmlLimits = XML_LIMITS): Doc
   const record = (message: string) => problems.push(String(message).split('\n')[0]);
   let doc: Document | undefined;
   try {
-    doc = new DOMParser({ errorHandler: { warning: record, error: record, fatalError: record } }).parseFromString(xml, 'text/xml') as unknown as Document;
+    doc = new DOMParser({ errorHandler: { warning: record, error: record, fatalError: record } }).parseFromString(
+      xml,
+      'text/xml',
+    ) as unknown as Document;
   } catch (error) {
     record((error as Error).message);
   }
@@ -85,7 +89,8 @@ export function checkXmlShape(doc: Document, limits: XmlLimits = XML_LIMITS): vo
   while (stack.length > 0) {
     const [node, depth] = stack.pop()!;
     if (depth > limits.maxDepth) throw new SamlException(SamlErrorCode.XML_TOO_DEEP, { maxDepth: limits.maxDepth });
-    if (++elements > limits.maxElements) throw new SamlException(SamlErrorCode.XML_TOO_LARGE, { maxElements: limits.maxElements });
+    if (++elements > limits.maxElements)
+      throw new SamlException(SamlErrorCode.XML_TOO_LARGE, { maxElements: limits.maxElements });
     for (let n = node.firstChild; n; n = n.nextSibling) {
       if (n.nodeType === ELEMENT_NODE) stack.push([n, depth + 1]);
     }

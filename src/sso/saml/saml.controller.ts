@@ -51,7 +51,12 @@ export class SamlController {
   }
 
   @Get('saml/:connection/login')
-  async login(@Param('connection') connectionId: string, @Query('returnTo') returnTo: unknown, @Req() req: Request, @Res() res: Response): Promise<void> {
+  async login(
+    @Param('connection') connectionId: string,
+    @Query('returnTo') returnTo: unknown,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
     const browser = loginStateOf(req) ?? newLoginState();
     const message = await this.logins.startLogin(connectionId, returnTo, browser, this.meta(req));
     res.cookie(LOGIN_STATE_COOKIE, browser, loginStateCookieOptions(this.config));
@@ -60,19 +65,31 @@ export class SamlController {
       res.redirect(302, message.url);
     } else {
       // POST binding: this page may post to the IdP, and only there.
-      res.setHeader('Content-Security-Policy', contentSecurityPolicy(this.config, { 'form-action': [new URL(message.url).origin] }));
-      res.status(200).type('html').send(autoPostPage('Signing you in…', message.url, message.fields));
+      res.setHeader(
+        'Content-Security-Policy',
+        contentSecurityPolicy(this.config, { 'form-action': [new URL(message.url).origin] }),
+      );
+      res
+        .status(200)
+        .type('html')
+        .send(autoPostPage('Signing you in…', message.url, message.fields));
     }
   }
 
   @Post('saml/:connection/acs')
   async acs(@Param('connection') connectionId: string, @Req() req: Request, @Res() res: Response): Promise<void> {
-    const signedIn = await this.consumer.consume(connectionId, (req.body ?? {}) as Record<string, unknown>, loginStateOf(req), this.meta(req));
+    const signedIn = await this.consumer.consume(
+      connectionId,
+      (req.body ?? {}) as Record<string, unknown>,
+      loginStateOf(req),
+      this.meta(req),
+    );
     this.setSessionCookie(res, signedIn.cookieValue);
     res.setHeader('Cache-Control', 'no-store');
     if (wantsHtml(req)) {
       // Pending invitations are shown first when the user had nowhere particular to go.
-      const next = signedIn.pendingInvitations.length > 0 && signedIn.returnTo === '/' ? '/auth/welcome' : signedIn.returnTo;
+      const next =
+        signedIn.pendingInvitations.length > 0 && signedIn.returnTo === '/' ? '/auth/welcome' : signedIn.returnTo;
       res.redirect(303, next);
     } else {
       res.status(200).json(this.signedInJson(signedIn));
@@ -80,7 +97,11 @@ export class SamlController {
   }
 
   @Get('saml/:connection/slo')
-  async sloRedirect(@Param('connection') connectionId: string, @Req() req: Request, @Res() res: Response): Promise<void> {
+  async sloRedirect(
+    @Param('connection') connectionId: string,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
     await this.slo(connectionId, req, res);
   }
 
@@ -95,7 +116,9 @@ export class SamlController {
     if (wantsHtml(req) && connections.length === 1) {
       res.redirect(302, connections[0].loginUrl);
     } else if (wantsHtml(req)) {
-      const items = connections.map((c) => `<li><a href="${escapeHtml(c.loginUrl)}">${escapeHtml(c.name)}</a></li>`).join('');
+      const items = connections
+        .map((c) => `<li><a href="${escapeHtml(c.loginUrl)}">${escapeHtml(c.name)}</a></li>`)
+        .join('');
       res.type('html').send(page('Choose how to sign in', `<ul>${items}</ul>`));
     } else {
       res.json({ connections });
@@ -119,7 +142,15 @@ export class SamlController {
     if (!me) {
       res.status(401);
       // Said to someone who may never have signed in: no "session ended". French first.
-      if (wantsHtml(req)) res.type('html').send(page('Non connecté · Not signed in', '<p lang="fr">Vous n’êtes pas connecté. Connectez-vous par le fournisseur d’identité de votre organisation.</p><p lang="en">You are not signed in. Sign in through your organisation’s identity provider.</p>'));
+      if (wantsHtml(req))
+        res
+          .type('html')
+          .send(
+            page(
+              'Non connecté · Not signed in',
+              '<p lang="fr">Vous n’êtes pas connecté. Connectez-vous par le fournisseur d’identité de votre organisation.</p><p lang="en">You are not signed in. Sign in through your organisation’s identity provider.</p>',
+            ),
+          );
       else res.json({ error: { code: 'NOT_AUTHENTICATED', message: 'Authentication required' } });
       return;
     }
@@ -129,18 +160,30 @@ export class SamlController {
     }
     const invitations = me.pendingInvitations.length
       ? `<p>Invitations waiting for you:</p><ul>${me.pendingInvitations
-          .map((i) => `<li>${escapeHtml(i.spaceName)} — ${escapeHtml(i.role)} (until ${escapeHtml(i.expiresAt.toISOString().slice(0, 10))})</li>`)
+          .map(
+            (i) =>
+              `<li>${escapeHtml(i.spaceName)} — ${escapeHtml(i.role)} (until ${escapeHtml(i.expiresAt.toISOString().slice(0, 10))})</li>`,
+          )
           .join('')}</ul>`
       : '<p>No invitation is waiting for you.</p>';
-    res.type('html').send(page(`Welcome, ${me.user.displayName}`, `<p>Signed in as <code>${escapeHtml(me.user.email)}</code>.</p>${invitations}
-<form method="post" action="/auth/logout"><button>Sign out</button></form>`));
+    res.type('html').send(
+      page(
+        `Welcome, ${me.user.displayName}`,
+        `<p>Signed in as <code>${escapeHtml(me.user.email)}</code>.</p>${invitations}
+<form method="post" action="/auth/logout"><button>Sign out</button></form>`,
+      ),
+    );
   }
 
   private async slo(connectionId: string, req: Request, res: Response): Promise<void> {
     const originalQuery = req.originalUrl.includes('?') ? req.originalUrl.slice(req.originalUrl.indexOf('?') + 1) : '';
     const result = await this.logouts.singleLogout(
       connectionId,
-      { query: (req.query ?? {}) as Record<string, unknown>, body: (req.body ?? {}) as Record<string, unknown>, originalQuery },
+      {
+        query: (req.query ?? {}) as Record<string, unknown>,
+        body: (req.body ?? {}) as Record<string, unknown>,
+        originalQuery,
+      },
       this.meta(req),
     );
     res.clearCookie(SESSION_COOKIE, this.cookieOptions());
@@ -153,7 +196,10 @@ export class SamlController {
   }
 
   private setSessionCookie(res: Response, value: string): void {
-    res.cookie(SESSION_COOKIE, value, { ...this.cookieOptions(), maxAge: this.config.sessionAbsoluteHours * 3_600_000 });
+    res.cookie(SESSION_COOKIE, value, {
+      ...this.cookieOptions(),
+      maxAge: this.config.sessionAbsoluteHours * 3_600_000,
+    });
   }
 
   private cookieOptions(): { httpOnly: true; secure: boolean; sameSite: 'lax'; path: string } {

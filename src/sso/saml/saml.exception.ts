@@ -106,7 +106,8 @@ const PUBLIC_MESSAGE: Record<SamlErrorCode, string> = {
   ATTRIBUTE_MISSING: 'Your identity provider did not send the attributes Passerelle needs.',
   EMAIL_DOMAIN_NOT_ALLOWED: 'This identity provider may not sign in that email address.',
   NAME_ID_TRANSIENT: 'Your identity provider must send a persistent identifier.',
-  ACCOUNT_NOT_LINKED: 'An account with this email exists but is not linked to this identity provider. Ask your administrator.',
+  ACCOUNT_NOT_LINKED:
+    'An account with this email exists but is not linked to this identity provider. Ask your administrator.',
   EMAIL_CONFLICT: 'This email address belongs to another account. Ask your administrator.',
   USER_DISABLED: 'Your account is disabled.',
   LOGOUT_INVALID: 'The logout message was refused.',

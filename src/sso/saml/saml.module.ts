@@ -37,7 +37,8 @@ import { SsoRepository } from './sso.repository';
     {
       provide: SAML_CACHE,
       inject: [AppConfig, getDataSourceToken(), Clock],
-      useFactory: (config: AppConfig, dataSource: DataSource, clock: Clock) => createSamlCache(config.redisUrl, dataSource, clock),
+      useFactory: (config: AppConfig, dataSource: DataSource, clock: Clock) =>
+        createSamlCache(config.redisUrl, dataSource, clock),
     },
   ],
   exports: [SamlLoginService, SamlServiceProvider, SamlResponseValidator, SAML_CACHE],
@@ -48,7 +49,10 @@ export class SamlModule implements NestModule, OnModuleDestroy {
   configure(consumer: MiddlewareConsumer): void {
     consumer
       .apply(SamlBodyMiddleware)
-      .forRoutes({ path: 'auth/saml/:connection/acs', method: RequestMethod.POST }, { path: 'auth/saml/:connection/slo', method: RequestMethod.POST });
+      .forRoutes(
+        { path: 'auth/saml/:connection/acs', method: RequestMethod.POST },
+        { path: 'auth/saml/:connection/slo', method: RequestMethod.POST },
+      );
   }
 
   async onModuleDestroy(): Promise<void> {

@@ -28,7 +28,9 @@ export class SsoRepository {
 
   /** The unrevoked session behind a cookie value (its secret is stored hashed). */
   unrevokedSessionOf(cookieValue: string): Promise<Session | null> {
-    return this.dataSource.getRepository(Session).findOne({ where: { secretHash: sha256Hex(cookieValue), revokedAt: IsNull() } });
+    return this.dataSource
+      .getRepository(Session)
+      .findOne({ where: { secretHash: sha256Hex(cookieValue), revokedAt: IsNull() } });
   }
 
   userWithOrganization(id: string): Promise<User | null> {
@@ -46,7 +48,12 @@ export class SsoRepository {
   }
 
   /** Revokes the live sessions a connection opened for a NameID (and a SessionIndex when given); returns how many. */
-  async revokeFederatedSessions(now: Date, connectionId: string, nameId: string, sessionIndex: string | null): Promise<number> {
+  async revokeFederatedSessions(
+    now: Date,
+    connectionId: string,
+    nameId: string,
+    sessionIndex: string | null,
+  ): Promise<number> {
     const params: unknown[] = [now, connectionId, nameId];
     let sql = `UPDATE sessions SET revoked_at = $1, revoked_reason = 'saml_slo' WHERE revoked_at IS NULL AND connection_id = $2 AND name_id = $3`;
     if (sessionIndex) {
@@ -60,13 +67,20 @@ export class SsoRepository {
 
   /** The invitations still waiting for an email address at `now`. */
   async pendingInvitations(email: string, now: Date): Promise<PendingInvitation[]> {
-    const rows: { id: string; space_id: string; space_name: string; role: string; expires_at: Date }[] = await this.dataSource.query(
-      `SELECT i.id, i.space_id, s.name AS space_name, i.role, i.expires_at
+    const rows: { id: string; space_id: string; space_name: string; role: string; expires_at: Date }[] =
+      await this.dataSource.query(
+        `SELECT i.id, i.space_id, s.name AS space_name, i.role, i.expires_at
          FROM invitations i JOIN spaces s ON s.id = i.space_id
         WHERE i.email = $1 AND i.status = $2 AND i.expires_at > $3
         ORDER BY i.created_at, i.id`,
-      [email, InvitationStatus.PENDING, now],
-    );
-    return rows.map((r) => ({ id: r.id, spaceId: r.space_id, spaceName: r.space_name, role: r.role, expiresAt: new Date(r.expires_at) }));
+        [email, InvitationStatus.PENDING, now],
+      );
+    return rows.map((r) => ({
+      id: r.id,
+      spaceId: r.space_id,
+      spaceName: r.space_name,
+      role: r.role,
+      expiresAt: new Date(r.expires_at),
+    }));
   }
 }

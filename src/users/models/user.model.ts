@@ -11,7 +11,10 @@ export class UserModel implements NodeInterface {
   @Field()
   displayName: string;
 
-  @Field(() => String, { nullable: true, description: 'Null where the confidentiality rule hides it: a partner never sees another partner\'s address.' })
+  @Field(() => String, {
+    nullable: true,
+    description: "Null where the confidentiality rule hides it: a partner never sees another partner's address.",
+  })
   email: string | null;
 
   @Field(() => String, { nullable: true })

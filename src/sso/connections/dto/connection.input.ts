@@ -18,7 +18,9 @@ export class AttributeMappingInput {
   @Field(() => [GroupRoleInput], { nullable: true }) groupRoles?: GroupRoleInput[];
 }
 
-@InputType('UpdateIdpConnectionInput', { description: 'Metadata (XML or URL) or fields; metadata wins over the fields it provides.' })
+@InputType('UpdateIdpConnectionInput', {
+  description: 'Metadata (XML or URL) or fields; metadata wins over the fields it provides.',
+})
 export class UpdateConnectionInput {
   @Field(() => String, { nullable: true }) name?: string | null;
   @Field(() => String, { nullable: true }) metadataXml?: string | null;

@@ -2,17 +2,25 @@ import { Field, ID, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { ConnectionStatus, SsoBinding } from '../../../common/domain.enums';
 
 registerEnumType(ConnectionStatus, { name: 'IdpConnectionStatus' });
-registerEnumType(SsoBinding, { name: 'SsoBinding', description: 'How the AuthnRequest reaches the IdP: HTTP-Redirect or HTTP-POST.' });
+registerEnumType(SsoBinding, {
+  name: 'SsoBinding',
+  description: 'How the AuthnRequest reaches the IdP: HTTP-Redirect or HTTP-POST.',
+});
 
-@ObjectType('IdpAttributeMapping', { description: 'Where each profile field is read from: attribute names (friendly, urn:oid: or claim URIs), first found wins.' })
+@ObjectType('IdpAttributeMapping', {
+  description:
+    'Where each profile field is read from: attribute names (friendly, urn:oid: or claim URIs), first found wins.',
+})
 export class AttributeMappingModel {
   @Field(() => [String], { nullable: true }) email?: string[];
   @Field(() => [String], { nullable: true }) givenName?: string[];
   @Field(() => [String], { nullable: true }) surname?: string[];
   @Field(() => [String], { nullable: true }) displayName?: string[];
   @Field(() => [String], { nullable: true }) groups?: string[];
-  @Field(() => [String], { nullable: true, description: 'Mapped fields a sign-in must carry (email always is).' }) required?: string[];
-  @Field(() => [GroupRoleModel], { nullable: true, description: 'Host connections only: IdP group → host role.' }) groupRoles?: GroupRoleModel[];
+  @Field(() => [String], { nullable: true, description: 'Mapped fields a sign-in must carry (email always is).' })
+  required?: string[];
+  @Field(() => [GroupRoleModel], { nullable: true, description: 'Host connections only: IdP group → host role.' })
+  groupRoles?: GroupRoleModel[];
 }
 
 @ObjectType('IdpGroupRole')
@@ -39,7 +47,9 @@ export class SpEndpointsModel {
   @Field() sloUrl: string;
 }
 
-@ObjectType('IdpConnection', { description: 'A SAML identity provider through which an organisation’s people sign in.' })
+@ObjectType('IdpConnection', {
+  description: 'A SAML identity provider through which an organisation’s people sign in.',
+})
 export class IdpConnectionModel {
   @Field(() => ID) id: string;
   @Field(() => ID) organizationId: string;
