@@ -5,24 +5,10 @@ import { Clock } from '../common/clock';
 import { AuditEvent } from '../database/entities/audit-event.entity';
 import { GENESIS_HASH, hashEvent } from './audit-chain';
 import { AuditRepository } from './audit.repository';
+import type { AuditInput } from './audit.types';
 import { NoiseAggregator } from './noise-aggregator';
 
-export type AuditOutcome = 'SUCCESS' | 'FAILURE' | 'DENIED';
-
-export interface AuditInput {
-  /** Dotted verb, e.g. `auth.login`, `authz.denied`, `token.mint`, `world.import`. */
-  action: string;
-  outcome: AuditOutcome;
-  actorId?: string | null;
-  actorOrganizationId?: string | null;
-  subjectType?: string | null;
-  subjectId?: string | null;
-  /** A precise, machine-readable reason, e.g. `signature_invalid`, `not_visible_or_missing`. */
-  reason?: string | null;
-  details?: Record<string, unknown>;
-  requestId?: string | null;
-  ip?: string | null;
-}
+export type { AuditInput, AuditOutcome } from './audit.types';
 
 export interface ChainVerification {
   ok: boolean;

@@ -1,4 +1,4 @@
-import type { AuditInput } from './audit.service';
+import type { AuditInput } from './audit.types';
 
 /** Distinct (action, reason, subject type, address, actor) kinds kept per window; the rest share one bucket per reason. */
 export const NOISE_MAX_KINDS = 50;
