@@ -57,6 +57,19 @@ describe('SamlExceptionFilter: the SAML routes answer errors with the gateway-wi
     expect(html.sent.body).toContain('<code>BODY_TOO_LARGE</code>');
   });
 
+  it('shows a person the refusal in French first, then in English', () => {
+    const html = fakeHttp('html');
+    new SamlExceptionFilter().catch(new SamlException(SamlErrorCode.LOGIN_STATE_MISMATCH), html.host);
+    const body = html.sent.body as string;
+    const french = body.indexOf('<div lang="fr"><p>Cette connexion n’a pas été commencée dans ce navigateur.');
+    const english = body.indexOf('<div lang="en"><p>This sign-in was not started in this browser.');
+    expect({ french: french >= 0, english: english >= 0, frenchFirst: french < english }).toEqual({
+      french: true,
+      english: true,
+      frenchFirst: true,
+    });
+  });
+
   it('answers an unexpected error with a generic 500 and a reference, never its detail', () => {
     const json = fakeHttp('json');
     new SamlExceptionFilter().catch(new Error('secret detail'), json.host);

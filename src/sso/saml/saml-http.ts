@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { Request, Response } from 'express';
 import { errorBody, httpErrorOf, requestIdOf as sharedRequestIdOf } from '../../common/http-exception.filter';
+import { frenchMessageOf, SamlErrorCode } from './saml.exception';
+
+const FRENCH_FALLBACK = 'La demande a été refusée.';
+
+function isSamlCode(code: string): code is SamlErrorCode {
+  return Object.prototype.hasOwnProperty.call(SamlErrorCode, code);
+}
 
 export function escapeHtml(value: string): string {
   return value.replace(
@@ -54,13 +61,18 @@ export function sendError(req: Request, res: Response, error: unknown): void {
   if (res.headersSent) return;
   res.status(answer.status).setHeader('Cache-Control', 'no-store');
   if (wantsHtml(req)) {
-    const reference = answer.requestId ? `<p>Reference: <code>${escapeHtml(answer.requestId)}</code></p>` : '';
+    // French first (our users are French enterprises), then English; the code and reference are the same in both.
+    const french = isSamlCode(answer.code) ? frenchMessageOf(answer.code) : FRENCH_FALLBACK;
+    const reference = answer.requestId
+      ? `<p>Référence / Reference : <code>${escapeHtml(answer.requestId)}</code></p>`
+      : '';
     res
       .type('html')
       .send(
         page(
-          'Sign-in refused',
-          `<p>${escapeHtml(answer.message)}</p><p><code>${escapeHtml(answer.code)}</code></p>${reference}<p><a href="/">Back to Passerelle</a></p>`,
+          'Connexion refusée · Sign-in refused',
+          `<div lang="fr"><p>${escapeHtml(french)}</p></div><div lang="en"><p>${escapeHtml(answer.message)}</p></div>` +
+            `<p><code>${escapeHtml(answer.code)}</code></p>${reference}<p><a href="/">Retour à Passerelle · Back to Passerelle</a></p>`,
         ),
       );
   } else {

@@ -115,6 +115,66 @@ const PUBLIC_MESSAGE: Record<SamlErrorCode, string> = {
   INVALID_EMAIL: 'Enter a valid email address.',
 };
 
+/** The same messages in French, shown first on the pages a person reads (French by default). */
+const PUBLIC_MESSAGE_FR: Record<SamlErrorCode, string> = {
+  CONNECTION_NOT_FOUND: 'Ce lien de connexion n’est pas valide.',
+  CONNECTION_DISABLED: 'La connexion par ce fournisseur d’identité est désactivée.',
+  ORGANIZATION_SUSPENDED: 'L’accès de votre organisation est suspendu.',
+  BODY_TOO_LARGE: 'La réponse de connexion est trop volumineuse.',
+  MISSING_SAML_RESPONSE: 'Aucune réponse de connexion n’a été reçue.',
+  NOT_BASE64: 'La réponse de connexion n’a pas pu être lue.',
+  NOT_XML: 'La réponse de connexion n’a pas pu être lue.',
+  DTD_FORBIDDEN: 'La réponse de connexion n’a pas pu être lue.',
+  XML_TOO_DEEP: 'La réponse de connexion n’a pas pu être lue.',
+  XML_TOO_LARGE: 'La réponse de connexion n’a pas pu être lue.',
+  NOT_A_RESPONSE: 'La réponse de connexion n’a pas pu être lue.',
+  STATUS_NOT_SUCCESS: 'Votre fournisseur d’identité ne vous a pas connecté.',
+  ASSERTION_COUNT: 'La réponse de connexion a été refusée.',
+  ENCRYPTED_ASSERTION_UNSUPPORTED: 'La réponse de connexion a été refusée.',
+  DUPLICATE_ID: 'La réponse de connexion a été refusée.',
+  COMMENT_IN_ASSERTION: 'La réponse de connexion a été refusée.',
+  UNEXPECTED_SIGNATURE: 'La réponse de connexion a été refusée.',
+  SIGNATURE_REFERENCE_INVALID: 'La réponse de connexion a été refusée.',
+  WEAK_SIGNATURE_ALGORITHM: 'La réponse de connexion a été refusée.',
+  WEAK_DIGEST_ALGORITHM: 'La réponse de connexion a été refusée.',
+  UNSUPPORTED_TRANSFORM: 'La réponse de connexion a été refusée.',
+  SIGNATURE_UNTRUSTED: 'La réponse de connexion a été refusée.',
+  DIGEST_MISMATCH: 'La réponse de connexion a été refusée.',
+  ASSERTION_UNSIGNED: 'La réponse de connexion a été refusée.',
+  RESPONSE_UNSIGNED: 'La réponse de connexion a été refusée.',
+  ISSUER_MISMATCH: 'La réponse de connexion a été refusée.',
+  WRONG_CONNECTION: 'La réponse de connexion a été refusée.',
+  DESTINATION_MISMATCH: 'La réponse de connexion a été refusée.',
+  AUDIENCE_MISMATCH: 'La réponse de connexion a été refusée.',
+  NO_BEARER_CONFIRMATION: 'La réponse de connexion a été refusée.',
+  RECIPIENT_MISMATCH: 'La réponse de connexion a été refusée.',
+  ASSERTION_EXPIRED: 'La réponse de connexion a expiré. Veuillez vous reconnecter.',
+  ASSERTION_NOT_YET_VALID:
+    'La réponse de connexion n’est pas encore valide. Vérifiez les horloges et reconnectez-vous.',
+  NAME_ID_MISSING: 'La réponse de connexion a été refusée.',
+  UNSOLICITED_RESPONSE: 'Veuillez commencer la connexion depuis Passerelle.',
+  IN_RESPONSE_TO_UNKNOWN: 'Cette tentative de connexion est inconnue ou a expiré. Veuillez vous reconnecter.',
+  IN_RESPONSE_TO_MISMATCH: 'La réponse de connexion a été refusée.',
+  LOGIN_STATE_MISMATCH: 'Cette connexion n’a pas été commencée dans ce navigateur. Veuillez vous reconnecter.',
+  ASSERTION_REPLAYED: 'Cette réponse de connexion a déjà été utilisée. Veuillez vous reconnecter.',
+  LIBRARY_REJECTED: 'La réponse de connexion a été refusée.',
+  ATTRIBUTE_MISSING: 'Votre fournisseur d’identité n’a pas envoyé les attributs dont Passerelle a besoin.',
+  EMAIL_DOMAIN_NOT_ALLOWED: 'Ce fournisseur d’identité ne peut pas connecter cette adresse e-mail.',
+  NAME_ID_TRANSIENT: 'Votre fournisseur d’identité doit envoyer un identifiant persistant.',
+  ACCOUNT_NOT_LINKED:
+    'Un compte existe avec cette adresse e-mail mais n’est pas relié à ce fournisseur d’identité. Adressez-vous à votre administrateur.',
+  EMAIL_CONFLICT: 'Cette adresse e-mail appartient à un autre compte. Adressez-vous à votre administrateur.',
+  USER_DISABLED: 'Votre compte est désactivé.',
+  LOGOUT_INVALID: 'Le message de déconnexion a été refusé.',
+  DISCOVERY_NO_MATCH: 'Aucun fournisseur d’identité n’est configuré pour ce domaine de messagerie.',
+  INVALID_EMAIL: 'Saisissez une adresse e-mail valide.',
+};
+
+/** The French public message of a SAML refusal. */
+export function frenchMessageOf(code: SamlErrorCode): string {
+  return PUBLIC_MESSAGE_FR[code];
+}
+
 export class SamlException extends DomainException<SamlErrorCode> {
   constructor(code: SamlErrorCode, details: Record<string, unknown> = {}) {
     super(code, PUBLIC_MESSAGE[code], details);
