@@ -14,6 +14,9 @@ import { SamlModule } from './sso/saml/saml.module';
 import { ObservabilityModule } from './observability/observability.module';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { WorldImportModule } from './world-import/world-import.module';
+import { JobsModule } from './jobs/jobs.module';
+import { MailModule } from './mail/mail.module';
+import { NotificationsModule } from './notifications/notifications.module';
 
 @Module({})
 export class AppModule {
@@ -26,6 +29,9 @@ export class AppModule {
         AuditModule,
         AuthModule,
         AccessModule,
+        JobsModule.forRoot(config),
+        MailModule,
+        NotificationsModule,
         AppGraphqlModule,
         WorldImportModule,
         ApiModule,

@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { MembershipRole, MembershipStatus, PartnerVisibility, UserRole } from '../common/domain.enums';
 import { hasRole, isOverseer, Principal } from '../auth/principal';
 import { AppAbility } from './subjects';
+import { defineWriteRules } from './write-rules';
 
 /** The caller's active spaces, grouped by what the rule lets them read in each. */
 interface SpaceGroup {
@@ -28,7 +29,8 @@ type Conditions = MongoQuery;
 @Injectable()
 export class AbilityFactory {
   createFor(p: Principal): AppAbility {
-    const { can, cannot, build } = new AbilityBuilder<AppAbility>(createMongoAbility);
+    const builder = new AbilityBuilder<AppAbility>(createMongoAbility);
+    const { can, cannot, build } = builder;
     const groups = groupSpaces(p);
     const allSpaceIds = p.activeMemberships.map((m) => m.spaceId);
     const ownSide = [p.hostOrganizationId, p.organizationId];
@@ -84,6 +86,9 @@ export class AbilityFactory {
         can(['create', 'update'], 'IdpConnection', { organizationId: p.organizationId, grantsHostRoles: false });
       }
     }
+
+    // Who may do what: the write path (spaces, invitations, memberships, the kill switch).
+    defineWriteRules(builder, p);
 
     // Emails: a partner never sees another partner's addresses. Placed last: CASL gives
     // later rules priority, and an inverted rule placed first would be shadowed.

@@ -3,9 +3,35 @@ import { HOST_ONLY_USER_ROLES } from '../common/domain.enums';
 
 /** Everything the rules speak of: the confidentiality rule's objects, and IdP connections (section 3). */
 export type SubjectName =
-  'Organization' | 'User' | 'Space' | 'Membership' | 'Post' | 'Comment' | 'Reaction' | 'IdpConnection';
-/** `manage` is CASL's wildcard: every action, read included. */
-export type Action = 'read' | 'create' | 'update' | 'manage';
+  | 'Organization'
+  | 'User'
+  | 'Space'
+  | 'Membership'
+  | 'Post'
+  | 'Comment'
+  | 'Reaction'
+  | 'IdpConnection'
+  | 'Invitation'
+  | 'Notification';
+/**
+ * `manage` is CASL's wildcard: every action, read included. The write path's verbs:
+ * `invite` (into a space), `approve` (four eyes), `revoke`, `accept` (and decline) an
+ * invitation; `renew`, `revoke`, `leave` a membership; `suspend` an organisation,
+ * `disable` a user.
+ */
+export type Action =
+  | 'read'
+  | 'create'
+  | 'update'
+  | 'manage'
+  | 'invite'
+  | 'approve'
+  | 'revoke'
+  | 'accept'
+  | 'renew'
+  | 'leave'
+  | 'suspend'
+  | 'disable';
 
 export type AppAbility = MongoAbility<
   [Action, SubjectName | ({ __caslSubjectType__?: SubjectName } & Record<string, unknown>)],
@@ -21,6 +47,8 @@ export const SUBJECT_NAMES: readonly SubjectName[] = [
   'Comment',
   'Reaction',
   'IdpConnection',
+  'Invitation',
+  'Notification',
 ];
 
 /** Tags a plain object with its subject type for an in-memory check. */

@@ -42,8 +42,23 @@ export enum MembershipRole {
 
 export enum MembershipStatus {
   ACTIVE = 'ACTIVE',
+  /** Ended for now; `suspensionCause` says what may restore it. */
   SUSPENDED = 'SUSPENDED',
   REVOKED = 'REVOKED',
+  /** Lapsed at its expiry, nobody having renewed it. */
+  EXPIRED = 'EXPIRED',
+  /** The member left the space. */
+  LEFT = 'LEFT',
+}
+
+/** Why a membership is SUSPENDED: each is lifted only by its own cause going away. */
+export enum SuspensionCause {
+  /** The member's effective clearance no longer reaches the space's classification. */
+  CLEARANCE = 'CLEARANCE',
+  /** The member's organisation is suspended (kill switch). */
+  ORGANIZATION_SUSPENDED = 'ORGANIZATION_SUSPENDED',
+  /** The member is disabled (kill switch for one person). */
+  USER_DISABLED = 'USER_DISABLED',
 }
 
 export enum InvitationStatus {
@@ -53,6 +68,14 @@ export enum InvitationStatus {
   DECLINED = 'DECLINED',
   REVOKED = 'REVOKED',
   EXPIRED = 'EXPIRED',
+  /** Refused at four-eyes approval. */
+  REJECTED = 'REJECTED',
+}
+
+/** The language of what people read (mails, notices); French by default. */
+export enum Locale {
+  FR = 'fr',
+  EN = 'en',
 }
 
 export enum ConnectionStatus {
@@ -77,6 +100,10 @@ export enum Label {
 export const MAX_LEVEL = 4;
 export const EXTERNAL_MEMBERSHIP_DEFAULT_DAYS = 90;
 export const EXTERNAL_MEMBERSHIP_MAX_DAYS = 365;
+/** While an open risk of impact >= 3 stands, new external grants last this long at most. */
+export const RISKY_SPACE_MEMBERSHIP_MAX_DAYS = 30;
+/** External invitations to spaces classified at least this need a second approver. */
+export const FOUR_EYES_CLASSIFICATION = 2;
 
 /** Roles an external user can never hold in a space. */
 export const HOST_ONLY_SPACE_ROLES: readonly MembershipRole[] = [MembershipRole.OWNER, MembershipRole.ANIMATOR];

@@ -48,6 +48,15 @@ export abstract class DomainException<TCode extends string = string> extends Err
     return this.kind;
   }
 
+  /**
+   * The precise refusal a client may see beside the kind (GraphQL `extensions.reason`), e.g.
+   * `LAST_OWNER`; null when the module's codes could reveal what exists. Modules of the write
+   * path, whose refusals concern objects the caller already sees, return their code.
+   */
+  get publicReason(): string | null {
+    return null;
+  }
+
   /** The HTTP status of this refusal on REST routes. */
   get httpStatus(): number {
     return httpStatusOf(this.kind);

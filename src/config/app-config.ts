@@ -73,6 +73,16 @@ export class AppConfig {
   readonly metadataFetchAllowHosts: string[];
   /** Total time limit of one metadata fetch, redirects included. */
   readonly metadataFetchTimeoutSeconds: number;
+  /** Days an invitation waits for an answer before it expires. */
+  readonly invitationTtlDays: number;
+  /** Days before an external grant expires when its sponsor is asked to renew it. */
+  readonly renewalNoticeDays: number;
+  /** SMTP server for outgoing mail (smtp: or smtps:); without it mail goes to the log (and DATA_DIR in development). */
+  readonly smtpUrl: string | null;
+  /** The From address of outgoing mail. */
+  readonly mailFrom: string;
+  /** Run the scheduled jobs (reminders, lapses, invitation expiry, mail retries) in this instance. */
+  readonly jobsEnabled: boolean;
 
   constructor(env: Record<string, string | undefined>) {
     this.nodeEnv = oneOf(env, 'NODE_ENV', ['development', 'production', 'test'], 'development') as NodeEnv;
@@ -115,6 +125,11 @@ export class AppConfig {
     this.rateLimitSignInPerMinute = int(env, 'RATE_LIMIT_SIGNIN_PER_MINUTE', 60, 1, 10_000_000);
     this.rateLimitGraphqlPerMinute = int(env, 'RATE_LIMIT_GRAPHQL_PER_MINUTE', 600, 1, 10_000_000);
     this.rateLimitRedisPrefix = str(env, 'RATE_LIMIT_REDIS_PREFIX', 'passerelle:ratelimit:');
+    this.invitationTtlDays = int(env, 'INVITATION_TTL_DAYS', 14, 1, 365);
+    this.renewalNoticeDays = int(env, 'RENEWAL_NOTICE_DAYS', 14, 1, 180);
+    this.smtpUrl = optionalUrl(env, 'SMTP_URL', ['smtp:', 'smtps:']);
+    this.mailFrom = str(env, 'MAIL_FROM', 'Passerelle <no-reply@passerelle.invalid>');
+    this.jobsEnabled = bool(env, 'JOBS_ENABLED', this.nodeEnv !== 'test');
     this.metadataFetchAllowHosts = (raw(env, 'METADATA_FETCH_ALLOW_HOSTS') ?? '')
       .split(',')
       .map((h) =>

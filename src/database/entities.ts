@@ -13,6 +13,8 @@ import { RiskEntry } from './entities/risk-entry.entity';
 import { Membership } from './entities/membership.entity';
 import { Space } from './entities/space.entity';
 import { User } from './entities/user.entity';
+import { Notification } from './entities/notification.entity';
+import { MailMessage } from './entities/mail-message.entity';
 
 /** Every entity of the domain; the DataSource and the migration check use this one list. */
 export const ENTITIES = [
@@ -31,4 +33,6 @@ export const ENTITIES = [
   Reaction,
   RiskEntry,
   AuditEvent,
+  Notification,
+  MailMessage,
 ];

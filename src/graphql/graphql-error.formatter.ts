@@ -42,7 +42,12 @@ export function formatGraphqlError(formatted: GraphQLFormattedError, error: unkn
   const original = unwrapResolverError(error);
   const base = { message: formatted.message, locations: formatted.locations, path: formatted.path };
   if (original instanceof DomainException) {
-    return { ...base, message: original.message, extensions: { code: codeOfKind(original.kind) } };
+    const reason = original.publicReason;
+    return {
+      ...base,
+      message: original.message,
+      extensions: { code: codeOfKind(original.kind), ...(reason ? { reason } : {}) },
+    };
   }
   const code = formatted.extensions?.code;
   if (typeof code === 'string' && CLIENT_CODES.has(code)) {

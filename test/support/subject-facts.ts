@@ -8,6 +8,8 @@ import { Organization } from '../../src/database/entities/organization.entity';
 import { Membership } from '../../src/database/entities/membership.entity';
 import { Space } from '../../src/database/entities/space.entity';
 import { User } from '../../src/database/entities/user.entity';
+import { Invitation } from '../../src/database/entities/invitation.entity';
+import { Notification } from '../../src/database/entities/notification.entity';
 import { asSubject, idpConnectionSubject, SubjectName } from '../../src/access/subjects';
 
 type Facts = ReturnType<typeof asSubject>;
@@ -25,16 +27,19 @@ export class SubjectFactsService {
 
   async loadAll(): Promise<WorldFacts> {
     const m = this.dataSource.manager;
-    const [orgs, users, spaces, memberships, posts, comments, reactions, connections] = await Promise.all([
-      m.find(Organization),
-      m.find(User),
-      m.find(Space),
-      m.find(Membership),
-      m.find(Post),
-      m.find(Comment),
-      m.find(Reaction),
-      m.find(IdpConnection),
-    ]);
+    const [orgs, users, spaces, memberships, posts, comments, reactions, connections, invitations, notifications] =
+      await Promise.all([
+        m.find(Organization),
+        m.find(User),
+        m.find(Space),
+        m.find(Membership),
+        m.find(Post),
+        m.find(Comment),
+        m.find(Reaction),
+        m.find(IdpConnection),
+        m.find(Invitation),
+        m.find(Notification),
+      ]);
     const orgById = new Map(orgs.map((o) => [o.id, o]));
     const userById = new Map(users.map((u) => [u.id, u]));
     const spaceById = new Map(spaces.map((s) => [s.id, s]));
@@ -96,6 +101,17 @@ export class SubjectFactsService {
       Comment: commentFacts,
       Reaction: reactions.map((r) => contribution('Reaction', r)),
       IdpConnection: connections.map((c) => idpConnectionSubject(c)),
+      Invitation: invitations.map((i) =>
+        asSubject('Invitation', {
+          id: i.id,
+          spaceId: i.spaceId,
+          organizationId: i.organizationId,
+          invitedById: i.invitedById,
+          email: i.email,
+          wholeOrganization: i.wholeOrganization,
+        }),
+      ),
+      Notification: notifications.map((n) => asSubject('Notification', { id: n.id, userId: n.userId })),
     };
   }
 }

@@ -94,6 +94,19 @@ export const SUBJECT_SQL: Record<SubjectName, SqlSubjectSchema> = {
     fields: { id: column('id'), organizationId: column('organization_id') },
     relations: {},
   },
+  Invitation: {
+    table: 'invitations',
+    fields: {
+      id: column('id'),
+      spaceId: column('space_id'),
+      organizationId: column('organization_id'),
+      invitedById: column('invited_by_id'),
+      email: nullableColumn('email'),
+      wholeOrganization: column('whole_organization'),
+    },
+    relations: {},
+  },
+  Notification: { table: 'notifications', fields: { id: column('id'), userId: column('user_id') }, relations: {} },
   Reaction: {
     table: 'reactions',
     fields: { id: column('id'), authorOrganizationId: column('author_organization_id') },

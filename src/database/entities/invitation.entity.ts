@@ -18,10 +18,11 @@ import { InvitationStatus, MembershipRole } from '../../common/domain.enums';
 @Entity({ name: 'invitations' })
 @Index('invitations_space_idx', ['spaceId', 'status'])
 @Index('invitations_email_idx', ['email'])
+@Index('invitations_organization_idx', ['organizationId', 'status'])
 @Check('invitations_role_check', `"role" IN ('OWNER', 'ANIMATOR', 'MEMBER', 'OBSERVER')`)
 @Check(
   'invitations_status_check',
-  `"status" IN ('PENDING_APPROVAL', 'PENDING', 'ACCEPTED', 'DECLINED', 'REVOKED', 'EXPIRED')`,
+  `"status" IN ('PENDING_APPROVAL', 'PENDING', 'ACCEPTED', 'DECLINED', 'REVOKED', 'EXPIRED', 'REJECTED')`,
 )
 @Check('invitations_target_check', `("email" IS NOT NULL) <> "whole_organization"`)
 export class Invitation {
@@ -69,6 +70,29 @@ export class Invitation {
 
   @Column('uuid', { name: 'invited_by_id' })
   invitedById: string;
+
+  /** The internal sponsor of the grant it leads to (externals); by default the inviter. */
+  @Column('uuid', { name: 'sponsor_id', nullable: true })
+  sponsorId: string | null;
+
+  @ManyToOne(() => User, { onDelete: 'SET NULL' })
+  @JoinColumn({ name: 'sponsor_id', foreignKeyConstraintName: 'invitations_sponsor_fk' })
+  sponsor?: User;
+
+  /** The inviter's words to the invitee, shown in the mail. */
+  @Column('text', { nullable: true })
+  message: string | null;
+
+  /** Why it was rejected or revoked. */
+  @Column('text', { name: 'decision_reason', nullable: true })
+  decisionReason: string | null;
+
+  /** Email invitations: who accepted or declined it. */
+  @Column('uuid', { name: 'answered_by_id', nullable: true })
+  answeredById: string | null;
+
+  @Column('timestamptz', { name: 'answered_at', nullable: true })
+  answeredAt: Date | null;
 
   @Column('uuid', { name: 'approved_by_id', nullable: true })
   approvedById: string | null;

@@ -29,6 +29,13 @@ export class Organization {
   @Column('uuid', { name: 'sponsor_id', nullable: true })
   sponsorId: string | null;
 
+  /** When and why the kill switch was last thrown; cleared on reactivation. */
+  @Column('timestamptz', { name: 'suspended_at', nullable: true })
+  suspendedAt: Date | null;
+
+  @Column('text', { name: 'suspension_reason', nullable: true })
+  suspensionReason: string | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 

@@ -16,6 +16,7 @@ import { User } from './user.entity';
 @Index('risk_entries_space_idx', ['spaceId'])
 @Check('risk_entries_probability_check', `"probability" BETWEEN 0 AND 4`)
 @Check('risk_entries_impact_check', `"impact" BETWEEN 0 AND 4`)
+@Check('risk_entries_status_check', `"status" IN ('OPEN', 'MITIGATED', 'CLOSED')`)
 export class RiskEntry {
   @PrimaryGeneratedColumn('uuid')
   id: string;
@@ -45,6 +46,10 @@ export class RiskEntry {
 
   @Column('text', { default: '' })
   mitigation: string;
+
+  /** While an OPEN risk of impact >= 3 stands, the space's new external grants are restricted. */
+  @Column('text', { default: 'OPEN' })
+  status: string;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;

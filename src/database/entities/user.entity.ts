@@ -11,7 +11,7 @@ import {
   UpdateDateColumn,
 } from 'typeorm';
 import { Organization } from './organization.entity';
-import { UserRole, UserStatus } from '../../common/domain.enums';
+import { Locale, UserRole, UserStatus } from '../../common/domain.enums';
 
 @Entity({ name: 'users' })
 @Unique('users_id_organization_key', ['id', 'organizationId'])
@@ -20,6 +20,7 @@ import { UserRole, UserStatus } from '../../common/domain.enums';
 @Check('users_clearance_check', `"clearance" BETWEEN 0 AND 4`)
 @Check('users_status_check', `"status" IN ('ACTIVE', 'DISABLED')`)
 @Check('users_email_lower_check', `"email" = lower("email")`)
+@Check('users_locale_check', `"locale" IN ('fr', 'en')`)
 export class User {
   @PrimaryGeneratedColumn('uuid')
   id: string;
@@ -52,6 +53,17 @@ export class User {
 
   @Column('text', { array: true, default: () => "'{}'" })
   roles: UserRole[];
+
+  /** The language of mails and notices: French unless the person chose English. */
+  @Column('text', { default: Locale.FR })
+  locale: Locale;
+
+  /** When and why the user was last disabled; cleared when enabled again. */
+  @Column('timestamptz', { name: 'disabled_at', nullable: true })
+  disabledAt: Date | null;
+
+  @Column('text', { name: 'disabled_reason', nullable: true })
+  disabledReason: string | null;
 
   @Column('timestamptz', { name: 'last_login_at', nullable: true })
   lastLoginAt: Date | null;

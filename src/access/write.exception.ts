@@ -1,0 +1,104 @@
+import { DomainException, ErrorKind } from '../common/domain.exception';
+
+/**
+ * Every refusal of the write path (spaces, invitations, memberships, organisations, people),
+ * each with its own code, message and audit reason. The code is shown to the client as
+ * GraphQL `extensions.reason` beside the kind: these refusals concern objects the caller
+ * already sees (an invisible object is NOT_FOUND, exactly like a missing one).
+ */
+export enum WriteErrorCode {
+  // Visibility and roles.
+  NOT_FOUND = 'NOT_FOUND',
+  ROLE_REQUIRED = 'ROLE_REQUIRED',
+  CLEARANCE_TOO_LOW = 'CLEARANCE_TOO_LOW',
+  SELF_APPROVAL = 'SELF_APPROVAL',
+  SELF_DISABLE = 'SELF_DISABLE',
+  HOST_ORGANIZATION = 'HOST_ORGANIZATION',
+  // Input.
+  INVALID_INPUT = 'INVALID_INPUT',
+  EXTERNAL_ROLE = 'EXTERNAL_ROLE',
+  EXPIRY_TOO_LATE = 'EXPIRY_TOO_LATE',
+  EXPIRY_IN_PAST = 'EXPIRY_IN_PAST',
+  UNKNOWN_DOMAIN = 'UNKNOWN_DOMAIN',
+  INVITEE_NOT_CLEARED = 'INVITEE_NOT_CLEARED',
+  SPONSOR_INVALID = 'SPONSOR_INVALID',
+  ABOVE_ORGANIZATION_CAP = 'ABOVE_ORGANIZATION_CAP',
+  ROLE_NOT_FOR_ORGANIZATION = 'ROLE_NOT_FOR_ORGANIZATION',
+  DOMAIN_INVALID = 'DOMAIN_INVALID',
+  // State.
+  SPACE_ARCHIVED = 'SPACE_ARCHIVED',
+  SPACE_NOT_ARCHIVED = 'SPACE_NOT_ARCHIVED',
+  ORGANIZATION_SUSPENDED = 'ORGANIZATION_SUSPENDED',
+  ORGANIZATION_NOT_SUSPENDED = 'ORGANIZATION_NOT_SUSPENDED',
+  USER_DISABLED = 'USER_DISABLED',
+  USER_NOT_DISABLED = 'USER_NOT_DISABLED',
+  ALREADY_MEMBER = 'ALREADY_MEMBER',
+  ALREADY_INVITED = 'ALREADY_INVITED',
+  INVITATION_NOT_PENDING = 'INVITATION_NOT_PENDING',
+  INVITATION_AWAITING_APPROVAL = 'INVITATION_AWAITING_APPROVAL',
+  INVITATION_REVOKED = 'INVITATION_REVOKED',
+  INVITATION_EXPIRED = 'INVITATION_EXPIRED',
+  INVITATION_ANSWERED = 'INVITATION_ANSWERED',
+  NOT_INVITEE = 'NOT_INVITEE',
+  SIGN_IN_NOT_FROM_ORGANIZATION = 'SIGN_IN_NOT_FROM_ORGANIZATION',
+  MEMBERSHIP_NOT_ACTIVE = 'MEMBERSHIP_NOT_ACTIVE',
+  LAST_OWNER = 'LAST_OWNER',
+  DOMAIN_TAKEN = 'DOMAIN_TAKEN',
+}
+
+const KINDS: Record<WriteErrorCode, ErrorKind> = {
+  NOT_FOUND: ErrorKind.NOT_FOUND,
+  ROLE_REQUIRED: ErrorKind.FORBIDDEN,
+  CLEARANCE_TOO_LOW: ErrorKind.FORBIDDEN,
+  SELF_APPROVAL: ErrorKind.FORBIDDEN,
+  SELF_DISABLE: ErrorKind.FORBIDDEN,
+  HOST_ORGANIZATION: ErrorKind.FORBIDDEN,
+  NOT_INVITEE: ErrorKind.FORBIDDEN,
+  SIGN_IN_NOT_FROM_ORGANIZATION: ErrorKind.FORBIDDEN,
+  INVALID_INPUT: ErrorKind.BAD_USER_INPUT,
+  EXTERNAL_ROLE: ErrorKind.BAD_USER_INPUT,
+  EXPIRY_TOO_LATE: ErrorKind.BAD_USER_INPUT,
+  EXPIRY_IN_PAST: ErrorKind.BAD_USER_INPUT,
+  UNKNOWN_DOMAIN: ErrorKind.BAD_USER_INPUT,
+  INVITEE_NOT_CLEARED: ErrorKind.BAD_USER_INPUT,
+  SPONSOR_INVALID: ErrorKind.BAD_USER_INPUT,
+  ABOVE_ORGANIZATION_CAP: ErrorKind.BAD_USER_INPUT,
+  ROLE_NOT_FOR_ORGANIZATION: ErrorKind.BAD_USER_INPUT,
+  DOMAIN_INVALID: ErrorKind.BAD_USER_INPUT,
+  SPACE_ARCHIVED: ErrorKind.CONFLICT,
+  SPACE_NOT_ARCHIVED: ErrorKind.CONFLICT,
+  ORGANIZATION_SUSPENDED: ErrorKind.CONFLICT,
+  ORGANIZATION_NOT_SUSPENDED: ErrorKind.CONFLICT,
+  USER_DISABLED: ErrorKind.CONFLICT,
+  USER_NOT_DISABLED: ErrorKind.CONFLICT,
+  ALREADY_MEMBER: ErrorKind.CONFLICT,
+  ALREADY_INVITED: ErrorKind.CONFLICT,
+  INVITATION_NOT_PENDING: ErrorKind.CONFLICT,
+  INVITATION_AWAITING_APPROVAL: ErrorKind.CONFLICT,
+  INVITATION_REVOKED: ErrorKind.CONFLICT,
+  INVITATION_EXPIRED: ErrorKind.CONFLICT,
+  INVITATION_ANSWERED: ErrorKind.CONFLICT,
+  MEMBERSHIP_NOT_ACTIVE: ErrorKind.CONFLICT,
+  LAST_OWNER: ErrorKind.CONFLICT,
+  DOMAIN_TAKEN: ErrorKind.CONFLICT,
+};
+
+export class WriteException extends DomainException<WriteErrorCode> {
+  constructor(code: WriteErrorCode, message: string, details?: Record<string, unknown>) {
+    super(code, message, details);
+  }
+
+  get kind(): ErrorKind {
+    return KINDS[this.code];
+  }
+
+  /** NOT_FOUND stays bare: its one answer must not differ between invisible and missing. */
+  override get publicReason(): string | null {
+    return this.code === WriteErrorCode.NOT_FOUND ? null : this.code;
+  }
+
+  /** The one answer for an object that is invisible or does not exist. */
+  static notFound(subjectType: string, subjectId: string): WriteException {
+    return new WriteException(WriteErrorCode.NOT_FOUND, 'Not found', { subjectType, subjectId });
+  }
+}
