@@ -140,12 +140,12 @@ describe('world import (e2e)', () => {
   it('imports the demo world in full, with deterministic ids, defaults and an audit event', async () => {
     const before = (await auditEvents('world.import')).length;
     const result = await service.importWorld(DEMO_WORLD, { now: NOW });
-    expect(result.counts).toEqual({ organizations: 3, users: 11, spaces: 5, memberships: 27, posts: 17, comments: 16 });
+    expect(result.counts).toEqual({ organizations: 3, users: 12, spaces: 5, memberships: 27, posts: 17, comments: 16 });
     expect(result.created).toEqual(result.counts);
     expect(await rowCounts()).toEqual(result.counts);
     expect(result.ids.host).toBe(worldId('organization', 'host'));
     expect(result.ids['ol-kickoff']).toBe(worldId('post', 'ol-kickoff'));
-    expect(Object.keys(result.ids)).toHaveLength(3 + 11 + 5 + 17 + 16);
+    expect(Object.keys(result.ids)).toHaveLength(3 + 12 + 5 + 17 + 16);
     expect(result.warnings).toEqual([]);
 
     const [lea] = await dataSource.query(`SELECT * FROM users WHERE id = $1`, [result.ids.lea]);
@@ -175,6 +175,15 @@ describe('world import (e2e)', () => {
     expect(expiryOf('claire', 'open-lab')?.expires_at).toBeNull();
     expect(expiryOf('tom', 'wayfinding-2025')?.expires_at?.toISOString()).toBe('2026-01-31T23:00:00.000Z');
     expect(expiryOf('lea', 'open-lab')?.user_organization_id).toBe(result.ids['atelier-nord']);
+    // Every external grant has an internal sponsor: by default the space's first host OWNER.
+    const sponsors: { user_id: string; space_id: string; sponsor_id: string | null }[] = await dataSource.query(
+      `SELECT user_id, space_id, sponsor_id FROM memberships`,
+    );
+    const sponsorOf = (user: string, space: string) =>
+      sponsors.find((m) => m.user_id === result.ids[user] && m.space_id === result.ids[space])?.sponsor_id;
+    expect(sponsorOf('lea', 'open-lab')).toBe(result.ids.claire);
+    expect(sponsorOf('ines', 'retail-pilot')).toBe(result.ids.nadia);
+    expect(sponsorOf('claire', 'open-lab')).toBeNull();
 
     const [hidden] = await dataSource.query(`SELECT * FROM posts WHERE id = $1`, [result.ids['ol-offtopic']]);
     expect(hidden).toMatchObject({ hidden: true, author_organization_id: result.ids['atelier-nord'], label: 0 });

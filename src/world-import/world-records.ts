@@ -15,7 +15,7 @@ const FIELDS: Record<WorldSection, { required: string[]; optional: string[] }> =
     optional: ['id', 'status', 'roles', 'skills', 'jobTitle'],
   },
   spaces: { required: ['key', 'name', 'classification', 'partnerVisibility'], optional: ['id', 'purpose', 'status'] },
-  memberships: { required: ['user', 'space', 'role'], optional: ['expiresAt', 'status'] },
+  memberships: { required: ['user', 'space', 'role'], optional: ['expiresAt', 'status', 'sponsor'] },
   posts: { required: ['key', 'space', 'author', 'title', 'body'], optional: ['id', 'label', 'hidden', 'createdAt'] },
   comments: { required: ['key', 'post', 'author', 'body'], optional: ['id', 'createdAt'] },
 };

@@ -190,6 +190,8 @@ export function validateMemberships(
       problems.warn(`${r.path}: an external membership cannot be without expiry; the default of 90 days applies`);
       expiresAt = undefined;
     }
+    const sponsor = r.has('sponsor') ? users.ref(r, 'sponsor') : undefined;
+    if (sponsor?.external) r.problem(`sponsor ${show(sponsor.key)} is not a host user: sponsors are internal`);
     if (!user || !space) return;
     const pair = `${user.id}/${space.id}`;
     checks.claimMembership(r, pair, user.key, space.key);
@@ -203,8 +205,16 @@ export function validateMemberships(
       role,
       status: r.oneOf('status', MembershipStatus, MembershipStatus.ACTIVE),
       expiresAt,
+      sponsorId: sponsor?.id ?? null,
     });
   });
+  // Every external grant has an internal sponsor (DESIGN 1): by default the space's first
+  // host OWNER in the file.
+  const ownerOf = new Map<string, string>();
+  for (const m of memberships) {
+    if (!m.external && m.role === MembershipRole.OWNER && !ownerOf.has(m.spaceId)) ownerOf.set(m.spaceId, m.userId);
+  }
+  for (const m of memberships) if (m.external && !m.sponsorId) m.sponsorId = ownerOf.get(m.spaceId) ?? null;
   return memberships;
 }
 

@@ -64,6 +64,8 @@ export interface ValidMembership {
   status: MembershipStatus;
   /** Undefined when omitted (a default on insert, the stored value kept on re-import); null: no expiry. */
   expiresAt: Date | null | undefined;
+  /** The internal sponsor of an external grant: given, or the space's first host OWNER in the file. */
+  sponsorId: string | null;
 }
 
 export interface ValidPost {
