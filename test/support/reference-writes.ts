@@ -171,6 +171,11 @@ export function fromImport(world: World, now: Date): WriteWorld {
   const hostKey = world.organizations.find((o) => o.kind === 'HOST')!.key;
   const orgOf = new Map(world.users.map((u) => [u.key, u.organization]));
   const copy = JSON.parse(JSON.stringify(world)) as World;
+  // The import format: an external grant's sponsor defaults to the space's first host OWNER in the file.
+  const firstOwner = new Map<string, string>();
+  for (const m of world.memberships)
+    if (orgOf.get(m.user) === hostKey && m.role === 'OWNER' && !firstOwner.has(m.space))
+      firstOwner.set(m.space, m.user);
   return {
     now: now.toISOString(),
     organizations: copy.organizations,
@@ -185,7 +190,7 @@ export function fromImport(world: World, now: Date): WriteWorld {
       expiresAt:
         m.expiresAt ??
         (orgOf.get(m.user) === hostKey ? null : new Date(now.getTime() + EXTERNAL_DEFAULT_DAYS * DAY_MS).toISOString()),
-      sponsor: null,
+      sponsor: orgOf.get(m.user) === hostKey ? null : (firstOwner.get(m.space) ?? null),
       cause: null,
     })),
     posts: copy.posts,
