@@ -232,7 +232,9 @@ describe('reference write model', () => {
     const w = ok(applyStep(start(), invite({ email: 'admin@h.example' })));
     const key = w.invitations[0].key;
     const revoked = run(w, { op: 'revokeInvitation', caller: 'owner', invitation: key, reason: 'no' });
-    expect(codes(applyStep(revoked, { op: 'acceptInvitation', caller: 'admin', invitation: key }))).toEqual(['CONFLICT']);
+    expect(codes(applyStep(revoked, { op: 'acceptInvitation', caller: 'admin', invitation: key }))).toEqual([
+      'CONFLICT',
+    ]);
     const later = run(w, { op: 'clock', days: 14 });
     expect(codes(applyStep(later, { op: 'acceptInvitation', caller: 'admin', invitation: key }))).toEqual([
       'CONFLICT/INVITATION_EXPIRED',
