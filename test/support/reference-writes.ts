@@ -638,8 +638,8 @@ function inviteToSpace(f: WriteFacts, caller: WorldUser, step: Extract<Step, { o
     if (!sp || !f.isHost(sp) || !f.counts(sp)) v.add('BAD_USER_INPUT', 'the sponsor must be an active host user');
     sponsor = sp?.key ?? null;
   } else if (external) sponsor = caller.key;
-  if (!external && (step.role === 'OWNER' || step.role === 'ANIMATOR') && !f.isOwner(caller, s))
-    v.maybe('FORBIDDEN', 'an ANIMATOR inviting a host user as OWNER or ANIMATOR');
+  if ((step.role === 'OWNER' || step.role === 'ANIMATOR') && !f.isOwner(caller, s))
+    v.maybe('FORBIDDEN', 'an ANIMATOR inviting as OWNER or ANIMATOR');
   if (invitee) {
     const g = f.grant(invitee.key, s.key);
     if (g && f.active(g)) v.maybe('CONFLICT', 'the invitee is already a member');
@@ -810,6 +810,8 @@ function visibleGrant(
   const s = f.space(g.space)!;
   if (f.seesGrant(caller, g)) return { g, s, maybeHidden: false };
   if (f.seesSpace(caller, s) && managers(s)) return { g, s, maybeHidden: true };
+  // One's own grant, or one's sponsored grant, tells the caller nothing they do not know: silent.
+  if (g.user === caller.key || g.sponsor === caller.key) return { g, s, maybeHidden: true };
   return refuse('NOT_FOUND', 'the caller does not see the membership');
 }
 
