@@ -216,15 +216,16 @@ describe('the write path, end to end (issue 8)', () => {
   it('the partner signs in through its IdP and accepts with that session', async () => {
     sessions.paul = await signIn('acme', 'acme-paul', 'paul@acme.example');
     const paul = { cookie: sessions.paul.cookie };
-    const mine = expectData(await gql(paul, MY_INVITATIONS));
-    expect(mine.myInvitations.edges.map((e: any) => e.node.id).sort()).toEqual(
-      [state.paulInvitation, state.paulSprintInvitation].sort(),
-    );
     // Just provisioned, Paul is cleared 0: the admin raises him to his organisation's cap.
     expectData(
       await gql(as('admin'), `mutation($id: ID!) { updateUser(id: $id, input: { clearance: 2 }) { id } }`, {
         id: sessions.paul.userId,
       }),
+    );
+    // Signed in, Paul finds both invitations waiting for him.
+    const mine = expectData(await gql(paul, MY_INVITATIONS));
+    expect(mine.myInvitations.edges.map((e: any) => e.node.id).sort()).toEqual(
+      [state.paulInvitation, state.paulSprintInvitation].sort(),
     );
     const accepted = expectData(await gql(paul, ACCEPT, { id: state.paulInvitation }));
     expect(accepted.acceptInvitation.status).toBe('ACCEPTED');
