@@ -616,7 +616,11 @@ function inviteToSpace(f: WriteFacts, caller: WorldUser, step: Extract<Step, { o
     if (!target) return [refuse('NOT_FOUND', 'no such organisation')];
     // An organisation the caller does not see is answered as a missing one.
     if (!f.read.seesOrganization(caller, target)) return [refuse('NOT_FOUND', 'the caller does not see it')];
-    if (target.kind === 'HOST') v.add('BAD_USER_INPUT', 'whole-organisation invitations are for partners and clients');
+    if (target.kind === 'HOST') {
+      // By whole partner organisation (issue 8): the host is not one; which refusal is silent.
+      v.add('BAD_USER_INPUT', 'whole-organisation invitations are for partners and clients');
+      v.add('FORBIDDEN', 'whole-organisation invitations are for partners and clients');
+    }
   }
   if (target && target.status !== 'ACTIVE')
     v.add('CONFLICT', 'the organisation is suspended', 'ORGANIZATION_SUSPENDED');
