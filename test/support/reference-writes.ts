@@ -523,6 +523,12 @@ function updateSpace(
     v.add('BAD_USER_INPUT', `classification ${input.classification}`);
   if (input.status === 'ARCHIVED') v.add('BAD_USER_INPUT', 'archiving is archiveSpace');
   const to = input.classification ?? s.classification;
+  const changes =
+    (input.name !== undefined && input.name.trim() !== s.name) ||
+    (input.classification !== undefined && input.classification !== s.classification) ||
+    (input.status !== undefined && input.status !== s.status) ||
+    (input.partnerVisibility !== undefined && input.partnerVisibility !== s.partnerVisibility);
+  if (!changes) v.maybe('BAD_USER_INPUT', 'an update that changes nothing');
   if (!f.isAdmin(caller) && to > f.clearance(caller))
     v.maybe('FORBIDDEN', 'an OWNER raising the space above their own clearance would lock themselves out');
   return v.outcome(() => {
@@ -1002,6 +1008,7 @@ function reactivateOrganization(f: WriteFacts, caller: WorldUser, key: string): 
     v.maybe('FORBIDDEN', 'whether a sponsor may reactivate is silent');
   }
   if (o.status !== 'SUSPENDED') v.add('CONFLICT', 'not suspended', 'ORGANIZATION_NOT_SUSPENDED');
+  if (o.kind === 'HOST') v.maybe('FORBIDDEN', 'the host is never suspended, so never reactivated');
   return v.outcome(() => {
     const next = clone(f.w);
     next.organizations.find((x) => x.key === o.key)!.status = 'ACTIVE';
