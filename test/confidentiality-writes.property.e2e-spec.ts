@@ -83,7 +83,18 @@ const stepSeed = fc.record({
 type StepSeed = typeof stepSeed extends fc.Arbitrary<infer T> ? T : never;
 
 const pick = <T>(list: T[], i: number): T | undefined => (list.length ? list[i % list.length] : undefined);
-const ROLES: MembershipRole[] = ['MEMBER', 'MEMBER', 'OBSERVER', 'MEMBER', 'OBSERVER', 'MEMBER', 'OWNER', 'ANIMATOR'];
+const ROLES: MembershipRole[] = [
+  'MEMBER',
+  'MEMBER',
+  'OBSERVER',
+  'MEMBER',
+  'OBSERVER',
+  'MEMBER',
+  'OBSERVER',
+  'MEMBER',
+  'OWNER',
+  'ANIMATOR',
+];
 const EXPIRIES: Array<number | undefined> = [undefined, undefined, undefined, 30, 200, 400, 364, 20, -1];
 const CLOCK_DAYS = [0.5, 2, 10, 15, 45];
 
@@ -167,7 +178,15 @@ function buildStep(w: WriteWorld, s: StepSeed): Step {
         space: space.key,
         role: ROLES[s.b % ROLES.length],
       };
-      if (target < 5) step.email = (pick(externals, s.d) ?? pick(users, s.d)!).email;
+      // Smart draws mostly name someone who could be admitted: active organisation, cleared, not yet in.
+      const admissible = users.filter(
+        (u) =>
+          counting.has(u.key) &&
+          f.clearance(u) >= space.classification &&
+          !(f.grant(u.key, space.key) && f.active(f.grant(u.key, space.key)!)),
+      );
+      if (target < 5 && s.smart && s.b % 3 !== 0 && admissible.length) step.email = pick(admissible, s.d)!.email;
+      else if (target < 5) step.email = (pick(externals, s.d) ?? pick(users, s.d)!).email;
       else if (target === 5) step.email = pick(users, s.d)!.email;
       else if (target === 6) step.email = `newcomer${s.d % 5}@${pick(w.organizations, s.d)!.domains[0]}`;
       else if (target === 7) step.email = s.d % 2 ? 'someone@nowhere.example' : 'not-an-email';

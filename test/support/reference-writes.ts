@@ -322,8 +322,8 @@ export class WriteFacts {
     return this.isOverseer(u) || this.leads(u, s) || i.invitedBy === u.key || this.isInvitee(u, i);
   }
   /**
-   * myInvitations: `must` are the open invitations U may accept; `may` adds whole-organisation
-   * invitations to a space U already has a grant in (the text does not say whether they still show).
+   * myInvitations: `must` are the open invitations U may accept now; `may` adds those U could
+   * not accept at the moment (the text does not say whether they still show).
    */
   openInvitations(u: WorldUser): { must: string[]; may: string[] } {
     const must: string[] = [];
@@ -333,7 +333,11 @@ export class WriteFacts {
       if (i.status !== 'PENDING' || this.invitationLapsed(i) || !this.isInvitee(u, i)) continue;
       if (i.wholeOrganization && (i.acceptedBy.includes(u.key) || i.declinedBy.includes(u.key))) continue;
       const g = this.grant(u.key, i.space);
-      if (i.wholeOrganization && g) may.push(i.key);
+      const s = this.space(i.space)!;
+      // Silent: whether an invitation that cannot be accepted now (space archived, the user not
+      // cleared yet, a grant already held) still shows.
+      if ((i.wholeOrganization && g) || s.status === 'ARCHIVED' || this.clearance(u) < s.classification)
+        may.push(i.key);
       else must.push(i.key);
     }
     return { must, may: [...must, ...may] };
