@@ -63,23 +63,21 @@ function header(raw: string, name: string): string {
 
 /** RFC 2047 encoded words (B and Q, UTF-8), adjacent words joined before decoding. */
 function decodeHeader(value: string): string {
-  return value
-    .replace(/(\?=)\s+(=\?)/g, '$1$2')
-    .replace(/((?:=\?utf-8\?[bq]\?[^?]*\?=)+)/gi, (words) => {
-      const bytes: number[] = [];
-      for (const [, kind, text] of words.matchAll(/=\?utf-8\?([bq])\?([^?]*)\?=/gi)) {
-        if (kind.toLowerCase() === 'b') bytes.push(...Buffer.from(text, 'base64'));
-        else
-          for (let i = 0; i < text.length; i++) {
-            if (text[i] === '_') bytes.push(0x20);
-            else if (text[i] === '=') {
-              bytes.push(parseInt(text.slice(i + 1, i + 3), 16));
-              i += 2;
-            } else bytes.push(text.charCodeAt(i));
-          }
-      }
-      return Buffer.from(bytes).toString('utf8');
-    });
+  return value.replace(/(\?=)\s+(=\?)/g, '$1$2').replace(/((?:=\?utf-8\?[bq]\?[^?]*\?=)+)/gi, (words) => {
+    const bytes: number[] = [];
+    for (const [, kind, text] of words.matchAll(/=\?utf-8\?([bq])\?([^?]*)\?=/gi)) {
+      if (kind.toLowerCase() === 'b') bytes.push(...Buffer.from(text, 'base64'));
+      else
+        for (let i = 0; i < text.length; i++) {
+          if (text[i] === '_') bytes.push(0x20);
+          else if (text[i] === '=') {
+            bytes.push(parseInt(text.slice(i + 1, i + 3), 16));
+            i += 2;
+          } else bytes.push(text.charCodeAt(i));
+        }
+    }
+    return Buffer.from(bytes).toString('utf8');
+  });
 }
 
 async function freePort(): Promise<number> {
@@ -163,7 +161,13 @@ describe('mail through SMTP', () => {
     expect(deliveries).toHaveLength(3);
     for (const d of deliveries)
       expect(d).toEqual(
-        expect.objectContaining({ template: 'invitation', status: 'SENT', attempts: 1, lastError: null, sentAt: expect.any(Date) }),
+        expect.objectContaining({
+          template: 'invitation',
+          status: 'SENT',
+          attempts: 1,
+          lastError: null,
+          sentAt: expect.any(Date),
+        }),
       );
     // Each message went with its outbox id as Message-ID.
     expect(smtp.received.map((r) => r.messageId).sort()).toEqual(deliveries.map((d) => `<${d.id}@passerelle>`).sort());
@@ -188,12 +192,18 @@ describe('mail through SMTP', () => {
       });
       expect(await dispatcher.dispatchDue(t0)).toEqual({ sent: 0, retried: 1, failed: 0 });
       let [d] = await mail.deliveriesOf('Membership', subjectId);
-      expect(d).toEqual(expect.objectContaining({ status: 'PENDING', attempts: 1, lastError: expect.stringContaining('451') }));
+      expect(d).toEqual(
+        expect.objectContaining({ status: 'PENDING', attempts: 1, lastError: expect.stringContaining('451') }),
+      );
       expect(d.nextAttemptAt).toEqual(new Date(t0.getTime() + minutes(MAIL_BACKOFF_MINUTES[0])));
 
       // Not before it is due.
       smtp.refuse.clear();
-      expect(await dispatcher.dispatchDue(new Date(t0.getTime() + minutes(0.5)))).toEqual({ sent: 0, retried: 0, failed: 0 });
+      expect(await dispatcher.dispatchDue(new Date(t0.getTime() + minutes(0.5)))).toEqual({
+        sent: 0,
+        retried: 0,
+        failed: 0,
+      });
       const due = new Date(t0.getTime() + minutes(MAIL_BACKOFF_MINUTES[0]));
       expect(await dispatcher.dispatchDue(due)).toEqual({ sent: 1, retried: 0, failed: 0 });
       [d] = await mail.deliveriesOf('Membership', subjectId);
@@ -214,7 +224,9 @@ describe('mail through SMTP', () => {
     });
     expect(await dispatcher.dispatchDue(t.clock.now())).toEqual({ sent: 0, retried: 0, failed: 1 });
     const [d] = await mail.deliveriesOf('User', ids.staff);
-    expect(d).toEqual(expect.objectContaining({ status: 'FAILED', attempts: 1, lastError: 'unknown mail template no.such.template' }));
+    expect(d).toEqual(
+      expect.objectContaining({ status: 'FAILED', attempts: 1, lastError: 'unknown mail template no.such.template' }),
+    );
     expect(smtp.received).toEqual([]);
   });
 

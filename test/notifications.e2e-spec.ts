@@ -64,7 +64,10 @@ describe('notifications', () => {
     return row.read_at;
   }
 
-  async function audits(action: string, outcome: string): Promise<{ reason: string | null; subject_id: string | null }[]> {
+  async function audits(
+    action: string,
+    outcome: string,
+  ): Promise<{ reason: string | null; subject_id: string | null }[]> {
     return t.dataSource.query(
       `SELECT reason, subject_id, details FROM audit_events WHERE action = $1 AND outcome = $2 ORDER BY seq`,
       [action, outcome],

@@ -34,7 +34,7 @@ export interface MailParams {
 }
 
 const FOOTER: Record<Locale, TextLine> = {
-  [Locale.FR]: "Ce message vous est envoyé automatiquement par Passerelle. Merci de ne pas y répondre.",
+  [Locale.FR]: 'Ce message vous est envoyé automatiquement par Passerelle. Merci de ne pas y répondre.',
   [Locale.EN]: 'This message was sent automatically by Passerelle. Please do not reply to it.',
 };
 
@@ -274,7 +274,10 @@ export const MAIL_TEMPLATES: Record<MailTemplate, Record<Locale, TemplateText>> 
       subject: ['Organisation reactivated: {{organizationName}}', 'An organisation was reactivated'],
       body: [
         'Hello,',
-        ['The organisation {{organizationName}} was reactivated on Passerelle.', 'An organisation was reactivated on Passerelle.'],
+        [
+          'The organisation {{organizationName}} was reactivated on Passerelle.',
+          'An organisation was reactivated on Passerelle.',
+        ],
         'Accesses that have not expired meanwhile are restored; closed invitations are not.',
         '{{link}}',
       ],

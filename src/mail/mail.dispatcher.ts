@@ -145,7 +145,9 @@ export class MailDispatcher implements OnApplicationBootstrap, OnApplicationShut
   /** A short error for people to read: no credentials, no stack, one line. */
   private describe(error: unknown): string {
     const e = error as { code?: unknown; responseCode?: unknown; message?: unknown };
-    let text = [e.code, e.responseCode, e.message].filter((v) => typeof v === 'string' || typeof v === 'number').join(' ');
+    let text = [e.code, e.responseCode, e.message]
+      .filter((v) => typeof v === 'string' || typeof v === 'number')
+      .join(' ');
     const secrets = this.config.smtpUrl ? credentialsOf(this.config.smtpUrl) : [];
     for (const secret of secrets) text = text.split(secret).join('***');
     text = text.replace(/\/\/[^/@\s]*@/g, '//***@');

@@ -78,7 +78,11 @@ export function fillLine(
 
 /** One line, for a mail subject or a title: no line breaks (no header injection), bounded. */
 export function oneLine(text: string, max = 200): string {
-  return text.replace(/[\r\n\u2028\u2029]+/g, ' ').replace(/\s+/g, ' ').trim().slice(0, max);
+  return text
+    .replace(/[\r\n\u2028\u2029]+/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .slice(0, max);
 }
 
 export function escapeHtml(text: string): string {

@@ -121,9 +121,7 @@ export const NOTIFICATION_TEXTS: Record<NotificationKind, Texts> = {
   'invitation.accepted': {
     [Locale.FR]: {
       title: 'Invitation acceptée',
-      body: [
-        ['Une invitation dans l’espace « {{spaceName}} » a été acceptée.', 'Une invitation a été acceptée.'],
-      ],
+      body: [['Une invitation dans l’espace « {{spaceName}} » a été acceptée.', 'Une invitation a été acceptée.']],
     },
     [Locale.EN]: {
       title: 'Invitation accepted',
@@ -133,9 +131,7 @@ export const NOTIFICATION_TEXTS: Record<NotificationKind, Texts> = {
   'invitation.declined': {
     [Locale.FR]: {
       title: 'Invitation déclinée',
-      body: [
-        ['Une invitation dans l’espace « {{spaceName}} » a été déclinée.', 'Une invitation a été déclinée.'],
-      ],
+      body: [['Une invitation dans l’espace « {{spaceName}} » a été déclinée.', 'Une invitation a été déclinée.']],
     },
     [Locale.EN]: {
       title: 'Invitation declined',
@@ -154,9 +150,7 @@ export const NOTIFICATION_TEXTS: Record<NotificationKind, Texts> = {
     },
     [Locale.EN]: {
       title: 'Invitation expired',
-      body: [
-        ['An invitation to the space “{{spaceName}}” expired unanswered.', 'An invitation expired unanswered.'],
-      ],
+      body: [['An invitation to the space “{{spaceName}}” expired unanswered.', 'An invitation expired unanswered.']],
     },
   },
   'membership.granted': {
@@ -174,11 +168,7 @@ export const NOTIFICATION_TEXTS: Record<NotificationKind, Texts> = {
     [Locale.EN]: {
       title: 'Access granted',
       body: [
-        [
-          'You joined the space “{{spaceName}}” as {{role}}.',
-          'You joined a space as {{role}}.',
-          'You joined a space.',
-        ],
+        ['You joined the space “{{spaceName}}” as {{role}}.', 'You joined a space as {{role}}.', 'You joined a space.'],
         'Your access is valid until {{expiresAt}}.',
       ],
     },
@@ -275,7 +265,12 @@ export const NOTIFICATION_TEXTS: Record<NotificationKind, Texts> = {
     },
     [Locale.EN]: {
       title: 'Access expired',
-      body: [['Your access to the space “{{spaceName}}” ended at its expiry.', 'Your access to a space ended at its expiry.']],
+      body: [
+        [
+          'Your access to the space “{{spaceName}}” ended at its expiry.',
+          'Your access to a space ended at its expiry.',
+        ],
+      ],
     },
   },
   'membership.suspended': {
@@ -395,7 +390,7 @@ function valuesOf(ctx: NoticeContext): (key: string) => string | null {
 }
 
 export function noticeTitle(ctx: NoticeContext): string {
-  return oneLine(fillLine(textOf(ctx).title, valuesOf(ctx)) ?? GENERIC[ctx.locale].title as string);
+  return oneLine(fillLine(textOf(ctx).title, valuesOf(ctx)) ?? (GENERIC[ctx.locale].title as string));
 }
 
 export function noticeBody(ctx: NoticeContext): string {

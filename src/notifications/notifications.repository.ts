@@ -19,12 +19,7 @@ export class NotificationsRepository {
   ) {}
 
   /** The reader's own notices, newest first (createdAt, then id, descending). */
-  pageOwn(
-    ability: AppAbility,
-    userId: string,
-    page: PageArgs,
-    unreadOnly: boolean,
-  ): Promise<Connection<Notification>> {
+  pageOwn(ability: AppAbility, userId: string, page: PageArgs, unreadOnly: boolean): Promise<Connection<Notification>> {
     const qb = this.dataSource
       .getRepository(Notification)
       .createQueryBuilder('n')
@@ -62,7 +57,11 @@ export class NotificationsRepository {
   /** Marks read those of `ids` (or all the reader's, when null) still unread; returns their ids. */
   async markRead(manager: EntityManager, userId: string, ids: string[] | null, now: Date): Promise<string[]> {
     const where = ids === null ? { userId, readAt: IsNull() } : { userId, id: In(ids), readAt: IsNull() };
-    const unread = await manager.find(Notification, { select: { id: true }, where, lock: { mode: 'pessimistic_write' } });
+    const unread = await manager.find(Notification, {
+      select: { id: true },
+      where,
+      lock: { mode: 'pessimistic_write' },
+    });
     if (unread.length === 0) return [];
     const changed = unread.map((n) => n.id);
     await manager.update(Notification, { id: In(changed) }, { readAt: now });
