@@ -1,5 +1,7 @@
 import { AddressInfo, createServer } from 'node:net';
+import { SchedulerRegistry } from '@nestjs/schedule';
 import { SMTPServer } from 'smtp-server';
+import request from 'supertest';
 import { Locale } from '../src/common/domain.enums';
 import { MAIL_BACKOFF_MINUTES, MAIL_MAX_ATTEMPTS, MailDispatcher } from '../src/mail/mail.dispatcher';
 import { MailInput, MailService, MailTemplate } from '../src/mail/mail.service';
@@ -109,7 +111,11 @@ describe('mail through SMTP', () => {
 
   beforeAll(async () => {
     smtp = await startSmtp();
-    t = await startTestApp({ SMTP_URL: `smtp://127.0.0.1:${smtp.port}`, MAIL_FROM: 'Passerelle <no-reply@host.test>' });
+    t = await startTestApp({
+      SMTP_URL: `smtp://127.0.0.1:${smtp.port}`,
+      MAIL_FROM: 'Passerelle <no-reply@host.test>',
+      METRICS_ENABLED: 'true',
+    });
     ids = await t.importWorld(SMALL_WORLD);
     mail = t.app.get(MailService);
     dispatcher = t.app.get(MailDispatcher);
@@ -171,6 +177,9 @@ describe('mail through SMTP', () => {
       );
     // Each message went with its outbox id as Message-ID.
     expect(smtp.received.map((r) => r.messageId).sort()).toEqual(deliveries.map((d) => `<${d.id}@passerelle>`).sort());
+
+    const metrics = await request(t.http).get('/metrics');
+    expect(metrics.text).toMatch(/^passerelle_mail_attempts_total\{outcome="sent"\} 3$/m);
 
     // Sent is sent: another run sends nothing again.
     expect(await dispatcher.dispatchDue(t.clock.now())).toEqual({ sent: 0, retried: 0, failed: 0 });
@@ -321,6 +330,18 @@ describe('mail when the SMTP server is down', () => {
       expect(kept).toEqual(expect.objectContaining({ status: 'FAILED', attempts: MAIL_MAX_ATTEMPTS, sentAt: null }));
     } finally {
       t.clock.set(null);
+    }
+  });
+});
+
+describe('mail schedule', () => {
+  it('registers the dispatch every 30 seconds when jobs are enabled', async () => {
+    const t = await startTestApp({ JOBS_ENABLED: 'true' });
+    try {
+      const interval = t.app.get(SchedulerRegistry).getInterval('mail-dispatch') as { _repeat?: number };
+      expect(interval._repeat).toBe(30_000);
+    } finally {
+      await t.close();
     }
   });
 });
