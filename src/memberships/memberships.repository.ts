@@ -2,14 +2,26 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AccessService } from '../access/access.service';
 import { AppAbility } from '../access/subjects';
-import { membershipActiveUntilSql, userCountsSql } from '../auth/membership-rules';
-import { MembershipRole, MembershipStatus, OrganizationKind, SpaceStatus } from '../common/domain.enums';
+import { effectiveClearanceSql, membershipActiveUntilSql, userCountsSql } from '../auth/membership-rules';
+import {
+  MembershipRole,
+  MembershipStatus,
+  OrganizationKind,
+  PartnerVisibility,
+  SpaceStatus,
+} from '../common/domain.enums';
 import { Membership } from '../database/entities/membership.entity';
 
 /** A grant as the write path decides on it: the row, its space and its member, read under lock. */
 export interface LockedGrant {
   membership: Membership;
-  space: { id: string; name: string; status: SpaceStatus; classification: number };
+  space: {
+    id: string;
+    name: string;
+    status: SpaceStatus;
+    classification: number;
+    partnerVisibility: PartnerVisibility;
+  };
   member: { id: string; organizationId: string; displayName: string; external: boolean };
 }
 
@@ -49,7 +61,7 @@ export class MembershipsRepository {
     const spaceId = 'id' in where ? await this.spaceIdOf(manager, where.id) : where.spaceId;
     if (!spaceId) return null;
     const spaces: LockedGrant['space'][] = await manager.query(
-      `SELECT id, name, status, classification FROM spaces WHERE id = $1 FOR UPDATE`,
+      `SELECT id, name, status, classification, partner_visibility AS "partnerVisibility" FROM spaces WHERE id = $1 FOR UPDATE`,
       [spaceId],
     );
     if (!spaces.length) return null;
@@ -78,6 +90,30 @@ export class MembershipsRepository {
         external: member.kind !== OrganizationKind.HOST,
       },
     };
+  }
+
+  /**
+   * The role a user holds now in a space through an active grant (ACTIVE, unexpired, cleared,
+   * the user counting), or null. Read under the space's lock: what a concurrent write of the
+   * same space changed is seen here, whatever the caller's principal said at the request's start.
+   */
+  async activeRoleIn(
+    manager: EntityManager,
+    userId: string,
+    spaceId: string,
+    now: Date,
+  ): Promise<MembershipRole | null> {
+    const rows: { role: MembershipRole }[] = await manager.query(
+      `SELECT m.role FROM memberships m
+         JOIN users u ON u.id = m.user_id
+         JOIN organizations o ON o.id = u.organization_id
+         JOIN spaces s ON s.id = m.space_id
+        WHERE m.user_id = $1 AND m.space_id = $2 AND m.status = '${MembershipStatus.ACTIVE}'
+          AND ${membershipActiveUntilSql('m')} > $3 AND ${userCountsSql('u', 'o')}
+          AND ${effectiveClearanceSql('u', 'o')} >= s.classification`,
+      [userId, spaceId, now],
+    );
+    return rows[0]?.role ?? null;
   }
 
   /** Whether the caller's read rule lets them see this membership (an active member who counts). */

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { AbilityFactory } from '../access/ability.factory';
 import { asSubject } from '../access/subjects';
 import { WriteErrorCode, WriteException } from '../access/write.exception';
 import { WriteActor, WriteRunner, WriteTx } from '../access/write-runner';
@@ -31,6 +32,7 @@ export class MembershipsService {
     private readonly repository: MembershipsRepository,
     private readonly notices: MembershipNotices,
     private readonly clock: Clock,
+    private readonly abilities: AbilityFactory,
   ) {}
 
   updateMembership(actor: WriteActor, id: string, input: UpdateMembershipInput): Promise<Membership> {
@@ -38,10 +40,10 @@ export class MembershipsService {
       const now = this.clock.now();
       const grant = await this.lockVisible(tx, actor, id);
       const m = grant.membership;
-      this.authorize(actor, 'update', grant);
+      this.authorize(grant.actor, 'update', grant);
       const role = input.role ?? m.role;
       // An ANIMATOR manages MEMBER and OBSERVER grants, and cannot make one an OWNER or ANIMATOR.
-      if (role !== m.role) this.authorize(actor, 'update', grant, role);
+      if (role !== m.role) this.authorize(grant.actor, 'update', grant, role);
       this.refuseArchived(grant);
       this.refuseInactive(m, now);
       if ((input.role === undefined || input.role === null) && input.expiresAt === undefined) {
@@ -104,7 +106,7 @@ export class MembershipsService {
       const now = this.clock.now();
       const grant = await this.lockVisible(tx, actor, id);
       const m = grant.membership;
-      this.authorize(actor, 'revoke', grant);
+      this.authorize(grant.actor, 'revoke', grant);
       this.refuseArchived(grant);
       const why = reason.trim();
       if (!why || why.length > MAX_REASON_LENGTH) {
@@ -212,7 +214,7 @@ export class MembershipsService {
       const now = this.clock.now();
       const grant = await this.lockVisible(tx, actor, id);
       const m = grant.membership;
-      this.authorize(actor, action, grant);
+      this.authorize(grant.actor, action, grant);
       this.refuseArchived(grant);
       // A lapsed grant is not brought back: its member is invited again.
       this.refuseInactive(m, now);
@@ -264,11 +266,34 @@ export class MembershipsService {
    * they see that the read rule shows them (an active member who counts) or that they run
    * (its OWNERs and ANIMATORs, and the overseers, see its suspended and ended grants too).
    */
-  private async lockVisible(tx: WriteTx, actor: WriteActor, id: string): Promise<LockedGrant> {
+  private async lockVisible(tx: WriteTx, caller: WriteActor, id: string): Promise<LockedGrant & { actor: WriteActor }> {
     const uuid = parseId(id);
     const grant = uuid ? await this.repository.lockGrant(tx.manager, { id: uuid }) : null;
-    if (!grant || !(await this.sees(tx, actor, grant))) throw WriteException.notFound('Membership', id);
-    return grant;
+    if (!grant) throw WriteException.notFound('Membership', id);
+    const actor = await this.current(tx, caller, grant);
+    if (!(await this.sees(tx, actor, grant))) throw WriteException.notFound('Membership', id);
+    return { ...grant, actor };
+  }
+
+  /**
+   * The caller as they stand now in the grant's space: their principal was loaded when the
+   * request began, and a concurrent write (queued on the same space lock) may have changed
+   * their own role there since. Rights in this space are decided on the role read under lock.
+   */
+  private async current(tx: WriteTx, caller: WriteActor, grant: LockedGrant): Promise<WriteActor> {
+    const p = caller.principal;
+    const spaceId = grant.space.id;
+    const role = await this.repository.activeRoleIn(tx.manager, p.userId, spaceId, this.clock.now());
+    const held = p.activeMemberships.find((a) => a.spaceId === spaceId);
+    if ((held?.role ?? null) === role) return caller;
+    const others = p.activeMemberships.filter((a) => a.spaceId !== spaceId);
+    const principal = {
+      ...p,
+      activeMemberships: role
+        ? [...others, { spaceId, role, partnerVisibility: grant.space.partnerVisibility }]
+        : others,
+    };
+    return { ...caller, principal, ability: this.abilities.createFor(principal) };
   }
 
   private async sees(tx: WriteTx, actor: WriteActor, grant: LockedGrant): Promise<boolean> {
