@@ -1,4 +1,5 @@
 import { SchedulerRegistry } from '@nestjs/schedule';
+import { lockKey } from '../src/jobs/exclusive-job.runner';
 import { MembershipJobs } from '../src/memberships/membership-jobs.service';
 import { days, MEMBERSHIP_WORLD, NOW } from './fixtures/membership-world';
 import { startTestApp, TestApp } from './support/test-app';
@@ -44,6 +45,21 @@ describe('membership jobs', () => {
       `SELECT details, actor_id FROM audit_events WHERE action = $1 AND outcome = 'SUCCESS' ORDER BY seq`,
       [action],
     );
+
+  // PGlite has one session: a lock held there is the job's own. PostgreSQL only.
+  (process.env.DATABASE_URL ? it : it.skip)('skips a run while another instance holds the job', async () => {
+    const other = t.dataSource.createQueryRunner();
+    await other.connect();
+    await other.startTransaction();
+    try {
+      await other.query('SELECT pg_advisory_xact_lock($1::bigint)', [lockKey('memberships.lapse')]);
+      expect(await jobs.lapseExpired(days(1000))).toBeNull();
+    } finally {
+      await other.rollbackTransaction();
+      await other.release();
+    }
+    expect((await sql(`SELECT count(*)::int AS n FROM memberships WHERE status = 'EXPIRED'`))[0].n).toBe(0);
+  });
 
   describe('renewal reminders', () => {
     it('asks the sponsor once, and the OWNERs when the grant has no sponsor', async () => {
