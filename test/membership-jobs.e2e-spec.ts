@@ -105,6 +105,21 @@ describe('membership jobs', () => {
       expect(await jobs.sendRenewalReminders(days(27))).toEqual({ reminded: [arno] });
       expect(await noticesAbout(arno, 'membership.renewal_due')).toHaveLength(2);
     });
+    it('leaves a grant with nobody to ask (no sponsor, no OWNER) to be asked next run', async () => {
+      const bob = await grantId('bob', 'bolts');
+      const owner2 = await grantId('owner2', 'bolts');
+      await sql(`UPDATE memberships SET renewal_requested_at = NULL, sponsor_id = NULL WHERE id = $1`, [bob]);
+      await sql(`UPDATE memberships SET status = 'SUSPENDED', suspension_cause = 'CLEARANCE' WHERE id = $1`, [owner2]);
+      try {
+        expect(await jobs.sendRenewalReminders(NOW)).toEqual({ reminded: [] });
+        expect((await grant(bob)).renewal_requested_at).toBeNull();
+        const run = (await runs('membership.renewal_reminders')).pop();
+        expect(run?.details.unasked).toEqual([bob]);
+      } finally {
+        await sql(`UPDATE memberships SET status = 'ACTIVE', suspension_cause = NULL WHERE id = $1`, [owner2]);
+      }
+      expect(await jobs.sendRenewalReminders(NOW)).toEqual({ reminded: [bob] });
+    });
   });
 
   describe('lapse', () => {

@@ -110,16 +110,12 @@ export class MembershipJobs {
       }
       await this.notices.notify(manager, notices);
       await this.notices.enqueue(manager, mails);
-      await this.repository.markRenewalRequested(
-        manager,
-        due.map((g) => g.id),
-        now,
-      );
-      await this.record(manager, 'membership.renewal_reminders', {
-        reminded: due.map((g) => g.id),
-        recipients: recipientsOf,
-      });
-      return { reminded: due.map((g) => g.id) };
+      // A grant with nobody to ask (no sponsor who counts, no OWNER) is asked again next run.
+      const reminded = due.filter((g) => recipientsOf[g.id].length).map((g) => g.id);
+      const unasked = due.filter((g) => !recipientsOf[g.id].length).map((g) => g.id);
+      await this.repository.markRenewalRequested(manager, reminded, now);
+      await this.record(manager, 'membership.renewal_reminders', { reminded, unasked, recipients: recipientsOf });
+      return { reminded };
     });
   }
 
