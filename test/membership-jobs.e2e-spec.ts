@@ -164,7 +164,7 @@ describe('membership jobs', () => {
         ids.anim,
         NOW,
       ]);
-      expect(await jobs.reassignOrphanedSponsorships(NOW)).toEqual({ sponsors: [], moved: [] });
+      expect(await jobs.reassignOrphanedSponsorships(NOW)).toEqual({ sponsors: [], moved: [], assigned: [] });
       // In the lab, owner2 has held the space longer than owner: the grant goes to owner2.
       await sql(
         `UPDATE memberships SET created_at = created_at - interval '1 day' WHERE user_id = $1 AND space_id = $2`,
@@ -197,7 +197,28 @@ describe('membership jobs', () => {
       const sweeps = await runs('membership.sponsor_sweep');
       expect(sweeps).toHaveLength(1);
       expect(sweeps[0].details.sponsors).toEqual([ids.anim]);
-      expect(await jobs.reassignOrphanedSponsorships(NOW)).toEqual({ sponsors: [], moved: [] });
+      expect(await jobs.reassignOrphanedSponsorships(NOW)).toEqual({ sponsors: [], moved: [], assigned: [] });
+    });
+
+    it("gives an external grant without a sponsor one: its space's longest-standing OWNER, told in-app", async () => {
+      const alice = await grantId('alice', 'lab');
+      await sql(`UPDATE memberships SET sponsor_id = NULL WHERE id = $1`, [alice]);
+      const run = await jobs.reassignOrphanedSponsorships(NOW);
+      expect(run).toEqual({
+        sponsors: [],
+        moved: [],
+        assigned: [{ membershipId: alice, spaceId: ids.lab, memberId: ids.alice, newSponsorId: ids.owner2 }],
+      });
+      expect((await grant(alice)).sponsor_id).toBe(ids.owner2);
+      // One notice from the disabled sponsor's sweep, one now.
+      expect(await noticesAbout(alice, 'sponsorship.transferred')).toEqual([
+        { user_id: ids.owner2 },
+        { user_id: ids.owner2 },
+      ]);
+      const sweeps = await runs('membership.sponsor_sweep');
+      expect(sweeps.pop()?.details.assigned).toEqual([{ membershipId: alice, newSponsorId: ids.owner2 }]);
+      // A host member's grant needs no sponsor.
+      expect((await grant(await grantId('staff', 'lab'))).sponsor_id).toBeNull();
     });
   });
 });

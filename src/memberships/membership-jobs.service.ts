@@ -20,8 +20,11 @@ export interface LapseRun {
   expired: string[];
 }
 export interface SweepRun {
+  /** Sponsors who no longer count, whose grants moved. */
   sponsors: string[];
   moved: MovedSponsorship[];
+  /** External grants that had no sponsor and now have one. */
+  assigned: MovedSponsorship[];
 }
 
 /**
@@ -138,7 +141,7 @@ export class MembershipJobs {
 
   /**
    * Grants whose sponsor no longer counts (disabled, or their organisation suspended) move to
-   * their spaces' OWNERs, who are told.
+   * their spaces' OWNERs, who are told; external grants without a sponsor get one the same way.
    */
   reassignOrphanedSponsorships(now: Date): Promise<SweepRun | null> {
     return this.jobs.run('memberships.sponsor-sweep', async (manager) => {
@@ -149,13 +152,16 @@ export class MembershipJobs {
         await this.notices.sponsorshipsMoved(manager, theirs, sponsorId);
         moved.push(...theirs);
       }
-      if (moved.length) {
+      const assigned = await this.repository.sponsorUnsponsored(manager, now);
+      await this.notices.sponsorshipsMoved(manager, assigned, null);
+      if (moved.length || assigned.length) {
         await this.record(manager, 'membership.sponsor_sweep', {
           sponsors,
           moved: moved.map((m) => ({ membershipId: m.membershipId, newSponsorId: m.newSponsorId })),
+          assigned: assigned.map((m) => ({ membershipId: m.membershipId, newSponsorId: m.newSponsorId })),
         });
       }
-      return { sponsors, moved };
+      return { sponsors, moved, assigned };
     });
   }
 

@@ -34,12 +34,15 @@ export class MembershipNotices {
 
   /**
    * Tells each new sponsor which grants are now theirs (one notice per grant, one mail per
-   * sponsor). Grants left without a sponsor (no other OWNER) are reported by the caller's audit.
+   * sponsor; `fromUserId` null: the grants had no sponsor). Grants left without a sponsor (no other OWNER) are reported by the caller's audit.
    */
-  async sponsorshipsMoved(manager: EntityManager, moved: MovedSponsorship[], fromUserId: string): Promise<void> {
+  async sponsorshipsMoved(manager: EntityManager, moved: MovedSponsorship[], fromUserId: string | null): Promise<void> {
     const received = moved.filter((m) => m.newSponsorId !== null);
     if (!received.length) return;
-    const names = await this.repository.displayNames(manager, [fromUserId, ...received.map((m) => m.memberId)]);
+    const names = await this.repository.displayNames(manager, [
+      ...(fromUserId ? [fromUserId] : []),
+      ...received.map((m) => m.memberId),
+    ]);
     const spaces = await this.repository.spaceNames(manager, [...new Set(received.map((m) => m.spaceId))]);
     await this.notifications.notify(
       manager,
@@ -52,6 +55,8 @@ export class MembershipNotices {
         data: { membershipId: m.membershipId, memberId: m.memberId, previousSponsorId: fromUserId },
       })),
     );
+    // A grant that had no sponsor is told in-app only: the transfer mail names the previous sponsor.
+    if (!fromUserId) return;
     const bySponsor = new Map<string, MovedSponsorship[]>();
     for (const m of received) bySponsor.set(m.newSponsorId as string, [...(bySponsor.get(m.newSponsorId!) ?? []), m]);
     await this.mail.enqueue(

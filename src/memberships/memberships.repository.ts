@@ -218,6 +218,34 @@ export class MembershipsRepository {
     return rows.map((r) => r.id);
   }
 
+  /**
+   * Every external grant has a sponsor: live external grants without one (imported, or left
+   * unsponsored when their space had no other OWNER) get their space's longest-standing OWNER
+   * who counts, where there is one. Returns the grants assigned.
+   */
+  async sponsorUnsponsored(
+    manager: EntityManager,
+    now: Date,
+  ): Promise<{ membershipId: string; spaceId: string; memberId: string; newSponsorId: string }[]> {
+    const owner = `(SELECT o.user_id FROM memberships o
+        JOIN users ou ON ou.id = o.user_id
+        JOIN organizations oo ON oo.id = ou.organization_id
+       WHERE o.space_id = m.space_id AND o.role = '${MembershipRole.OWNER}' AND o.status = '${MembershipStatus.ACTIVE}'
+         AND ${membershipActiveUntilSql('o')} > $1 AND ${userCountsSql('ou', 'oo')}
+       ORDER BY o.created_at, o.id LIMIT 1)`;
+    const [rows] = await manager.query(
+      `UPDATE memberships m SET sponsor_id = ${owner}, renewal_requested_at = NULL, updated_at = now()
+         FROM organizations org
+        WHERE org.id = m.user_organization_id AND org.kind <> '${OrganizationKind.HOST}'
+          AND m.sponsor_id IS NULL
+          AND m.status IN ('${MembershipStatus.ACTIVE}', '${MembershipStatus.SUSPENDED}')
+          AND ${owner} IS NOT NULL
+        RETURNING m.id AS "membershipId", m.space_id AS "spaceId", m.user_id AS "memberId", m.sponsor_id AS "newSponsorId"`,
+      [now],
+    );
+    return rows;
+  }
+
   /** Names for notices and mails (people the recipient deals with through this grant). */
   async displayNames(manager: EntityManager, userIds: string[]): Promise<Map<string, string>> {
     if (!userIds.length) return new Map();
