@@ -5,7 +5,6 @@ import { User } from '../database/entities/user.entity';
 import { Membership } from '../database/entities/membership.entity';
 import { Space } from '../database/entities/space.entity';
 import { UserModel } from '../users/models/user.model';
-import { knownUserLoader } from '../users/user.loader';
 import { UsersService } from '../users/users.service';
 import { MembershipModel } from './models/membership.model';
 import { SpaceModel } from './models/space.model';
@@ -18,13 +17,13 @@ export class MembershipResolver {
     private readonly spacesService: SpacesService,
   ) {}
 
-  @ResolveField(() => UserModel)
-  async user(@CurrentViewer() v: Viewer, @Parent() membership: Membership): Promise<User> {
-    // A listed member counts and shares a visible space with the caller; a grant returned by a
-    // write is one the caller manages, sponsors or holds: either way the caller knows the member.
-    const user = await knownUserLoader(v, this.usersService).load(membership.userId);
-    if (!user) throw new Error(`member ${membership.userId} is missing`);
-    return user;
+  @ResolveField(() => UserModel, {
+    nullable: true,
+    description:
+      'The member, when the caller sees them (always in member lists; a sponsor outside the space does not, DESIGN 2).',
+  })
+  user(@CurrentViewer() v: Viewer, @Parent() membership: Membership): Promise<User | null> {
+    return this.visibleUsers(v).load(membership.userId);
   }
 
   @ResolveField(() => SpaceModel, {
@@ -44,9 +43,13 @@ export class MembershipResolver {
   })
   async sponsor(@CurrentViewer() v: Viewer, @Parent() membership: Membership): Promise<User | null> {
     if (!membership.sponsorId) return null;
-    const loader = requestLoader<string, User | null>(v.ctx, 'visibleUsersById', async (ids) =>
+    return this.visibleUsers(v).load(membership.sponsorId);
+  }
+
+  /** Users the caller sees (DESIGN 2, filtered in SQL), batched per request. */
+  private visibleUsers(v: Viewer) {
+    return requestLoader<string, User | null>(v.ctx, 'visibleUsersById', async (ids) =>
       byKey(ids, await this.usersService.findManyVisible(v.ability, ids), (u) => u.id),
     );
-    return loader.load(membership.sponsorId);
   }
 }
