@@ -68,6 +68,24 @@ describe('organisations and people', () => {
 
   const createOrg = (who: string, input: Record<string, unknown>) => t.gql(tokens[who], CREATE_ORG, { input });
 
+  /**
+   * Runs concurrent requests with each write on `table` held open a moment (a trigger that
+   * sleeps), so that on PostgreSQL their transactions overlap: the outcome must not depend on
+   * which one the database happens to run first.
+   */
+  const overlapping = async <T>(table: string, run: () => Promise<T>): Promise<T> => {
+    await t.dataSource.query(`CREATE FUNCTION hold_write() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN PERFORM pg_sleep(0.3); RETURN NEW; END $$`);
+    await t.dataSource.query(`CREATE TRIGGER hold_write BEFORE INSERT OR UPDATE ON ${table}
+      FOR EACH ROW EXECUTE FUNCTION hold_write()`);
+    try {
+      return await run();
+    } finally {
+      await t.dataSource.query(`DROP TRIGGER hold_write ON ${table}`);
+      await t.dataSource.query(`DROP FUNCTION hold_write()`);
+    }
+  };
+
   describe('createOrganization', () => {
     it('lets HOST_ADMIN create a partner: domains lower-cased and unique, cap 1 by default, ACTIVE, sponsored', async () => {
       const { createOrganization: org } = expectData(
@@ -144,10 +162,12 @@ describe('organisations and people', () => {
     });
 
     it('gives one of two concurrent creations of a domain, the other DOMAIN_TAKEN', async () => {
-      const [a, b] = await Promise.all([
-        createOrg('admin', { name: 'Race A', kind: 'PARTNER', domains: ['race.example'] }),
-        createOrg('admin', { name: 'Race B', kind: 'CLIENT', domains: ['race.example'] }),
-      ]);
+      const [a, b] = await overlapping('organizations', () =>
+        Promise.all([
+          createOrg('admin', { name: 'Race A', kind: 'PARTNER', domains: ['race.example'] }),
+          createOrg('admin', { name: 'Race B', kind: 'CLIENT', domains: ['race.example'] }),
+        ]),
+      );
       const outcomes = [a, b].map((r) => (r.body.errors ? r.body.errors[0].extensions : 'created'));
       expect(outcomes.sort()).toEqual([{ code: 'CONFLICT', reason: 'DOMAIN_TAKEN' }, 'created'].sort());
       const owners = await t.dataSource.query(`SELECT 1 FROM organizations WHERE 'race.example' = ANY (domains)`);
@@ -412,10 +432,12 @@ describe('organisations and people', () => {
       expect(await audited('user.update', 'DENIED', 'admin', 'last_host_admin')).toHaveLength(1);
 
       expectData(await t.gql(tokens.admin, UPDATE_USER, { id: ids.owner, input: { roles: ['HOST_ADMIN'] } }));
-      const [a, b] = await Promise.all([
-        t.gql(tokens.admin, UPDATE_USER, { id: ids.owner, input: { roles: [] } }),
-        t.gql(tokens.owner, UPDATE_USER, { id: ids.admin, input: { roles: [] } }),
-      ]);
+      const [a, b] = await overlapping('users', () =>
+        Promise.all([
+          t.gql(tokens.admin, UPDATE_USER, { id: ids.owner, input: { roles: [] } }),
+          t.gql(tokens.owner, UPDATE_USER, { id: ids.admin, input: { roles: [] } }),
+        ]),
+      );
       // The one refused is refused for being the last admin, or (its caller's principal loaded after
       // the other change committed) for no longer being an admin: never both admins gone.
       const outcomes = [a, b].map((r) =>

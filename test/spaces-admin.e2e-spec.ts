@@ -90,6 +90,34 @@ describe('spaces: create, update, archive, reactivate', () => {
       expect((await create('admin', { name: 'Board', classification: 4 })).classification).toBe(4);
     });
 
+    it('records the grant of a HOST_ADMIN who opens a space above their clearance as SUSPENDED, restored once cleared', async () => {
+      await t.dataSource.query(`UPDATE users SET clearance = 2 WHERE id = $1`, [ids.admin]);
+      const space = await create('admin', { name: 'Above me', classification: 3 });
+      const grant = async () =>
+        (
+          await t.dataSource.query(
+            `SELECT id, status, suspension_cause FROM memberships WHERE space_id = $1 AND user_id = $2`,
+            [space.id, ids.admin],
+          )
+        )[0];
+      expect(await grant()).toMatchObject({ status: 'SUSPENDED', suspension_cause: 'CLEARANCE' });
+      const notices = await t.dataSource.query(
+        `SELECT kind, subject_id FROM notifications WHERE user_id = $1 AND space_id = $2`,
+        [ids.admin, space.id],
+      );
+      expect(notices).toEqual([{ kind: 'membership.suspended', subject_id: (await grant()).id }]);
+      // The admin sees the space (overseer) but holds no active grant: no content.
+      const raised = await t.gql(
+        tokens.admin,
+        'mutation($id: ID!) { updateUser(id: $id, input: { clearance: 4 }) { id } }',
+        {
+          id: ids.admin,
+        },
+      );
+      expectData(raised);
+      expect(await grant()).toMatchObject({ status: 'ACTIVE', suspension_cause: null });
+    });
+
     it('refuses a host user above their clearance (CLEARANCE_TOO_LOW), audited', async () => {
       const res = await t.gql(tokens.staff, CREATE, { input: { name: 'Too high', classification: 2 } });
       expect(reasonOf(res, 'FORBIDDEN')).toBe('CLEARANCE_TOO_LOW');
@@ -166,6 +194,7 @@ describe('spaces: create, update, archive, reactivate', () => {
       const space = await create('staff', { name: 'Staff room', classification: 1 });
       const res = await t.gql(tokens.staff, UPDATE, { id: space.id, input: { classification: 2 } });
       expect(reasonOf(res, 'FORBIDDEN')).toBe('CLEARANCE_TOO_LOW');
+      expect(res.body.errors?.[0].message).toBe('You cannot classify a space above your own clearance');
       expect(expectData(await t.gql(tokens.staff, SPACE, { id: space.id })).space.classification).toBe(1);
     });
 
@@ -256,7 +285,8 @@ describe('spaces: create, update, archive, reactivate', () => {
       expect(aliceGrant.status).toBe('ACTIVE');
 
       const notices = await t.dataSource.query(
-        `SELECT user_id, kind, space_id, subject_id FROM notifications WHERE kind = 'membership.suspended'`,
+        `SELECT user_id, kind, space_id, subject_id FROM notifications WHERE kind = 'membership.suspended' AND space_id = $1`,
+        [ids.open],
       );
       expect(notices).toEqual([
         { user_id: ids.staff, kind: 'membership.suspended', space_id: ids.open, subject_id: staffGrant.id },
@@ -292,7 +322,10 @@ describe('spaces: create, update, archive, reactivate', () => {
         classification: 1,
         posts: { totalCount: 0 },
       });
-      const restored = await t.dataSource.query(`SELECT user_id FROM notifications WHERE kind = 'membership.restored'`);
+      const restored = await t.dataSource.query(
+        `SELECT user_id FROM notifications WHERE kind = 'membership.restored' AND space_id = $1`,
+        [ids.open],
+      );
       expect(restored).toEqual([{ user_id: ids.staff }]);
     });
   });
