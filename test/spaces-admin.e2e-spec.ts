@@ -32,13 +32,11 @@ describe('spaces: create, update, archive, reactivate', () => {
     (expectError(res, code)[0].extensions as { reason?: string }).reason;
 
   const audited = async (action: string, outcome: string, actor: string, reason?: string) =>
-    (
-      await t.dataSource.query(
-        `SELECT subject_id, reason, details FROM audit_events WHERE action = $1 AND outcome = $2 AND actor_id = $3
-          AND ($4::text IS NULL OR reason = $4) ORDER BY seq`,
-        [action, outcome, ids[actor], reason ?? null],
-      )
-    ).map((r: { subject_id: string; reason: string; details: Record<string, unknown> }) => r);
+    (await t.dataSource.query(
+      `SELECT subject_id, reason, details FROM audit_events WHERE action = $1 AND outcome = $2 AND actor_id = $3
+        AND ($4::text IS NULL OR reason = $4) ORDER BY seq`,
+      [action, outcome, ids[actor], reason ?? null],
+    )) as { subject_id: string; reason: string; details: Record<string, unknown> }[];
 
   const labels = async (spaceId: string): Promise<Record<string, number>> =>
     Object.fromEntries(
