@@ -71,6 +71,8 @@ export function defineWriteRules({ can }: AbilityBuilder<AppAbility>, p: Princip
     can(['update', 'disable'], 'User', { organizationId: p.organizationId });
   }
   can('disable', 'User', { sponsorIds: p.userId });
+  // Everyone chooses the language of their own mails and notices (and nothing else of theirs).
+  can('update', 'User', ['locale'], { id: p.userId });
 
   // Notifications: one's own, always.
   can(['read', 'update'], 'Notification', { userId: p.userId });

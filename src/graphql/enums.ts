@@ -1,5 +1,6 @@
 import { registerEnumType } from '@nestjs/graphql';
 import {
+  Locale,
   MembershipRole,
   MembershipStatus,
   OrganizationKind,
@@ -22,3 +23,7 @@ registerEnumType(PartnerVisibility, {
 });
 registerEnumType(MembershipRole, { name: 'MembershipRole' });
 registerEnumType(MembershipStatus, { name: 'MembershipStatus' });
+registerEnumType(Locale, {
+  name: 'Locale',
+  description: 'The language of mails and notices: French (FR, the default) or English (EN).',
+});
