@@ -1,11 +1,13 @@
 import { registerEnumType } from '@nestjs/graphql';
 import {
+  InvitationStatus,
   MembershipRole,
   MembershipStatus,
   OrganizationKind,
   OrganizationStatus,
   PartnerVisibility,
   SpaceStatus,
+  SuspensionCause,
   UserRole,
   UserStatus,
 } from '../common/domain.enums';
@@ -22,3 +24,5 @@ registerEnumType(PartnerVisibility, {
 });
 registerEnumType(MembershipRole, { name: 'MembershipRole' });
 registerEnumType(MembershipStatus, { name: 'MembershipStatus' });
+registerEnumType(InvitationStatus, { name: 'InvitationStatus' });
+registerEnumType(SuspensionCause, { name: 'SuspensionCause' });
