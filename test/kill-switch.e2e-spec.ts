@@ -491,6 +491,20 @@ describe('kill switch', () => {
       );
     });
 
+    it('leaves sessions, tokens and invitations ended', async () => {
+      const cookie = await t.sessionFor(ids.alice);
+      const invitation = await invite('lab', 'acme', 'new@acme.test');
+      expectData(await t.gql(tokens.admin, SUSPEND_ORG, { id: ids.acme, reason: 'x' }));
+      const back = expectData(await t.gql(tokens.admin, REACTIVATE_ORG, { id: ids.acme })).reactivateOrganization;
+      expect(back.membershipsRestored).toBe(3);
+      // Still well within the session's and the token's lifetimes: they were revoked, not expired.
+      expect((await me(cookie)).status).toBe(401);
+      expectError(await t.gql(tokens.alice, '{ me { id } }'), 'UNAUTHENTICATED');
+      expectError(await t.gql(tokens.arno, '{ me { id } }'), 'UNAUTHENTICATED');
+      expect(await q(`SELECT status FROM invitations WHERE id = $1`, [invitation])).toEqual([{ status: 'REVOKED' }]);
+      expectData(await t.gql(await t.tokenFor(ids.alice), '{ me { id } }'));
+    });
+
     it('keeps suspended the grants held back by another cause', async () => {
       expectData(await t.gql(tokens.admin, SUSPEND_ORG, { id: ids.acme, reason: 'x' }));
       // Meanwhile arno is disabled, and alice's clearance drops below the lab's classification.
