@@ -13,6 +13,7 @@ import {
   UserStatus,
 } from '../common/domain.enums';
 import { parseId } from '../common/ids';
+import { standingCause } from './standing-cause';
 import { Organization } from '../database/entities/organization.entity';
 import { Space } from '../database/entities/space.entity';
 import { User } from '../database/entities/user.entity';
@@ -627,18 +628,6 @@ interface GiveBack {
   restored: SuspendedGrant[];
   expired: SuspendedGrant[];
   stillSuspended: (SuspendedGrant & { cause: SuspensionCause })[];
-}
-
-/** The cause that still holds a grant back once `lifted` is gone, if any. */
-function standingCause(g: SuspendedGrant, lifted: SuspensionCause): SuspensionCause | null {
-  if (lifted !== SuspensionCause.USER_DISABLED && g.userStatus === UserStatus.DISABLED) {
-    return SuspensionCause.USER_DISABLED;
-  }
-  if (lifted !== SuspensionCause.ORGANIZATION_SUSPENDED && g.organizationStatus === OrganizationStatus.SUSPENDED) {
-    return SuspensionCause.ORGANIZATION_SUSPENDED;
-  }
-  if (!g.cleared) return SuspensionCause.CLEARANCE;
-  return null;
 }
 
 /**
