@@ -107,7 +107,9 @@ export class SuspensionsService {
       async (tx) => {
         const org = await this.guardSuspend(tx.manager, actor, organizationId);
         const now = this.clock.now();
-        const outcome = await dryRun(tx.manager, (m) => this.endOrganization(m, actor, org, '', now));
+        const outcome = await dryRun(tx.manager, (m) =>
+          this.endOrganization(m, actor, Object.assign(new Organization(), org), '', now),
+        );
         tx.audit({
           subjectType: 'Organization',
           subjectId: org.id,
@@ -213,7 +215,7 @@ export class SuspensionsService {
     return this.runner.run(actor, 'user.disable.preview', { type: 'User', id: userId }, async (tx) => {
       const user = await this.guardDisable(tx.manager, actor, userId);
       const now = this.clock.now();
-      const outcome = await dryRun(tx.manager, (m) => this.endUser(m, actor, user, '', now));
+      const outcome = await dryRun(tx.manager, (m) => this.endUser(m, actor, Object.assign(new User(), user), '', now));
       tx.audit({ subjectType: 'User', subjectId: user.id, details: { dryRun: true, ...auditOf(outcome.ended) } });
       return Object.assign(new SuspensionPreview(), outcome.view);
     });
@@ -631,7 +633,7 @@ interface GiveBack {
 }
 
 /**
- * Runs `work` in a savepoint and rolls it back: the dry run executes the switch itself, so
+ * Runs `work` (on copies of the rows it changes) in a savepoint and rolls it back: the dry run executes the switch itself, so
  * it lists exactly what the switch would end, and nothing of it remains.
  */
 async function dryRun<T>(m: EntityManager, work: (m: EntityManager) => Promise<T>): Promise<T> {
