@@ -44,6 +44,7 @@ export enum WriteErrorCode {
   MEMBERSHIP_NOT_ACTIVE = 'MEMBERSHIP_NOT_ACTIVE',
   LAST_OWNER = 'LAST_OWNER',
   DOMAIN_TAKEN = 'DOMAIN_TAKEN',
+  /** Disabling the last active HOST_ADMIN would leave nobody to administer the gateway. */
   LAST_HOST_ADMIN = 'LAST_HOST_ADMIN',
 }
 
