@@ -1,10 +1,22 @@
 import { Module } from '@nestjs/common';
 import { ContentModule } from './content/content.module';
+import { MembershipsModule } from './memberships/memberships.module';
 import { OrganizationsModule } from './organizations/organizations.module';
 import { SpacesModule } from './spaces/spaces.module';
+import { SuspensionsModule } from './suspensions/suspensions.module';
 import { ConnectionsModule } from './sso/connections/connections.module';
 import { UsersModule } from './users/users.module';
 
 /** The features the API serves; each registers its resolvers and its `node(id)` types. */
-@Module({ imports: [OrganizationsModule, UsersModule, SpacesModule, ContentModule, ConnectionsModule] })
+@Module({
+  imports: [
+    OrganizationsModule,
+    UsersModule,
+    SpacesModule,
+    ContentModule,
+    ConnectionsModule,
+    MembershipsModule,
+    SuspensionsModule,
+  ],
+})
 export class ApiModule {}

@@ -16,8 +16,8 @@ export type SubjectName =
 /**
  * `manage` is CASL's wildcard: every action, read included. The write path's verbs:
  * `invite` (into a space), `approve` (four eyes), `revoke`, `accept` (and decline) an
- * invitation; `renew`, `revoke`, `leave` a membership; `suspend` an organisation,
- * `disable` a user.
+ * invitation; `renew`, `revoke`, `leave` a membership; `suspend` and `reactivate` an
+ * organisation, `disable` and `enable` a user.
  */
 export type Action =
   | 'read'
@@ -31,7 +31,9 @@ export type Action =
   | 'renew'
   | 'leave'
   | 'suspend'
-  | 'disable';
+  | 'reactivate'
+  | 'disable'
+  | 'enable';
 
 export type AppAbility = MongoAbility<
   [Action, SubjectName | ({ __caslSubjectType__?: SubjectName } & Record<string, unknown>)],

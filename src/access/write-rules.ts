@@ -16,7 +16,7 @@ export const ANIMATOR_MANAGED_ROLES: readonly MembershipRole[] = [MembershipRole
  * expiry within 365 days, a clearance within the organisation's cap) are checked by the
  * services with their own codes: they are about the input, not about who asks.
  */
-export function defineWriteRules({ can }: AbilityBuilder<AppAbility>, p: Principal): void {
+export function defineWriteRules({ can, cannot }: AbilityBuilder<AppAbility>, p: Principal): void {
   const admin = p.isHost && hasRole(p, UserRole.HOST_ADMIN);
   const owned = p.activeMemberships.filter((m) => m.role === MembershipRole.OWNER).map((m) => m.spaceId);
   const animated = p.activeMemberships.filter((m) => m.role === MembershipRole.ANIMATOR).map((m) => m.spaceId);
@@ -62,15 +62,21 @@ export function defineWriteRules({ can }: AbilityBuilder<AppAbility>, p: Princip
   if (admin) can(['create', 'update'], 'Organization');
   if (admin) can('suspend', 'Organization', { kind: { $ne: OrganizationKind.HOST } });
   can('suspend', 'Organization', { kind: { $ne: OrganizationKind.HOST }, sponsorIds: p.userId });
+  // A sponsor may pull the switch in an emergency; only HOST_ADMIN gives access back.
+  if (admin) can('reactivate', 'Organization', { kind: { $ne: OrganizationKind.HOST } });
 
   // People: HOST_ADMIN sets anyone's clearance and roles; PARTNER_ADMIN their own
   // organisation's (within its cap, checked by the service). Disabling one person: the
   // same, or a sponsor of that person's grants. Nobody disables themselves.
-  if (admin) can(['update', 'disable'], 'User');
+  // Enabling again: HOST_ADMIN or the person's PARTNER_ADMIN, not a sponsor (as for organisations).
+  if (admin) can(['update', 'disable', 'enable'], 'User');
   if (!p.isHost && hasRole(p, UserRole.PARTNER_ADMIN)) {
-    can(['update', 'disable'], 'User', { organizationId: p.organizationId });
+    can(['update', 'disable', 'enable'], 'User', { organizationId: p.organizationId });
   }
   can('disable', 'User', { sponsorIds: p.userId });
+  // Everyone chooses the language of their own mails and notices (and nothing else of theirs).
+  can('update', 'User', ['locale'], { id: p.userId });
+  cannot('disable', 'User', { id: p.userId });
 
   // Notifications: one's own, always.
   can(['read', 'update'], 'Notification', { userId: p.userId });

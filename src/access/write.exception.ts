@@ -44,6 +44,8 @@ export enum WriteErrorCode {
   MEMBERSHIP_NOT_ACTIVE = 'MEMBERSHIP_NOT_ACTIVE',
   LAST_OWNER = 'LAST_OWNER',
   DOMAIN_TAKEN = 'DOMAIN_TAKEN',
+  /** Disabling the last active HOST_ADMIN would leave nobody to administer the gateway. */
+  LAST_HOST_ADMIN = 'LAST_HOST_ADMIN',
 }
 
 const KINDS: Record<WriteErrorCode, ErrorKind> = {
@@ -81,6 +83,7 @@ const KINDS: Record<WriteErrorCode, ErrorKind> = {
   MEMBERSHIP_NOT_ACTIVE: ErrorKind.CONFLICT,
   LAST_OWNER: ErrorKind.CONFLICT,
   DOMAIN_TAKEN: ErrorKind.CONFLICT,
+  LAST_HOST_ADMIN: ErrorKind.CONFLICT,
 };
 
 export class WriteException extends DomainException<WriteErrorCode> {

@@ -1,11 +1,14 @@
 import { registerEnumType } from '@nestjs/graphql';
 import {
+  Locale,
+  InvitationStatus,
   MembershipRole,
   MembershipStatus,
   OrganizationKind,
   OrganizationStatus,
   PartnerVisibility,
   SpaceStatus,
+  SuspensionCause,
   UserRole,
   UserStatus,
 } from '../common/domain.enums';
@@ -22,3 +25,9 @@ registerEnumType(PartnerVisibility, {
 });
 registerEnumType(MembershipRole, { name: 'MembershipRole' });
 registerEnumType(MembershipStatus, { name: 'MembershipStatus' });
+registerEnumType(Locale, {
+  name: 'Locale',
+  description: 'The language of mails and notices: French (FR, the default) or English (EN).',
+});
+registerEnumType(InvitationStatus, { name: 'InvitationStatus' });
+registerEnumType(SuspensionCause, { name: 'SuspensionCause' });

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { Clock } from '../common/clock';
 import { Locale } from '../common/domain.enums';
 import { MailMessage } from '../database/entities/mail-message.entity';
@@ -18,6 +19,20 @@ export type MailTemplate =
   | 'organization.reactivated'
   | 'user.disabled';
 
+/** One mail about an object, as the people who follow that object see it. */
+export interface MailDelivery {
+  id: string;
+  template: string;
+  toAddress: string;
+  /** PENDING (waiting, or to be retried at nextAttemptAt), SENT, or FAILED (given up). */
+  status: 'PENDING' | 'SENT' | 'FAILED';
+  attempts: number;
+  lastError: string | null;
+  nextAttemptAt: Date;
+  sentAt: Date | null;
+  createdAt: Date;
+}
+
 export interface MailInput {
   /** A user (their address and locale), or a bare address (an invitee without an account: French). */
   to: { userId: string } | { email: string; locale?: Locale };
@@ -34,7 +49,10 @@ export interface MailInput {
  */
 @Injectable()
 export class MailService {
-  constructor(private readonly clock: Clock) {}
+  constructor(
+    private readonly clock: Clock,
+    @InjectDataSource() private readonly dataSource: DataSource,
+  ) {}
 
   async enqueue(manager: EntityManager, inputs: MailInput[]): Promise<void> {
     if (inputs.length === 0) return;
@@ -71,5 +89,30 @@ export class MailService {
         MailMessage,
         rows.map((r) => manager.create(MailMessage, r)),
       );
+  }
+
+  /**
+   * The mails about one object (e.g. an invitation), oldest first, with their delivery state.
+   * The caller decides who may read them: this answers for the object, not for a reader.
+   */
+  async deliveriesOf(subjectType: string, subjectId: string): Promise<MailDelivery[]> {
+    const rows = await this.dataSource
+      .getRepository(MailMessage)
+      .createQueryBuilder('m')
+      .where('m.subject_type = :subjectType AND m.subject_id = :subjectId', { subjectType, subjectId })
+      .orderBy('m.created_at', 'ASC')
+      .addOrderBy('m.id', 'ASC')
+      .getMany();
+    return rows.map((m) => ({
+      id: m.id,
+      template: m.template,
+      toAddress: m.toAddress,
+      status: m.status as MailDelivery['status'],
+      attempts: m.attempts,
+      lastError: m.lastError,
+      nextAttemptAt: m.nextAttemptAt,
+      sentAt: m.sentAt,
+      createdAt: m.createdAt,
+    }));
   }
 }

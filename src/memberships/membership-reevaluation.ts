@@ -1,5 +1,5 @@
 import { EntityManager } from 'typeorm';
-import { MembershipStatus, SuspensionCause } from '../common/domain.enums';
+import { MembershipStatus, OrganizationStatus, SuspensionCause, UserStatus } from '../common/domain.enums';
 import { effectiveClearanceSql } from '../auth/membership-rules';
 
 /** Which memberships to re-evaluate: those of some users, of an organisation, or of a space. */
@@ -38,17 +38,30 @@ export async function reevaluateMemberships(
      ${returning}`,
     [...params, now, reason],
   );
-  const [restored] = await manager.query(
+  // Cleared again: the grant comes back unless another cause still holds it (the person
+  // disabled, the organisation suspended), which then becomes its cause, as the kill switch does.
+  const [lifted] = await manager.query(
     `UPDATE memberships m
-        SET status = '${MembershipStatus.ACTIVE}', suspension_cause = NULL, ended_at = NULL, end_reason = NULL,
+        SET status = CASE WHEN u.status = '${UserStatus.ACTIVE}' AND o.status = '${OrganizationStatus.ACTIVE}'
+                          THEN '${MembershipStatus.ACTIVE}' ELSE '${MembershipStatus.SUSPENDED}' END,
+            suspension_cause = CASE WHEN u.status <> '${UserStatus.ACTIVE}' THEN '${SuspensionCause.USER_DISABLED}'
+                                    WHEN o.status <> '${OrganizationStatus.ACTIVE}' THEN '${SuspensionCause.ORGANIZATION_SUSPENDED}'
+                                    ELSE NULL END,
+            ended_at = CASE WHEN u.status = '${UserStatus.ACTIVE}' AND o.status = '${OrganizationStatus.ACTIVE}'
+                            THEN NULL ELSE m.ended_at END,
+            end_reason = CASE WHEN u.status = '${UserStatus.ACTIVE}' AND o.status = '${OrganizationStatus.ACTIVE}'
+                              THEN NULL ELSE m.end_reason END,
             updated_at = now()
        ${from} AND m.status = '${MembershipStatus.SUSPENDED}' AND m.suspension_cause = '${SuspensionCause.CLEARANCE}'
          AND ${clearance} >= s.classification
          AND COALESCE(m.expires_at, 'infinity'::timestamptz) > $${params.length + 1}
-     ${returning}`,
+     ${returning}, m.status`,
     [...params, now],
   );
-  return { suspended: suspended as ReevaluatedMembership[], restored: restored as ReevaluatedMembership[] };
+  const restored = (lifted as (ReevaluatedMembership & { status: string })[])
+    .filter((m) => m.status === MembershipStatus.ACTIVE)
+    .map(({ status: _status, ...m }) => m);
+  return { suspended: suspended as ReevaluatedMembership[], restored };
 }
 
 function scopeSql(scope: ReevaluationScope): [string, unknown[]] {

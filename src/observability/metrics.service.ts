@@ -25,6 +25,12 @@ export class MetricsService {
   private readonly httpRequests = new Map<string, number>();
   /** Requests refused for rate, by limit name (a bounded set). */
   private readonly rateLimited = new Map<string, number>();
+  /** Outbox send attempts by outcome: sent, retried (failed, tried again later), failed (given up). */
+  private readonly mail = new Map<string, number>([
+    ['sent', 0],
+    ['retried', 0],
+    ['failed', 0],
+  ]);
 
   constructor(@InjectDataSource() dataSource: DataSource) {
     if (!(dataSource.logger instanceof QueryCountingLogger)) {
@@ -40,6 +46,10 @@ export class MetricsService {
 
   countRateLimited(limit: string, n = 1): void {
     this.rateLimited.set(limit, (this.rateLimited.get(limit) ?? 0) + n);
+  }
+
+  countMail(outcome: 'sent' | 'retried' | 'failed'): void {
+    this.mail.set(outcome, (this.mail.get(outcome) ?? 0) + 1);
   }
 
   render(): string {
@@ -72,6 +82,12 @@ export class MetricsService {
         values: [...this.rateLimited]
           .sort(([a], [b]) => a.localeCompare(b))
           .map(([limit, value]) => ({ labels: { limit }, value })),
+      },
+      {
+        name: 'passerelle_mail_attempts_total',
+        help: 'Mail send attempts, by outcome: sent, retried (failed, tried again later), failed (given up).',
+        type: 'counter',
+        values: [...this.mail].map(([outcome, value]) => ({ labels: { outcome }, value })),
       },
       {
         name: 'process_resident_memory_bytes',

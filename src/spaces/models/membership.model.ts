@@ -1,22 +1,2 @@
-import { Field, ID, ObjectType } from '@nestjs/graphql';
-import { MembershipRole } from '../../common/domain.enums';
-import { ConnectionType } from '../../graphql/pagination';
-import { UserModel } from '../../users/models/user.model';
-import '../../graphql/enums';
-
-@ObjectType('Membership')
-export class MembershipModel {
-  @Field(() => ID)
-  id: string;
-
-  @Field(() => MembershipRole)
-  role: MembershipRole;
-
-  @Field(() => Date, { nullable: true })
-  expiresAt: Date | null;
-
-  @Field(() => UserModel)
-  user: UserModel;
-}
-
-export const MembershipConnection = ConnectionType(MembershipModel, 'Membership');
+// The Membership type lives with the memberships (below spaces/, which imports it).
+export { MembershipConnection, MembershipModel } from '../../memberships/models/membership.model';
