@@ -1,10 +1,13 @@
 import { Module } from '@nestjs/common';
 import { ContentModule } from './content/content.module';
+import { InvitationsModule } from './invitations/invitations.module';
 import { OrganizationsModule } from './organizations/organizations.module';
 import { SpacesModule } from './spaces/spaces.module';
 import { ConnectionsModule } from './sso/connections/connections.module';
 import { UsersModule } from './users/users.module';
 
 /** The features the API serves; each registers its resolvers and its `node(id)` types. */
-@Module({ imports: [OrganizationsModule, UsersModule, SpacesModule, ContentModule, ConnectionsModule] })
+@Module({
+  imports: [OrganizationsModule, UsersModule, SpacesModule, ContentModule, ConnectionsModule, InvitationsModule],
+})
 export class ApiModule {}

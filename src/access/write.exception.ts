@@ -44,6 +44,8 @@ export enum WriteErrorCode {
   MEMBERSHIP_NOT_ACTIVE = 'MEMBERSHIP_NOT_ACTIVE',
   LAST_OWNER = 'LAST_OWNER',
   DOMAIN_TAKEN = 'DOMAIN_TAKEN',
+  // Invitations: the invitee's organisation no longer owns the invited address's domain.
+  EMAIL_DOMAIN_NOT_OWNED = 'EMAIL_DOMAIN_NOT_OWNED',
 }
 
 const KINDS: Record<WriteErrorCode, ErrorKind> = {
@@ -81,6 +83,7 @@ const KINDS: Record<WriteErrorCode, ErrorKind> = {
   MEMBERSHIP_NOT_ACTIVE: ErrorKind.CONFLICT,
   LAST_OWNER: ErrorKind.CONFLICT,
   DOMAIN_TAKEN: ErrorKind.CONFLICT,
+  EMAIL_DOMAIN_NOT_OWNED: ErrorKind.FORBIDDEN,
 };
 
 export class WriteException extends DomainException<WriteErrorCode> {
@@ -98,7 +101,12 @@ export class WriteException extends DomainException<WriteErrorCode> {
   }
 
   /** The one answer for an object that is invisible or does not exist. */
-  static notFound(subjectType: string, subjectId: string): WriteException {
-    return new WriteException(WriteErrorCode.NOT_FOUND, 'Not found', { subjectType, subjectId });
+  static notFound(subjectType: string, subjectId: string, auditReason?: string): WriteException {
+    // auditReason (e.g. `wrong_email`) says in the audit log why; the caller never sees it.
+    return new WriteException(WriteErrorCode.NOT_FOUND, 'Not found', {
+      subjectType,
+      subjectId,
+      ...(auditReason ? { auditReason } : {}),
+    });
   }
 }

@@ -1,5 +1,6 @@
 import { registerEnumType } from '@nestjs/graphql';
 import {
+  InvitationStatus,
   MembershipRole,
   MembershipStatus,
   OrganizationKind,
@@ -22,3 +23,4 @@ registerEnumType(PartnerVisibility, {
 });
 registerEnumType(MembershipRole, { name: 'MembershipRole' });
 registerEnumType(MembershipStatus, { name: 'MembershipStatus' });
+registerEnumType(InvitationStatus, { name: 'InvitationStatus' });
