@@ -289,7 +289,7 @@ describe('invitations', () => {
         try {
           await refused('invitation.create', who, () => invite(who, input), code, reason);
         } catch (error) {
-          throw new Error(`${what}: ${(error as Error).message}`);
+          throw new Error(`${what}: ${(error as Error).message}`, { cause: error });
         }
       }
     });
