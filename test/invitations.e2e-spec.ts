@@ -1,3 +1,6 @@
+import { renderMail } from '../src/mail/mail-templates';
+import { formatDate } from '../src/mail/text-format';
+import { Locale } from '../src/common/domain.enums';
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { SESSION_COOKIE } from '../src/auth/session.service';
@@ -135,9 +138,16 @@ describe('invitations', () => {
           inviterName: 'Owner',
           message: 'Bienvenue !',
           role: 'MEMBER',
-          signInUrl: `${t.config.publicUrl}/auth/discover?email=newperson%40acme.test`,
+          expiresAt: days(90).toISOString(),
+          link: `${t.config.publicUrl}/auth/discover?email=newperson%40acme.test`,
         },
       });
+      // What the invitee reads: every part of the French template filled in.
+      const rendered = renderMail('invitation', Locale.FR, mail.params as Record<string, unknown>);
+      expect(rendered.text).toContain('Owner vous invite à rejoindre l’espace « Lab »');
+      expect(rendered.text).toContain('Bienvenue !');
+      expect(rendered.text).toContain(formatDate(days(90), Locale.FR)!);
+      expect(rendered.text).toContain(`${t.config.publicUrl}/auth/discover?email=newperson%40acme.test`);
       const audit = await sql(
         `SELECT outcome, details FROM audit_events WHERE action = 'invitation.create' AND subject_id = $1`,
         [inv.id],

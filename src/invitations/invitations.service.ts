@@ -509,9 +509,10 @@ export class InvitationsService {
           template: kind,
           params: {
             spaceName: space.name,
-            invitee: inv.email ?? org.name,
+            ...(inv.email ? { inviteeEmail: inv.email } : { organizationName: org.name }),
             role: inv.role,
-            deciderName: p.displayName,
+            approverName: p.displayName,
+            link: `${this.config.publicUrl}/spaces/${space.id}`,
             ...(reason ? { reason } : {}),
           },
           subjectType: 'Invitation',
@@ -640,8 +641,9 @@ export class InvitationsService {
       organizationName: org.name,
       message: inv.message,
       role: inv.role,
-      expiresAt: inv.expiresAt.toISOString(),
-      membershipExpiresAt: inv.membershipExpiresAt?.toISOString() ?? null,
+      // The mail's words: `expiresAt` is the end of the grant, `invitationExpiresAt` the invitation's own.
+      expiresAt: inv.membershipExpiresAt?.toISOString() ?? null,
+      invitationExpiresAt: inv.expiresAt.toISOString(),
     };
     const common = { template: 'invitation' as const, subjectType: 'Invitation', subjectId: inv.id };
     const signIn = (email: string, connectionId: string | null) =>
@@ -657,7 +659,7 @@ export class InvitationsService {
       mails.push({
         ...common,
         to: user ? { userId: user.id } : { email: inv.email },
-        params: { ...params, signInUrl: signIn(inv.email, connectionId) },
+        params: { ...params, link: signIn(inv.email, connectionId) },
       });
     } else {
       recipients = await this.invitations.usersOfOrganization(m, org.id);
@@ -665,7 +667,7 @@ export class InvitationsService {
         mails.push({
           ...common,
           to: { userId: r.id },
-          params: { ...params, signInUrl: signIn(r.email, connectionId) },
+          params: { ...params, link: signIn(r.email, connectionId) },
         });
       }
     }
@@ -707,10 +709,11 @@ export class InvitationsService {
         params: {
           spaceName: space.name,
           inviterName: p.displayName,
-          invitee: inv.email ?? org.name,
+          ...(inv.email ? { inviteeEmail: inv.email } : {}),
           organizationName: org.name,
           role: inv.role,
-          membershipExpiresAt: inv.membershipExpiresAt?.toISOString() ?? null,
+          expiresAt: inv.membershipExpiresAt?.toISOString() ?? null,
+          link: `${this.config.publicUrl}/spaces/${space.id}`,
         },
         subjectType: 'Invitation',
         subjectId: inv.id,
