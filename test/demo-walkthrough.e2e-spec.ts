@@ -63,6 +63,14 @@ describe('the demo walkthrough of the write path (README)', () => {
     expect(preview.memberships.map((m: { user: { email: string } }) => m.user.email)).toContain(
       'louis.bernard@studio-sud.test',
     );
+    // The dry run is also offered as a mutation, beside the switch; it ends nothing.
+    const asMutation = expectData(
+      await t.gql(token.alice, `mutation($u: ID!) { previewUserDisable(userId: $u) { memberships { role } } }`, {
+        u: ids.louis,
+      }),
+    ).previewUserDisable;
+    expect(asMutation.memberships).toEqual([{ role: 'MEMBER' }]);
+    expect(expectData(await t.gql(token.louis, `{ spaces { totalCount } }`)).spaces.totalCount).toBe(1);
     expectData(
       await t.gql(
         token.alice,
