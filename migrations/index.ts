@@ -2,6 +2,7 @@ import { InitialSchema1764190000000 } from './1764190000000-initial-schema';
 import { IdpConnectionKeys1764300000000 } from './1764300000000-idp-connection-keys';
 import { PartnerRolesOutsideHost1764400000000 } from './1764400000000-partner-roles-outside-host';
 import { WritePath1764500000000 } from './1764500000000-write-path';
+import { InvitationAnswers1764530000000 } from './1764530000000-invitation-answers';
 
 // Every migration, in order. Listed by hand so the build, the CLI and the tests load the same set.
 export const MIGRATIONS: Function[] = [
@@ -9,4 +10,5 @@ export const MIGRATIONS: Function[] = [
   IdpConnectionKeys1764300000000,
   PartnerRolesOutsideHost1764400000000,
   WritePath1764500000000,
+  InvitationAnswers1764530000000,
 ];

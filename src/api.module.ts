@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ContentModule } from './content/content.module';
 import { MembershipsModule } from './memberships/memberships.module';
+import { InvitationsModule } from './invitations/invitations.module';
 import { OrganizationsModule } from './organizations/organizations.module';
 import { SpacesModule } from './spaces/spaces.module';
 import { SuspensionsModule } from './suspensions/suspensions.module';
@@ -17,6 +18,7 @@ import { UsersModule } from './users/users.module';
     ConnectionsModule,
     MembershipsModule,
     SuspensionsModule,
+    InvitationsModule,
   ],
 })
 export class ApiModule {}

@@ -77,7 +77,8 @@ export class WriteRunner {
           actorOrganizationId: actor?.principal.organizationId ?? null,
           subjectType: (error.details.subjectType as string | undefined) ?? subject.type,
           subjectId: ((error.details.subjectId as string | undefined) ?? subject.id ?? null)?.slice(0, 100) ?? null,
-          reason: error.code.toLowerCase(),
+          // A NOT_FOUND may say why in the log (wrong_email...) while the caller sees one answer.
+          reason: typeof error.details.auditReason === 'string' ? error.details.auditReason : error.code.toLowerCase(),
           details: { message: error.message, ...error.details },
           requestId: actor?.requestId ?? null,
         });

@@ -46,6 +46,8 @@ export enum WriteErrorCode {
   DOMAIN_TAKEN = 'DOMAIN_TAKEN',
   /** Disabling the last active HOST_ADMIN would leave nobody to administer the gateway. */
   LAST_HOST_ADMIN = 'LAST_HOST_ADMIN',
+  // Invitations: the invitee's organisation no longer owns the invited address's domain.
+  EMAIL_DOMAIN_NOT_OWNED = 'EMAIL_DOMAIN_NOT_OWNED',
 }
 
 const KINDS: Record<WriteErrorCode, ErrorKind> = {
@@ -84,6 +86,7 @@ const KINDS: Record<WriteErrorCode, ErrorKind> = {
   LAST_OWNER: ErrorKind.CONFLICT,
   DOMAIN_TAKEN: ErrorKind.CONFLICT,
   LAST_HOST_ADMIN: ErrorKind.CONFLICT,
+  EMAIL_DOMAIN_NOT_OWNED: ErrorKind.FORBIDDEN,
 };
 
 export class WriteException extends DomainException<WriteErrorCode> {
@@ -101,7 +104,12 @@ export class WriteException extends DomainException<WriteErrorCode> {
   }
 
   /** The one answer for an object that is invisible or does not exist. */
-  static notFound(subjectType: string, subjectId: string): WriteException {
-    return new WriteException(WriteErrorCode.NOT_FOUND, 'Not found', { subjectType, subjectId });
+  static notFound(subjectType: string, subjectId: string, auditReason?: string): WriteException {
+    // auditReason (e.g. `wrong_email`) says in the audit log why; the caller never sees it.
+    return new WriteException(WriteErrorCode.NOT_FOUND, 'Not found', {
+      subjectType,
+      subjectId,
+      ...(auditReason ? { auditReason } : {}),
+    });
   }
 }

@@ -15,6 +15,7 @@ import { Space } from './entities/space.entity';
 import { User } from './entities/user.entity';
 import { Notification } from './entities/notification.entity';
 import { MailMessage } from './entities/mail-message.entity';
+import { InvitationAnswer } from './entities/invitation-answer.entity';
 
 /** Every entity of the domain; the DataSource and the migration check use this one list. */
 export const ENTITIES = [
@@ -35,4 +36,5 @@ export const ENTITIES = [
   AuditEvent,
   Notification,
   MailMessage,
+  InvitationAnswer,
 ];

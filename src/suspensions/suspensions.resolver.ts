@@ -25,6 +25,18 @@ export class SuspensionsResolver {
     return this.suspensions.previewOrganizationSuspension(actorOf(v), organizationId);
   }
 
+  /** The same dry run beside the switch it previews, for clients that send both as mutations. */
+  @Mutation(() => SuspensionPreview, {
+    name: 'previewOrganizationSuspension',
+    description: 'Dry run of suspendOrganization, as the query of the same name: writes nothing but its audit event.',
+  })
+  previewOrganizationSuspensionAsMutation(
+    @CurrentViewer() v: Viewer,
+    @Args('organizationId', { type: () => ID }) organizationId: string,
+  ): Promise<SuspensionPreview> {
+    return this.suspensions.previewOrganizationSuspension(actorOf(v), organizationId);
+  }
+
   @Mutation(() => SuspensionResult, {
     description:
       'The kill switch for a partner or client organisation (HOST_ADMIN, or a sponsor of its grants): ends all its sessions, tokens, grants and pending invitations at once, in one transaction.',
@@ -50,6 +62,17 @@ export class SuspensionsResolver {
 
   @Query(() => SuspensionPreview, { description: 'Dry run of disableUser.' })
   previewUserDisable(
+    @CurrentViewer() v: Viewer,
+    @Args('userId', { type: () => ID }) userId: string,
+  ): Promise<SuspensionPreview> {
+    return this.suspensions.previewUserDisable(actorOf(v), userId);
+  }
+
+  @Mutation(() => SuspensionPreview, {
+    name: 'previewUserDisable',
+    description: 'Dry run of disableUser, as the query of the same name: writes nothing but its audit event.',
+  })
+  previewUserDisableAsMutation(
     @CurrentViewer() v: Viewer,
     @Args('userId', { type: () => ID }) userId: string,
   ): Promise<SuspensionPreview> {

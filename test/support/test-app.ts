@@ -18,7 +18,7 @@ export interface GqlResponse {
   status: number;
   body: {
     data?: any;
-    errors?: Array<{ message: string; path?: string[]; extensions: { code: string } }>;
+    errors?: Array<{ message: string; path?: string[]; extensions: { code: string; reason?: string } }>;
   };
 }
 
