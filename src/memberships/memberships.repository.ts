@@ -2,7 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AccessService } from '../access/access.service';
 import { AppAbility } from '../access/subjects';
-import { effectiveClearanceSql, membershipActiveUntilSql, userCountsSql } from '../auth/membership-rules';
+import {
+  clearedForSql,
+  effectiveClearanceSql,
+  membershipActiveUntilSql,
+  userCountsSql,
+} from '../auth/membership-rules';
 import {
   MembershipRole,
   MembershipStatus,
@@ -126,8 +131,8 @@ export class MembershipsRepository {
   }
 
   /**
-   * The space's OWNERs who run it now: ACTIVE, unexpired grants whose user counts. Called
-   * under the space's lock.
+   * The space's OWNERs who run it now: active grants (ACTIVE, unexpired, the member cleared for
+   * the space, DESIGN 2) whose user counts. Called under the space's lock.
    */
   async liveOwnerIds(manager: EntityManager, spaceId: string, now: Date): Promise<string[]> {
     const rows: { userId: string }[] = await manager.query(
@@ -135,8 +140,10 @@ export class MembershipsRepository {
          FROM memberships m
          JOIN users u ON u.id = m.user_id
          JOIN organizations o ON o.id = u.organization_id
+         JOIN spaces s ON s.id = m.space_id
         WHERE m.space_id = $1 AND m.role = '${MembershipRole.OWNER}' AND m.status = '${MembershipStatus.ACTIVE}'
           AND ${membershipActiveUntilSql('m')} > $2 AND ${userCountsSql('u', 'o')}
+          AND ${clearedForSql(effectiveClearanceSql('u', 'o'), 's')}
         ORDER BY m.created_at, m.id`,
       [spaceId, now],
     );
