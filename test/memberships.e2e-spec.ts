@@ -167,6 +167,19 @@ describe('memberships: changing and ending grants', () => {
       ]);
     });
 
+    it('counts as OWNERs only those whose grant is active: an OWNER no longer cleared does not run the space', async () => {
+      const id = await grantId('owner', 'lab');
+      // Oscar stays OWNER of the Lab on paper, but his clearance no longer reaches its classification.
+      await sql(`UPDATE users SET clearance = 0 WHERE id = $1`, [ids.owner2]);
+      try {
+        refused(await t.gql(tokens.owner, UPDATE, { id, input: { role: 'MEMBER' } }), 'CONFLICT', 'LAST_OWNER');
+        refused(await t.gql(tokens.owner, LEAVE, { spaceId: ids.lab }), 'CONFLICT', 'LAST_OWNER');
+        expect((await grant(id)).role).toBe('OWNER');
+      } finally {
+        await sql(`UPDATE users SET clearance = 4 WHERE id = $1`, [ids.owner2]);
+      }
+    });
+
     it('refuses every change in an archived space', async () => {
       const id = await grantId('alice', 'attic');
       refused(await t.gql(tokens.owner, UPDATE, { id, input: { role: 'OBSERVER' } }), 'CONFLICT', 'SPACE_ARCHIVED');
