@@ -1,4 +1,5 @@
 import { renderMail } from '../src/mail/mail-templates';
+import { MailDispatcher } from '../src/mail/mail.dispatcher';
 import { formatDate } from '../src/mail/text-format';
 import { Locale } from '../src/common/domain.enums';
 import { randomUUID } from 'node:crypto';
@@ -538,6 +539,13 @@ describe('invitations', () => {
         await invite('owner', { spaceId: ids.studio, email: 'alice@acme.test' }),
       ).inviteToSpace;
       expectData(await as('owner', REVOKE, { id: revoked.id, reason: 'Sent by mistake' }));
+      // Its mail was still in the outbox: it does not go out, and says why.
+      await t.app.get(MailDispatcher).dispatchDue(t.clock.now());
+      expect(
+        await sql(`SELECT status, last_error FROM mail_messages WHERE template = 'invitation' AND subject_id = $1`, [
+          revoked.id,
+        ]),
+      ).toEqual([{ status: 'FAILED', last_error: 'not sent: the invitation is REVOKED' }]);
       await refused(
         'invitation.accept',
         'alice',

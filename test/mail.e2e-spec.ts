@@ -154,7 +154,7 @@ describe('mail through SMTP', () => {
       { to: { email: 'newcomer@bolt.test' }, template: 'invitation', params, subjectType: 'Invitation', subjectId },
     );
     const result = await dispatcher.dispatchDue(t.clock.now());
-    expect(result).toEqual({ sent: 3, retried: 0, failed: 0 });
+    expect(result).toEqual({ sent: 3, retried: 0, failed: 0, withdrawn: 0 });
 
     const byRecipient = Object.fromEntries(smtp.received.map((r) => [r.to.join(','), r]));
     expect(Object.keys(byRecipient).sort()).toEqual(['alice@acme.test', 'newcomer@bolt.test', 'staff@host.test']);
@@ -182,7 +182,7 @@ describe('mail through SMTP', () => {
     expect(metrics.text).toMatch(/^passerelle_mail_attempts_total\{outcome="sent"\} 3$/m);
 
     // Sent is sent: another run sends nothing again.
-    expect(await dispatcher.dispatchDue(t.clock.now())).toEqual({ sent: 0, retried: 0, failed: 0 });
+    expect(await dispatcher.dispatchDue(t.clock.now())).toEqual({ sent: 0, retried: 0, failed: 0, withdrawn: 0 });
     expect(smtp.received).toHaveLength(3);
   });
 
@@ -199,7 +199,7 @@ describe('mail through SMTP', () => {
         subjectType: 'Membership',
         subjectId,
       });
-      expect(await dispatcher.dispatchDue(t0)).toEqual({ sent: 0, retried: 1, failed: 0 });
+      expect(await dispatcher.dispatchDue(t0)).toEqual({ sent: 0, retried: 1, failed: 0, withdrawn: 0 });
       let [d] = await mail.deliveriesOf('Membership', subjectId);
       expect(d).toEqual(
         expect.objectContaining({ status: 'PENDING', attempts: 1, lastError: expect.stringContaining('451') }),
@@ -212,9 +212,10 @@ describe('mail through SMTP', () => {
         sent: 0,
         retried: 0,
         failed: 0,
+        withdrawn: 0,
       });
       const due = new Date(t0.getTime() + minutes(MAIL_BACKOFF_MINUTES[0]));
-      expect(await dispatcher.dispatchDue(due)).toEqual({ sent: 1, retried: 0, failed: 0 });
+      expect(await dispatcher.dispatchDue(due)).toEqual({ sent: 1, retried: 0, failed: 0, withdrawn: 0 });
       [d] = await mail.deliveriesOf('Membership', subjectId);
       expect(d).toEqual(expect.objectContaining({ status: 'SENT', attempts: 2, lastError: null, sentAt: due }));
       expect(smtp.received.map((r) => r.subject)).toEqual(['Your access to the space “Open lab” has ended']);
@@ -231,7 +232,7 @@ describe('mail through SMTP', () => {
       subjectType: 'User',
       subjectId: ids.staff,
     });
-    expect(await dispatcher.dispatchDue(t.clock.now())).toEqual({ sent: 0, retried: 0, failed: 1 });
+    expect(await dispatcher.dispatchDue(t.clock.now())).toEqual({ sent: 0, retried: 0, failed: 1, withdrawn: 0 });
     const [d] = await mail.deliveriesOf('User', ids.staff);
     expect(d).toEqual(
       expect.objectContaining({ status: 'FAILED', attempts: 1, lastError: 'unknown mail template no.such.template' }),
@@ -304,7 +305,7 @@ describe('mail when the SMTP server is down', () => {
         expect(d.lastError).toMatch(/ECONNREFUSED|ESOCKET|ECONNECTION/);
         expect(d.lastError).not.toContain('s3cret-pw');
         if (attempt < MAIL_MAX_ATTEMPTS) {
-          expect(result).toEqual({ sent: 0, retried: 1, failed: 0 });
+          expect(result).toEqual({ sent: 0, retried: 1, failed: 0, withdrawn: 0 });
           expect(d.status).toBe('PENDING');
           const wait = MAIL_BACKOFF_MINUTES[Math.min(attempt, MAIL_BACKOFF_MINUTES.length) - 1];
           expect(d.nextAttemptAt).toEqual(new Date(now.getTime() + minutes(wait)));
@@ -313,10 +314,11 @@ describe('mail when the SMTP server is down', () => {
             sent: 0,
             retried: 0,
             failed: 0,
+            withdrawn: 0,
           });
           now = d.nextAttemptAt;
         } else {
-          expect(result).toEqual({ sent: 0, retried: 0, failed: 1 });
+          expect(result).toEqual({ sent: 0, retried: 0, failed: 1, withdrawn: 0 });
           expect(d.status).toBe('FAILED');
         }
       }
@@ -325,6 +327,7 @@ describe('mail when the SMTP server is down', () => {
         sent: 0,
         retried: 0,
         failed: 0,
+        withdrawn: 0,
       });
       const [kept] = await mail.deliveriesOf('Invitation', subjectId);
       expect(kept).toEqual(expect.objectContaining({ status: 'FAILED', attempts: MAIL_MAX_ATTEMPTS, sentAt: null }));

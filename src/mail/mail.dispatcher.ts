@@ -24,6 +24,8 @@ export interface DispatchResult {
   sent: number;
   /** Failed this time, to be retried later. */
   retried: number;
+  /** Not sent: what it announced was withdrawn before it went out (an invitation revoked meanwhile). */
+  withdrawn: number;
   /** Failed for good (attempts exhausted, or a message that cannot be rendered). */
   failed: number;
 }
@@ -79,7 +81,7 @@ export class MailDispatcher implements OnApplicationBootstrap, OnApplicationShut
 
   /** Sends every PENDING message due at `now` (public for tests, which move the clock). */
   async dispatchDue(now: Date): Promise<DispatchResult> {
-    const result: DispatchResult = { sent: 0, retried: 0, failed: 0 };
+    const result: DispatchResult = { sent: 0, retried: 0, failed: 0, withdrawn: 0 };
     for (let batch = 0; batch < MAX_BATCHES_PER_RUN; batch++) {
       const claimed = await this.claim(now);
       if (claimed.length === 0) break;
@@ -114,6 +116,17 @@ export class MailDispatcher implements OnApplicationBootstrap, OnApplicationShut
   private async deliver(message: MailMessage, now: Date): Promise<keyof DispatchResult> {
     let outcome: keyof DispatchResult;
     let changes: Partial<Pick<MailMessage, 'status' | 'sentAt' | 'lastError' | 'nextAttemptAt'>>;
+    const withdrawn = await this.withdrawnBecause(message);
+    if (withdrawn) {
+      await this.dataSource
+        .createQueryBuilder()
+        .update(MailMessage)
+        .set({ status: 'FAILED', lastError: withdrawn })
+        .where('id = :id AND status = :pending', { id: message.id, pending: 'PENDING' })
+        .execute();
+      this.metrics?.countMail('withdrawn');
+      return 'withdrawn';
+    }
     try {
       const locale = localeOf(message.locale);
       const params = { link: this.config.publicUrl, ...message.params };
@@ -142,6 +155,21 @@ export class MailDispatcher implements OnApplicationBootstrap, OnApplicationShut
     return outcome;
   }
 
+  /**
+   * An invitation mail waits in the outbox until the next run: if the invitation was revoked,
+   * rejected or answered meanwhile, the mail is not sent (and says why). Null: still current.
+   */
+  private async withdrawnBecause(message: MailMessage): Promise<string | null> {
+    const stillAbout = OPEN_STATUS_OF[message.template];
+    if (!stillAbout || message.subjectType !== 'Invitation' || !message.subjectId) return null;
+    const [row]: { status: string }[] = await this.dataSource.query(`SELECT status FROM invitations WHERE id = $1`, [
+      message.subjectId,
+    ]);
+    // Invitations are never deleted; a mail about one this database does not hold goes out.
+    if (!row || row.status === stillAbout) return null;
+    return `not sent: the invitation is ${row.status}`;
+  }
+
   /** A short error for people to read: no credentials, no stack, one line. */
   private describe(error: unknown): string {
     const e = error as { code?: unknown; responseCode?: unknown; message?: unknown };
@@ -154,6 +182,12 @@ export class MailDispatcher implements OnApplicationBootstrap, OnApplicationShut
     return (text.replace(/\s+/g, ' ').trim() || 'send failed').slice(0, 300);
   }
 }
+
+/** Invitation mails, and the status their invitation must still have for them to go out. */
+const OPEN_STATUS_OF: Record<string, string> = {
+  invitation: 'PENDING',
+  'invitation.approval_needed': 'PENDING_APPROVAL',
+};
 
 /** When to try again after `attempts` attempts (the last one failed). */
 export function nextAttemptAt(now: Date, attempts: number): Date {

@@ -48,7 +48,7 @@ export class MetricsService {
     this.rateLimited.set(limit, (this.rateLimited.get(limit) ?? 0) + n);
   }
 
-  countMail(outcome: 'sent' | 'retried' | 'failed'): void {
+  countMail(outcome: 'sent' | 'retried' | 'failed' | 'withdrawn'): void {
     this.mail.set(outcome, (this.mail.get(outcome) ?? 0) + 1);
   }
 
