@@ -105,7 +105,6 @@ export class InvitationsService {
           },
         );
       }
-      if (space.status === SpaceStatus.ARCHIVED) throw archived(space);
 
       // Whom: exactly one of an address (whose domain a registered organisation verified) or
       // an organisation the caller sees.
@@ -145,6 +144,8 @@ export class InvitationsService {
         }
       }
       if (!org) throw new Error('organisation vanished while locked');
+      // After the target's visibility: an organisation the caller does not see is NOT_FOUND first.
+      if (space.status === SpaceStatus.ARCHIVED) throw archived(space);
       if (org.status !== OrganizationStatus.ACTIVE) {
         throw new WriteException(WriteErrorCode.ORGANIZATION_SUSPENDED, 'The organisation is suspended', {
           organizationId: org.id,
