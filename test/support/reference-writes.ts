@@ -652,6 +652,9 @@ function inviteToSpace(f: WriteFacts, caller: WorldUser, step: Extract<Step, { o
     if (!sp || !f.isHost(sp) || !f.counts(sp)) v.add('BAD_USER_INPUT', 'the sponsor must be an active host user');
     sponsor = sp?.key ?? null;
   } else if (external) sponsor = caller.key;
+  // Sponsors are for external grants (DESIGN 1); whether naming one for a host invitee is refused is silent.
+  if (step.sponsor !== undefined && target && !external)
+    v.maybe('BAD_USER_INPUT', 'a sponsor is named only for an external invitee');
   if ((step.role === 'OWNER' || step.role === 'ANIMATOR') && !f.isOwner(caller, s))
     v.maybe('FORBIDDEN', 'an ANIMATOR inviting as OWNER or ANIMATOR');
   if (invitee) {
