@@ -751,6 +751,27 @@ describe('invitations', () => {
       );
     });
 
+    it('the page after sign-in lists it, French first, to those who have not answered it yet', async () => {
+      const welcome = async (who: string, accept: string) => {
+        const { cookieValue } = await t.app.get(SessionService).create(ids[who]);
+        const res = await request(t.http)
+          .get('/auth/welcome')
+          .set('Accept', accept)
+          .set('Cookie', `${SESSION_COOKIE}=${cookieValue}`);
+        expect(res.status).toBe(200);
+        return res;
+      };
+      const waiting = async (who: string) =>
+        ((await welcome(who, 'application/json')).body.pendingInvitations as { id: string }[]).map((i) => i.id);
+      expect(await waiting('arno')).toContain(inv.id);
+      const page = (await welcome('arno', 'text/html')).text;
+      expect(page).toContain('Studio');
+      expect(page).toContain('Invitations en attente');
+      expect(page.indexOf('Invitations en attente')).toBeLessThan(page.indexOf('Invitations waiting for you'));
+      // Alice accepted it, Amy declined it: it no longer waits for them.
+      for (const who of ['alice', 'amy']) expect(await waiting(who)).not.toContain(inv.id);
+    });
+
     it('revoking stops future acceptances; memberships already created stay', async () => {
       await refused('invitation.revoke', 'anim', () => as('anim', REVOKE, { id: inv.id }), 'NOT_FOUND', null);
       const { revokeInvitation } = expectData(await as('owner2', REVOKE, { id: inv.id, reason: 'Contrat terminé' }));

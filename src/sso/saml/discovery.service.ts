@@ -40,7 +40,7 @@ export class DiscoveryService {
     if (!user || !userCounts(user, user.organization)) return null;
     return {
       user: { id: user.id, email: user.email, displayName: user.displayName, organizationId: user.organizationId },
-      pendingInvitations: await this.repository.pendingInvitations(user.email, this.clock.now()),
+      pendingInvitations: await this.repository.pendingInvitations(user, this.clock.now()),
     };
   }
 }

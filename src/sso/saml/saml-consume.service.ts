@@ -130,7 +130,7 @@ export class SamlConsumeService {
       // Outside the transaction: on PGlite the one connection is the transaction's until it ends.
       return {
         ...signedIn,
-        pendingInvitations: await this.repository.pendingInvitations(signedIn.user.email, this.clock.now()),
+        pendingInvitations: await this.repository.pendingInvitations(signedIn.user, this.clock.now()),
       };
     } catch (error) {
       await auditRefusal(this.audit, 'auth.login', connectionId, error, meta);

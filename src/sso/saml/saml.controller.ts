@@ -158,19 +158,20 @@ export class SamlController {
       res.json(me);
       return;
     }
+    // French first, then English, like every page people read.
     const invitations = me.pendingInvitations.length
-      ? `<p>Invitations waiting for you:</p><ul>${me.pendingInvitations
+      ? `<p lang="fr">Invitations en attente :</p><p lang="en">Invitations waiting for you:</p><ul>${me.pendingInvitations
           .map(
             (i) =>
-              `<li>${escapeHtml(i.spaceName)} — ${escapeHtml(i.role)} (until ${escapeHtml(i.expiresAt.toISOString().slice(0, 10))})</li>`,
+              `<li>${escapeHtml(i.spaceName)} — ${escapeHtml(i.role)} <span lang="fr">(répondre avant le ${escapeHtml(i.expiresAt.toISOString().slice(0, 10))})</span> <span lang="en">(answer by ${escapeHtml(i.expiresAt.toISOString().slice(0, 10))})</span></li>`,
           )
           .join('')}</ul>`
-      : '<p>No invitation is waiting for you.</p>';
+      : '<p lang="fr">Aucune invitation ne vous attend.</p><p lang="en">No invitation is waiting for you.</p>';
     res.type('html').send(
       page(
-        `Welcome, ${me.user.displayName}`,
-        `<p>Signed in as <code>${escapeHtml(me.user.email)}</code>.</p>${invitations}
-<form method="post" action="/auth/logout"><button>Sign out</button></form>`,
+        `Bienvenue · Welcome, ${me.user.displayName}`,
+        `<p lang="fr">Connecté en tant que <code>${escapeHtml(me.user.email)}</code>.</p><p lang="en">Signed in as <code>${escapeHtml(me.user.email)}</code>.</p>${invitations}
+<form method="post" action="/auth/logout"><button>Se déconnecter · Sign out</button></form>`,
       ),
     );
   }

@@ -65,15 +65,24 @@ export class SsoRepository {
     return rows.length;
   }
 
-  /** The invitations still waiting for an email address at `now`. */
-  async pendingInvitations(email: string, now: Date): Promise<PendingInvitation[]> {
+  /**
+   * The invitations still waiting for a user at `now`: to their address in their own
+   * organisation, or to their whole organisation and not yet answered by them.
+   */
+  async pendingInvitations(
+    user: { id: string; email: string; organizationId: string },
+    now: Date,
+  ): Promise<PendingInvitation[]> {
     const rows: { id: string; space_id: string; space_name: string; role: string; expires_at: Date }[] =
       await this.dataSource.query(
         `SELECT i.id, i.space_id, s.name AS space_name, i.role, i.expires_at
          FROM invitations i JOIN spaces s ON s.id = i.space_id
-        WHERE i.email = $1 AND i.status = $2 AND i.expires_at > $3
+        WHERE i.organization_id = $2 AND i.status = $3 AND i.expires_at > $4
+          AND (i.email = $1
+               OR (i.whole_organization
+                   AND NOT EXISTS (SELECT 1 FROM invitation_answers a WHERE a.invitation_id = i.id AND a.user_id = $5)))
         ORDER BY i.created_at, i.id`,
-        [email, InvitationStatus.PENDING, now],
+        [user.email, user.organizationId, InvitationStatus.PENDING, now, user.id],
       );
     return rows.map((r) => ({
       id: r.id,
