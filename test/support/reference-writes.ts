@@ -336,7 +336,12 @@ export class WriteFacts {
       const s = this.space(i.space)!;
       // Silent: whether an invitation that cannot be accepted now (space archived, the user not
       // cleared yet, a grant already held) still shows.
-      if ((i.wholeOrganization && g) || s.status === 'ARCHIVED' || this.clearance(u) < s.classification)
+      if (
+        (i.wholeOrganization && g) ||
+        (g && this.active(g)) ||
+        s.status === 'ARCHIVED' ||
+        this.clearance(u) < s.classification
+      )
         may.push(i.key);
       else must.push(i.key);
     }
@@ -963,6 +968,16 @@ function leaveSpace(f: WriteFacts, caller: WorldUser, key: string): Alternative[
 }
 
 /** Users sponsoring a grant of the organisation's users (the kill switch's second hand). */
+/**
+ * An organisation or person the read rule hides from the caller, but whose grants the caller
+ * sponsors (or sponsored): whether the kill switch answers as for a missing one or goes on as
+ * for a seen one is silent (the sponsor knows them from their own sponsorships).
+ */
+function knownToSponsor(sponsor: boolean, seen: () => Alternative[]): Alternative[] {
+  const missing = refuse('NOT_FOUND', 'not in sight under the read rule');
+  return sponsor ? [...seen(), missing] : [missing];
+}
+
 function sponsorsOf(f: WriteFacts, orgKey: string, activeOnly: boolean): Set<string> {
   const out = new Set<string>();
   for (const g of f.w.grants) {
@@ -977,7 +992,13 @@ function sponsorsOf(f: WriteFacts, orgKey: string, activeOnly: boolean): Set<str
 // and pending invitations at once; never the host.
 function suspendOrganization(f: WriteFacts, caller: WorldUser, key: string): Alternative[] {
   const o = key === MISSING ? undefined : f.org(key);
-  if (!o || !f.read.seesOrganization(caller, o)) return [refuse('NOT_FOUND', 'no such organisation in sight')];
+  if (!o) return [refuse('NOT_FOUND', 'no such organisation in sight')];
+  if (!f.read.seesOrganization(caller, o))
+    return knownToSponsor(sponsorsOf(f, o.key, false).has(caller.key), () => suspendSeen(f, caller, o));
+  return suspendSeen(f, caller, o);
+}
+
+function suspendSeen(f: WriteFacts, caller: WorldUser, o: WorldOrganization): Alternative[] {
   const sponsor = sponsorsOf(f, o.key, true).has(caller.key);
   const formerSponsor = !sponsor && sponsorsOf(f, o.key, false).has(caller.key);
   if (o.kind === 'HOST') {
@@ -1008,7 +1029,13 @@ function suspendOrganization(f: WriteFacts, caller: WorldUser, key: string): Alt
 // Issue 8 item 6: restores the memberships that have not expired meanwhile, and nothing else.
 function reactivateOrganization(f: WriteFacts, caller: WorldUser, key: string): Alternative[] {
   const o = key === MISSING ? undefined : f.org(key);
-  if (!o || !f.read.seesOrganization(caller, o)) return [refuse('NOT_FOUND', 'no such organisation in sight')];
+  if (!o) return [refuse('NOT_FOUND', 'no such organisation in sight')];
+  if (!f.read.seesOrganization(caller, o))
+    return knownToSponsor(sponsorsOf(f, o.key, false).has(caller.key), () => reactivateSeen(f, caller, o));
+  return reactivateSeen(f, caller, o);
+}
+
+function reactivateSeen(f: WriteFacts, caller: WorldUser, o: WorldOrganization): Alternative[] {
   const v = new Violations();
   if (!f.isAdmin(caller)) {
     const sponsor = sponsorsOf(f, o.key, false).has(caller.key);
@@ -1043,13 +1070,26 @@ function restore(w: WriteWorld, cause: SuspensionCause, which: (g: Grant) => boo
 // sponsor of their grants; never oneself.
 function disableUser(f: WriteFacts, caller: WorldUser, key: string): Alternative[] {
   const u = key === MISSING ? undefined : f.user(key);
-  if (!u || !f.read.seesUser(caller, u)) return [refuse('NOT_FOUND', 'no such person in sight')];
+  if (!u) return [refuse('NOT_FOUND', 'no such person in sight')];
+  if (!f.read.seesUser(caller, u))
+    return knownToSponsor(
+      f.w.grants.some((g) => g.user === u.key && g.sponsor === caller.key),
+      () => disableUserSeen(f, caller, u),
+    );
+  return disableUserSeen(f, caller, u);
+}
+
+function disableUserSeen(f: WriteFacts, caller: WorldUser, u: WorldUser): Alternative[] {
   if (u.key === caller.key) return [refuse('FORBIDDEN', 'nobody disables themselves', 'SELF_DISABLE')];
   const partnerAdmin =
     !f.isHost(caller) && caller.roles.includes('PARTNER_ADMIN') && caller.organization === u.organization;
-  const sponsor = f.w.grants.some((g) => g.user === u.key && g.sponsor === caller.key);
-  if (!f.isAdmin(caller) && !partnerAdmin && !sponsor) return [refuse('FORBIDDEN', 'not allowed to disable')];
+  // A sponsor of live grants (ACTIVE or SUSPENDED) may; one of ended grants only: silent.
+  const sponsored = f.w.grants.filter((g) => g.user === u.key && g.sponsor === caller.key);
+  const live = sponsored.some((g) => g.status === 'ACTIVE' || g.status === 'SUSPENDED');
+  if (!f.isAdmin(caller) && !partnerAdmin && sponsored.length === 0)
+    return [refuse('FORBIDDEN', 'not allowed to disable')];
   const v = new Violations();
+  if (!f.isAdmin(caller) && !partnerAdmin && !live) v.maybe('FORBIDDEN', 'a sponsor of ended grants only');
   if (u.status === 'DISABLED') v.add('CONFLICT', 'already disabled', 'USER_DISABLED');
   if (f.isAdmin(u)) v.maybe('CONFLICT', 'disabling a HOST_ADMIN');
   if (f.isAdmin(u)) v.maybe('FORBIDDEN', 'disabling a HOST_ADMIN');
@@ -1077,7 +1117,16 @@ function disableUser(f: WriteFacts, caller: WorldUser, key: string): Alternative
 
 function enableUser(f: WriteFacts, caller: WorldUser, key: string): Alternative[] {
   const u = key === MISSING ? undefined : f.user(key);
-  if (!u || !f.read.seesUser(caller, u)) return [refuse('NOT_FOUND', 'no such person in sight')];
+  if (!u) return [refuse('NOT_FOUND', 'no such person in sight')];
+  if (!f.read.seesUser(caller, u))
+    return knownToSponsor(
+      f.w.grants.some((g) => g.user === u.key && g.sponsor === caller.key),
+      () => enableUserSeen(f, caller, u),
+    );
+  return enableUserSeen(f, caller, u);
+}
+
+function enableUserSeen(f: WriteFacts, caller: WorldUser, u: WorldUser): Alternative[] {
   const partnerAdmin =
     !f.isHost(caller) && caller.roles.includes('PARTNER_ADMIN') && caller.organization === u.organization;
   const v = new Violations();
