@@ -3,6 +3,7 @@ import { IdpConnectionKeys1764300000000 } from './1764300000000-idp-connection-k
 import { PartnerRolesOutsideHost1764400000000 } from './1764400000000-partner-roles-outside-host';
 import { WritePath1764500000000 } from './1764500000000-write-path';
 import { InvitationAnswers1764530000000 } from './1764530000000-invitation-answers';
+import { Conversations1764600000000 } from './1764600000000-conversations';
 
 // Every migration, in order. Listed by hand so the build, the CLI and the tests load the same set.
 export const MIGRATIONS: Function[] = [
@@ -11,4 +12,5 @@ export const MIGRATIONS: Function[] = [
   PartnerRolesOutsideHost1764400000000,
   WritePath1764500000000,
   InvitationAnswers1764530000000,
+  Conversations1764600000000,
 ];

@@ -68,7 +68,8 @@ describe('AbilityFactory', () => {
     );
     expect(ability.can('read', post({ authorOrganizationId: ACME }))).toBe(true);
     expect(ability.can('read', post({ authorOrganizationId: 'rival' }))).toBe(false);
-    const comment = (authorOrganizationId: string) => asSubject('Comment', { authorOrganizationId, post: post({}) });
+    const comment = (authorOrganizationId: string) =>
+      asSubject('Comment', { authorOrganizationId, hidden: false, post: post({}) });
     expect(ability.can('read', comment(HOST))).toBe(true);
     expect(ability.can('read', comment('rival'))).toBe(false);
   });

@@ -43,10 +43,16 @@ export class AbilityFactory {
     // Posts, comments and reactions: only through an active membership, whatever the role.
     for (const g of groups) {
       can('read', 'Post', postConditions(g, p.effectiveClearance, ownSide));
-      for (const type of ['Comment', 'Reaction'] as const) {
-        can('read', type, contributionConditions(g, p.effectiveClearance, ownSide));
-      }
+      can('read', 'Comment', commentConditions(g, p.effectiveClearance, ownSide));
+      can('read', 'Reaction', reactionConditions(g, p.effectiveClearance, ownSide));
     }
+
+    // The risk map: the space's OWNERs and ANIMATORs, and security reviewers (DESIGN 1).
+    const led = p.activeMemberships
+      .filter((m) => m.role === MembershipRole.OWNER || m.role === MembershipRole.ANIMATOR)
+      .map((m) => m.spaceId);
+    if (p.isHost && hasRole(p, UserRole.SECURITY_REVIEWER)) can('read', 'RiskEntry');
+    else if (led.length) can('read', 'RiskEntry', { spaceId: { $in: led } });
 
     // Members: whoever sees the space sees its active members who count (HUB: own side only).
     const activeMember = { ...activeMembershipConditions(p.now), memberCounts: true };
@@ -134,11 +140,32 @@ function postConditions(g: SpaceGroup, clearance: number, ownSide: string[]): Co
   };
 }
 
-/** Comments and reactions follow their post, plus the HUB rule on their own author. */
-function contributionConditions(g: SpaceGroup, clearance: number, ownSide: string[]): Conditions {
+/** Comments follow their post, plus the HUB rule on their own author; hidden ones are for moderators. */
+function commentConditions(g: SpaceGroup, clearance: number, ownSide: string[]): Conditions {
   const post = postConditions(g, clearance, ownSide);
   const onPost = Object.fromEntries(Object.entries(post).map(([field, value]) => [`post.${field}`, value]));
-  return { ...onPost, ...(g.hubRestricted ? { authorOrganizationId: { $in: ownSide } } : {}) };
+  return {
+    ...onPost,
+    ...(g.readsHidden ? {} : { hidden: false }),
+    ...(g.hubRestricted ? { authorOrganizationId: { $in: ownSide } } : {}),
+  };
+}
+
+/**
+ * Reactions follow what they answer: the post, and for a reaction to a comment that comment
+ * too (`target*`: the comment's facts, or the post's for a reaction to the post); plus the
+ * HUB rule on the reaction's own author.
+ */
+function reactionConditions(g: SpaceGroup, clearance: number, ownSide: string[]): Conditions {
+  const post = postConditions(g, clearance, ownSide);
+  const onPost = Object.fromEntries(Object.entries(post).map(([field, value]) => [`post.${field}`, value]));
+  return {
+    ...onPost,
+    ...(g.readsHidden ? {} : { targetHidden: false }),
+    ...(g.hubRestricted
+      ? { authorOrganizationId: { $in: ownSide }, targetAuthorOrganizationId: { $in: ownSide } }
+      : {}),
+  };
 }
 
 /**
@@ -168,7 +195,7 @@ function userConditions(p: Principal, groups: SpaceGroup[], options: { relationa
   // A V who wrote a post or a comment U reads (counting or not: past work keeps its author).
   for (const g of groups) {
     out.push({ posts: { $elemMatch: postConditions(g, p.effectiveClearance, ownSide) } });
-    out.push({ comments: { $elemMatch: contributionConditions(g, p.effectiveClearance, ownSide) } });
+    out.push({ comments: { $elemMatch: commentConditions(g, p.effectiveClearance, ownSide) } });
   }
   return out;
 }

@@ -12,12 +12,15 @@ export type SubjectName =
   | 'Reaction'
   | 'IdpConnection'
   | 'Invitation'
-  | 'Notification';
+  | 'Notification'
+  | 'RiskEntry';
 /**
  * `manage` is CASL's wildcard: every action, read included. The write path's verbs:
  * `invite` (into a space), `approve` (four eyes), `revoke`, `accept` (and decline) an
  * invitation; `renew`, `revoke`, `leave` a membership; `suspend` and `reactivate` an
- * organisation, `disable` and `enable` a user.
+ * organisation, `disable` and `enable` a user. Conversations: `post` (in a space), `comment`
+ * (on a post), `react` (to a post or a comment), `edit` and `delete` (one's own post or
+ * comment), `moderate` (hide, unhide, relabel); `readHealth` (a space's health figures).
  */
 export type Action =
   | 'read'
@@ -33,7 +36,14 @@ export type Action =
   | 'suspend'
   | 'reactivate'
   | 'disable'
-  | 'enable';
+  | 'enable'
+  | 'post'
+  | 'comment'
+  | 'react'
+  | 'edit'
+  | 'delete'
+  | 'moderate'
+  | 'readHealth';
 
 export type AppAbility = MongoAbility<
   [Action, SubjectName | ({ __caslSubjectType__?: SubjectName } & Record<string, unknown>)],
@@ -51,6 +61,7 @@ export const SUBJECT_NAMES: readonly SubjectName[] = [
   'IdpConnection',
   'Invitation',
   'Notification',
+  'RiskEntry',
 ];
 
 /** Tags a plain object with its subject type for an in-memory check. */

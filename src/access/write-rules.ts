@@ -80,4 +80,55 @@ export function defineWriteRules({ can, cannot }: AbilityBuilder<AppAbility>, p:
 
   // Notifications: one's own, always.
   can(['read', 'update'], 'Notification', { userId: p.userId });
+
+  // People's profiles (the directory of experts): each person writes their own, nobody else.
+  can('update', 'User', PROFILE_FIELDS, { id: p.userId });
+  cannot('update', 'User', PROFILE_FIELDS, { id: { $ne: p.userId } });
+
+  defineConversationRules({ can }, p, { admin, led });
+}
+
+/** The fields of a person's profile in the directory of experts, written only by that person. */
+export const PROFILE_FIELDS = ['jobTitle', 'skills', 'bio', 'hiddenFromExternals'];
+
+/** Roles that write in a space; an OBSERVER only reads and reacts. */
+export const WRITER_ROLES: readonly MembershipRole[] = [
+  MembershipRole.OWNER,
+  MembershipRole.ANIMATOR,
+  MembershipRole.MEMBER,
+];
+
+/**
+ * Conversations. Facts for these checks (built by the services, in memory): a Space's `id`;
+ * a Post's or Comment's `id`, `spaceId` and `authorId`; a RiskEntry's `spaceId`. The caller
+ * must first read the object (NOT_FOUND otherwise); a space's ARCHIVED status, label bounds
+ * and the like are the services' CONFLICT / BAD_USER_INPUT checks.
+ *
+ * - `post` in a space and `comment` on its posts: an active membership that writes (not OBSERVER).
+ * - `react` to a post or comment: any active membership in its space, OBSERVER included.
+ * - `edit` and `delete`: the author, while still a writer of the space.
+ * - `moderate` (hide, unhide, relabel): the space's OWNERs and ANIMATORs.
+ * - The risk map: its OWNERs and ANIMATORs and SECURITY_REVIEWERs create and update entries.
+ * - `readHealth`: the space's OWNERs and ANIMATORs, and HOST_ADMIN.
+ */
+function defineConversationRules(
+  { can }: Pick<AbilityBuilder<AppAbility>, 'can'>,
+  p: Principal,
+  { admin, led }: { admin: boolean; led: string[] },
+): void {
+  const writes = p.activeMemberships.filter((m) => WRITER_ROLES.includes(m.role)).map((m) => m.spaceId);
+  const reads = p.activeMemberships.map((m) => m.spaceId);
+  if (writes.length) {
+    can('post', 'Space', { id: { $in: writes } });
+    can('comment', 'Post', { spaceId: { $in: writes } });
+    can(['edit', 'delete'], ['Post', 'Comment'], { spaceId: { $in: writes }, authorId: p.userId });
+  }
+  if (reads.length) can('react', ['Post', 'Comment'], { spaceId: { $in: reads } });
+  if (led.length) {
+    can('moderate', ['Post', 'Comment'], { spaceId: { $in: led } });
+    can(['create', 'update'], 'RiskEntry', { spaceId: { $in: led } });
+    can('readHealth', 'Space', { id: { $in: led } });
+  }
+  if (p.isHost && hasRole(p, UserRole.SECURITY_REVIEWER)) can(['create', 'update'], 'RiskEntry');
+  if (admin) can('readHealth', 'Space');
 }

@@ -16,6 +16,9 @@ import { User } from './entities/user.entity';
 import { Notification } from './entities/notification.entity';
 import { MailMessage } from './entities/mail-message.entity';
 import { InvitationAnswer } from './entities/invitation-answer.entity';
+import { ContentRevision } from './entities/content-revision.entity';
+import { Mention } from './entities/mention.entity';
+import { RiskEntryRevision } from './entities/risk-entry-revision.entity';
 
 /** Every entity of the domain; the DataSource and the migration check use this one list. */
 export const ENTITIES = [
@@ -37,4 +40,7 @@ export const ENTITIES = [
   Notification,
   MailMessage,
   InvitationAnswer,
+  ContentRevision,
+  Mention,
+  RiskEntryRevision,
 ];

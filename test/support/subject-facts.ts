@@ -10,6 +10,7 @@ import { Space } from '../../src/database/entities/space.entity';
 import { User } from '../../src/database/entities/user.entity';
 import { Invitation } from '../../src/database/entities/invitation.entity';
 import { Notification } from '../../src/database/entities/notification.entity';
+import { RiskEntry } from '../../src/database/entities/risk-entry.entity';
 import { asSubject, idpConnectionSubject, SubjectName } from '../../src/access/subjects';
 
 type Facts = ReturnType<typeof asSubject>;
@@ -27,7 +28,7 @@ export class SubjectFactsService {
 
   async loadAll(): Promise<WorldFacts> {
     const m = this.dataSource.manager;
-    const [orgs, users, spaces, memberships, posts, comments, reactions, connections, invitations, notifications] =
+    const [orgs, users, spaces, memberships, posts, comments, reactions, connections, invitations, notifications, risks] =
       await Promise.all([
         m.find(Organization),
         m.find(User),
@@ -39,6 +40,7 @@ export class SubjectFactsService {
         m.find(IdpConnection),
         m.find(Invitation),
         m.find(Notification),
+        m.find(RiskEntry),
       ]);
     const orgById = new Map(orgs.map((o) => [o.id, o]));
     const userById = new Map(users.map((u) => [u.id, u]));
@@ -58,14 +60,29 @@ export class SubjectFactsService {
         }),
       ]),
     );
-    const contribution = (type: 'Comment' | 'Reaction', c: Comment | Reaction) =>
-      asSubject(type, {
+    const commentFacts = comments.map((c) =>
+      asSubject('Comment', {
         id: c.id,
+        hidden: c.hidden,
         authorOrganizationId: c.authorOrganizationId,
         authorId: c.authorId,
         post: postFacts.get(c.postId),
+      }),
+    );
+    const commentById = new Map(comments.map((c) => [c.id, c]));
+    const reactionFacts = reactions.map((r) => {
+      // What the reaction answers: its comment, or the post itself.
+      const comment = r.commentId ? commentById.get(r.commentId) : undefined;
+      const post = postFacts.get(r.postId)!;
+      return asSubject('Reaction', {
+        id: r.id,
+        authorOrganizationId: r.authorOrganizationId,
+        authorId: r.authorId,
+        post,
+        targetHidden: comment ? comment.hidden : false,
+        targetAuthorOrganizationId: comment ? comment.authorOrganizationId : post.authorOrganizationId,
       });
-    const commentFacts = comments.map((c) => contribution('Comment', c));
+    });
     const membershipFacts = memberships.map((ms) => {
       const member = userById.get(ms.userId)!;
       return asSubject('Membership', {
@@ -99,7 +116,7 @@ export class SubjectFactsService {
       Membership: membershipFacts,
       Post: [...postFacts.values()],
       Comment: commentFacts,
-      Reaction: reactions.map((r) => contribution('Reaction', r)),
+      Reaction: reactionFacts,
       IdpConnection: connections.map((c) => idpConnectionSubject(c)),
       Invitation: invitations.map((i) =>
         asSubject('Invitation', {
@@ -112,6 +129,7 @@ export class SubjectFactsService {
         }),
       ),
       Notification: notifications.map((n) => asSubject('Notification', { id: n.id, userId: n.userId })),
+      RiskEntry: risks.map((r) => asSubject('RiskEntry', { id: r.id, spaceId: r.spaceId })),
     };
   }
 }

@@ -85,7 +85,7 @@ export const SUBJECT_SQL: Record<SubjectName, SqlSubjectSchema> = {
   },
   Comment: {
     table: 'comments',
-    fields: { id: column('id'), authorOrganizationId: column('author_organization_id') },
+    fields: { id: column('id'), hidden: column('hidden'), authorOrganizationId: column('author_organization_id') },
     relations: { post: { subject: 'Post', kind: 'one', on: (o, i) => `${i}."id" = ${o}."post_id"` } },
   },
   // Reads of connections depend on their organisation only; grantsHostRoles is a fact for writes.
@@ -107,9 +107,19 @@ export const SUBJECT_SQL: Record<SubjectName, SqlSubjectSchema> = {
     relations: {},
   },
   Notification: { table: 'notifications', fields: { id: column('id'), userId: column('user_id') }, relations: {} },
+  RiskEntry: { table: 'risk_entries', fields: { id: column('id'), spaceId: column('space_id') }, relations: {} },
   Reaction: {
     table: 'reactions',
-    fields: { id: column('id'), authorOrganizationId: column('author_organization_id') },
+    fields: {
+      id: column('id'),
+      authorOrganizationId: column('author_organization_id'),
+      // What the reaction answers: its comment, or its post when it answers the post itself.
+      targetHidden: (a) =>
+        `COALESCE((SELECT ${a}_tc."hidden" FROM comments ${a}_tc WHERE ${a}_tc."id" = ${a}."comment_id"), false)`,
+      targetAuthorOrganizationId: (a) =>
+        `COALESCE((SELECT ${a}_tc."author_organization_id" FROM comments ${a}_tc WHERE ${a}_tc."id" = ${a}."comment_id"),
+          (SELECT ${a}_tp."author_organization_id" FROM posts ${a}_tp WHERE ${a}_tp."id" = ${a}."post_id"))`,
+    },
     relations: { post: { subject: 'Post', kind: 'one', on: (o, i) => `${i}."id" = ${o}."post_id"` } },
   },
 };

@@ -42,6 +42,26 @@ export class Comment {
   @Column('text')
   body: string;
 
+  /** Hidden by moderation: only the space's OWNERs and ANIMATORs read it. */
+  @Column('boolean', { default: false })
+  hidden: boolean;
+
+  @Column('uuid', { name: 'hidden_by_id', nullable: true })
+  hiddenById: string | null;
+
+  @Column('timestamptz', { name: 'hidden_at', nullable: true })
+  hiddenAt: Date | null;
+
+  @Column('text', { name: 'hidden_reason', nullable: true })
+  hiddenReason: string | null;
+
+  @Column({ type: 'timestamptz', name: 'edited_at', precision: 3, nullable: true })
+  editedAt: Date | null;
+
+  /** The author deleted it: a tombstone, body erased. */
+  @Column({ type: 'timestamptz', name: 'deleted_at', precision: 3, nullable: true })
+  deletedAt: Date | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 })
   createdAt: Date;
 

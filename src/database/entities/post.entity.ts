@@ -61,6 +61,18 @@ export class Post {
   @Column('timestamptz', { name: 'hidden_at', nullable: true })
   hiddenAt: Date | null;
 
+  /** Why moderation hid it: read by those who read hidden posts (the space's OWNERs and ANIMATORs). */
+  @Column('text', { name: 'hidden_reason', nullable: true })
+  hiddenReason: string | null;
+
+  /** The last edit; the versions it replaced are in content_revisions. */
+  @Column({ type: 'timestamptz', name: 'edited_at', precision: 3, nullable: true })
+  editedAt: Date | null;
+
+  /** The author deleted it: a tombstone, title and body erased, its comments kept. */
+  @Column({ type: 'timestamptz', name: 'deleted_at', precision: 3, nullable: true })
+  deletedAt: Date | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 })
   createdAt: Date;
 

@@ -1,9 +1,15 @@
 import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import { User } from './user.entity';
 import { Post } from './post.entity';
+import { Comment } from './comment.entity';
 
 @Entity({ name: 'reactions' })
-@Index('reactions_post_author_kind_key', ['postId', 'authorId', 'kind'], { unique: true })
+@Index('reactions_post_author_kind_key', ['postId', 'authorId', 'kind'], { unique: true, where: '"comment_id" IS NULL' })
+@Index('reactions_comment_author_kind_key', ['commentId', 'authorId', 'kind'], {
+  unique: true,
+  where: '"comment_id" IS NOT NULL',
+})
+@Index('reactions_post_idx', ['postId', 'createdAt', 'id'])
 @Index('reactions_author_idx', ['authorId'])
 export class Reaction {
   @PrimaryGeneratedColumn('uuid')
@@ -17,6 +23,14 @@ export class Reaction {
 
   @Column('uuid', { name: 'author_organization_id' })
   authorOrganizationId: string;
+
+  /** Null for a reaction to the post itself; else the comment (of that post) it answers. */
+  @Column('uuid', { name: 'comment_id', nullable: true })
+  commentId: string | null;
+
+  @ManyToOne(() => Comment, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'comment_id', foreignKeyConstraintName: 'reactions_comment_fk' })
+  comment?: Comment;
 
   @ManyToOne(() => Post, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'post_id', foreignKeyConstraintName: 'reactions_post_fk' })

@@ -14,6 +14,7 @@ import { User } from './user.entity';
 
 @Entity({ name: 'risk_entries' })
 @Index('risk_entries_space_idx', ['spaceId'])
+@Index('risk_entries_open_idx', ['spaceId', 'status', 'impact'])
 @Check('risk_entries_probability_check', `"probability" BETWEEN 0 AND 4`)
 @Check('risk_entries_impact_check', `"impact" BETWEEN 0 AND 4`)
 @Check('risk_entries_status_check', `"status" IN ('OPEN', 'MITIGATED', 'CLOSED')`)
@@ -50,6 +51,13 @@ export class RiskEntry {
   /** While an OPEN risk of impact >= 3 stands, the space's new external grants are restricted. */
   @Column('text', { default: 'OPEN' })
   status: string;
+
+  @Column('uuid', { name: 'created_by_id', nullable: true })
+  createdById: string | null;
+
+  @ManyToOne(() => User, { onDelete: 'SET NULL' })
+  @JoinColumn({ name: 'created_by_id', foreignKeyConstraintName: 'risk_entries_creator_fk' })
+  createdBy?: User;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;

@@ -42,8 +42,17 @@ export class User {
   @Column('text', { name: 'job_title', nullable: true })
   jobTitle: string | null;
 
+  /** Free tags for the directory of experts. */
   @Column('text', { array: true, default: () => "'{}'" })
   skills: string[];
+
+  /** A short presentation for the directory of experts, written by its owner. */
+  @Column('text', { default: '' })
+  bio: string;
+
+  /** The person keeps their profile out of externals' directory searches. */
+  @Column('boolean', { name: 'hidden_from_externals', default: false })
+  hiddenFromExternals: boolean;
 
   @Column('smallint')
   clearance: number;
