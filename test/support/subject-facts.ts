@@ -28,20 +28,31 @@ export class SubjectFactsService {
 
   async loadAll(): Promise<WorldFacts> {
     const m = this.dataSource.manager;
-    const [orgs, users, spaces, memberships, posts, comments, reactions, connections, invitations, notifications, risks] =
-      await Promise.all([
-        m.find(Organization),
-        m.find(User),
-        m.find(Space),
-        m.find(Membership),
-        m.find(Post),
-        m.find(Comment),
-        m.find(Reaction),
-        m.find(IdpConnection),
-        m.find(Invitation),
-        m.find(Notification),
-        m.find(RiskEntry),
-      ]);
+    const [
+      orgs,
+      users,
+      spaces,
+      memberships,
+      posts,
+      comments,
+      reactions,
+      connections,
+      invitations,
+      notifications,
+      risks,
+    ] = await Promise.all([
+      m.find(Organization),
+      m.find(User),
+      m.find(Space),
+      m.find(Membership),
+      m.find(Post),
+      m.find(Comment),
+      m.find(Reaction),
+      m.find(IdpConnection),
+      m.find(Invitation),
+      m.find(Notification),
+      m.find(RiskEntry),
+    ]);
     const orgById = new Map(orgs.map((o) => [o.id, o]));
     const userById = new Map(users.map((u) => [u.id, u]));
     const spaceById = new Map(spaces.map((s) => [s.id, s]));

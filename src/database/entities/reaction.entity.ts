@@ -4,7 +4,10 @@ import { Post } from './post.entity';
 import { Comment } from './comment.entity';
 
 @Entity({ name: 'reactions' })
-@Index('reactions_post_author_kind_key', ['postId', 'authorId', 'kind'], { unique: true, where: '"comment_id" IS NULL' })
+@Index('reactions_post_author_kind_key', ['postId', 'authorId', 'kind'], {
+  unique: true,
+  where: '"comment_id" IS NULL',
+})
 @Index('reactions_comment_author_kind_key', ['commentId', 'authorId', 'kind'], {
   unique: true,
   where: '"comment_id" IS NOT NULL',
