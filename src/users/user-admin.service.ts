@@ -11,14 +11,13 @@ import {
   MAX_LEVEL,
   OrganizationKind,
   PARTNER_ONLY_USER_ROLES,
-  SuspensionCause,
   UserRole,
   UserStatus,
 } from '../common/domain.enums';
 import { parseId } from '../common/ids';
 import { Organization } from '../database/entities/organization.entity';
 import { User } from '../database/entities/user.entity';
-import { reevaluateMemberships } from '../memberships/membership-reevaluation';
+import { recordReevaluation, reevaluateMemberships } from '../memberships/membership-reevaluation';
 import { NotificationsService } from '../notifications/notifications.service';
 import { UpdateUserInput } from './dto/update-user.input';
 
@@ -141,42 +140,7 @@ export class UserAdminService {
           ? await reevaluateMemberships(tx.manager, { userIds: [saved.id] }, this.clock.now(), 'user.clearance_changed')
           : { suspended: [], restored: [] };
       const effective = Math.min(saved.clearance, organization.clearanceCap);
-      await this.notifications.notify(tx.manager, [
-        ...reevaluated.suspended.map((m) => ({
-          userId: m.userId,
-          kind: 'membership.suspended' as const,
-          spaceId: m.spaceId,
-          subjectType: 'Membership',
-          subjectId: m.id,
-          data: { cause: SuspensionCause.CLEARANCE, effectiveClearance: effective },
-        })),
-        ...reevaluated.restored.map((m) => ({
-          userId: m.userId,
-          kind: 'membership.restored' as const,
-          spaceId: m.spaceId,
-          subjectType: 'Membership',
-          subjectId: m.id,
-          data: { cause: SuspensionCause.CLEARANCE, effectiveClearance: effective },
-        })),
-      ]);
-      for (const [action, list] of [
-        ['membership.suspend', reevaluated.suspended],
-        ['membership.restore', reevaluated.restored],
-      ] as const) {
-        for (const m of list) {
-          tx.audit({
-            action,
-            subjectType: 'Membership',
-            subjectId: m.id,
-            details: {
-              cause: SuspensionCause.CLEARANCE,
-              spaceId: m.spaceId,
-              userId: m.userId,
-              effectiveClearance: effective,
-            },
-          });
-        }
-      }
+      await recordReevaluation(tx, this.notifications, reevaluated, { effectiveClearance: effective });
       tx.audit({
         subjectType: 'User',
         subjectId: saved.id,
