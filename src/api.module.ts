@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { CommunityHealthModule } from './community-health/community-health.module';
 import { ContentModule } from './content/content.module';
 import { MembershipsModule } from './memberships/memberships.module';
 import { InvitationsModule } from './invitations/invitations.module';
@@ -19,6 +20,7 @@ import { UsersModule } from './users/users.module';
     MembershipsModule,
     SuspensionsModule,
     InvitationsModule,
+    CommunityHealthModule,
   ],
 })
 export class ApiModule {}
