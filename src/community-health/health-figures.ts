@@ -69,17 +69,14 @@ export function peopleCount(n: number, locale: Locale): HealthFigure {
 
 function display(value: number, locale: Locale, kind: Kind): string {
   const tag = locale === Locale.EN ? 'en-GB' : 'fr-FR';
-  switch (kind) {
-    case 'count':
-      return new Intl.NumberFormat(tag).format(value);
-    case 'hours':
-      return `${new Intl.NumberFormat(tag, { maximumFractionDigits: 1 }).format(value)} h`;
-    case 'rate':
-      // One no-break space whatever the ICU version (some give a narrow one in French).
-      return new Intl.NumberFormat(tag, { style: 'percent', maximumFractionDigits: 0 })
-        .format(value)
-        .replace(/\u202f/g, '\u00a0');
-  }
+  const text =
+    kind === 'hours'
+      ? `${new Intl.NumberFormat(tag, { maximumFractionDigits: 1 }).format(value)} h`
+      : kind === 'rate'
+        ? new Intl.NumberFormat(tag, { style: 'percent', maximumFractionDigits: 0 }).format(value)
+        : new Intl.NumberFormat(tag).format(value);
+  // One no-break space whatever the ICU version (some write narrow ones in French).
+  return text.replace(/\u202f/g, '\u00a0');
 }
 
 function round(value: number, digits: number): number {
