@@ -84,7 +84,7 @@ const WORLD = {
   posts: [
     // May: one person.
     post('m1', 'lab', 'h1', '2026-05-20T09:00:00Z'),
-    // Week of 1 June: 5 active people (4 host, 1 external); 4 posts by 4 people; 1 reply after 1 h.
+    // Week of 1 June: 7 active people (6 host, 2 of them only reacting; 1 external); 4 posts by 4 people; 1 reply after 1 h.
     post('a1', 'lab', 'h1', '2026-06-01T09:00:00Z'),
     post('a2', 'lab', 'h2', '2026-06-02T09:00:00Z'),
     post('a3', 'lab', 'h3', '2026-06-03T09:00:00Z'),
@@ -114,6 +114,8 @@ const WORLD = {
     comment('s1-e1', 's1', 'e1', '2026-06-16T09:00:00Z'),
   ],
   reactions: [
+    { post: 'a1', author: 'h5', emoji: '+1', createdAt: '2026-06-01T11:00:00Z' },
+    { comment: 'a1-e1', author: 'h6', emoji: 'merci', createdAt: '2026-06-01T12:00:00Z' },
     { post: 'b1', author: 'e5', emoji: '+1', createdAt: '2026-06-13T09:00:00Z' },
     { comment: 's1-e1', author: 'e2', emoji: '+1', createdAt: '2026-06-16T10:00:00Z' },
   ],
@@ -158,12 +160,13 @@ const WEEK_OF_8_JUNE = {
   medianFirstReplyHours: shown(3, '3 h'),
   replyRate: shown(0.8333, '83\u00a0%'),
 };
-// The week of 1 June: 5 active people, but 4 from the host and 1 external, 4 posters, 1 replier.
+// The week of 1 June: 7 active people, but 6 from the host and 1 external (so neither side
+// shows: 7 - 6 would give the other away), 4 posters, 1 commenter, 1 replier.
 const WEEK_OF_1_JUNE = {
   ...NOTHING,
   start: '2026-06-01T00:00:00.000Z',
   end: '2026-06-08T00:00:00.000Z',
-  activeMembers: shown(5),
+  activeMembers: shown(7),
 };
 
 describe('community health', () => {
