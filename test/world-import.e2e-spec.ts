@@ -147,7 +147,7 @@ describe('world import (e2e)', () => {
       memberships: 32,
       posts: 55,
       comments: 55,
-      reactions: 15,
+      reactions: 21,
     });
     expect(result.created).toEqual(result.counts);
     expect(await rowCounts()).toEqual(result.counts);
