@@ -1,0 +1,125 @@
+import { Injectable } from '@nestjs/common';
+import { AccessService } from '../access/access.service';
+import { Action, asSubject, SubjectName } from '../access/subjects';
+import { WriteActor, WriteTx } from '../access/write-runner';
+import { WriteErrorCode, WriteException } from '../access/write.exception';
+import { SpaceStatus } from '../common/domain.enums';
+import { parseId } from '../common/ids';
+import { Comment } from '../database/entities/comment.entity';
+import { Post } from '../database/entities/post.entity';
+import { Space } from '../database/entities/space.entity';
+
+/**
+ * The first steps of every conversation write, in the house order: the object as the caller
+ * sees it (NOT_FOUND, the same for invisible and missing), locked for the transaction; then
+ * the CASL write rule (FORBIDDEN); then the state (an archived space, a tombstone: CONFLICT).
+ */
+@Injectable()
+export class ContentWriteGuard {
+  constructor(private readonly access: AccessService) {}
+
+  /** A space the caller sees, locked against a concurrent archive. */
+  async visibleSpace(tx: WriteTx, actor: WriteActor, rawId: string): Promise<Space> {
+    const id = parseId(rawId);
+    const visible =
+      id &&
+      (await this.access
+        .restrict(
+          tx.manager.createQueryBuilder(Space, 's').select('s.id').where('s.id = :id', { id }),
+          actor.ability,
+          'Space',
+        )
+        .getOne());
+    if (!id || !visible) throw WriteException.notFound('Space', rawId);
+    return this.spaceOf(tx, id);
+  }
+
+  /** A post the caller reads, locked; NOT_FOUND otherwise. */
+  async readablePost(tx: WriteTx, actor: WriteActor, rawId: string): Promise<Post> {
+    const id = parseId(rawId);
+    const visible =
+      id &&
+      (await this.access
+        .restrict(
+          tx.manager.createQueryBuilder(Post, 'p').select('p.id').where('p.id = :id', { id }),
+          actor.ability,
+          'Post',
+        )
+        .getOne());
+    if (!id || !visible) throw WriteException.notFound('Post', rawId);
+    const post = await tx.manager
+      .createQueryBuilder(Post, 'p')
+      .where('p.id = :id', { id })
+      .setLock('pessimistic_write')
+      .getOne();
+    if (!post) throw WriteException.notFound('Post', rawId);
+    return post;
+  }
+
+  /** A comment the caller reads, locked, with its post's space id; NOT_FOUND otherwise. */
+  async readableComment(tx: WriteTx, actor: WriteActor, rawId: string): Promise<{ comment: Comment; post: Post }> {
+    const id = parseId(rawId);
+    const visible =
+      id &&
+      (await this.access
+        .restrict(
+          tx.manager.createQueryBuilder(Comment, 'c').select('c.id').where('c.id = :id', { id }),
+          actor.ability,
+          'Comment',
+        )
+        .getOne());
+    if (!id || !visible) throw WriteException.notFound('Comment', rawId);
+    const comment = await tx.manager
+      .createQueryBuilder(Comment, 'c')
+      .where('c.id = :id', { id })
+      .setLock('pessimistic_write')
+      .getOne();
+    const post = comment && (await tx.manager.findOneBy(Post, { id: comment.postId }));
+    if (!comment || !post) throw WriteException.notFound('Comment', rawId);
+    return { comment, post };
+  }
+
+  /** The space of an object the caller reads, locked against a concurrent archive. */
+  async spaceOf(tx: WriteTx, spaceId: string): Promise<Space> {
+    const space = await tx.manager
+      .createQueryBuilder(Space, 's')
+      .where('s.id = :id', { id: spaceId })
+      .setLock('pessimistic_read')
+      .getOne();
+    if (!space) throw WriteException.notFound('Space', spaceId);
+    return space;
+  }
+
+  /** The CASL write rule on the object's facts; FORBIDDEN (ROLE_REQUIRED) with a message saying who may. */
+  may(actor: WriteActor, action: Action, type: SubjectName, facts: Record<string, unknown>, message: string): void {
+    if (!actor.ability.can(action, asSubject(type, facts))) {
+      throw new WriteException(WriteErrorCode.ROLE_REQUIRED, message, { subjectType: type, subjectId: facts.id });
+    }
+  }
+}
+
+/** Facts of a post for the write rules. */
+export const postFacts = (p: Post) => ({ id: p.id, spaceId: p.spaceId, authorId: p.authorId });
+
+/** Facts of a comment for the write rules: its space is its post's. */
+export const commentFacts = (c: Comment, post: Post) => ({ id: c.id, spaceId: post.spaceId, authorId: c.authorId });
+
+/** Every write to an archived space is refused: it is read-only. */
+export function writable(space: Space): void {
+  if (space.status === SpaceStatus.ARCHIVED) {
+    throw new WriteException(WriteErrorCode.SPACE_ARCHIVED, 'The space is archived: it is read-only', {
+      subjectType: 'Space',
+      subjectId: space.id,
+    });
+  }
+}
+
+/** A tombstone is not edited, deleted again or answered. */
+export function notDeleted(item: { id: string; deletedAt: Date | null }, type: 'Post' | 'Comment'): void {
+  if (item.deletedAt) {
+    throw new WriteException(WriteErrorCode.CONTENT_DELETED, `The ${type.toLowerCase()} was deleted`, {
+      subjectType: type,
+      subjectId: item.id,
+    });
+  }
+}
