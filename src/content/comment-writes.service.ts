@@ -8,7 +8,7 @@ import { Comment } from '../database/entities/comment.entity';
 import { ContentRevision } from '../database/entities/content-revision.entity';
 import { Post } from '../database/entities/post.entity';
 import { NotificationsService } from '../notifications/notifications.service';
-import { commentFacts, ContentWriteGuard, notDeleted, postFacts, writable } from './content-write-guard';
+import { commentFacts, ContentWriteGuard, notDeleted, replacedAt, postFacts, writable } from './content-write-guard';
 import { contentBody } from './content-values';
 import { mentionedIds, MentionsService } from './mentions';
 
@@ -98,7 +98,7 @@ export class CommentWritesService {
           body: comment.body,
           label: null,
           editedById: actor.principal.userId,
-          replacedAt: now,
+          replacedAt: await replacedAt(tx, post.id, comment.id, now),
         }),
       );
       Object.assign(comment, { body, editedAt: now });

@@ -98,6 +98,19 @@ export class ContentWriteGuard {
   }
 }
 
+/**
+ * When an edit replaces a version: now, or just after the item's last revision if the clock
+ * has not moved (history is ordered by it, newest first).
+ */
+export async function replacedAt(tx: WriteTx, postId: string, commentId: string | null, now: Date): Promise<Date> {
+  const rows: { last: Date | null }[] = await tx.manager.query(
+    `SELECT max(replaced_at) AS last FROM content_revisions WHERE post_id = $1 AND comment_id IS NOT DISTINCT FROM $2::uuid`,
+    [postId, commentId],
+  );
+  const last = rows[0]?.last ? new Date(rows[0].last).getTime() : -Infinity;
+  return new Date(Math.max(now.getTime(), last + 1));
+}
+
 /** Facts of a post for the write rules. */
 export const postFacts = (p: Post) => ({ id: p.id, spaceId: p.spaceId, authorId: p.authorId });
 

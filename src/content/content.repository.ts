@@ -171,17 +171,18 @@ export class ContentRepository {
     ids: readonly string[],
     userId: string,
   ): Promise<ReactionCountRow[]> {
+    const column = target === 'post' ? 'r.post_id' : 'r.comment_id';
     const qb = this.dataSource
       .getRepository(Reaction)
       .createQueryBuilder('r')
-      .select(target === 'post' ? 'r.post_id' : 'r.comment_id', 'targetId')
+      .select(column, 'targetId')
       .addSelect('r.kind', 'emoji')
       .addSelect('COUNT(*)', 'n')
       .addSelect('BOOL_OR(r.author_id = :me)', 'mine')
       .setParameter('me', userId)
-      .groupBy('1')
+      .groupBy(column)
       .addGroupBy('r.kind')
-      .orderBy('1')
+      .orderBy(column)
       .addOrderBy('MIN(r.created_at)')
       .addOrderBy('r.kind');
     if (target === 'post') qb.where('r.post_id = ANY(:ids) AND r.comment_id IS NULL', { ids: [...ids] });

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { IsNull } from 'typeorm';
 import { AbilityFactory } from '../access/ability.factory';
 import { AccessService } from '../access/access.service';
 import { AppAbility } from '../access/subjects';
@@ -93,10 +94,10 @@ export class MentionsService {
   async record(tx: WriteTx, item: WrittenItem, ids: readonly string[], readers: Readers): Promise<void> {
     withinMentionLimit(ids);
     const known = await tx.manager.find(Mention, {
-      where: { postId: item.postId, commentId: item.commentId ?? undefined },
-      select: { userId: true, commentId: true },
+      where: { postId: item.postId, commentId: item.commentId ?? IsNull() },
+      select: { userId: true },
     });
-    const already = new Set(known.filter((m) => m.commentId === item.commentId).map((m) => m.userId));
+    const already = new Set(known.map((m) => m.userId));
     const fresh = ids.filter((id) => id !== item.authorId && !already.has(id));
     const notices: NotifyInput[] = [];
     const mentions: Mention[] = [];

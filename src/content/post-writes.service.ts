@@ -4,7 +4,7 @@ import { WriteErrorCode, WriteException } from '../access/write.exception';
 import { Clock } from '../common/clock';
 import { ContentRevision } from '../database/entities/content-revision.entity';
 import { Post } from '../database/entities/post.entity';
-import { ContentWriteGuard, notDeleted, postFacts, writable } from './content-write-guard';
+import { ContentWriteGuard, notDeleted, replacedAt, postFacts, writable } from './content-write-guard';
 import { contentBody, label, labelWithin, postTitle } from './content-values';
 import { CreatePostInput } from './dto/create-post.input';
 import { mentionedIds, MentionsService } from './mentions';
@@ -78,7 +78,7 @@ export class PostWritesService {
           body: post.body,
           label: post.label,
           editedById: actor.principal.userId,
-          replacedAt: now,
+          replacedAt: await replacedAt(tx, post.id, null, now),
         }),
       );
       Object.assign(post, { title: nextTitle, body: nextBody, editedAt: now });
