@@ -6,9 +6,18 @@ export const BODY_MAX = 50_000;
 export const EMOJI_MAX = 32;
 export const HIDE_REASON_MAX = 500;
 
+// The database stores no NUL; a title is one line without controls.
+// eslint-disable-next-line no-control-regex
+const NUL = /\u0000/;
+// eslint-disable-next-line no-control-regex
+const CONTROLS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+
 /** A required text, trimmed, within bounds; INVALID_INPUT (BAD_USER_INPUT) otherwise. */
-export function boundedText(raw: unknown, field: string, max: number): string {
+export function boundedText(raw: unknown, field: string, max: number, forbidden = NUL): string {
   const text = typeof raw === 'string' ? raw.trim() : '';
+  if (forbidden.test(text)) {
+    throw new WriteException(WriteErrorCode.INVALID_INPUT, `The ${field} contains a control character`, { field });
+  }
   if (text.length < 1 || text.length > max) {
     throw new WriteException(WriteErrorCode.INVALID_INPUT, `The ${field} has 1 to ${max} characters`, {
       field,
@@ -18,7 +27,7 @@ export function boundedText(raw: unknown, field: string, max: number): string {
   return text;
 }
 
-export const postTitle = (raw: unknown): string => boundedText(raw, 'title', TITLE_MAX);
+export const postTitle = (raw: unknown): string => boundedText(raw, 'title', TITLE_MAX, CONTROLS);
 export const contentBody = (raw: unknown): string => boundedText(raw, 'body', BODY_MAX);
 export const hideReason = (raw: unknown): string => boundedText(raw, 'reason', HIDE_REASON_MAX);
 
