@@ -279,6 +279,7 @@ describe('conversations: threads, moderation, mentions', () => {
       expectData(await t.gql(tokens.staff, REACT, { commentId: c.id, emoji: '🎉' }));
       const seen = await read('alice', p.id);
       expect(seen.reactionCounts).toEqual([]);
+      expect(seen.reactions).toEqual({ totalCount: 0, edges: [] });
       expect(seen.comments.edges[0].node.reactionCounts).toEqual([{ emoji: '🎉', count: 1, reactedByMe: false }]);
       expect(seen.comments.edges[0].node.reactions.edges).toEqual([
         { node: { emoji: '🎉', author: { id: ids.staff } } },
