@@ -273,6 +273,39 @@ describe('conversations: threads, moderation, mentions', () => {
       ]);
     });
 
+    it('keeps one reaction when the same one arrives concurrently', async () => {
+      const p = await post('staff', 'open');
+      const answers = await Promise.all(
+        Array.from({ length: 6 }, () => t.gql(tokens.alice, REACT, { postId: p.id, emoji: '🔥' })),
+      );
+      const reactionIds = new Set(answers.map((a) => expectData(a).react.id));
+      expect(reactionIds.size).toBe(1);
+      expect(await t.dataSource.query(`SELECT count(*)::int AS n FROM reactions WHERE post_id = $1`, [p.id])).toEqual([
+        { n: 1 },
+      ]);
+    });
+
+    it('writes and a raised classification on the same space both land (locks in one order)', async () => {
+      const space = expectData(
+        await t.gql(tokens.owner, `mutation { createSpace(input: { name: "Busy", classification: 0 }) { id } }`),
+      ).createSpace;
+      const first = expectData(
+        await t.gql(tokens.owner, CREATE, { input: { spaceId: space.id, title: 'Busy post', body: 'x' } }),
+      ).createPost;
+      const writes = Array.from({ length: 4 }, (_, i) =>
+        t.gql(tokens.owner, COMMENT, { postId: first.id, body: `c${i}` }),
+      );
+      const raise = t.gql(
+        tokens.owner,
+        `mutation($id: ID!) { updateSpace(id: $id, input: { classification: 2 }) { relabelledPosts } }`,
+        { id: space.id },
+      );
+      const [raised, ...comments] = await Promise.all([raise, ...writes]);
+      expect(expectData(raised).updateSpace.relabelledPosts).toBe(1);
+      for (const c of comments) expectData(c);
+      expect((await read('owner', first.id)).label).toBe(2);
+    });
+
     it('reacts to a comment apart from its post', async () => {
       const p = await post('staff', 'open');
       const c = await comment('alice', p.id);

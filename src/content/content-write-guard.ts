@@ -47,6 +47,7 @@ export class ContentWriteGuard {
         )
         .getOne());
     if (!id || !visible) throw WriteException.notFound('Post', rawId);
+    await this.lockSpaceOf(tx, `SELECT space_id FROM posts WHERE id = $1`, id);
     const post = await tx.manager
       .createQueryBuilder(Post, 'p')
       .where('p.id = :id', { id })
@@ -69,6 +70,11 @@ export class ContentWriteGuard {
         )
         .getOne());
     if (!id || !visible) throw WriteException.notFound('Comment', rawId);
+    await this.lockSpaceOf(
+      tx,
+      `SELECT p.space_id FROM comments c JOIN posts p ON p.id = c.post_id WHERE c.id = $1`,
+      id,
+    );
     const comment = await tx.manager
       .createQueryBuilder(Comment, 'c')
       .where('c.id = :id', { id })
@@ -88,6 +94,15 @@ export class ContentWriteGuard {
       .getOne();
     if (!space) throw WriteException.notFound('Space', spaceId);
     return space;
+  }
+
+  /**
+   * Locks go space first, then the item, as a space's update does (it relabels its posts
+   * under the space's lock): the other order could deadlock with it.
+   */
+  private async lockSpaceOf(tx: WriteTx, sql: string, id: string): Promise<void> {
+    const rows: { space_id: string }[] = await tx.manager.query(sql, [id]);
+    if (rows[0]) await this.spaceOf(tx, rows[0].space_id);
   }
 
   /** The CASL write rule on the object's facts; FORBIDDEN (ROLE_REQUIRED) with a message saying who may. */
