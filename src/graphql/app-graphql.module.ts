@@ -18,6 +18,7 @@ import { codeOfKind, formatGraphqlError } from './graphql-error.formatter';
 import { NodeRegistryModule } from './node-registry';
 import { NodeResolver } from './node.resolver';
 import { RequestGate } from './request-gate.plugin';
+import { SubscriptionSockets, SubscriptionSocketsModule } from './subscription-server';
 
 /**
  * Every GraphQL operation needs a caller: they are identified before the document is even
@@ -39,6 +40,7 @@ export function graphqlOptions(
   config: AppConfig,
   authentication: AuthenticationService,
   audit: AuditService,
+  sockets?: SubscriptionSockets,
 ): ApolloDriverConfig {
   const gate = new RequestGate(
     {
@@ -74,6 +76,8 @@ export function graphqlOptions(
         : ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: true }),
     ] as ApolloDriverConfig['plugins'],
     buildSchemaOptions: { dateScalarMode: 'isoDate' },
+    // graphql-ws on the same path; the sockets authenticate and are re-checked (subscription-server.ts).
+    ...(sockets ? { subscriptions: sockets.options(gate) } : {}),
     context: async ({ req, res }: { req: AuthenticatedRequest; res: Response }): Promise<GraphqlContext> => {
       req.requestId ??= randomUUID();
       await authenticateOrRefuse(authentication, req);
@@ -87,9 +91,14 @@ export function graphqlOptions(
   imports: [
     GraphQLModule.forRootAsync<ApolloDriverConfig>({
       driver: ApolloDriver,
-      inject: [AppConfig, AuthenticationService, AuditService],
-      useFactory: (config: AppConfig, authentication: AuthenticationService, audit: AuditService) =>
-        graphqlOptions(config, authentication, audit),
+      imports: [SubscriptionSocketsModule],
+      inject: [AppConfig, AuthenticationService, AuditService, SubscriptionSockets],
+      useFactory: (
+        config: AppConfig,
+        authentication: AuthenticationService,
+        audit: AuditService,
+        sockets: SubscriptionSockets,
+      ) => graphqlOptions(config, authentication, audit, sockets),
     }),
     NodeRegistryModule,
   ],
