@@ -4,6 +4,8 @@ import { SessionService } from '../src/auth/session.service';
 import { Comment } from '../src/database/entities/comment.entity';
 import { Notification } from '../src/database/entities/notification.entity';
 import { Post } from '../src/database/entities/post.entity';
+import { REALTIME_BUS, RealtimeBus } from '../src/realtime/realtime.bus';
+import { RealtimeEvent } from '../src/realtime/realtime-event';
 import { RealtimeService } from '../src/realtime/realtime.service';
 import { expectData } from './support/graphql-expect';
 import {
@@ -203,6 +205,87 @@ describe('subscriptions over graphql-ws', () => {
   }
 
   const titles = (sub: TestSubscription) => sub.received.map((r) => r.data?.postAdded?.title);
+
+  describe('the events', () => {
+    /** What the entity subscriber hands to the bus while `run` runs, and when. */
+    async function published(run: (mark: (label: string) => void) => Promise<unknown>): Promise<string[]> {
+      const bus = t.app.get<RealtimeBus>(REALTIME_BUS);
+      const seen: string[] = [];
+      const spy = jest.spyOn(bus, 'publish').mockImplementation(async (events: RealtimeEvent[]) => {
+        seen.push(events.map((e) => `${e.kind}:${e.id}`).join(','));
+      });
+      try {
+        await run((label) => seen.push(label));
+      } finally {
+        spy.mockRestore();
+      }
+      return seen;
+    }
+    const row = (author: string, title: string) => ({
+      spaceId: ids.open,
+      authorId: ids[author],
+      authorOrganizationId: orgOf[author],
+      title,
+      body: 'x',
+      label: 1,
+    });
+
+    it('are published once the transaction commits, together, and never for a rollback', async () => {
+      let first!: Post;
+      let second!: Post;
+      const log = await published(async (mark) => {
+        await t.dataSource.transaction(async (m) => {
+          first = await m.save(m.create(Post, row('owner', 'one')));
+          second = await m.save(m.create(Post, row('owner', 'two')));
+          mark('before commit');
+        });
+        await t.dataSource
+          .transaction(async (m) => {
+            await m.save(m.create(Post, row('owner', 'rolled back')));
+            throw new Error('abort');
+          })
+          .catch(() => undefined);
+        mark('after rollback');
+      });
+      expect(log).toEqual(['before commit', `post:${first.id},post:${second.id}`, 'after rollback']);
+    });
+
+    it('keep what a rolled-back savepoint inserted out, and the rest of the transaction in', async () => {
+      let kept!: Post;
+      let after!: Post;
+      const log = await published(async () => {
+        await t.dataSource.transaction(async (m) => {
+          kept = await m.save(m.create(Post, row('owner', 'kept')));
+          await m
+            .transaction(async (inner) => {
+              await inner.save(inner.create(Post, row('owner', 'savepoint rolled back')));
+              throw new Error('abort');
+            })
+            .catch(() => undefined);
+          after = await m.save(m.create(Post, row('owner', 'after the savepoint')));
+        });
+      });
+      expect(log).toEqual([`post:${kept.id},post:${after.id}`]);
+    });
+
+    it('are published at once for an insert outside any transaction, comments and notifications too', async () => {
+      let comment!: { id: string };
+      let notice!: { id: string };
+      const log = await published(async () => {
+        const result = await t.dataSource
+          .createQueryBuilder()
+          .insert()
+          .into(Comment)
+          .values({ postId: ids['p-open'], authorId: ids.owner, authorOrganizationId: orgOf.owner, body: 'raw' })
+          .execute();
+        comment = result.identifiers[0] as { id: string };
+        notice = await t.dataSource.manager.save(
+          t.dataSource.manager.create(Notification, { userId: ids.alice, kind: 'membership.renewed', data: {} }),
+        );
+      });
+      expect(log).toEqual([`comment:${comment.id}`, `notification:${notice.id}`]);
+    });
+  });
 
   describe('postAdded', () => {
     it('delivers a new post, with its fields resolved for the subscriber, to a member signed in with a token', async () => {
@@ -442,9 +525,9 @@ describe('subscriptions over graphql-ws', () => {
       const bad = openSocket(url, { token: 'psl_not-a-token' });
       sockets.push(none, bad);
       expect(await none.acked).toBe(false);
-      expect(await none.closed).toEqual({ code: 4401, reason: 'Unauthorized' });
+      expect(await none.closedWithin()).toEqual({ code: 4401, reason: 'Unauthorized' });
       expect(await bad.acked).toBe(false);
-      expect((await bad.closed).code).toBe(4401);
+      expect((await bad.closedWithin()).code).toBe(4401);
       const reasons = (
         await t.dataSource.query(
           `SELECT reason FROM audit_events WHERE action = 'auth.unauthenticated' AND details->>'path' = '/graphql'`,
@@ -461,7 +544,7 @@ describe('subscriptions over graphql-ws', () => {
         const socket = openSocket(url, { cookie, origin: bad });
         sockets.push(socket);
         expect(await socket.acked).toBe(false);
-        expect(await socket.closed).toEqual({ code: 4403, reason: 'Forbidden' });
+        expect(await socket.closedWithin()).toEqual({ code: 4403, reason: 'Forbidden' });
       }
       const [refusal] = await t.dataSource.query(
         `SELECT reason, details FROM audit_events WHERE action = 'subscription.refused' ORDER BY seq LIMIT 1`,
@@ -478,7 +561,7 @@ describe('subscriptions over graphql-ws', () => {
         [ids.erin],
       );
       await t.app.get(SessionService).revoke(session.id, 'logout');
-      expect(await socket.closed).toEqual({ code: 4401, reason: 'Unauthorized' });
+      expect(await socket.closedWithin()).toEqual({ code: 4401, reason: 'Unauthorized' });
       expect(sub.received).toEqual([]);
       const closed = await eventually(
         async () =>
@@ -497,7 +580,7 @@ describe('subscriptions over graphql-ws', () => {
       const socket = await connect({ cookie, origin });
       t.clock.set(new Date(T0.getTime() + (t.config.sessionIdleMinutes + 1) * 60_000));
       try {
-        expect((await socket.closed).code).toBe(4401);
+        expect((await socket.closedWithin()).code).toBe(4401);
       } finally {
         t.clock.set(T0);
       }
@@ -509,7 +592,7 @@ describe('subscriptions over graphql-ws', () => {
       await sub.nth(1);
       await t.dataSource.query(`UPDATE users SET status = 'DISABLED' WHERE id = $1`, [ids.gina]);
       await insertPost('owner', 'open', { title: 'after the kill switch' });
-      expect(await socket.closed).toEqual({ code: 4403, reason: 'Forbidden' });
+      expect(await socket.closedWithin()).toEqual({ code: 4403, reason: 'Forbidden' });
       expect(titles(sub)).toEqual(['before the kill switch']);
     });
 
@@ -545,7 +628,7 @@ describe('subscriptions over graphql-ws', () => {
   it('closes every socket when the application shuts down', async () => {
     const { socket } = await follow('alice', NOTIFICATION_ADDED);
     const closing = t.close();
-    expect((await socket.closed).code).toBe(1001);
+    expect((await socket.closedWithin()).code).toBe(1001);
     await closing;
     expect(realtime().openCount).toBe(0);
     t = undefined as unknown as TestApp;

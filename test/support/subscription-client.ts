@@ -39,6 +39,8 @@ export interface TestSocket {
   /** True once acknowledged; false if the server closed the socket instead. */
   acked: Promise<boolean>;
   closed: Promise<{ code: number; reason: string }>;
+  /** `closed`, failing after timeoutMs instead of waiting for the test's own timeout. */
+  closedWithin(timeoutMs?: number): Promise<{ code: number; reason: string }>;
   subscribe(query: string, variables?: Record<string, unknown>): TestSubscription;
   /** Sends a raw protocol message. */
   send(message: Record<string, unknown>): void;
@@ -100,10 +102,13 @@ export function openSocket(url: string, options: SocketOptions = {}): TestSocket
     } else if (message.type === 'complete') sub.done = true;
   });
   const send = (message: Record<string, unknown>) => ws.send(JSON.stringify(message));
+  let closedAs: { code: number; reason: string } | undefined;
+  void closed.then((c) => (closedAs = c));
   return {
     ws,
     acked,
     closed,
+    closedWithin: (timeoutMs = 5000) => until(() => closedAs, timeoutMs, 'the socket to close'),
     send,
     close: () => ws.close(1000),
     subscribe(query, variables) {
