@@ -596,6 +596,18 @@ describe('subscriptions over graphql-ws', () => {
       expect(titles(sub)).toEqual(['before the kill switch']);
     });
 
+    it('bounds a socket message like a request body, before anyone is authenticated (1009)', async () => {
+      const small = openSocket(url, { connectionParams: { authorization: `Bearer ${tokens.alice}`, pad: 'x' } });
+      sockets.push(small);
+      expect(await small.acked).toBe(true);
+      const big = openSocket(url, {
+        connectionParams: { pad: 'x'.repeat(t.config.graphqlMaxBodyBytes + 1) },
+      });
+      sockets.push(big);
+      expect(await big.acked).toBe(false);
+      expect((await big.closedWithin()).code).toBe(1009);
+    });
+
     it('serves subscriptions only, within the same document limits as POST /graphql', async () => {
       const socket = await connect({ token: tokens.alice });
       const query = socket.subscribe(`{ me { id } }`);

@@ -4,8 +4,9 @@ import {
 } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { ApolloDriver, ApolloDriverConfig } from '@nestjs/apollo';
-import { Module } from '@nestjs/common';
+import { Module, OnApplicationBootstrap } from '@nestjs/common';
 import { GraphQLModule } from '@nestjs/graphql';
+import { ModuleRef } from '@nestjs/core';
 import { GraphQLError } from 'graphql';
 import { randomUUID } from 'node:crypto';
 import type { Response } from 'express';
@@ -18,7 +19,7 @@ import { codeOfKind, formatGraphqlError } from './graphql-error.formatter';
 import { NodeRegistryModule } from './node-registry';
 import { NodeResolver } from './node.resolver';
 import { RequestGate } from './request-gate.plugin';
-import { SubscriptionSockets, SubscriptionSocketsModule } from './subscription-server';
+import { limitSocketFrames, SubscriptionSockets, SubscriptionSocketsModule } from './subscription-server';
 
 /**
  * Every GraphQL operation needs a caller: they are identified before the document is even
@@ -104,4 +105,14 @@ export function graphqlOptions(
   ],
   providers: [NodeResolver],
 })
-export class AppGraphqlModule {}
+export class AppGraphqlModule implements OnApplicationBootstrap {
+  constructor(
+    private readonly moduleRef: ModuleRef,
+    private readonly config: AppConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    const graphql = this.moduleRef.get(GraphQLModule, { strict: false });
+    limitSocketFrames(graphql.graphQlAdapter, this.config.graphqlMaxBodyBytes);
+  }
+}

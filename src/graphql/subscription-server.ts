@@ -272,6 +272,19 @@ export class SubscriptionSockets implements OnModuleDestroy {
   }
 }
 
+/**
+ * Bounds the socket's messages like request bodies (GRAPHQL_MAX_BODY_BYTES): ws accepts
+ * 100 MiB by default, and a connection_init arrives before anyone is authenticated. The
+ * driver keeps its WebSocket server private; a test sends a larger frame and watches the
+ * socket close (1009), so a driver that moves it fails there.
+ */
+export function limitSocketFrames(driver: unknown, maxBytes: number): void {
+  const wss = (driver as { _subscriptionService?: { wss?: { options: { maxPayload?: number } } } })._subscriptionService
+    ?.wss;
+  if (!wss) throw new Error('the GraphQL driver has no WebSocket server to bound');
+  wss.options.maxPayload = maxBytes;
+}
+
 /** A request carrying only the socket's credential, for the same authentication as HTTP. */
 function credentialRequest(upgrade: IncomingMessage, authorization: string | undefined): AuthenticatedRequest {
   const headers = authorization !== undefined ? { authorization } : { cookie: upgrade.headers.cookie };
