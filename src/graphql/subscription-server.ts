@@ -42,6 +42,8 @@ type SocketEnd = 'bad_origin' | 'credential_ended' | 'user_or_organization_inact
  */
 class LiveSocket implements SubscriptionSocket {
   closed = false;
+  /** When the caller was last checked (the timer skips sockets an event has just checked). */
+  checkedAt = 0;
   private checking: Promise<Principal | null> | null = null;
 
   constructor(
@@ -59,7 +61,10 @@ class LiveSocket implements SubscriptionSocket {
   current(): Promise<Principal | null> {
     if (this.closed) return Promise.resolve(null);
     // Checks asked for together (several subscriptions, the timer) share one round trip.
-    this.checking ??= this.sockets.recheck(this).finally(() => (this.checking = null));
+    this.checking ??= this.sockets.recheck(this).finally(() => {
+      this.checking = null;
+      this.checkedAt = Date.now();
+    });
     return this.checking;
   }
 
@@ -263,11 +268,14 @@ export class SubscriptionSockets implements OnModuleDestroy {
   /** Every open socket is checked on a timer too: a socket waiting for events closes when its session ends. */
   private startTimer(): void {
     if (this.timer) return;
+    const every = this.config.subscriptionRecheckMs;
     this.timer = setInterval(() => {
+      const due = Date.now() - every / 2;
       for (const live of this.open) {
+        if (live.checkedAt > due) continue;
         live.current().catch((error: unknown) => this.logger.warn(`socket re-check failed: ${String(error)}`));
       }
-    }, this.config.subscriptionRecheckMs);
+    }, every);
     this.timer.unref();
   }
 }

@@ -52,7 +52,8 @@ export class RedisRealtimeBus implements RealtimeBus {
     private readonly publisher: Redis,
     private readonly channel: string,
   ) {
-    this.subscriber = publisher.duplicate();
+    // Its subscribe waits for Redis however long it takes (ioredis subscribes again after a reconnection).
+    this.subscriber = publisher.duplicate({ maxRetriesPerRequest: null });
     this.subscriber.on('error', (error: Error) => this.logger.warn(`Redis subscriber: ${error.message}`));
     this.publisher.on('error', (error: Error) => this.logger.warn(`Redis publisher: ${error.message}`));
     this.subscriber.on('message', (channel: string, message: string) => {
@@ -62,9 +63,18 @@ export class RedisRealtimeBus implements RealtimeBus {
     });
   }
 
-  /** Resolves once the subscription is in place, so that nothing published after start is missed. */
-  async start(): Promise<void> {
-    await this.subscriber.subscribe(this.channel);
+  /**
+   * Resolves once the subscription is in place, so that nothing published after start is
+   * missed; if Redis does not answer within `waitMs`, the gateway starts anyway and the
+   * subscription completes when Redis comes back.
+   */
+  async start(waitMs = 5000): Promise<void> {
+    const subscribed = this.subscriber.subscribe(this.channel).then(() => true);
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), waitMs)));
+    const inTime = await Promise.race([subscribed, late]).finally(() => clearTimeout(timer));
+    if (!inTime) this.logger.warn(`Redis did not answer within ${waitMs} ms: subscription events wait for it`);
+    subscribed.catch((error: Error) => this.logger.warn(`Redis subscription failed: ${error.message}`));
   }
 
   async publish(events: RealtimeEvent[]): Promise<void> {
@@ -83,9 +93,12 @@ export class RedisRealtimeBus implements RealtimeBus {
     this.listener = listener;
   }
 
-  async close(): Promise<void> {
+  close(): Promise<void> {
     this.closed = true;
     this.listener = null;
-    await Promise.all([this.subscriber.quit().catch(() => undefined), this.publisher.quit().catch(() => undefined)]);
+    // disconnect, not quit: a quit waits for a Redis that may be gone, and shutdown must not.
+    this.subscriber.disconnect();
+    this.publisher.disconnect();
+    return Promise.resolve();
   }
 }
