@@ -25,6 +25,7 @@ import { sessionCookieOf } from '../auth/session-cookie';
 import { SessionService } from '../auth/session.service';
 import { TokenService } from '../auth/token.service';
 import { Clock } from '../common/clock';
+import { DomainException } from '../common/domain.exception';
 import { AppConfig } from '../config/app-config';
 import { SubscriptionContext, SubscriptionSocket } from './graphql-context.decorator';
 import { formatGraphqlError } from './graphql-error.formatter';
@@ -175,7 +176,8 @@ export class SubscriptionSockets implements OnModuleDestroy {
     try {
       // Refusals are audited there, as for HTTP (auth.unauthenticated, with their reason).
       await this.authentication.authenticate(req);
-    } catch {
+    } catch (error) {
+      if (!(error instanceof DomainException)) this.logger.error(`socket authentication failed: ${String(error)}`);
       socket.close(CloseCode.Unauthorized, 'Unauthorized');
       return false;
     }
