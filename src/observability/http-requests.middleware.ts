@@ -35,9 +35,12 @@ export class HttpRequestsMiddleware implements NestMiddleware {
   }
 }
 
-/** The matched route pattern; Apollo is mounted with `use`, so /graphql has none of its own. */
+/**
+ * The matched route pattern. Apollo is mounted with `use`, so /graphql has none of its own;
+ * catch-all middleware patterns (`{*path}`) are no route: the request matched nothing.
+ */
 function routeOf(req: Request): string {
+  if (req.originalUrl.split('?')[0] === '/graphql') return '/graphql';
   const pattern = (req.route as { path?: unknown } | undefined)?.path;
-  if (typeof pattern === 'string') return pattern;
-  return req.originalUrl.split('?')[0] === '/graphql' ? '/graphql' : 'unmatched';
+  return typeof pattern === 'string' && !pattern.includes('{*') ? pattern : 'unmatched';
 }

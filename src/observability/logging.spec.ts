@@ -1,3 +1,4 @@
+import { AppConfig, ConfigError } from '../config/app-config';
 import { scrubSecrets } from './logging';
 
 describe('scrubSecrets', () => {
@@ -15,5 +16,15 @@ describe('scrubSecrets', () => {
   it('leaves ordinary text alone', () => {
     const text = 'POST /graphql 200 in 12 ms (http://localhost:3000)';
     expect(scrubSecrets(text)).toBe(text);
+  });
+});
+
+describe('LOG_LEVEL', () => {
+  it('is silent under NODE_ENV=test unless set, info otherwise, and refuses an unknown level', () => {
+    expect(new AppConfig({ NODE_ENV: 'test' }).logLevel).toBe('silent');
+    expect(new AppConfig({ NODE_ENV: 'test', LOG_LEVEL: 'info' }).logLevel).toBe('info');
+    expect(new AppConfig({ NODE_ENV: 'development', DATA_DIR: 'memory' }).logLevel).toBe('info');
+    expect(() => new AppConfig({ NODE_ENV: 'test', LOG_LEVEL: 'loud' })).toThrow(ConfigError);
+    expect(() => new AppConfig({ NODE_ENV: 'test', LOG_LEVEL: 'loud' })).toThrow(/^LOG_LEVEL: /);
   });
 });

@@ -1,4 +1,4 @@
-import { Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import Redis from 'ioredis';
 import { DataSource } from 'typeorm';
@@ -22,7 +22,7 @@ export interface Readiness {
  * Errors are named by kind only (timeout, a socket code): never a URL or a password.
  */
 @Injectable()
-export class ReadinessService implements OnApplicationShutdown {
+export class ReadinessService implements OnModuleInit, OnApplicationShutdown {
   private drainingSince: number | null = null;
   private redis: Redis | null = null;
 
@@ -30,6 +30,11 @@ export class ReadinessService implements OnApplicationShutdown {
     private readonly config: AppConfig,
     @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
+
+  onModuleInit(): void {
+    // Connected ahead of the first probe, which would otherwise find it still connecting.
+    if (this.config.redisUrl) this.redis = this.connectRedis(this.config.redisUrl);
+  }
 
   get draining(): boolean {
     return this.drainingSince !== null;
@@ -65,6 +70,7 @@ export class ReadinessService implements OnApplicationShutdown {
   private async ping(): Promise<void> {
     // A connection of its own: never queued behind the caches' commands, never queueing while down.
     this.redis ??= this.connectRedis(this.config.redisUrl!);
+    if (this.redis.status !== 'ready') await connected(this.redis);
     const answer = await this.redis.ping();
     if (answer !== 'PONG') throw new ProbeError('unexpected_reply');
   }
@@ -85,6 +91,22 @@ export class ReadinessService implements OnApplicationShutdown {
 }
 
 class ProbeError extends Error {}
+
+/** Resolves once the connection is ready, rejects with the next connection error (the probe bounds the wait). */
+function connected(redis: Redis): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onReady = () => {
+      redis.off('error', onError);
+      resolve();
+    };
+    const onError = (error: Error) => {
+      redis.off('ready', onReady);
+      reject(error);
+    };
+    redis.once('ready', onReady);
+    redis.once('error', onError);
+  });
+}
 
 async function probe(run: () => Promise<void>): Promise<DependencyState> {
   let timer: NodeJS.Timeout | undefined;
