@@ -165,17 +165,21 @@ describe('operations', () => {
         await sleep(200);
         expect(shutdown.pending).toBe(1);
 
+        const close = jest.spyOn(t.app, 'close');
         const done = shutdown.run('SIGTERM');
         probe.socket.write('\r\n');
         await sleep(200);
         expect(parseResponse(probe.received())).toEqual({ status: 503, body: { status: 'draining' } });
         expect(await refused(port)).toBe('ECONNREFUSED');
+        // Nothing of the application is closed while a request is in flight.
+        expect(close).not.toHaveBeenCalled();
         expect(t.dataSource.isInitialized).toBe(true);
 
         slow.finish();
         const answer = parseResponse(await slow.ended);
         expect(answer).toEqual({ status: 200, body: { data: { me: { id: userId } } } });
         expect(await done).toBe(0);
+        expect(close).toHaveBeenCalledTimes(1);
         expect(t.dataSource.isInitialized).toBe(false);
         expect(logs.some((l) => l.startsWith('ERROR'))).toBe(false);
         probe.socket.destroy();
