@@ -5,7 +5,7 @@ import { GracefulShutdown } from '../src/observability/graceful-shutdown';
 import { MAX_OPERATION_LABELS } from '../src/observability/metrics.service';
 import { QueryCountingLogger } from '../src/observability/query-counting.logger';
 import { SMALL_WORLD } from './fixtures/small-world';
-import { freePort } from './support/child-gateway';
+import { baseEnv, buildOnce, freePort, startChild, stopAllChildren } from './support/child-gateway';
 import { expectData, expectError } from './support/graphql-expect';
 import { startTestApp, TestApp } from './support/test-app';
 
@@ -263,6 +263,85 @@ describe('operations', () => {
       expect(labels.length).toBeLessThanOrEqual(MAX_OPERATION_LABELS + 2);
       expect(labels.some((l) => l.includes('operation="other"'))).toBe(true);
       expect(labels.some((l) => l.includes('operation="Made69"'))).toBe(false);
+    });
+  });
+
+  describe('the process (built gateway, child processes)', () => {
+    beforeAll(() => buildOnce());
+    afterEach(() => stopAllChildren());
+
+    const env = (port: number, extra: Record<string, string> = {}) =>
+      baseEnv({
+        NODE_ENV: 'development',
+        PORT: String(port),
+        DATA_DIR: 'memory',
+        DEMO_SEED: 'false',
+        DEMO_IDP: 'false',
+        JOBS_ENABLED: 'false',
+        LOG_LEVEL: 'info',
+        ...extra,
+      });
+    const body = JSON.stringify({ query: '{ me { id } }' });
+    /** A request whose body is half sent: in flight until `finish`. */
+    async function inFlight(port: number) {
+      const raw = await rawSocket(port);
+      raw.socket.write(
+        `POST /graphql HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n` +
+          `Content-Length: ${body.length}\r\n\r\n${body.slice(0, 5)}`,
+      );
+      await sleep(300);
+      return { ...raw, finish: () => raw.socket.write(body.slice(5)) };
+    }
+    const jsonLines = (text: string) =>
+      text
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .map((l) => JSON.parse(l) as Record<string, any>);
+
+    it('on SIGTERM answers the request in flight, then exits 0, logging JSON lines only on stdout', async () => {
+      const port = await freePort();
+      const g = await startChild(env(port));
+      expect(g.listening).toBe(true);
+      const pending = await inFlight(port);
+      g.child.kill('SIGTERM');
+      await sleep(300);
+      expect(await refused(port)).toBe('ECONNREFUSED');
+      expect(g.child.exitCode).toBeNull();
+      pending.finish();
+      // Answered (401: no credential), not cut off.
+      expect(await pending.ended).toMatch(/^HTTP\/1\.1 401 /);
+      expect(await g.exited).toBe(0);
+      expect(g.stderr()).toBe('');
+      const lines = jsonLines(g.stdout());
+      expect(
+        g
+          .stdout()
+          .split('\n')
+          .filter((l) => l !== '' && !l.startsWith('{')),
+      ).toEqual([]);
+      const messages = lines.map((l) => l.msg);
+      expect(messages).toEqual(expect.arrayContaining([expect.stringMatching(/^listening on /), 'shut down cleanly']));
+      expect(messages.some((m) => /^SIGTERM: shutting down \(in flight: 1,/.test(m))).toBe(true);
+      expect(lines.some((l) => l.req?.url === '/graphql' && l.res?.statusCode === 401)).toBe(true);
+    });
+
+    it('past SHUTDOWN_TIMEOUT_MS exits 1, naming the request still open', async () => {
+      const port = await freePort();
+      const g = await startChild(env(port, { SHUTDOWN_TIMEOUT_MS: '500' }));
+      expect(g.listening).toBe(true);
+      const stuck = await inFlight(port);
+      try {
+        g.child.kill('SIGTERM');
+        expect(await g.exited).toBe(1);
+        const errors = jsonLines(g.stdout()).filter((l) => l.level === 'error');
+        expect(errors.map((l) => l.msg)).toEqual([
+          expect.stringMatching(
+            /^shutdown took longer than 500 ms, waiting for requests in flight; still open: 1 request\(s\): POST \/graphql \(request [0-9a-f-]{36}\)/,
+          ),
+        ]);
+      } finally {
+        stuck.socket.destroy();
+      }
     });
   });
 });
