@@ -235,7 +235,13 @@ describe('operations', () => {
       expectData(await t.gql(token, 'query Mine { me { id } }'));
       expectError(await t.gql(token, `query Peek { space(id: "${randomUUID()}") { id } }`), 'NOT_FOUND');
       expectError(await t.gql(null, 'query Anon { me { id } }'), 'UNAUTHENTICATED');
+      const acs = await request(t.http)
+        .post(`/auth/saml/${randomUUID()}/acs`)
+        .type('form')
+        .send({ SAMLResponse: 'bm90IGEgcmVzcG9uc2U=' });
+      expect(acs.status).toBeGreaterThanOrEqual(400);
       const text = await scrape();
+      expect(text).toMatch(/^passerelle_sign_ins_total\{outcome="refused",reason="[a-z_]+"\} 1$/m);
       expect(series(text, 'passerelle_graphql_request_duration_seconds_count')).toEqual(
         expect.arrayContaining([
           'passerelle_graphql_request_duration_seconds_count{operation="Mine"} 1',
