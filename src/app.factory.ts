@@ -54,6 +54,6 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): IN
   // JSON bodies are GraphQL requests: bounded by GRAPHQL_MAX_BODY_BYTES (larger ones get 413).
   app.useBodyParser('json', { limit: config.graphqlMaxBodyBytes });
   app.useGlobalFilters(new HttpExceptionFilter());
-  app.enableShutdownHooks();
+  // No enableShutdownHooks(): main.ts drains requests on SIGTERM/SIGINT before closing (GracefulShutdown).
   return app;
 }

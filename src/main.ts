@@ -1,10 +1,13 @@
 import 'reflect-metadata';
 import { createServer } from 'node:net';
-import { ConsoleLogger, INestApplication, Logger, LogLevel } from '@nestjs/common';
+import { INestApplication, Logger } from '@nestjs/common';
+import { Logger as PinoNestLogger, PinoLogger } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
 import { createApp } from './app.factory';
 import { AppConfig, ConfigError } from './config/app-config';
 import { reachDatabase } from './database/reach-database';
+import { GracefulShutdown } from './observability/graceful-shutdown';
+import { loggerParams } from './observability/logging';
 import { describeUnreadableSecrets, findUnreadableSecrets } from './sso/stored-secrets.check';
 
 /** A reason not to start, already one line naming what to change. */
@@ -15,7 +18,7 @@ async function bootstrap(): Promise<void> {
   // What can be checked before Nest starts is checked first, each failure one line.
   if (config.databaseUrl) await reachDatabase(config.databaseUrl);
   await checkPortFree(config);
-  const app = await createApp(config, { logger: startupLogger(config) });
+  const app = await createApp(config, { logger: jsonLogger(config) });
   await app.init();
   const unreadable = await findUnreadableSecrets(app.get(DataSource), config.secretKey);
   if (unreadable.connections.length > 0) await stop(app, describeUnreadableSecrets(unreadable));
@@ -26,7 +29,21 @@ async function bootstrap(): Promise<void> {
     throw error;
   }
   const where = config.embedded ? `embedded database ${config.dataDir ?? '(in memory)'}` : 'PostgreSQL';
-  new Logger('Passerelle').log(`listening on ${config.publicUrl} (GraphQL at /graphql, ${where})`);
+  const logger = new Logger('Passerelle');
+  logger.log(`listening on ${config.publicUrl} (GraphQL at /graphql, ${where})`);
+  handleSignals(new GracefulShutdown(app, app.getHttpServer(), config.shutdownTimeoutMs, logger));
+}
+
+/** SIGTERM or SIGINT: drain, close, exit 0 (1 past SHUTDOWN_TIMEOUT_MS). A second signal exits at once. */
+function handleSignals(shutdown: GracefulShutdown): void {
+  let started = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (started) process.exit(1);
+    started = true;
+    void shutdown.run(signal).then((code) => process.exit(code));
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
 }
 
 async function stop(app: INestApplication, message: string): Promise<never> {
@@ -56,18 +73,18 @@ function checkPortFree(config: AppConfig): Promise<void> {
 }
 
 /**
- * Nest's console logger, without colour codes unless writing to a terminal (and NO_COLOR
- * unset); the start-up failure itself is printed once, in one line, by bootstrap().
+ * JSON lines on stdout through pino (the same logger nestjs-pino gives the request lines),
+ * at LOG_LEVEL; the start-up failure itself is printed once, in one line on stderr, by
+ * bootstrap(), so Nest's own report of it is left out.
  */
-function startupLogger(config: AppConfig): ConsoleLogger {
-  const logLevels: LogLevel[] = config.nodeEnv === 'test' ? ['error'] : ['log', 'warn', 'error'];
-  const colors = process.stdout.isTTY === true && !process.env.NO_COLOR;
-  return new (class extends ConsoleLogger {
+function jsonLogger(config: AppConfig): PinoNestLogger {
+  const params = loggerParams(config, process.stdout);
+  return new (class extends PinoNestLogger {
     override error(message: unknown, ...rest: unknown[]): void {
       if (rest[rest.length - 1] === 'ExceptionHandler') return;
       super.error(message, ...rest);
     }
-  })({ logLevels, colors });
+  })(new PinoLogger(params), params);
 }
 
 bootstrap().catch((error: unknown) => {

@@ -70,7 +70,7 @@ describe('every entry point is guarded', () => {
     expect(checked).toBeGreaterThan(10);
   });
 
-  it('marks only the sign-in and demo IdP controllers public (and /metrics when enabled)', () => {
+  it('marks only the sign-in, demo IdP and health probe controllers public (and /metrics when enabled)', () => {
     const reflector = t.app.get(Reflector);
     const scanner = new MetadataScanner();
     const open: string[] = [];
@@ -87,6 +87,6 @@ describe('every entry point is guarded', () => {
         if (classPublic || reflector.get<boolean>(IS_PUBLIC, handler)) open.push((metatype as Function).name);
       }
     }
-    expect([...new Set(open)].sort()).toEqual(['DemoIdpController', 'SamlController']);
+    expect([...new Set(open)].sort()).toEqual(['DemoIdpController', 'HealthController', 'SamlController']);
   });
 });

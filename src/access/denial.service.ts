@@ -1,7 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { AuditInput, AuditService } from '../audit/audit.service';
 import { AccessException } from './access.exception';
 import { Principal } from '../auth/principal';
+import { MetricsService } from '../observability/metrics.service';
 
 /** The denials of one request, per caller: ids by subject type. */
 class RequestDenials {
@@ -52,7 +53,10 @@ function denialOf(principal: Principal, requestId: string | null): AuditInput {
 export class DenialService {
   private readonly open = new Map<string, RequestDenials>();
 
-  constructor(private readonly audit: AuditService) {}
+  constructor(
+    private readonly audit: AuditService,
+    @Optional() private readonly metrics?: MetricsService,
+  ) {}
 
   /** The object is invisible to the caller or does not exist; both look the same. */
   async notFound(
@@ -61,6 +65,7 @@ export class DenialService {
     subjectId: string,
     requestId?: string,
   ): Promise<AccessException> {
+    this.metrics?.countDenial('not_found');
     const id = subjectId.slice(0, 100);
     const collecting = requestId ? this.open.get(requestId) : undefined;
     if (collecting) collecting.add(principal, subjectType, id);

@@ -1,9 +1,10 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { AuditInput } from '../audit/audit.types';
 import { Principal } from '../auth/principal';
+import { MetricsService } from '../observability/metrics.service';
 import { AppAbility } from './subjects';
 import { WriteException } from './write.exception';
 
@@ -53,6 +54,7 @@ export class WriteRunner {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly audit: AuditService,
+    @Optional() private readonly metrics?: MetricsService,
   ) {}
 
   async run<T>(
@@ -70,6 +72,7 @@ export class WriteRunner {
       });
     } catch (error) {
       if (error instanceof WriteException) {
+        this.metrics?.countDenial('write');
         await this.audit.record({
           action,
           outcome: 'DENIED',

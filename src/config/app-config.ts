@@ -17,6 +17,9 @@ export class ConfigError extends Error {
 
 export type NodeEnv = 'development' | 'production' | 'test';
 
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+export type LogLevelName = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
 /**
  * The validated configuration. Built once from the environment (or from overrides in
  * tests); everything else, the DataSource included, is built from it.
@@ -56,6 +59,10 @@ export class AppConfig {
   /** Root fields per operation, fragments expanded. */
   readonly graphqlMaxRootFields: number;
   readonly logSql: boolean;
+  /** pino level of the JSON logs: `silent` under NODE_ENV=test unless LOG_LEVEL says otherwise. */
+  readonly logLevel: LogLevelName;
+  /** On SIGTERM/SIGINT: how long in-flight requests and the closing of pools may take before a non-zero exit. */
+  readonly shutdownTimeoutMs: number;
   /** Serve Prometheus counters at GET /metrics (public: keep it off the internet). */
   readonly metricsEnabled: boolean;
   /** Express `trust proxy`: the proxies whose X-Forwarded-For is believed (a list, a hop count, or false). */
@@ -122,6 +129,8 @@ export class AppConfig {
     this.graphqlMaxAliases = int(env, 'GRAPHQL_MAX_ALIASES', 50, 0, 10_000);
     this.graphqlMaxRootFields = int(env, 'GRAPHQL_MAX_ROOT_FIELDS', 20, 1, 1_000);
     this.logSql = bool(env, 'LOG_SQL', false);
+    this.logLevel = oneOf(env, 'LOG_LEVEL', LOG_LEVELS, this.nodeEnv === 'test' ? 'silent' : 'info') as LogLevelName;
+    this.shutdownTimeoutMs = int(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 100, 600_000);
     this.metricsEnabled = bool(env, 'METRICS_ENABLED', false);
     this.trustProxy = trustProxy(env);
     this.rateLimitEnabled = bool(env, 'RATE_LIMIT_ENABLED', true);

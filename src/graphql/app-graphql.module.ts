@@ -17,6 +17,8 @@ import { DomainException, httpStatusOf } from '../common/domain.exception';
 import { AppConfig } from '../config/app-config';
 import { codeOfKind, formatGraphqlError } from './graphql-error.formatter';
 import { NodeRegistryModule } from './node-registry';
+import { operationObservationPlugin } from './operation-observation.plugin';
+import { observationOf } from '../observability/request-observation';
 import { NodeResolver } from './node.resolver';
 import { RequestGate } from './request-gate.plugin';
 import { limitSocketFrames, SubscriptionSockets, SubscriptionSocketsModule } from './subscription-server';
@@ -30,8 +32,11 @@ async function authenticateOrRefuse(authentication: AuthenticationService, req: 
     await authentication.authenticate(req);
   } catch (error) {
     if (!(error instanceof DomainException)) throw error;
+    const code = codeOfKind(error.kind);
+    // Refused before Apollo runs its plugins: noted here for the log line and the error metrics.
+    observationOf(req).errorCodes = [code];
     throw new GraphQLError(error.message, {
-      extensions: { code: codeOfKind(error.kind), http: { status: httpStatusOf(error.kind) } },
+      extensions: { code, http: { status: httpStatusOf(error.kind) } },
     });
   }
 }
@@ -68,6 +73,7 @@ export function graphqlOptions(
     // The driver types plugins against its own copy of @apollo/server's types.
     plugins: [
       gate.plugin(),
+      operationObservationPlugin(),
       // Responses are per caller and never cached: cache hints would only wrap every field.
       ApolloServerPluginCacheControlDisabled(),
       // Apollo Sandbox at GET /graphql outside production; it loads its page from Apollo's CDN

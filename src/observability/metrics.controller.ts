@@ -1,6 +1,7 @@
-import { Controller, Get, Header } from '@nestjs/common';
+import { Controller, Get, Header, Res } from '@nestjs/common';
+import type { Response } from 'express';
 import { Public } from '../auth/public.decorator';
-import { MetricsService, PROMETHEUS_CONTENT_TYPE } from './metrics.service';
+import { MetricsService } from './metrics.service';
 
 /**
  * Prometheus scrape endpoint, mounted only with METRICS_ENABLED. Public because scrapers
@@ -13,9 +14,9 @@ export class MetricsController {
   constructor(private readonly metrics: MetricsService) {}
 
   @Get()
-  @Header('Content-Type', PROMETHEUS_CONTENT_TYPE)
   @Header('Cache-Control', 'no-store')
-  scrape(): string {
-    return this.metrics.render();
+  async scrape(@Res() res: Response): Promise<void> {
+    const text = await this.metrics.render();
+    res.type(this.metrics.contentType).send(text);
   }
 }

@@ -1,23 +1,30 @@
-import { DynamicModule, MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/common';
+import { DynamicModule, Global, MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
+import { HealthController } from './health.controller';
 import { HttpRequestsMiddleware } from './http-requests.middleware';
 import { MetricsController } from './metrics.controller';
 import { MetricsService } from './metrics.service';
+import { ReadinessService } from './readiness.service';
 
 /**
- * What the gateway reports about itself: SQL statements counted by the DataSource's
- * logger (see data-source.factory.ts), HTTP requests, memory. With METRICS_ENABLED the
- * counters are served at `GET /metrics`; without it nothing is mounted or counted.
+ * What the gateway reports about itself. Always: `GET /health/live` and `/health/ready`,
+ * and a MetricsService that other rooms count into (sign-ins, denials, mail, rate limits).
+ * With METRICS_ENABLED: requests measured, process metrics collected, and everything served
+ * at `GET /metrics`.
  */
+@Global()
 @Module({})
 export class ObservabilityModule implements NestModule {
   static forRoot(config: AppConfig): DynamicModule {
-    if (!config.metricsEnabled) return { module: ObservabilityModule };
     return {
       module: ObservabilityModule,
-      controllers: [MetricsController],
-      providers: [MetricsService, HttpRequestsMiddleware],
-      exports: [MetricsService],
+      controllers: config.metricsEnabled ? [HealthController, MetricsController] : [HealthController],
+      providers: [
+        ReadinessService,
+        { provide: MetricsService, useClass: MetricsService },
+        ...(config.metricsEnabled ? [HttpRequestsMiddleware] : []),
+      ],
+      exports: [MetricsService, ReadinessService],
     };
   }
 

@@ -57,7 +57,8 @@ export class RateLimitMiddleware implements NestMiddleware, OnApplicationBootstr
   };
 
   async use(req: Request, res: Response, next: NextFunction): Promise<void> {
-    if (!this.config.rateLimitEnabled) return next();
+    // Probes are never limited: a load balancer polling often must not mark the instance down.
+    if (!this.config.rateLimitEnabled || req.path === '/health/live' || req.path === '/health/ready') return next();
     const route = routeClassOf(req.path);
     let name: RateLimitName;
     let key: string;

@@ -1,8 +1,9 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { AuditService } from '../../audit/audit.service';
 import { SessionService } from '../../auth/session.service';
 import { Clock } from '../../common/clock';
 import { AppConfig } from '../../config/app-config';
+import { MetricsService } from '../../observability/metrics.service';
 import { JitProvisioningService } from './jit-provisioning.service';
 import { sameLoginState } from './login-state';
 import { SAML_CACHE, SamlCache, SamlCacheKind } from './saml-cache';
@@ -33,6 +34,7 @@ export class SamlConsumeService {
     private readonly sessions: SessionService,
     private readonly repository: SsoRepository,
     @Inject(SAML_CACHE) private readonly cache: SamlCache,
+    @Optional() private readonly metrics?: MetricsService,
   ) {}
 
   /**
@@ -127,12 +129,14 @@ export class SamlConsumeService {
           created: provisioned.created,
         };
       });
+      this.metrics?.countSignIn('success', validated.inResponseTo ? 'sp_initiated' : 'idp_initiated');
       // Outside the transaction: on PGlite the one connection is the transaction's until it ends.
       return {
         ...signedIn,
         pendingInvitations: await this.repository.pendingInvitations(signedIn.user, this.clock.now()),
       };
     } catch (error) {
+      this.metrics?.countSignIn('refused', error instanceof SamlException ? error.reason : 'unexpected_error');
       await auditRefusal(this.audit, 'auth.login', connectionId, error, meta);
       throw error;
     }

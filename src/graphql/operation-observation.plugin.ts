@@ -1,0 +1,33 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import type { GraphQLFormattedError } from 'graphql';
+import { GraphqlContext } from '../auth/request-context';
+import { observationOf } from '../observability/request-observation';
+
+/**
+ * Leaves the operation's name and its errors' codes on the request, where the request's
+ * log line and the latency and error metrics read them when the response is over.
+ */
+export function operationObservationPlugin(): ApolloServerPlugin<GraphqlContext> {
+  return {
+    requestDidStart: async ({ contextValue, request }) => {
+      const observed = observationOf(contextValue.req);
+      if (request.operationName) observed.operationName = request.operationName;
+      return {
+        didResolveOperation: async ({ operationName }) => {
+          if (operationName) observed.operationName = operationName;
+        },
+        willSendResponse: async ({ response }) => {
+          const errors: readonly GraphQLFormattedError[] | undefined =
+            response.body.kind === 'single' ? response.body.singleResult.errors : undefined;
+          if (errors?.length) observed.errorCodes = errors.map((e) => codeOf(e));
+        },
+      };
+    },
+  };
+}
+
+/** The error's extensions.code, for refusals thrown before Apollo runs its plugins too. */
+export function codeOf(error: { extensions?: Record<string, unknown> }): string {
+  const code = error.extensions?.code;
+  return typeof code === 'string' ? code : 'INTERNAL_SERVER_ERROR';
+}
