@@ -10,11 +10,12 @@
 // them read when they are delivered, across an expiry in the middle of the stream.
 //
 // Environment:
-//   PROPERTY_RUNS    worlds to try (default 2)
+//   PROPERTY_RUNS    worlds to try (default 4)
 //   PROPERTY_STEPS   steps per world (default 30)
 //   PROPERTY_SEED, PROPERTY_PATH   replay a run (the seed is printed first); the default seed is
 //                    fixed so that CI is repeatable, PROPERTY_SEED=random explores new sequences
 //   PROPERTY_VERBOSE   a line per step
+//   PROPERTY_SKIP_FIELDS  Type.field,… left out of the reads (exploring around a known failure only)
 
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
@@ -42,14 +43,16 @@ import type { World, WorldUser } from './support/world.types';
 import { startTestApp, TestApp } from './support/test-app';
 import { TokenService } from '../src/auth/token.service';
 
-const RUNS = Number(process.env.PROPERTY_RUNS ?? 2);
+const RUNS = Number(process.env.PROPERTY_RUNS ?? 4);
 const STEPS = Number(process.env.PROPERTY_STEPS ?? 30);
 const SEED =
   process.env.PROPERTY_SEED === 'random'
     ? (Date.now() ^ (Math.random() * 0x7fffffff)) | 0
-    : Number(process.env.PROPERTY_SEED ?? 9);
+    : Number(process.env.PROPERTY_SEED ?? 3);
 const PATH = process.env.PROPERTY_PATH;
 const VERBOSE = Boolean(process.env.PROPERTY_VERBOSE);
+/** `Type.field,…`: leave fields out while exploring (e.g. one known to fail), never in CI. */
+const SKIP_FIELDS = (process.env.PROPERTY_SKIP_FIELDS ?? '').split(',').filter((f) => f.includes('.'));
 
 // ---------------------------------------------------------------------------------------
 // Random steps: flat draws, resolved against the model's world when the step comes.
@@ -57,12 +60,12 @@ const VERBOSE = Boolean(process.env.PROPERTY_VERBOSE);
 type Op = Exclude<ConvStep['op'], never>;
 const OPS: Array<[Op, number]> = [
   ['createPost', 6],
-  ['commentOnPost', 6],
+  ['commentOnPost', 7],
   ['editPost', 2],
   ['editComment', 2],
-  ['hidePost', 2],
+  ['hidePost', 3],
   ['unhidePost', 1],
-  ['hideComment', 2],
+  ['hideComment', 3],
   ['unhideComment', 1],
   ['deletePost', 1],
   ['deleteComment', 1],
@@ -110,12 +113,37 @@ function buildStep(w: ConvWorld, s: StepSeed, missingId: string): ConvStep {
   const readablePosts = (u: string): string[] => w.posts.filter((p) => m.readsPost(m.user(u), p)).map((p) => p.key);
   const visibleComments = (u: string): string[] =>
     w.comments.filter((c) => m.seesComment(m.user(u), c)).map((c) => c.key);
+  /** Smart draws: a (caller, post) pair in a space open to writing, where the caller passes `may`. */
+  const open = (space: string): boolean => m.space(space).status !== 'ARCHIVED';
+  const postPair = (may: (u: WorldUser, p: (typeof w.posts)[number]) => boolean) =>
+    s.smart && s.c % 7 !== 0
+      ? pick(
+          w.posts.filter((p) => open(p.space)).flatMap((p) => counting.filter((u) => may(u, p)).map((u) => ({ u, p }))),
+          s.a,
+        )
+      : undefined;
+  const commentPair = (may: (u: WorldUser, c: (typeof w.comments)[number]) => boolean) =>
+    s.smart && s.c % 7 !== 0
+      ? pick(
+          w.comments
+            .filter((c) => open(m.post(c.post).space))
+            .flatMap((c) => counting.filter((u) => may(u, c)).map((u) => ({ u, c }))),
+          s.a,
+        )
+      : undefined;
   switch (op) {
     case 'createPost': {
-      const space = pick(w.base.spaces, s.a)!;
+      const space =
+        (s.smart && s.c % 7 !== 0
+          ? pick(
+              w.base.spaces.filter((x) => open(x.key)),
+              s.a,
+            )
+          : undefined) ?? pick(w.base.spaces, s.a)!;
       const caller = among(counting.filter((u) => m.writes(u, space)));
       const ms = mentions();
-      const label = s.b % 3 === 0 ? undefined : [0, 1, 2, 3, 4, 2, 3, 5][s.b % 8];
+      // Mostly at or a little above the classification; sometimes below it or off the scale.
+      const label = s.b % 3 === 0 ? undefined : space.classification + [0, 1, 0, 2, -1, 1, 0, 9][s.b % 8];
       return {
         op,
         caller,
@@ -127,8 +155,9 @@ function buildStep(w: ConvWorld, s: StepSeed, missingId: string): ConvStep {
       };
     }
     case 'commentOnPost': {
-      const caller = among(counting);
-      const post = pick(readablePosts(caller), s.a) ?? pick(w.posts, s.a)?.key;
+      const pair = postPair((u, p) => m.writes(u, m.space(p.space)) && m.readsPost(u, p));
+      const caller = pair?.u.key ?? among(counting);
+      const post = pair?.p.key ?? pick(readablePosts(caller), s.a) ?? pick(w.posts, s.a)?.key;
       if (!post) return buildStep(w, { ...s, op: 0 }, missingId);
       // A mention of the post's author in a reply is left out: whether it notifies twice is silent.
       const author = w.posts.find((p) => p.key === post)!.author;
@@ -166,33 +195,48 @@ function buildStep(w: ConvWorld, s: StepSeed, missingId: string): ConvStep {
     case 'hidePost':
     case 'unhidePost':
     case 'relabelPost': {
-      const p = pick(w.posts, s.a);
+      const pair = postPair(
+        (u, p) => m.moderates(u, m.space(p.space)) && m.readsPost(u, p) && (op !== 'unhidePost' || p.hidden),
+      );
+      const p = pair?.p ?? pick(w.posts, s.a);
       if (!p) return buildStep(w, { ...s, op: 0 }, missingId);
       const space = m.space(p.space);
       const moderators = counting.filter((u) => m.moderates(u, space));
-      const caller = s.b % 4 === 0 ? anyone.key : among(moderators);
+      const caller = pair && s.b % 4 !== 0 ? pair.u.key : s.b % 4 === 0 ? anyone.key : among(moderators);
       if (op === 'hidePost') return { op, caller, post: p.key, reason: s.c % 17 === 0 ? ' ' : REASON };
       if (op === 'unhidePost') return { op, caller, post: p.key };
-      return { op, caller, post: p.key, label: [0, 1, 2, 3, 4, 3, 4, 7][s.c % 8] };
+      return { op, caller, post: p.key, label: p.label + [1, -1, 2, -2, 1, 0, 7, 1][s.c % 8] };
     }
     case 'hideComment':
     case 'unhideComment': {
-      const c = pick(w.comments, s.a);
+      const pair = commentPair(
+        (u, c) =>
+          m.moderates(u, m.space(m.post(c.post).space)) && m.seesComment(u, c) && (op !== 'unhideComment' || c.hidden),
+      );
+      const c = pair?.c ?? pick(w.comments, s.a);
       if (!c) return buildStep(w, { ...s, op: 1 }, missingId);
       const space = m.space(m.post(c.post).space);
-      const caller = s.b % 4 === 0 ? anyone.key : among(counting.filter((u) => m.moderates(u, space)));
+      const caller =
+        pair && s.b % 4 !== 0
+          ? pair.u.key
+          : s.b % 4 === 0
+            ? anyone.key
+            : among(counting.filter((u) => m.moderates(u, space)));
       return op === 'hideComment' ? { op, caller, comment: c.key, reason: REASON } : { op, caller, comment: c.key };
     }
     case 'react':
     case 'unreact': {
-      const caller = among(counting);
       const emoji = EMOJIS[s.c % EMOJIS.length];
       if (s.b % 2 === 0 || !w.comments.length) {
-        const post = (s.smart ? pick(readablePosts(caller), s.a) : undefined) ?? pick(w.posts, s.a)?.key;
+        const pair = postPair((u, p) => m.readsPost(u, p));
+        const caller = pair?.u.key ?? among(counting);
+        const post = pair?.p.key ?? pick(readablePosts(caller), s.a) ?? pick(w.posts, s.a)?.key;
         if (!post) return buildStep(w, { ...s, op: 0 }, missingId);
         return { op, caller, post, emoji };
       }
-      const comment = (s.smart ? pick(visibleComments(caller), s.a) : undefined) ?? pick(w.comments, s.a)!.key;
+      const pair = commentPair((u, c) => m.seesComment(u, c));
+      const caller = pair?.u.key ?? among(counting);
+      const comment = pair?.c.key ?? pick(visibleComments(caller), s.a) ?? pick(w.comments, s.a)!.key;
       return { op, caller, comment, emoji };
     }
     case 'updateProfile': {
@@ -380,6 +424,11 @@ function describe_(alts: Alternative[]): string {
 }
 
 async function runStep(run: Run, step: ConvStep): Promise<{ lines: string[]; said: string }> {
+  if (step.op !== 'clock') {
+    // A minute passes between two steps, as it would: two edits never share an instant.
+    run.w = { ...run.w, now: new Date(Date.parse(run.w.now) + 60_000).toISOString() };
+    run.app.clock.set(new Date(run.w.now));
+  }
   const alts = applyConversationStep(run.w, step);
   if (step.op === 'clock') {
     run.w = (alts[0] as Success).world;
@@ -436,6 +485,7 @@ async function discoverSurface(app: TestApp, token: string): Promise<Surface> {
   const fields = new Map<string, Set<string>>();
   for (const t of types)
     fields.set(t, new Set(((res.body.data?.[t]?.fields ?? []) as Array<{ name: string }>).map((f) => f.name)));
+  for (const f of SKIP_FIELDS) fields.get(f.split('.')[0])?.delete(f.split('.')[1]);
   return { fields, has: (t, f) => fields.get(t)?.has(f) ?? false };
 }
 
@@ -871,7 +921,6 @@ function withActors(world: World): World {
   const base = WORLD_BASE_TIME.getTime();
   for (const [k, s] of w.spaces.entries()) {
     if (k % 2 === 0 && s.status === 'ARCHIVED') s.status = 'ACTIVE';
-    w.memberships = w.memberships.filter((m) => !['host-owner', 'x-member', 'x-observer'].includes(m.user));
     w.memberships.unshift(
       { user: 'host-owner', space: s.key, role: 'OWNER', status: 'ACTIVE' },
       {
@@ -899,7 +948,7 @@ const worlds = worldArbitrary({
   maxSpaces: 3,
   maxMemberships: 14,
   maxPosts: 6,
-  maxComments: 6,
+  maxComments: 8,
 }).map(withActors);
 
 // ---------------------------------------------------------------------------------------
