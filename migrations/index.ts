@@ -4,6 +4,7 @@ import { PartnerRolesOutsideHost1764400000000 } from './1764400000000-partner-ro
 import { WritePath1764500000000 } from './1764500000000-write-path';
 import { InvitationAnswers1764530000000 } from './1764530000000-invitation-answers';
 import { Conversations1764600000000 } from './1764600000000-conversations';
+import { RiskRevisionOrder1764612345000 } from './1764612345000-risk-revision-order';
 
 // Every migration, in order. Listed by hand so the build, the CLI and the tests load the same set.
 export const MIGRATIONS: Function[] = [
@@ -13,4 +14,5 @@ export const MIGRATIONS: Function[] = [
   WritePath1764500000000,
   InvitationAnswers1764530000000,
   Conversations1764600000000,
+  RiskRevisionOrder1764612345000,
 ];

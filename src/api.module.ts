@@ -3,6 +3,7 @@ import { ContentModule } from './content/content.module';
 import { MembershipsModule } from './memberships/memberships.module';
 import { InvitationsModule } from './invitations/invitations.module';
 import { OrganizationsModule } from './organizations/organizations.module';
+import { RisksModule } from './risks/risks.module';
 import { SpacesModule } from './spaces/spaces.module';
 import { SuspensionsModule } from './suspensions/suspensions.module';
 import { ConnectionsModule } from './sso/connections/connections.module';
@@ -19,6 +20,7 @@ import { UsersModule } from './users/users.module';
     MembershipsModule,
     SuspensionsModule,
     InvitationsModule,
+    RisksModule,
   ],
 })
 export class ApiModule {}

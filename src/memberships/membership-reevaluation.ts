@@ -1,6 +1,8 @@
 import { EntityManager } from 'typeorm';
 import { MembershipStatus, OrganizationStatus, SuspensionCause, UserStatus } from '../common/domain.enums';
 import { effectiveClearanceSql } from '../auth/membership-rules';
+import { WriteTx } from '../access/write-runner';
+import { NotificationsService } from '../notifications/notifications.service';
 
 /** Which memberships to re-evaluate: those of some users, of an organisation, or of a space. */
 export type ReevaluationScope = { userIds: string[] } | { organizationId: string } | { spaceId: string };
@@ -68,4 +70,41 @@ function scopeSql(scope: ReevaluationScope): [string, unknown[]] {
   if ('userIds' in scope) return ['m.user_id = ANY($1::uuid[])', [scope.userIds]];
   if ('organizationId' in scope) return ['u.organization_id = $1', [scope.organizationId]];
   return ['m.space_id = $1', [scope.spaceId]];
+}
+
+/**
+ * Records what a re-evaluation changed, in the writer's transaction: each person whose grant
+ * was suspended or restored is told (a notice), and each grant gets its own audit event.
+ * `facts` says what changed (the new classification, cap or effective clearance) and is
+ * carried by both.
+ */
+export async function recordReevaluation(
+  tx: WriteTx,
+  notifications: NotificationsService,
+  outcome: { suspended: ReevaluatedMembership[]; restored: ReevaluatedMembership[] },
+  facts: Record<string, unknown>,
+): Promise<void> {
+  const changes = [
+    { list: outcome.suspended, kind: 'membership.suspended', action: 'membership.suspend' },
+    { list: outcome.restored, kind: 'membership.restored', action: 'membership.restore' },
+  ] as const;
+  const details = (m: ReevaluatedMembership) => ({ cause: SuspensionCause.CLEARANCE, ...facts, spaceId: m.spaceId });
+  await notifications.notify(
+    tx.manager,
+    changes.flatMap(({ list, kind }) =>
+      list.map((m) => ({
+        userId: m.userId,
+        kind,
+        spaceId: m.spaceId,
+        subjectType: 'Membership',
+        subjectId: m.id,
+        data: { cause: SuspensionCause.CLEARANCE, ...facts },
+      })),
+    ),
+  );
+  for (const { list, action } of changes) {
+    for (const m of list) {
+      tx.audit({ action, subjectType: 'Membership', subjectId: m.id, details: { ...details(m), userId: m.userId } });
+    }
+  }
 }

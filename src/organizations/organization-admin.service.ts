@@ -5,11 +5,15 @@ import { asSubject } from '../access/subjects';
 import { WriteActor, WriteRunner, WriteTx } from '../access/write-runner';
 import { WriteErrorCode, WriteException } from '../access/write.exception';
 import { Clock } from '../common/clock';
-import { MAX_LEVEL, OrganizationKind, OrganizationStatus, SuspensionCause, UserStatus } from '../common/domain.enums';
+import { MAX_LEVEL, OrganizationKind, OrganizationStatus, UserStatus } from '../common/domain.enums';
 import { parseId } from '../common/ids';
 import { Organization } from '../database/entities/organization.entity';
 import { User } from '../database/entities/user.entity';
-import { ReevaluatedMembership, reevaluateMemberships } from '../memberships/membership-reevaluation';
+import {
+  ReevaluatedMembership,
+  recordReevaluation,
+  reevaluateMemberships,
+} from '../memberships/membership-reevaluation';
 import { NotificationsService } from '../notifications/notifications.service';
 import { CreateOrganizationInput } from './dto/create-organization.input';
 import { UpdateOrganizationInput } from './dto/update-organization.input';
@@ -155,28 +159,7 @@ export class OrganizationAdminService {
           this.clock.now(),
           reason,
         ));
-        await this.notifications.notify(tx.manager, [
-          ...suspended.map((m) => notice(m, 'membership.suspended', saved.clearanceCap)),
-          ...restored.map((m) => notice(m, 'membership.restored', saved.clearanceCap)),
-        ]);
-        for (const [action, list] of [
-          ['membership.suspend', suspended],
-          ['membership.restore', restored],
-        ] as const) {
-          for (const m of list) {
-            tx.audit({
-              action,
-              subjectType: 'Membership',
-              subjectId: m.id,
-              details: {
-                cause: SuspensionCause.CLEARANCE,
-                spaceId: m.spaceId,
-                userId: m.userId,
-                clearanceCap: saved.clearanceCap,
-              },
-            });
-          }
-        }
+        await recordReevaluation(tx, this.notifications, { suspended, restored }, { clearanceCap: saved.clearanceCap });
       }
       tx.audit({
         subjectType: 'Organization',
@@ -276,17 +259,6 @@ export class OrganizationAdminService {
       );
     }
   }
-}
-
-function notice(m: ReevaluatedMembership, kind: 'membership.suspended' | 'membership.restored', clearanceCap: number) {
-  return {
-    userId: m.userId,
-    kind,
-    spaceId: m.spaceId,
-    subjectType: 'Membership',
-    subjectId: m.id,
-    data: { cause: SuspensionCause.CLEARANCE, clearanceCap },
-  };
 }
 
 function validSponsor(user: User, hostId: string | null): void {

@@ -18,7 +18,11 @@ import {
 import { parseId } from '../common/ids';
 import { Membership } from '../database/entities/membership.entity';
 import { Space } from '../database/entities/space.entity';
-import { ReevaluatedMembership, reevaluateMemberships } from '../memberships/membership-reevaluation';
+import {
+  ReevaluatedMembership,
+  recordReevaluation,
+  reevaluateMemberships,
+} from '../memberships/membership-reevaluation';
 import { NotificationsService } from '../notifications/notifications.service';
 import { CreateSpaceInput } from './dto/create-space.input';
 import { UpdateSpaceInput } from './dto/update-space.input';
@@ -177,7 +181,7 @@ export class SpaceAdminService {
       if (after !== before) {
         const reason = after > before ? 'space.classification_raised' : 'space.classification_lowered';
         ({ suspended, restored } = await reevaluateMemberships(tx.manager, { spaceId: space.id }, now, reason));
-        await this.notifyReevaluated(tx.manager, suspended, restored, after);
+        await recordReevaluation(tx, this.notifications, { suspended, restored }, { classification: after });
       }
 
       tx.audit({
@@ -196,22 +200,6 @@ export class SpaceAdminService {
           subjectType: 'Space',
           subjectId: space.id,
           details: { label: after, count: relabelled.length, postIds: relabelled },
-        });
-      }
-      for (const m of suspended) {
-        tx.audit({
-          action: 'membership.suspend',
-          subjectType: 'Membership',
-          subjectId: m.id,
-          details: { cause: SuspensionCause.CLEARANCE, spaceId: m.spaceId, userId: m.userId, classification: after },
-        });
-      }
-      for (const m of restored) {
-        tx.audit({
-          action: 'membership.restore',
-          subjectType: 'Membership',
-          subjectId: m.id,
-          details: { cause: SuspensionCause.CLEARANCE, spaceId: m.spaceId, userId: m.userId, classification: after },
         });
       }
       return { space: saved, relabelledPosts: relabelled.length, suspendedMemberships: suspended.length };
@@ -312,32 +300,6 @@ export class SpaceAdminService {
       [userId, spaceId, now],
     );
     return rows.length > 0;
-  }
-
-  private async notifyReevaluated(
-    manager: EntityManager,
-    suspended: ReevaluatedMembership[],
-    restored: ReevaluatedMembership[],
-    classification: number,
-  ): Promise<void> {
-    await this.notifications.notify(manager, [
-      ...suspended.map((m) => ({
-        userId: m.userId,
-        kind: 'membership.suspended' as const,
-        spaceId: m.spaceId,
-        subjectType: 'Membership',
-        subjectId: m.id,
-        data: { cause: SuspensionCause.CLEARANCE, classification },
-      })),
-      ...restored.map((m) => ({
-        userId: m.userId,
-        kind: 'membership.restored' as const,
-        spaceId: m.spaceId,
-        subjectType: 'Membership',
-        subjectId: m.id,
-        data: { cause: SuspensionCause.CLEARANCE, classification },
-      })),
-    ]);
   }
 }
 

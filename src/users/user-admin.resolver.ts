@@ -7,6 +7,7 @@ import { Organization } from '../database/entities/organization.entity';
 import { User } from '../database/entities/user.entity';
 import { OrganizationModel } from '../organizations/models/organization.model';
 import { managedFieldsVisible } from '../organizations/organization-admin.resolver';
+import { UpdateProfileInput } from './dto/update-profile.input';
 import { UpdateUserInput } from './dto/update-user.input';
 import { UserModel } from './models/user.model';
 import { UserAdminService } from './user-admin.service';
@@ -23,7 +24,7 @@ export class UserAdminResolver {
 
   @Mutation(() => UserModel, {
     description:
-      "Sets a person's clearance, roles or language: HOST_ADMIN for anyone, PARTNER_ADMIN for their organisation's people, anyone their own language.",
+      "Sets a person's clearance, roles or language: HOST_ADMIN for anyone, PARTNER_ADMIN for their organisation's people, anyone their own language. The profile fields (jobTitle, skills, bio, hiddenFromExternals): the person themself only.",
   })
   updateUser(
     @CurrentViewer() v: Viewer,
@@ -31,6 +32,22 @@ export class UserAdminResolver {
     @Args('input') input: UpdateUserInput,
   ): Promise<User> {
     return this.users.update(actorOf(v), id, input);
+  }
+
+  @Mutation(() => UserModel, {
+    description: "The caller's own profile in the directory of experts: job title, skills, bio, hidden from externals.",
+  })
+  updateProfile(@CurrentViewer() v: Viewer, @Args('input') input: UpdateProfileInput): Promise<User> {
+    return this.users.updateProfile(actorOf(v), input);
+  }
+
+  @ResolveField(() => Boolean, {
+    nullable: true,
+    description:
+      "Whether the person keeps their profile out of externals' directory: null unless the caller is that person.",
+  })
+  hiddenFromExternals(@CurrentViewer() v: Viewer, @Parent() u: User): boolean | null {
+    return v.principal.userId === u.id ? u.hiddenFromExternals : null;
   }
 
   @ResolveField(() => Int, { nullable: true, description: 'Clearance 0-4 as set; null where hidden.' })

@@ -11,26 +11,29 @@ import {
   MAX_LEVEL,
   OrganizationKind,
   PARTNER_ONLY_USER_ROLES,
-  SuspensionCause,
   UserRole,
   UserStatus,
 } from '../common/domain.enums';
 import { parseId } from '../common/ids';
 import { Organization } from '../database/entities/organization.entity';
 import { User } from '../database/entities/user.entity';
-import { reevaluateMemberships } from '../memberships/membership-reevaluation';
+import { recordReevaluation, reevaluateMemberships } from '../memberships/membership-reevaluation';
 import { NotificationsService } from '../notifications/notifications.service';
+import { UpdateProfileInput } from './dto/update-profile.input';
 import { UpdateUserInput } from './dto/update-user.input';
+import { givenProfileFields, normalizeProfile, PROFILE_INPUT_FIELDS, ProfileField } from './profile';
 
 /** Serialises changes of HOST_ADMIN roles, so that two admins never remove each other at once. */
 const HOST_ADMINS_LOCK = 'passerelle:users.host_admins';
 
-type Field = 'clearance' | 'roles' | 'locale';
+type Field = 'clearance' | 'roles' | 'locale' | ProfileField;
 
 /**
  * People's clearance, roles and language (issue 8, item 7). HOST_ADMIN for anyone,
  * PARTNER_ADMIN for their own organisation's people within its cap, everyone for their own
  * language. A clearance change re-evaluates the person's memberships in the same transaction.
+ * The profile of the directory of experts (job title, skills, bio, hidden from externals) is
+ * written by the person themself only (CASL PROFILE_FIELDS), through either mutation.
  */
 @Injectable()
 export class UserAdminService {
@@ -41,12 +44,25 @@ export class UserAdminService {
     private readonly clock: Clock,
   ) {}
 
-  update(actor: WriteActor, id: string, input: UpdateUserInput): Promise<User> {
-    return this.runner.run(actor, 'user.update', { type: 'User', id }, async (tx) => {
+  /** The caller's own profile in the directory of experts. */
+  updateProfile(actor: WriteActor, input: UpdateProfileInput): Promise<User> {
+    const profile = { jobTitle: input.jobTitle, skills: input.skills, bio: input.bio };
+    return this.update(
+      actor,
+      actor.principal.userId,
+      { ...profile, hiddenFromExternals: input.hiddenFromExternals },
+      'user.update_profile',
+    );
+  }
+
+  update(actor: WriteActor, id: string, input: UpdateUserInput, action = 'user.update'): Promise<User> {
+    const profileOnly = action === 'user.update_profile';
+    return this.runner.run(actor, action, { type: 'User', id }, async (tx) => {
       const { principal: p, ability } = actor;
-      const given = (['clearance', 'roles', 'locale'] as const).filter(
-        (f) => input[f] !== undefined && input[f] !== null,
-      );
+      const given: Field[] = [
+        ...(['clearance', 'roles', 'locale'] as const).filter((f) => input[f] !== undefined && input[f] !== null),
+        ...givenProfileFields(input),
+      ];
       // Role changes queue behind each other: the last HOST_ADMIN is counted under this lock.
       if (given.includes('roles')) {
         await tx.manager.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [HOST_ADMINS_LOCK]);
@@ -62,8 +78,16 @@ export class UserAdminService {
         organizationId: user.organizationId,
         sponsorIds: await this.sponsorIds(tx, user.id),
       });
-      const checked: Field[] = given.length ? given : ['clearance'];
+      const checked: Field[] = given.length ? given : profileOnly ? [...PROFILE_INPUT_FIELDS] : ['clearance'];
       const refused = checked.filter((f) => !ability.can('update', subject, f));
+      const profileRefused = refused.filter((f) => (PROFILE_INPUT_FIELDS as readonly string[]).includes(f));
+      if (profileRefused.length) {
+        throw new WriteException(
+          WriteErrorCode.NOT_PROFILE_OWNER,
+          'Only the person themself writes their profile (job title, skills, bio, hidden from externals)',
+          { subjectType: 'User', subjectId: user.id, fields: profileRefused },
+        );
+      }
       if (refused.length) {
         throw new WriteException(
           WriteErrorCode.ROLE_REQUIRED,
@@ -129,6 +153,7 @@ export class UserAdminService {
         }
       }
       if (input.locale !== undefined && input.locale !== null) after.locale = input.locale as Locale;
+      Object.assign(after, normalizeProfile(input));
 
       const before = Object.fromEntries(
         (Object.keys(after) as Field[]).map((f) => [f, Array.isArray(user[f]) ? [...(user[f] as string[])] : user[f]]),
@@ -141,42 +166,7 @@ export class UserAdminService {
           ? await reevaluateMemberships(tx.manager, { userIds: [saved.id] }, this.clock.now(), 'user.clearance_changed')
           : { suspended: [], restored: [] };
       const effective = Math.min(saved.clearance, organization.clearanceCap);
-      await this.notifications.notify(tx.manager, [
-        ...reevaluated.suspended.map((m) => ({
-          userId: m.userId,
-          kind: 'membership.suspended' as const,
-          spaceId: m.spaceId,
-          subjectType: 'Membership',
-          subjectId: m.id,
-          data: { cause: SuspensionCause.CLEARANCE, effectiveClearance: effective },
-        })),
-        ...reevaluated.restored.map((m) => ({
-          userId: m.userId,
-          kind: 'membership.restored' as const,
-          spaceId: m.spaceId,
-          subjectType: 'Membership',
-          subjectId: m.id,
-          data: { cause: SuspensionCause.CLEARANCE, effectiveClearance: effective },
-        })),
-      ]);
-      for (const [action, list] of [
-        ['membership.suspend', reevaluated.suspended],
-        ['membership.restore', reevaluated.restored],
-      ] as const) {
-        for (const m of list) {
-          tx.audit({
-            action,
-            subjectType: 'Membership',
-            subjectId: m.id,
-            details: {
-              cause: SuspensionCause.CLEARANCE,
-              spaceId: m.spaceId,
-              userId: m.userId,
-              effectiveClearance: effective,
-            },
-          });
-        }
-      }
+      await recordReevaluation(tx, this.notifications, reevaluated, { effectiveClearance: effective });
       tx.audit({
         subjectType: 'User',
         subjectId: saved.id,

@@ -5,7 +5,32 @@ import { AccessService } from '../access/access.service';
 import { AppAbility } from '../access/subjects';
 import { keysetPage } from '../graphql/keyset-page';
 import { Connection, PageArgs } from '../graphql/pagination';
+import { Organization } from '../database/entities/organization.entity';
 import { User } from '../database/entities/user.entity';
+import { clearedForSql, effectiveClearanceSql, membershipActiveSql, userCountsSql } from '../auth/membership-rules';
+
+/** The facts of the directory rule about the caller. */
+export interface ExpertsScope {
+  now: Date;
+  hostOrganizationId: string;
+  callerOrganizationId: string;
+  callerIsHost: boolean;
+  /** The caller's active spaces where every member who counts may be found. */
+  openSpaceIds: string[];
+  /** An external caller's active HUB spaces: only host people and their own organisation's. */
+  hubSpaceIds: string[];
+  /** An escaped ILIKE pattern on name, job title or any skill. */
+  like: string | null;
+  /** A skill, matched whole and ignoring case. */
+  skill: string | null;
+}
+
+/** V (alias u, organisation uo) holds an active membership (cleared for the space) in a space matching `where`. */
+function activeMembershipOf(alias: string, where: string): string {
+  return `EXISTS (SELECT 1 FROM memberships ${alias} JOIN spaces ${alias}_s ON ${alias}_s."id" = ${alias}."space_id"
+    WHERE ${alias}."user_id" = u."id" AND ${membershipActiveSql(alias, ':now')}
+      AND ${clearedForSql(effectiveClearanceSql('u', 'uo'), `${alias}_s`)} AND ${where})`;
+}
 
 /** The people's queries, named for what they answer. */
 @Injectable()
@@ -23,6 +48,54 @@ export class UsersRepository {
         `(u.display_name ILIKE :like OR COALESCE(u.job_title, '') ILIKE :like OR EXISTS (SELECT 1 FROM unnest(u.skills) sk WHERE sk ILIKE :like))`,
         { like },
       );
+    }
+    return keysetPage(
+      qb,
+      [
+        { sql: 'u.display_name', type: 'string', value: (u) => u.displayName },
+        { sql: 'u.id', type: 'uuid', value: (u) => u.id },
+      ],
+      'ASC',
+      page,
+    );
+  }
+
+  /**
+   * The directory of experts: the People rule (restrict) AND the directory rule, in one query.
+   * Listed: people who count; an internal caller finds every host user and the externals who
+   * share one of their active spaces; an external caller finds who shares an active space with
+   * them (in HUB spaces only host people and their own organisation's), never a profile hidden
+   * from externals; an external with an active membership in a space where an OPEN risk of
+   * impact >= 3 stands is left out for everyone.
+   */
+  searchExperts(ability: AppAbility, page: PageArgs, scope: ExpertsScope): Promise<Connection<User>> {
+    const qb = this.visible(ability)
+      .innerJoin(Organization, 'uo', 'uo.id = u.organization_id')
+      .andWhere(userCountsSql('u', 'uo'))
+      .andWhere(
+        `(u.organization_id = :host OR NOT ${activeMembershipOf(
+          'xm',
+          `EXISTS (SELECT 1 FROM risk_entries xr WHERE xr."space_id" = xm."space_id" AND xr."status" = 'OPEN' AND xr."impact" >= 3)`,
+        )})`,
+      )
+      .setParameters({ now: scope.now, host: scope.hostOrganizationId });
+    const shared = activeMembershipOf('sm', `sm."space_id" = ANY(:openSpaces)`);
+    if (scope.callerIsHost) {
+      qb.andWhere(`(u.organization_id = :host OR ${shared})`, { openSpaces: scope.openSpaceIds });
+    } else {
+      qb.andWhere('u.hidden_from_externals = false').andWhere(
+        `(${shared} OR (u.organization_id IN (:host, :own) AND ${activeMembershipOf('hm', `hm."space_id" = ANY(:hubSpaces)`)}))`,
+        { openSpaces: scope.openSpaceIds, hubSpaces: scope.hubSpaceIds, own: scope.callerOrganizationId },
+      );
+    }
+    if (scope.like) {
+      qb.andWhere(
+        `(u.display_name ILIKE :like OR COALESCE(u.job_title, '') ILIKE :like OR EXISTS (SELECT 1 FROM unnest(u.skills) sk WHERE sk ILIKE :like))`,
+        { like: scope.like },
+      );
+    }
+    if (scope.skill) {
+      qb.andWhere(`EXISTS (SELECT 1 FROM unnest(u.skills) ks WHERE lower(ks) = lower(:skill))`, { skill: scope.skill });
     }
     return keysetPage(
       qb,

@@ -9,6 +9,7 @@ import { OrganizationModel } from '../organizations/models/organization.model';
 import { OrganizationsService } from '../organizations/organizations.service';
 import { User } from '../database/entities/user.entity';
 import { DirectoryArgs } from './dto/directory.args';
+import { ExpertsArgs } from './dto/experts.args';
 import { UserConnection, UserModel } from './models/user.model';
 import { UsersService } from './users.service';
 
@@ -38,6 +39,14 @@ export class UsersResolver {
   @Query(() => UserConnection, { description: 'The directory: every person the caller sees.' })
   users(@CurrentViewer() v: Viewer, @Args() args: DirectoryArgs): Promise<Connection<User>> {
     return this.usersService.directory(v.ability, { first: args.first, after: args.after }, args.search);
+  }
+
+  @Query(() => UserConnection, {
+    description:
+      'The directory of experts, by name then id: internal callers find every internal user and the externals they share a space with; externals find the people they share a space with (HUB rule), except those who hide from externals. Externals of a space with an open risk of impact 3 or more are left out.',
+  })
+  experts(@CurrentViewer() v: Viewer, @Args() args: ExpertsArgs): Promise<Connection<User>> {
+    return this.usersService.experts(v.principal, v.ability, { first: args.first, after: args.after }, args);
   }
 
   /** The field rule: only where the caller may read this user's email. */

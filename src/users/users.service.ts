@@ -1,8 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { AppAbility } from '../access/subjects';
+import { WriteErrorCode, WriteException } from '../access/write.exception';
+import { Principal } from '../auth/principal';
+import { PartnerVisibility } from '../common/domain.enums';
 import { Connection, PageArgs } from '../graphql/pagination';
 import { User } from '../database/entities/user.entity';
 import { UsersRepository } from './users.repository';
+
+const SEARCH_MAX = 200;
 
 /** People: the directory and single profiles, through the caller's abilities. */
 @Injectable()
@@ -12,8 +17,49 @@ export class UsersService {
   /** The people the caller sees; search matches names, job titles and skills (never emails). */
   directory(ability: AppAbility, page: PageArgs, search?: string | null): Promise<Connection<User>> {
     const term = search?.trim();
-    const like = term ? `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;
+    const like = term ? `%${escapeLike(term)}%` : null;
     return this.users.searchVisible(ability, page, like);
+  }
+
+  /**
+   * The directory of experts (issue 9, item 5): the people the caller sees who count, under
+   * the directory rule (who shares a space with whom, the HUB rule, hidden profiles, the
+   * risk map's exclusion of externals), in one query.
+   */
+  experts(
+    p: Principal,
+    ability: AppAbility,
+    page: PageArgs,
+    filter: { search?: string | null; skill?: string | null },
+  ): Promise<Connection<User>> {
+    const search = filter.search?.trim() || null;
+    const skill = filter.skill?.trim() || null;
+    for (const [field, value] of [
+      ['search', search],
+      ['skill', skill],
+    ] as const) {
+      if (value && [...value].length > SEARCH_MAX) {
+        throw new WriteException(WriteErrorCode.INVALID_INPUT, `${field} has at most ${SEARCH_MAX} characters`, {
+          field,
+        });
+      }
+    }
+    const spaces = p.activeMemberships;
+    return this.users.searchExperts(ability, page, {
+      now: p.now,
+      hostOrganizationId: p.hostOrganizationId,
+      callerOrganizationId: p.organizationId,
+      callerIsHost: p.isHost,
+      // For an external caller, HUB spaces show only the host's and their own organisation's people.
+      openSpaceIds: spaces
+        .filter((m) => p.isHost || m.partnerVisibility !== PartnerVisibility.HUB)
+        .map((m) => m.spaceId),
+      hubSpaceIds: spaces
+        .filter((m) => !p.isHost && m.partnerVisibility === PartnerVisibility.HUB)
+        .map((m) => m.spaceId),
+      like: search ? `%${escapeLike(search)}%` : null,
+      skill,
+    });
   }
 
   findVisible(ability: AppAbility, id: string): Promise<User | null> {
@@ -28,4 +74,9 @@ export class UsersService {
   findByIds(ids: readonly string[]): Promise<User[]> {
     return this.users.findByIds(ids);
   }
+}
+
+/** A term for ILIKE with its wildcards taken literally (backslash is PostgreSQL's default escape). */
+function escapeLike(term: string): string {
+  return term.replace(/[\\%_]/g, (c) => `\\${c}`);
 }

@@ -4,10 +4,14 @@ import { User } from './user.entity';
 
 /** A risk entry as it stood after one change (its creation included): the entry's history. */
 @Entity({ name: 'risk_entry_revisions' })
-@Index('risk_entry_revisions_entry_idx', ['riskEntryId', 'changedAt'])
+@Index('risk_entry_revisions_entry_idx', ['riskEntryId', 'seq'])
 export class RiskEntryRevision {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'risk_entry_revisions_pkey' })
   id: string;
+
+  /** The order revisions were written in (several may share one instant). */
+  @Column({ type: 'bigint', generated: 'identity', generatedIdentity: 'ALWAYS', insert: false, update: false })
+  seq: string;
 
   @Column('uuid', { name: 'risk_entry_id' })
   riskEntryId: string;

@@ -19,4 +19,26 @@ export class UpdateUserInput {
 
   @Field(() => Locale, { nullable: true, description: 'Everyone may set their own.' })
   locale?: Locale | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'Profile (directory of experts), the person themself only: up to 120 characters; empty clears it.',
+  })
+  jobTitle?: string | null;
+
+  @Field(() => [String], {
+    nullable: true,
+    description:
+      'Profile, the person themself only: up to 30 tags of 1-40 characters, trimmed, deduplicated ignoring case.',
+  })
+  skills?: string[] | null;
+
+  @Field(() => String, { nullable: true, description: 'Profile, the person themself only: up to 1,000 characters.' })
+  bio?: string | null;
+
+  @Field(() => Boolean, {
+    nullable: true,
+    description: "Profile, the person themself only: keeps them out of externals' directory of experts.",
+  })
+  hiddenFromExternals?: boolean | null;
 }

@@ -23,6 +23,9 @@ export class UserModel implements NodeInterface {
   @Field(() => [String])
   skills: string[];
 
+  @Field(() => String, { description: 'A short presentation for the directory of experts ("" when none).' })
+  bio: string;
+
   @Field(() => OrganizationModel)
   organization: OrganizationModel;
 }
