@@ -72,7 +72,7 @@ const OPS: Array<[Op, number]> = [
   ['relabelPost', 2],
   ['react', 4],
   ['unreact', 1],
-  ['updateProfile', 2],
+  ['updateProfile', 3],
   ['createRiskEntry', 2],
   ['updateRiskEntry', 2],
   ['clock', 2],
@@ -240,10 +240,12 @@ function buildStep(w: ConvWorld, s: StepSeed, missingId: string): ConvStep {
       return { op, caller, comment, emoji };
     }
     case 'updateProfile': {
-      const caller = among(counting);
-      return s.b % 3 === 0
+      // Smart draws: someone an external finds in the directory, so that hiding matters.
+      const found = counting.filter((v) => counting.some((u) => !m.isHost(u) && m.listsExpert(u, v)));
+      const caller = among(found.length ? found : counting);
+      return s.b % 4 === 0
         ? { op, caller, skills: [pick(WORDS, s.c)!, pick(WORDS, s.a)!] }
-        : { op, caller, hiddenFromExternals: s.b % 3 === 1 };
+        : { op, caller, hiddenFromExternals: s.b % 4 !== 3 };
     }
     case 'createRiskEntry': {
       const space = pick(w.base.spaces, s.a)!;
