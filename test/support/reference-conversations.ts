@@ -370,8 +370,13 @@ export function applyConversationStep(w: ConvWorld, step: ConvStep): Alternative
       const s = m.space(p.space);
       if (!m.readsPost(caller, p)) return [refuse('NOT_FOUND', 'the post is unreadable')];
       if (!m.writes(caller, s)) return [refuse('FORBIDDEN', 'only active members who write may comment')];
-      const refusals = valueChecks([archived(s), !step.body.trim() && refuse('BAD_USER_INPUT', 'an empty body')]);
-      if (refusals.length) return refusals;
+      const refusals = valueChecks([
+        archived(s),
+        !step.body.trim() && refuse('BAD_USER_INPUT', 'an empty body'),
+        // Silent: commenting under a tombstone (the thread is kept whole); either answer is defensible.
+        p.deleted && refuse('CONFLICT', 'silent: a comment under a deleted post'),
+      ]);
+      if (refusals.length && !(p.deleted && refusals.length === 1)) return refusals;
       const key = `new-comment-${next.seq}`;
       const c: ConvComment = {
         key,
@@ -394,8 +399,7 @@ export function applyConversationStep(w: ConvWorld, step: ConvStep): Alternative
         next.notifications.push({ user: author.key, kind: 'post.replied', subject: key });
       mention(c, step.mentions, (v) => nm().seesComment(v, c), 'comment.mentioned');
       const ok: Success = { kind: 'ok', world: next, why: 'an active writer comments', created: { comment: key } };
-      // Silent: commenting under a tombstone (the thread is kept whole); either answer is defensible.
-      return p.deleted ? [ok, refuse('CONFLICT', 'silent: a comment under a deleted post')] : [ok];
+      return [ok, ...refusals];
     }
     case 'editPost':
     case 'deletePost': {
@@ -495,8 +499,13 @@ export function applyConversationStep(w: ConvWorld, step: ConvStep): Alternative
         return [ok];
       }
       if (step.op === 'hidePost') {
-        const refusals = valueChecks([archived(s), !step.reason.trim() && refuse('BAD_USER_INPUT', 'no reason')]);
-        if (refusals.length) return refusals;
+        const again = (p.hidden || p.deleted) && refuse('CONFLICT', 'silent: already hidden or deleted');
+        const refusals = valueChecks([
+          archived(s),
+          !step.reason.trim() && refuse('BAD_USER_INPUT', 'no reason'),
+          again,
+        ]);
+        if (refusals.length && !(again && refusals.length === 1)) return refusals;
         np.hidden = true;
         np.hiddenReason = step.reason.trim();
         next.notifications.push({
@@ -507,14 +516,15 @@ export function applyConversationStep(w: ConvWorld, step: ConvStep): Alternative
           optional: p.author === caller.key || p.hidden,
         });
         const ok: Success = { kind: 'ok', world: next, why: 'a moderator hides it' };
-        return p.hidden || p.deleted ? [ok, refuse('CONFLICT', 'silent: already hidden or deleted')] : [ok];
+        return [ok, ...refusals];
       }
-      const refusals = valueChecks([archived(s)]);
-      if (refusals.length) return refusals;
+      const notHidden = !p.hidden && refuse('CONFLICT', 'silent: not hidden');
+      const refusals = valueChecks([archived(s), notHidden]);
+      if (refusals.length && !(notHidden && refusals.length === 1)) return refusals;
       np.hidden = false;
       np.hiddenReason = null;
       const ok: Success = { kind: 'ok', world: next, why: 'a moderator unhides it' };
-      return p.hidden ? [ok] : [ok, refuse('CONFLICT', 'silent: not hidden')];
+      return [ok, ...refusals];
     }
     case 'hideComment':
     case 'unhideComment': {
@@ -524,8 +534,13 @@ export function applyConversationStep(w: ConvWorld, step: ConvStep): Alternative
       if (!m.moderates(caller, s)) return [refuse('FORBIDDEN', "only the space's OWNERs and ANIMATORs moderate")];
       const nc = next.comments.find((x) => x.key === c.key)!;
       if (step.op === 'hideComment') {
-        const refusals = valueChecks([archived(s), !step.reason.trim() && refuse('BAD_USER_INPUT', 'no reason')]);
-        if (refusals.length) return refusals;
+        const again = (c.hidden || c.deleted) && refuse('CONFLICT', 'silent: already hidden or deleted');
+        const refusals = valueChecks([
+          archived(s),
+          !step.reason.trim() && refuse('BAD_USER_INPUT', 'no reason'),
+          again,
+        ]);
+        if (refusals.length && !(again && refusals.length === 1)) return refusals;
         nc.hidden = true;
         nc.hiddenReason = step.reason.trim();
         next.notifications.push({
@@ -535,14 +550,15 @@ export function applyConversationStep(w: ConvWorld, step: ConvStep): Alternative
           optional: c.author === caller.key || c.hidden,
         });
         const ok: Success = { kind: 'ok', world: next, why: 'a moderator hides it' };
-        return c.hidden || c.deleted ? [ok, refuse('CONFLICT', 'silent: already hidden or deleted')] : [ok];
+        return [ok, ...refusals];
       }
-      const refusals = valueChecks([archived(s)]);
-      if (refusals.length) return refusals;
+      const notHidden = !c.hidden && refuse('CONFLICT', 'silent: not hidden');
+      const refusals = valueChecks([archived(s), notHidden]);
+      if (refusals.length && !(notHidden && refusals.length === 1)) return refusals;
       nc.hidden = false;
       nc.hiddenReason = null;
       const ok: Success = { kind: 'ok', world: next, why: 'a moderator unhides it' };
-      return c.hidden ? [ok] : [ok, refuse('CONFLICT', 'silent: not hidden')];
+      return [ok, ...refusals];
     }
     case 'react':
     case 'unreact': {
@@ -553,8 +569,13 @@ export function applyConversationStep(w: ConvWorld, step: ConvStep): Alternative
       const readable = onPost ? m.readsPost(caller, p) : m.seesComment(caller, target as ConvComment);
       if (!readable) return [refuse('NOT_FOUND', 'what it answers is unreadable')];
       // `react`: any active membership of the space, OBSERVER included; reading implies one.
-      const refusals = valueChecks([archived(s), !validEmoji(step.emoji) && refuse('BAD_USER_INPUT', 'a bad emoji')]);
-      if (refusals.length) return refusals;
+      const refusals = valueChecks([
+        archived(s),
+        !validEmoji(step.emoji) && refuse('BAD_USER_INPUT', 'a bad emoji'),
+        // Silent: reacting to a tombstone; the gateway may refuse it, in any order with the others.
+        target.deleted && refuse('CONFLICT', 'silent: a tombstone'),
+      ]);
+      if (refusals.length && !(target.deleted && refusals.length === 1)) return refusals;
       const same = (r: ConvReaction): boolean =>
         r.user === caller.key && r.emoji === step.emoji && (onPost ? r.post === p.key : r.comment === step.comment);
       const had = next.reactions.some(same);
@@ -568,8 +589,7 @@ export function applyConversationStep(w: ConvWorld, step: ConvStep): Alternative
           });
       } else next.reactions = next.reactions.filter((r) => !same(r));
       const ok: Success = { kind: 'ok', world: next, why: `an active member ${step.op}s`, removed: had };
-      // Silent: reacting to a tombstone.
-      return target.deleted ? [ok, refuse('CONFLICT', 'silent: a tombstone')] : [ok];
+      return [ok, ...refusals];
     }
     case 'updateProfile': {
       if (step.skills?.some((k) => !k.trim() || k.trim().length > 40))
@@ -672,6 +692,8 @@ export interface HealthExpectation {
   /** Fewer than 5 active people: every figure of the bucket withheld. */
   suppressed: boolean;
   activeMembers: number;
+  /** Who the model counted (for messages). */
+  people: string[];
   /** Both sides withheld when either is below 5. */
   splitSuppressed: boolean;
   activeHostMembers: number;
@@ -683,6 +705,7 @@ export function healthBucket(m: ConversationModel, s: WorldSpace, start: number,
   return {
     suppressed: a.all.size < K_ANONYMITY,
     activeMembers: a.all.size,
+    people: [...a.all].sort(),
     splitSuppressed: a.all.size < K_ANONYMITY || a.host < K_ANONYMITY || a.external < K_ANONYMITY,
     activeHostMembers: a.host,
     activeExternalMembers: a.external,
