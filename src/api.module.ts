@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { CommunityHealthModule } from './community-health/community-health.module';
 import { ContentModule } from './content/content.module';
 import { MembershipsModule } from './memberships/memberships.module';
 import { InvitationsModule } from './invitations/invitations.module';
@@ -21,6 +22,7 @@ import { UsersModule } from './users/users.module';
     SuspensionsModule,
     InvitationsModule,
     RisksModule,
+    CommunityHealthModule,
   ],
 })
 export class ApiModule {}

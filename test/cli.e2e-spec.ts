@@ -101,7 +101,7 @@ describe('admin CLI (e2e)', () => {
     it('import prints a summary line, then the key → id map with --json', async () => {
       const first = await run(importCommand, [file]);
       expect(first.stdout).toEqual([
-        `Imported ${file}: 3 organizations, 4 users, 0 spaces, 0 memberships, 0 posts, 0 comments (7 created, 0 updated, 0 unchanged).`,
+        `Imported ${file}: 3 organizations, 4 users, 0 spaces, 0 memberships, 0 posts, 0 comments, 0 reactions (7 created, 0 updated, 0 unchanged).`,
       ]);
       const second = await run(importCommand, [file], { json: true });
       expect(JSON.parse(second.stdout.join('\n'))).toEqual({

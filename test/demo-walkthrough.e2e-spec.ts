@@ -81,3 +81,65 @@ describe('the demo walkthrough of the write path (README)', () => {
     for (const who of ['louis', 'paul']) expect((await t.gql(token[who], `{ me { id } }`)).status).toBe(401);
   });
 });
+
+// The README's community health on the demo world: the open lab's last weeks show figures.
+describe('the demo walkthrough of community health (README)', () => {
+  let t: TestApp;
+  let ids: Record<string, string>;
+  const token: Record<string, string> = {};
+  const FIGURE = '{ value suppressed display }';
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    // A Wednesday: the demo's activity, dated relative to the import, falls in whole weeks.
+    t.clock.set(new Date('2026-12-02T12:00:00Z'));
+    ids = await t.importWorld(DEMO_WORLD);
+    for (const who of ['claire', 'alice', 'tom']) token[who] = await t.tokenFor(ids[who]);
+  });
+  afterAll(() => t.close());
+
+  it("shows Claire the open lab's last six weeks, and Alice the pilot spaces against the others", async () => {
+    const h = expectData(
+      await t.gql(
+        token.claire,
+        `query($id: ID!) { spaceHealth(spaceId: $id, period: WEEK, count: 7) { buckets { start
+           activeMembers ${FIGURE} activeHostMembers ${FIGURE} activeExternalMembers ${FIGURE}
+           posts ${FIGURE} comments ${FIGURE} medianFirstReplyHours ${FIGURE} replyRate ${FIGURE} } } }`,
+        { id: ids['open-lab'] },
+      ),
+    ).spaceHealth;
+    const value = (f: { value: number | null }) => f.value;
+    // Six whole weeks of 6 host and 6 external active people, 6 posts each, answered within
+    // hours (one waits every other week); six weeks back also holds two posts dated in the file.
+    for (const [i, week] of h.buckets.slice(0, 6).entries()) {
+      const k = 6 - i;
+      expect([week.activeMembers, week.activeHostMembers, week.activeExternalMembers].map(value)).toEqual([12, 6, 6]);
+      expect(week.medianFirstReplyHours.suppressed).toBe(false);
+      if (k === 6) continue;
+      expect(value(week.posts)).toBe(6);
+      expect(value(week.comments)).toBe(k % 2 ? 5 : 6);
+      expect(value(week.replyRate)).toBe(k % 2 ? 0.8333 : 1);
+    }
+    // This week: three people so far, nothing shows.
+    expect(h.buckets[6].activeMembers).toEqual({ value: null, suppressed: true, display: 'moins de 5' });
+
+    const o = expectData(
+      await t.gql(
+        token.alice,
+        `{ healthOverview(period: MONTH, count: 3) { pilot { spaces buckets { activeMembers ${FIGURE} } }
+           others { spaces buckets { activeMembers ${FIGURE} } } } }`,
+      ),
+    ).healthOverview;
+    expect([o.pilot.spaces, o.others.spaces]).toEqual([1, 3]);
+    expect(
+      o.others.buckets.map((b: { activeMembers: { suppressed: boolean } }) => b.activeMembers.suppressed),
+    ).toContain(false);
+    // A member of the open lab reads no health figure.
+    expectError(
+      await t.gql(token.tom, `query($id: ID!) { spaceHealth(spaceId: $id, period: WEEK) { period } }`, {
+        id: ids['open-lab'],
+      }),
+      'FORBIDDEN',
+    );
+  });
+});

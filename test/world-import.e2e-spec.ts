@@ -16,7 +16,7 @@ import { createTestDatabase } from './support/test-database';
 
 // Runs on in-memory PGlite, or on a fresh PostgreSQL database when DATABASE_URL is set.
 
-const TABLES = ['organizations', 'users', 'spaces', 'memberships', 'posts', 'comments'] as const;
+const TABLES = ['organizations', 'users', 'spaces', 'memberships', 'posts', 'comments', 'reactions'] as const;
 const NOW = new Date('2026-06-01T12:00:00.000Z');
 const DAY = 86_400_000;
 
@@ -140,12 +140,20 @@ describe('world import (e2e)', () => {
   it('imports the demo world in full, with deterministic ids, defaults and an audit event', async () => {
     const before = (await auditEvents('world.import')).length;
     const result = await service.importWorld(DEMO_WORLD, { now: NOW });
-    expect(result.counts).toEqual({ organizations: 3, users: 12, spaces: 5, memberships: 27, posts: 17, comments: 16 });
+    expect(result.counts).toEqual({
+      organizations: 3,
+      users: 15,
+      spaces: 5,
+      memberships: 32,
+      posts: 55,
+      comments: 55,
+      reactions: 21,
+    });
     expect(result.created).toEqual(result.counts);
     expect(await rowCounts()).toEqual(result.counts);
     expect(result.ids.host).toBe(worldId('organization', 'host'));
     expect(result.ids['ol-kickoff']).toBe(worldId('post', 'ol-kickoff'));
-    expect(Object.keys(result.ids)).toHaveLength(3 + 12 + 5 + 17 + 16);
+    expect(Object.keys(result.ids)).toHaveLength(3 + 15 + 5 + 55 + 55);
     expect(result.warnings).toEqual([]);
 
     const [lea] = await dataSource.query(`SELECT * FROM users WHERE id = $1`, [result.ids.lea]);
@@ -229,6 +237,50 @@ describe('world import (e2e)', () => {
     expect(p2.created_at.toISOString()).toBe(NOW.toISOString());
     expect(p2.hidden_at.toISOString()).toBe(NOW.toISOString());
     expect(p2.updated_at.toISOString()).toBe(NOW.toISOString());
+  });
+
+  it('imports reactions, risk maps with their first revision, bios and relative dates; a later re-import keeps them', async () => {
+    const later = new Date(NOW.getTime() + 10 * DAY);
+    const first = await service.importWorld(DEMO_WORLD, { now: NOW });
+    const [reply] = await dataSource.query(`SELECT created_at FROM comments WHERE id = $1`, [
+      first.ids['ol-w1-1-reply'],
+    ]);
+    const [post] = await dataSource.query(`SELECT created_at FROM posts WHERE id = $1`, [first.ids['ol-w1-1']]);
+    // "-P7DT8H": 7 days and 8 hours before the import.
+    expect(post.created_at.toISOString()).toBe(new Date(NOW.getTime() - 7 * DAY - 8 * 3_600_000).toISOString());
+    expect(reply.created_at.getTime()).toBeGreaterThan(post.created_at.getTime());
+    const risks: { description: string; impact: number; status: string; owner_id: string; revisions: number }[] =
+      await dataSource.query(
+        `SELECT r.description, r.impact, r.status, r.owner_id,
+                (SELECT count(*)::int FROM risk_entry_revisions v WHERE v.risk_entry_id = r.id) AS revisions
+           FROM risk_entries r WHERE r.space_id = $1 ORDER BY r.impact DESC, r.description`,
+        [first.ids['retail-pilot']],
+      );
+    expect(risks[0]).toEqual({
+      description: 'Fuite des hypothèses de prix avant la décision du conseil',
+      impact: 3,
+      status: 'OPEN',
+      owner_id: first.ids.nadia,
+      revisions: 1,
+    });
+    expect(risks.every((r) => r.revisions === 1)).toBe(true);
+    const [{ n: commentReactions }] = await dataSource.query(
+      `SELECT count(*)::int AS n FROM reactions WHERE comment_id IS NOT NULL`,
+    );
+    expect(commentReactions).toBeGreaterThan(0);
+    // A person's own bio survives a re-import of a file that says nothing of it.
+    await dataSource.query(`UPDATE users SET bio = 'Mine' WHERE id = $1`, [first.ids.samir]);
+    const w = JSON.parse(JSON.stringify(DEMO_WORLD)) as { users: Json[] };
+    for (const u of w.users) delete u.bio;
+    const before = await snapshot();
+    const again = await service.importWorld(w, { now: later });
+    expect(Object.values(again.created).every((n) => n === 0)).toBe(true);
+    expect(Object.values(again.updated).every((n) => n === 0)).toBe(true);
+    expect(await snapshot()).toBe(before);
+    const [samir] = await dataSource.query(`SELECT bio FROM users WHERE id = $1`, [first.ids.samir]);
+    expect(samir.bio).toBe('Mine');
+    const [{ n: revisions }] = await dataSource.query(`SELECT count(*)::int AS n FROM risk_entry_revisions`);
+    expect(revisions).toBe(5);
   });
 
   it('keeps given ids and makes the others from type and key', async () => {
@@ -371,7 +423,15 @@ describe('world import (e2e)', () => {
     expect(error.code).toBe(WorldImportErrorCode.INVALID_WORLD);
     expect(error.problems).toContain(message);
     expect(error.message.startsWith(error.problems[0])).toBe(true);
-    expect(await rowCounts()).toEqual({ organizations: 0, users: 0, spaces: 0, memberships: 0, posts: 0, comments: 0 });
+    expect(await rowCounts()).toEqual({
+      organizations: 0,
+      users: 0,
+      spaces: 0,
+      memberships: 0,
+      posts: 0,
+      comments: 0,
+      reactions: 0,
+    });
     const after = (await auditEvents('world.import')).filter((e) => e.outcome === 'FAILURE');
     expect(after).toHaveLength(failures + 1);
     expect(after[after.length - 1]).toMatchObject({ reason: 'invalid_world', details: { message: error.message } });
@@ -385,7 +445,15 @@ describe('world import (e2e)', () => {
     const error = await refusal(w);
     expect(error.code).toBe(WorldImportErrorCode.CONFLICTS_WITH_DATABASE);
     expect(error.message).toBe('organizations: no HOST organisation, in the file or stored; a world has exactly one');
-    expect(await rowCounts()).toEqual({ organizations: 0, users: 0, spaces: 0, memberships: 0, posts: 0, comments: 0 });
+    expect(await rowCounts()).toEqual({
+      organizations: 0,
+      users: 0,
+      spaces: 0,
+      memberships: 0,
+      posts: 0,
+      comments: 0,
+      reactions: 0,
+    });
   });
 
   describe('against what is stored', () => {

@@ -52,6 +52,15 @@ export enum WriteErrorCode {
   LAST_HOST_ADMIN = 'LAST_HOST_ADMIN',
   // Invitations: the invitee's organisation no longer owns the invited address's domain.
   EMAIL_DOMAIN_NOT_OWNED = 'EMAIL_DOMAIN_NOT_OWNED',
+  // Conversations: labels, tombstones, moderation, mentions.
+  LABEL_BELOW_CLASSIFICATION = 'LABEL_BELOW_CLASSIFICATION',
+  LABEL_ABOVE_CLEARANCE = 'LABEL_ABOVE_CLEARANCE',
+  TOO_MANY_MENTIONS = 'TOO_MANY_MENTIONS',
+  CONTENT_DELETED = 'CONTENT_DELETED',
+  CONTENT_HIDDEN = 'CONTENT_HIDDEN',
+  CONTENT_NOT_HIDDEN = 'CONTENT_NOT_HIDDEN',
+  /** Lowering a label while an external holds a grant in the space: they could newly read it. */
+  LABEL_LOWERING_EXPOSES = 'LABEL_LOWERING_EXPOSES',
 }
 
 const KINDS: Record<WriteErrorCode, ErrorKind> = {
@@ -93,6 +102,13 @@ const KINDS: Record<WriteErrorCode, ErrorKind> = {
   DOMAIN_TAKEN: ErrorKind.CONFLICT,
   LAST_HOST_ADMIN: ErrorKind.CONFLICT,
   EMAIL_DOMAIN_NOT_OWNED: ErrorKind.FORBIDDEN,
+  LABEL_BELOW_CLASSIFICATION: ErrorKind.BAD_USER_INPUT,
+  LABEL_ABOVE_CLEARANCE: ErrorKind.BAD_USER_INPUT,
+  TOO_MANY_MENTIONS: ErrorKind.BAD_USER_INPUT,
+  CONTENT_DELETED: ErrorKind.CONFLICT,
+  CONTENT_HIDDEN: ErrorKind.CONFLICT,
+  CONTENT_NOT_HIDDEN: ErrorKind.CONFLICT,
+  LABEL_LOWERING_EXPOSES: ErrorKind.CONFLICT,
 };
 
 export class WriteException extends DomainException<WriteErrorCode> {

@@ -8,10 +8,31 @@ import { ReactionsResolver } from './reactions.resolver';
 import { ContentRepository } from './content.repository';
 import { PostsService } from './posts.service';
 import { SpacePostsResolver } from './space-posts.resolver';
+import { CommentWritesService } from './comment-writes.service';
+import { ContentWriteGuard } from './content-write-guard';
+import { ContentWritesResolver } from './content-writes.resolver';
+import { MentionsService } from './mentions';
+import { ModerationService } from './moderation.service';
+import { PostWritesService } from './post-writes.service';
+import { ReactionsService } from './reactions.service';
 
 @Module({
   imports: [UsersModule, SpacesModule],
-  providers: [ContentRepository, PostsService, PostsResolver, CommentsResolver, ReactionsResolver, SpacePostsResolver],
+  providers: [
+    ContentRepository,
+    PostsService,
+    PostsResolver,
+    CommentsResolver,
+    ReactionsResolver,
+    SpacePostsResolver,
+    ContentWriteGuard,
+    MentionsService,
+    PostWritesService,
+    CommentWritesService,
+    ReactionsService,
+    ModerationService,
+    ContentWritesResolver,
+  ],
   exports: [PostsService],
 })
 export class ContentModule implements OnModuleInit {

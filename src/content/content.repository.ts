@@ -8,6 +8,15 @@ import { Connection, PageArgs } from '../graphql/pagination';
 import { Comment } from '../database/entities/comment.entity';
 import { Post } from '../database/entities/post.entity';
 import { Reaction } from '../database/entities/reaction.entity';
+import { ContentRevision } from '../database/entities/content-revision.entity';
+
+/** One emoji's count on one post or comment, as the caller sees it. */
+export interface ReactionCountRow {
+  targetId: string;
+  emoji: string;
+  count: number;
+  reactedByMe: boolean;
+}
 
 const NEWEST_POSTS: SortKey<Post>[] = [
   { sql: 'p.created_at', type: 'date', value: (p) => p.createdAt },
@@ -118,7 +127,10 @@ export class ContentRepository {
 
   /** A page of the reactions to a post the caller sees, oldest first. */
   pageVisibleReactionsOfPost(ability: AppAbility, postId: string, page: PageArgs): Promise<Connection<Reaction>> {
-    const qb = this.dataSource.getRepository(Reaction).createQueryBuilder('r').where('r.post_id = :postId', { postId });
+    const qb = this.dataSource
+      .getRepository(Reaction)
+      .createQueryBuilder('r')
+      .where('r.post_id = :postId AND r.comment_id IS NULL', { postId });
     this.access.restrict(qb, ability, 'Reaction');
     return keysetPage(
       qb,
@@ -129,6 +141,93 @@ export class ContentRepository {
       'ASC',
       page,
     );
+  }
+
+  /** A page of the reactions to a comment the caller sees, oldest first. */
+  pageVisibleReactionsOfComment(ability: AppAbility, commentId: string, page: PageArgs): Promise<Connection<Reaction>> {
+    const qb = this.dataSource
+      .getRepository(Reaction)
+      .createQueryBuilder('r')
+      .where('r.comment_id = :commentId', { commentId });
+    this.access.restrict(qb, ability, 'Reaction');
+    return keysetPage(
+      qb,
+      [
+        { sql: 'r.created_at', type: 'date', value: (r) => r.createdAt },
+        { sql: 'r.id', type: 'uuid', value: (r) => r.id },
+      ],
+      'ASC',
+      page,
+    );
+  }
+
+  /**
+   * Per emoji, the reactions the caller sees on each of many posts (their own, not their
+   * comments') or comments, and whether one of them is the caller's.
+   */
+  async visibleReactionCounts(
+    ability: AppAbility,
+    target: 'post' | 'comment',
+    ids: readonly string[],
+    userId: string,
+  ): Promise<ReactionCountRow[]> {
+    const column = target === 'post' ? 'r.post_id' : 'r.comment_id';
+    const qb = this.dataSource
+      .getRepository(Reaction)
+      .createQueryBuilder('r')
+      .select(column, 'targetId')
+      .addSelect('r.kind', 'emoji')
+      .addSelect('COUNT(*)', 'n')
+      .addSelect('BOOL_OR(r.author_id = :me)', 'mine')
+      .setParameter('me', userId)
+      .groupBy(column)
+      .addGroupBy('r.kind')
+      .orderBy(column)
+      .addOrderBy('MIN(r.created_at)')
+      .addOrderBy('r.kind');
+    if (target === 'post') qb.where('r.post_id = ANY(:ids) AND r.comment_id IS NULL', { ids: [...ids] });
+    else qb.where('r.comment_id = ANY(:ids)', { ids: [...ids] });
+    this.access.restrict(qb, ability, 'Reaction');
+    const rows: { targetId: string; emoji: string; n: string; mine: boolean }[] = await qb.getRawMany();
+    return rows.map((r) => ({ targetId: r.targetId, emoji: r.emoji, count: Number(r.n), reactedByMe: r.mine }));
+  }
+
+  /** The versions edits replaced, of many posts the caller reads, newest first. */
+  postRevisions(ability: AppAbility, postIds: readonly string[]): Promise<ContentRevision[]> {
+    const qb = this.dataSource
+      .getRepository(ContentRevision)
+      .createQueryBuilder('r')
+      .innerJoin(Post, 'p', 'p.id = r.post_id')
+      .where('r.post_id = ANY(:ids) AND r.comment_id IS NULL', { ids: [...postIds] })
+      .orderBy('r.replaced_at', 'DESC')
+      .addOrderBy('r.id', 'DESC');
+    return this.access.restrict(qb, ability, 'Post', 'p').getMany();
+  }
+
+  /** The versions edits replaced, of many comments the caller sees, newest first. */
+  commentRevisions(ability: AppAbility, commentIds: readonly string[]): Promise<ContentRevision[]> {
+    const qb = this.dataSource
+      .getRepository(ContentRevision)
+      .createQueryBuilder('r')
+      .innerJoin(Comment, 'c', 'c.id = r.comment_id')
+      .where('r.comment_id = ANY(:ids)', { ids: [...commentIds] })
+      .orderBy('r.replaced_at', 'DESC')
+      .addOrderBy('r.id', 'DESC');
+    return this.access.restrict(qb, ability, 'Comment', 'c').getMany();
+  }
+
+  /** The ids an author mentioned in one item that nobody was told of (the author's eyes only). */
+  async unreachableMentions(authorId: string, postId: string, commentId: string | null): Promise<string[]> {
+    const rows: { user_id: string }[] = await this.dataSource.query(
+      `SELECT m.user_id FROM mentions m
+         JOIN posts p ON p.id = m.post_id
+         LEFT JOIN comments c ON c.id = m.comment_id
+        WHERE m.post_id = $1 AND m.comment_id IS NOT DISTINCT FROM $2::uuid AND m.notified = false
+          AND COALESCE(c.author_id, p.author_id) = $3
+        ORDER BY m.created_at, m.id`,
+      [postId, commentId, authorId],
+    );
+    return rows.map((r) => r.user_id);
   }
 
   private posts(ability: AppAbility): SelectQueryBuilder<Post> {

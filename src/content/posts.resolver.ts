@@ -16,6 +16,9 @@ import { Reaction } from '../database/entities/reaction.entity';
 import { CommentConnection } from './models/comment.model';
 import { PostConnection, PostModel } from './models/post.model';
 import { ReactionConnection } from './models/reaction.model';
+import { ReactionCountModel } from './models/reaction-count.model';
+import { PostRevisionModel } from './models/revision.model';
+import { ContentRevision } from '../database/entities/content-revision.entity';
 import { PostsService } from './posts.service';
 
 @Resolver(() => PostModel)
@@ -90,10 +93,52 @@ export class PostsResolver {
     );
   }
 
-  @ResolveField(() => ReactionConnection)
+  @ResolveField(() => Boolean)
+  deleted(@Parent() post: Post): boolean {
+    return post.deletedAt !== null;
+  }
+
+  @ResolveField(() => [PostRevisionModel], { description: 'The versions edits replaced, newest first.' })
+  async history(@CurrentViewer() v: Viewer, @Parent() post: Post): Promise<PostRevisionModel[]> {
+    const loader = requestLoader<string, ContentRevision[]>(v.ctx, 'postHistory', async (ids) => {
+      const byPost = await this.postsService.history(v.ability, 'post', ids);
+      return ids.map((id) => byPost.get(id) ?? []);
+    });
+    return (await loader.load(post.id)).map((r) => ({
+      title: r.title ?? '',
+      body: r.body,
+      label: r.label ?? post.label,
+      replacedAt: r.replacedAt,
+    }));
+  }
+
+  @ResolveField(() => [ReactionCountModel], { description: 'Per emoji, the reactions to the post the caller sees.' })
+  reactionCounts(@CurrentViewer() v: Viewer, @Parent() post: Post): Promise<ReactionCountModel[]> {
+    return reactionCountLoader(v, this.postsService, 'post').load(post.id);
+  }
+
+  @ResolveField(() => [ID], {
+    description: 'For its author only (empty for anyone else): mentioned ids that were not notified.',
+  })
+  async unreachableMentions(@CurrentViewer() v: Viewer, @Parent() post: Post): Promise<string[]> {
+    if (post.authorId !== v.principal.userId) return [];
+    return this.postsService.unreachableMentions(v.principal.userId, post.id, null);
+  }
+
+  @ResolveField(() => ReactionConnection, { description: 'Reactions to the post itself that the caller sees.' })
   reactions(@CurrentViewer() v: Viewer, @Parent() post: Post, @Args() page: PageArgs): Promise<Connection<Reaction>> {
     return this.postsService.reactionsOf(v.ability, post.id, page);
   }
+}
+
+/** Reaction counts of many posts or comments in one query per request. */
+export function reactionCountLoader(v: Viewer, posts: PostsService, target: 'post' | 'comment') {
+  return requestLoader<string, ReactionCountModel[]>(v.ctx, `reactionCounts:${target}`, async (ids) => {
+    const counts = await posts.reactionCounts(v.ability, target, ids, v.principal.userId);
+    return ids.map((id) =>
+      (counts.get(id) ?? []).map(({ emoji, count, reactedByMe }) => ({ emoji, count, reactedByMe })),
+    );
+  });
 }
 
 function commentCountLoader(v: Viewer, posts: PostsService) {

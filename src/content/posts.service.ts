@@ -4,7 +4,7 @@ import { Connection, decodeCursor, PageArgs, pageSize, toConnection } from '../g
 import { Comment } from '../database/entities/comment.entity';
 import { Post } from '../database/entities/post.entity';
 import { Reaction } from '../database/entities/reaction.entity';
-import { ContentRepository } from './content.repository';
+import { ContentRepository, ReactionCountRow } from './content.repository';
 
 /** Posts, comments and reactions, always through the caller's abilities. */
 @Injectable()
@@ -61,4 +61,35 @@ export class PostsService {
   reactionsOf(ability: AppAbility, postId: string, page: PageArgs): Promise<Connection<Reaction>> {
     return this.content.pageVisibleReactionsOfPost(ability, postId, page);
   }
+
+  reactionsOfComment(ability: AppAbility, commentId: string, page: PageArgs): Promise<Connection<Reaction>> {
+    return this.content.pageVisibleReactionsOfComment(ability, commentId, page);
+  }
+
+  /** Per post or comment, its reactions the caller sees, counted per emoji. */
+  async reactionCounts(
+    ability: AppAbility,
+    target: 'post' | 'comment',
+    ids: readonly string[],
+    userId: string,
+  ): Promise<Map<string, ReactionCountRow[]>> {
+    const rows = await this.content.visibleReactionCounts(ability, target, ids, userId);
+    return groupBy(rows, (r) => r.targetId);
+  }
+
+  /** Earlier versions of posts (or comments) the caller reads, newest first, per item. */
+  async history(ability: AppAbility, target: 'post' | 'comment', ids: readonly string[]) {
+    if (target === 'post') return groupBy(await this.content.postRevisions(ability, ids), (r) => r.postId);
+    return groupBy(await this.content.commentRevisions(ability, ids), (r) => r.commentId ?? '');
+  }
+
+  unreachableMentions(authorId: string, postId: string, commentId: string | null): Promise<string[]> {
+    return this.content.unreachableMentions(authorId, postId, commentId);
+  }
+}
+
+function groupBy<T>(rows: readonly T[], key: (row: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const row of rows) out.set(key(row), [...(out.get(key(row)) ?? []), row]);
+  return out;
 }

@@ -11,6 +11,11 @@ import { ReactionModel } from './models/reaction.model';
 export class ReactionsResolver {
   constructor(private readonly usersService: UsersService) {}
 
+  @ResolveField(() => String, { description: 'The same as kind.' })
+  emoji(@Parent() reaction: Reaction): string {
+    return reaction.kind;
+  }
+
   @ResolveField(() => UserModel, {
     nullable: true,
     description: 'Null when the caller does not see the person (the People rule does not follow reactions).',

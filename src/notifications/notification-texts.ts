@@ -357,6 +357,99 @@ export const NOTIFICATION_TEXTS: Record<NotificationKind, Texts> = {
       body: ['An account was disabled: its sessions and accesses have ended.', 'Reason: {{reason}}'],
     },
   },
+  // Conversations: ids only in data, never a title or a body; the space named while visible.
+  'post.mentioned': {
+    [Locale.FR]: {
+      title: 'Vous êtes mentionné',
+      body: [['Une publication de l’espace « {{spaceName}} » vous mentionne.', 'Une publication vous mentionne.']],
+    },
+    [Locale.EN]: {
+      title: 'You were mentioned',
+      body: [['A post in the space “{{spaceName}}” mentions you.', 'A post mentions you.']],
+    },
+  },
+  'comment.mentioned': {
+    [Locale.FR]: {
+      title: 'Vous êtes mentionné',
+      body: [['Un commentaire dans l’espace « {{spaceName}} » vous mentionne.', 'Un commentaire vous mentionne.']],
+    },
+    [Locale.EN]: {
+      title: 'You were mentioned',
+      body: [['A comment in the space “{{spaceName}}” mentions you.', 'A comment mentions you.']],
+    },
+  },
+  'mention.unreachable': {
+    [Locale.FR]: {
+      title: 'Mention sans destinataire',
+      body: [
+        [
+          'La personne {{mentionedId}} ne peut pas lire ce que vous avez écrit : elle n’a pas été prévenue.',
+          'Une personne que vous avez mentionnée ne peut pas lire ce que vous avez écrit : elle n’a pas été prévenue.',
+        ],
+      ],
+    },
+    [Locale.EN]: {
+      title: 'Mention not delivered',
+      body: [
+        [
+          '{{mentionedId}} cannot read what you wrote: they were not notified.',
+          'Someone you mentioned cannot read what you wrote: they were not notified.',
+        ],
+      ],
+    },
+  },
+  'post.replied': {
+    [Locale.FR]: {
+      title: 'Nouvelle réponse',
+      body: [
+        [
+          'Quelqu’un a commenté votre publication dans l’espace « {{spaceName}} ».',
+          'Quelqu’un a commenté votre publication.',
+        ],
+      ],
+    },
+    [Locale.EN]: {
+      title: 'New reply',
+      body: [['Someone commented on your post in the space “{{spaceName}}”.', 'Someone commented on your post.']],
+    },
+  },
+  'post.hidden': {
+    [Locale.FR]: {
+      title: 'Publication masquée',
+      body: [
+        [
+          'La modération de l’espace « {{spaceName}} » a masqué une de vos publications.',
+          'La modération a masqué une de vos publications.',
+        ],
+      ],
+    },
+    [Locale.EN]: {
+      title: 'Post hidden',
+      body: [
+        ['The moderators of the space “{{spaceName}}” hid one of your posts.', 'The moderators hid one of your posts.'],
+      ],
+    },
+  },
+  'comment.hidden': {
+    [Locale.FR]: {
+      title: 'Commentaire masqué',
+      body: [
+        [
+          'La modération de l’espace « {{spaceName}} » a masqué un de vos commentaires.',
+          'La modération a masqué un de vos commentaires.',
+        ],
+      ],
+    },
+    [Locale.EN]: {
+      title: 'Comment hidden',
+      body: [
+        [
+          'The moderators of the space “{{spaceName}}” hid one of your comments.',
+          'The moderators hid one of your comments.',
+        ],
+      ],
+    },
+  },
 };
 
 /** What a notice says to its reader; `spaceName` is null when the reader no longer sees the space. */
@@ -383,7 +476,8 @@ function valuesOf(ctx: NoticeContext): (key: string) => string | null {
   return (key) => {
     if (key === 'spaceName') return ctx.spaceName === null ? null : paramValue(key, ctx.spaceName, ctx.locale);
     // Names never come from data: only the space's, and only while the reader sees it.
-    if (!['role', 'expiresAt', 'reason', 'count'].includes(key)) return null;
+    // mentionedId: an id the author wrote themselves (mention.unreachable), never a name.
+    if (!['role', 'expiresAt', 'reason', 'count', 'mentionedId'].includes(key)) return null;
     const raw = key === 'expiresAt' ? (ctx.data.expiresAt ?? ctx.data.until) : ctx.data[key];
     return paramValue(key, raw, ctx.locale);
   };

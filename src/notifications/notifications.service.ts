@@ -33,7 +33,13 @@ export type NotificationKind =
   | 'sponsorship.transferred'
   | 'organization.suspended'
   | 'organization.reactivated'
-  | 'user.disabled';
+  | 'user.disabled'
+  | 'post.mentioned'
+  | 'comment.mentioned'
+  | 'mention.unreachable'
+  | 'post.replied'
+  | 'post.hidden'
+  | 'comment.hidden';
 
 /** Writes in-app notifications in the caller's transaction: they exist iff the change does. */
 @Injectable()

@@ -8,7 +8,7 @@ export type KeyedType = 'organization' | 'user' | 'space' | 'post' | 'comment';
  * `passerelle:<type>:<key>`. Deterministic, so importing the same file again hits the
  * same rows instead of creating copies.
  */
-export function worldId(type: KeyedType | 'membership', key: string): string {
+export function worldId(type: KeyedType | 'membership' | 'reaction' | 'risk', key: string): string {
   const hex = hash('sha1', `passerelle:${type}:${key}`, 'hex');
   // Version 5 in the high nibble of byte 6; RFC 4122 variant (10xx) in byte 8.
   const variant = ((parseInt(hex[16], 16) & 0x3) | 0x8).toString(16);

@@ -19,6 +19,8 @@ export interface Upsert {
   expressions?: Record<string, string>;
   /** Values in the order of `columns`. */
   rows: unknown[][];
+  /** Whether the table has an `updated_at` to set on a change (default true). */
+  touch?: boolean;
 }
 
 export interface UpsertResult {
@@ -81,7 +83,7 @@ export class WorldImportRepository {
     const set = [...spec.update.map((c) => [c, `EXCLUDED.${c}`]), ...Object.entries(spec.expressions ?? {})];
     const sql = (placeholders: string) =>
       `INSERT INTO ${spec.table} AS t (${spec.columns.join(', ')}) VALUES ${placeholders}
-       ON CONFLICT (${spec.conflict}) DO UPDATE SET ${set.map(([c, e]) => `${c} = ${e}`).join(', ')}, updated_at = EXCLUDED.updated_at
+       ON CONFLICT (${spec.conflict}) DO UPDATE SET ${set.map(([c, e]) => `${c} = ${e}`).join(', ')}${spec.touch === false ? '' : ', updated_at = EXCLUDED.updated_at'}
        WHERE ROW(${set.map(([c]) => `t.${c}`).join(', ')}) IS DISTINCT FROM ROW(${set.map(([, e]) => e).join(', ')})
        RETURNING t.id, (t.xmax = 0) AS inserted`;
     const width = spec.columns.length;
@@ -120,6 +122,18 @@ export class WorldImportRepository {
       ids.push(...rows.map((r) => r.id));
     }
     return ids;
+  }
+
+  /** A revision of each of these risk entries as they now stand (the import as their author: nobody). */
+  async recordRiskRevisions(manager: EntityManager, ids: string[], now: Date): Promise<void> {
+    if (!ids.length) return;
+    await manager.query(
+      `INSERT INTO risk_entry_revisions
+         (risk_entry_id, changed_by_id, changed_at, description, probability, impact, owner_id, mitigation, status)
+       SELECT id, NULL, $2, description, probability, impact, owner_id, mitigation, status
+         FROM risk_entries WHERE id = ANY($1::uuid[])`,
+      [ids, now],
+    );
   }
 
   /** How many organisations are stored: none on a database never seeded. */

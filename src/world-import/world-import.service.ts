@@ -48,7 +48,7 @@ export class WorldImportService {
     const actorId = options.actorId ?? null;
     const source = options.source ?? null;
     try {
-      const valid = validateWorld(world);
+      const valid = validateWorld(world, now);
       const counts = countOf(valid);
       return await this.store.inTransaction(async (manager) => {
         await this.store.lockImports(manager);
@@ -167,13 +167,15 @@ export class WorldImportService {
       }),
     );
 
-    // A job title the file does not give is left as stored (sign-in may have filled it).
+    // A job title or a bio the file does not give is left as stored (sign-in may have filled
+    // the title; the bio is the person's own words).
     const userColumns = [
       'id',
       'organization_id',
       'email',
       'display_name',
       'job_title',
+      'bio',
       'skills',
       'clearance',
       'status',
@@ -183,29 +185,34 @@ export class WorldImportService {
     ];
     const userUpdate = ['organization_id', 'email', 'display_name', 'skills', 'clearance', 'status', 'roles'];
     for (const withTitle of [true, false]) {
-      const users = world.users.filter((u) => (u.jobTitle !== undefined) === withTitle);
-      tally(
-        'users',
-        await this.store.upsert(manager, {
-          table: 'users',
-          conflict: 'id',
-          columns: userColumns,
-          update: withTitle ? [...userUpdate, 'job_title'] : userUpdate,
-          rows: users.map((u) => [
-            u.id,
-            u.organizationId,
-            u.email,
-            u.displayName,
-            u.jobTitle ?? null,
-            u.skills,
-            u.clearance,
-            u.status,
-            u.roles,
-            now,
-            now,
-          ]),
-        }),
-      );
+      for (const withBio of [true, false]) {
+        const users = world.users.filter(
+          (u) => (u.jobTitle !== undefined) === withTitle && (u.bio !== undefined) === withBio,
+        );
+        tally(
+          'users',
+          await this.store.upsert(manager, {
+            table: 'users',
+            conflict: 'id',
+            columns: userColumns,
+            update: [...userUpdate, ...(withTitle ? ['job_title'] : []), ...(withBio ? ['bio'] : [])],
+            rows: users.map((u) => [
+              u.id,
+              u.organizationId,
+              u.email,
+              u.displayName,
+              u.jobTitle ?? null,
+              u.bio ?? '',
+              u.skills,
+              u.clearance,
+              u.status,
+              u.roles,
+              now,
+              now,
+            ]),
+          }),
+        );
+      }
     }
 
     // A stored space's classification only goes down here; a rise waits until its posts
@@ -266,8 +273,10 @@ export class WorldImportService {
       );
     }
 
+    // A creation date given as an instant is the file's; one omitted or relative to the
+    // import is set on insert and kept as stored on re-import.
     for (const given of [true, false]) {
-      const posts = world.posts.filter((p) => (p.createdAt !== undefined) === given);
+      const posts = world.posts.filter((p) => fixedDate(p) === given);
       tally(
         'posts',
         await this.store.upsert(manager, {
@@ -305,7 +314,7 @@ export class WorldImportService {
     updated.spaces = new Set([...spaces.updated, ...raised]).size;
 
     for (const given of [true, false]) {
-      const comments = world.comments.filter((c) => (c.createdAt !== undefined) === given);
+      const comments = world.comments.filter((c) => fixedDate(c) === given);
       tally(
         'comments',
         await this.store.upsert(manager, {
@@ -327,8 +336,71 @@ export class WorldImportService {
         }),
       );
     }
+
+    for (const given of [true, false]) {
+      const reactions = world.reactions.filter((r) => fixedDate(r) === given);
+      tally(
+        'reactions',
+        await this.store.upsert(manager, {
+          table: 'reactions',
+          conflict: 'id',
+          columns: ['id', 'post_id', 'comment_id', 'author_id', 'author_organization_id', 'kind', 'created_at'],
+          update: given
+            ? ['post_id', 'comment_id', 'author_id', 'author_organization_id', 'kind', 'created_at']
+            : ['post_id', 'comment_id', 'author_id', 'author_organization_id', 'kind'],
+          rows: reactions.map((r) => [
+            r.id,
+            r.postId,
+            r.commentId,
+            r.authorId,
+            r.authorOrganizationId,
+            r.emoji,
+            r.createdAt ?? now,
+          ]),
+          touch: false,
+        }),
+      );
+    }
+
+    // Risk entries: each one created or changed by the file gets a revision, so its history
+    // starts with the state the import gave it.
+    const risks = await this.store.upsert(manager, {
+      table: 'risk_entries',
+      conflict: 'id',
+      columns: [
+        'id',
+        'space_id',
+        'description',
+        'probability',
+        'impact',
+        'owner_id',
+        'mitigation',
+        'status',
+        'created_at',
+        'updated_at',
+      ],
+      update: ['space_id', 'description', 'probability', 'impact', 'owner_id', 'mitigation', 'status'],
+      rows: world.risks.map((r) => [
+        r.id,
+        r.spaceId,
+        r.description,
+        r.probability,
+        r.impact,
+        r.ownerId,
+        r.mitigation,
+        r.status,
+        now,
+        now,
+      ]),
+    });
+    await this.store.recordRiskRevisions(manager, [...risks.created, ...risks.updated], now);
     return { created, updated };
   }
+}
+
+/** Whether a record's creation date is the file's own (an instant), rather than omitted or relative. */
+function fixedDate(r: { createdAt: Date | undefined; createdAtRelative: boolean }): boolean {
+  return r.createdAt !== undefined && !r.createdAtRelative;
 }
 
 function expiryOf(m: ValidMembership, now: Date): Date | null {

@@ -12,13 +12,28 @@ const FIELDS: Record<WorldSection, { required: string[]; optional: string[] }> =
   organizations: { required: ['key', 'name', 'kind', 'clearanceCap'], optional: ['id', 'domains', 'status'] },
   users: {
     required: ['key', 'organization', 'email', 'displayName', 'clearance'],
-    optional: ['id', 'status', 'roles', 'skills', 'jobTitle'],
+    optional: ['id', 'status', 'roles', 'skills', 'jobTitle', 'bio'],
   },
-  spaces: { required: ['key', 'name', 'classification', 'partnerVisibility'], optional: ['id', 'purpose', 'status'] },
+  spaces: {
+    required: ['key', 'name', 'classification', 'partnerVisibility'],
+    optional: ['id', 'purpose', 'status', 'risks'],
+  },
   memberships: { required: ['user', 'space', 'role'], optional: ['expiresAt', 'status', 'sponsor'] },
   posts: { required: ['key', 'space', 'author', 'title', 'body'], optional: ['id', 'label', 'hidden', 'createdAt'] },
   comments: { required: ['key', 'post', 'author', 'body'], optional: ['id', 'createdAt'] },
+  reactions: { required: ['author', 'emoji'], optional: ['post', 'comment', 'createdAt'] },
 };
+
+/** The fields of a risk entry, given inside its space. */
+export const RISK_FIELDS: ReadonlySet<string> = new Set([
+  'key',
+  'description',
+  'probability',
+  'impact',
+  'owner',
+  'mitigation',
+  'status',
+]);
 
 const KNOWN_FIELDS = new Map<WorldSection, ReadonlySet<string>>(
   WORLD_SECTIONS.map((section) => [section, new Set([...FIELDS[section].required, ...FIELDS[section].optional])]),
@@ -28,6 +43,9 @@ export const DOMAIN = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0
 export const EMAIL = /^[^\s@]+@([^\s@]+)$/;
 // An instant must say its time zone; a bare date is midnight UTC.
 const INSTANT = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2}))?$/i;
+// Or relative to the import, an ISO 8601 duration with a sign: "-P3DT2H" is 3 days and 2 hours before.
+const RELATIVE = /^([+-])P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?)?$/i;
+const RELATIVE_UNITS_MS = [7 * 86_400_000, 86_400_000, 3_600_000, 60_000];
 
 export type Raw = Record<string, unknown>;
 
@@ -54,7 +72,19 @@ export class RecordReader {
     readonly path: string,
     private readonly raw: Raw,
     private readonly problems: Problems,
+    /** The instant of the import, which relative instants ("-P3D") count from. */
+    private readonly now: Date = new Date(),
   ) {}
+
+  /** A reader for an object nested in this record (a space's risk entry). */
+  nested(path: string, raw: Raw): RecordReader {
+    return new RecordReader(`${this.path}.${path}`, raw, this.problems, this.now);
+  }
+
+  /** The raw value of a field, for nested records. */
+  value(field: string): unknown {
+    return this.raw[field];
+  }
 
   problem(message: string): void {
     this.problems.add(`${this.path}: ${message}`);
@@ -148,19 +178,35 @@ export class RecordReader {
     return [...new Set((v as string[]).map((s) => s.trim()))];
   }
 
-  /** An ISO 8601 instant; undefined when absent, null when given as null and `nullable`. */
+  /**
+   * An ISO 8601 instant, or a signed duration from the import's instant ("-P14DT3H");
+   * undefined when absent, null when given as null and `nullable`.
+   */
   instant(field: string, nullable: boolean): Date | null | undefined {
     const v = this.raw[field];
     if (v === undefined) return undefined;
     if (v === null && nullable) return null;
+    const relative = typeof v === 'string' ? RELATIVE.exec(v) : null;
+    if (relative && relative.slice(2).some((n) => n !== undefined)) {
+      const ms = relative
+        .slice(2)
+        .reduce((sum, n, i) => sum + (n === undefined ? 0 : Number(n) * RELATIVE_UNITS_MS[i]), 0);
+      return new Date(this.now.getTime() + (relative[1] === '-' ? -ms : ms));
+    }
     const date = typeof v === 'string' && INSTANT.test(v) ? new Date(v) : null;
     if (!date || Number.isNaN(date.getTime())) {
       this.problem(
-        `${field} must be an ISO 8601 date-time with a time zone (e.g. 2026-03-01T09:00:00Z), got ${show(v)}`,
+        `${field} must be an ISO 8601 date-time with a time zone (e.g. 2026-03-01T09:00:00Z) or a signed duration from the import (e.g. -P3DT2H), got ${show(v)}`,
       );
       return undefined;
     }
     return date;
+  }
+
+  /** Whether a field holds a relative instant ("-P3D"): the stored value is then kept on re-import. */
+  relative(field: string): boolean {
+    const v = this.raw[field];
+    return typeof v === 'string' && RELATIVE.test(v);
   }
 
   /** The record's own id (kept) or a deterministic one from its key. */
@@ -174,8 +220,8 @@ export class RecordReader {
     return v.toLowerCase();
   }
 
-  unknownFields(section: WorldSection): void {
-    const known = KNOWN_FIELDS.get(section) as ReadonlySet<string>;
+  unknownFields(section: WorldSection | ReadonlySet<string>): void {
+    const known = typeof section === 'string' ? (KNOWN_FIELDS.get(section) as ReadonlySet<string>) : section;
     for (const field of Object.keys(this.raw)) {
       // Other tools' extra fields are ignored, but named: a typo ("hiden") must not pass silently.
       if (!known.has(field))

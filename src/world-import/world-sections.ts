@@ -14,15 +14,18 @@ import {
 import { WorldImportException } from './world-import.exception';
 import { worldId } from './world-id';
 import { CrossChecks } from './world-cross-checks';
-import { DOMAIN, EMAIL, isObject, Keyed, Problems, RecordReader, show } from './world-records';
+import { DOMAIN, EMAIL, isObject, Keyed, Problems, RecordReader, RISK_FIELDS, show } from './world-records';
 import {
   ValidComment,
   ValidMembership,
   ValidOrganization,
   ValidPost,
+  ValidReaction,
+  ValidRisk,
   ValidSpace,
   ValidUser,
   WORLD_SECTIONS,
+  WorldRiskStatus,
   WorldSection,
 } from './world.types';
 
@@ -30,7 +33,11 @@ import {
 // references to the sections read before it; the rules across records are in CrossChecks.
 
 /** The records of each section, each with a reader named after it; unknown sections and fields are warned about. */
-export function readSections(input: unknown, problems: Problems): Record<WorldSection, RecordReader[]> {
+export function readSections(
+  input: unknown,
+  problems: Problems,
+  now: Date = new Date(),
+): Record<WorldSection, RecordReader[]> {
   if (!isObject(input)) {
     throw WorldImportException.invalid([
       `the world must be a JSON object with the sections ${WORLD_SECTIONS.join(', ')}, got ${show(input)}`,
@@ -58,10 +65,12 @@ export function readSections(input: unknown, problems: Problems): Record<WorldSe
       const label =
         section === 'memberships'
           ? ` (user ${show(raw.user)}, space ${show(raw.space)})`
-          : raw.key === undefined
-            ? ''
-            : ` (key ${show(raw.key)})`;
-      const reader = new RecordReader(`${section}[${i}]${label}`, raw, problems);
+          : section === 'reactions'
+            ? ` (author ${show(raw.author)})`
+            : raw.key === undefined
+              ? ''
+              : ` (key ${show(raw.key)})`;
+      const reader = new RecordReader(`${section}[${i}]${label}`, raw, problems, now);
       reader.unknownFields(section);
       sections[section].push(reader);
     });
@@ -140,6 +149,7 @@ export function validateUsers(
       email,
       displayName: r.text('displayName'),
       jobTitle: r.nullableText('jobTitle'),
+      bio: r.has('bio') ? r.optionalText('bio', '') : undefined,
       clearance: r.level('clearance', 'clearance'),
       status: r.oneOf('status', UserStatus, UserStatus.ACTIVE),
       roles,
@@ -151,8 +161,14 @@ export function validateUsers(
   return users;
 }
 
-export function validateSpaces(readers: RecordReader[], problems: Problems, checks: CrossChecks): Keyed<ValidSpace> {
+export function validateSpaces(
+  readers: RecordReader[],
+  users: Keyed<ValidUser>,
+  problems: Problems,
+  checks: CrossChecks,
+): { spaces: Keyed<ValidSpace>; risks: ValidRisk[] } {
   const spaces = new Keyed<ValidSpace>(problems);
+  const risks: ValidRisk[] = [];
   readers.forEach((r) => {
     const key = r.text('key');
     const space: ValidSpace = {
@@ -167,8 +183,45 @@ export function validateSpaces(readers: RecordReader[], problems: Problems, chec
     };
     spaces.add(space);
     checks.claimId(space.id, r.path);
+    risks.push(...validateRisks(r, space, users, checks));
   });
-  return spaces;
+  return { spaces, risks };
+}
+
+/** A space's risk map, given inside it: `risks: [{ description, probability, impact, owner, mitigation, status }]`. */
+function validateRisks(r: RecordReader, space: ValidSpace, users: Keyed<ValidUser>, checks: CrossChecks): ValidRisk[] {
+  const list = r.value('risks');
+  if (list === undefined) return [];
+  if (!Array.isArray(list)) {
+    r.problem(`risks must be a list, got ${show(list)}`);
+    return [];
+  }
+  const risks: ValidRisk[] = [];
+  list.forEach((raw: unknown, j) => {
+    if (!isObject(raw)) {
+      r.problem(`risks[${j}] must be an object, got ${show(raw)}`);
+      return;
+    }
+    const rr = r.nested(`risks[${j}]`, raw);
+    rr.unknownFields(RISK_FIELDS);
+    // A key keeps an entry's identity when the list is reordered; its position otherwise.
+    const key = rr.has('key') ? rr.text('key') : String(j);
+    const owner = rr.has('owner') && rr.value('owner') !== null ? users.ref(rr, 'owner') : undefined;
+    const risk: ValidRisk = {
+      path: rr.path,
+      id: worldId('risk', `${space.key}/${key}`),
+      spaceId: space.id,
+      description: rr.text('description'),
+      probability: rr.level('probability', 'probability'),
+      impact: rr.level('impact', 'impact'),
+      ownerId: owner?.id ?? null,
+      mitigation: rr.optionalText('mitigation', ''),
+      status: rr.oneOf('status', WorldRiskStatus, WorldRiskStatus.OPEN),
+    };
+    checks.claimId(risk.id, rr.path);
+    risks.push(risk);
+  });
+  return risks;
 }
 
 export function validateMemberships(
@@ -247,6 +300,7 @@ export function validatePosts(
       label,
       hidden: r.bool('hidden', false),
       createdAt: r.instant('createdAt', false) ?? undefined,
+      createdAtRelative: r.relative('createdAt'),
     };
     posts.add(post);
     checks.claimId(post.id, r.path);
@@ -275,9 +329,49 @@ export function validateComments(
       authorOrganizationId: author?.organizationId ?? '',
       body: r.text('body'),
       createdAt: r.instant('createdAt', false) ?? undefined,
+      createdAtRelative: r.relative('createdAt'),
     };
     comments.add(comment);
     checks.claimId(comment.id, r.path);
   });
   return comments;
+}
+
+export const EMOJI_MAX = 32;
+
+/** Reactions to a post (`post`) or to a comment (`comment`, its post implied): exactly one of the two. */
+export function validateReactions(
+  readers: RecordReader[],
+  posts: Keyed<ValidPost>,
+  comments: Keyed<ValidComment>,
+  users: Keyed<ValidUser>,
+  checks: CrossChecks,
+): ValidReaction[] {
+  const reactions: ValidReaction[] = [];
+  readers.forEach((r) => {
+    const author = users.ref(r, 'author');
+    const emoji = r.text('emoji');
+    if (emoji.length > EMOJI_MAX) r.problem(`emoji has at most ${EMOJI_MAX} characters`);
+    if (r.has('post') === r.has('comment')) {
+      r.problem('give exactly one of post and comment');
+      return;
+    }
+    const comment = r.has('comment') ? comments.ref(r, 'comment') : undefined;
+    const postId = comment ? comment.postId : r.has('post') ? posts.ref(r, 'post')?.id : undefined;
+    if (!author || !postId || !emoji) return;
+    const id = worldId('reaction', `${comment?.id ?? postId}/${author.id}/${emoji}`);
+    checks.claimId(id, r.path);
+    reactions.push({
+      path: r.path,
+      id,
+      postId,
+      commentId: comment?.id ?? null,
+      authorId: author.id,
+      authorOrganizationId: author.organizationId,
+      emoji,
+      createdAt: r.instant('createdAt', false) ?? undefined,
+      createdAtRelative: r.relative('createdAt'),
+    });
+  });
+  return reactions;
 }

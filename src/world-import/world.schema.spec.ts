@@ -217,24 +217,24 @@ describe('validateWorld', () => {
     (w.users as Record<string, unknown>[])[1].displayName = '  ';
     (w.posts as Record<string, unknown>[])[0].hiden = true;
     (w.comments as Record<string, unknown>[])[0].createdAt = '2026-01-02 10:00';
-    w.reactions = [];
+    w.likes = [];
     w.$comment = 'metadata is fine';
     expect(problemsOf(w)).toEqual([
       'organizations[1] (key "acme"): id must be a UUID, got "acme-1"',
       'organizations[1] (key "acme"): name is required (a non-empty string)',
       'users[1] (key "bob"): displayName is required (a non-empty string), got "  "',
-      'comments[0] (key "c1"): createdAt must be an ISO 8601 date-time with a time zone (e.g. 2026-03-01T09:00:00Z), got "2026-01-02 10:00"',
+      'comments[0] (key "c1"): createdAt must be an ISO 8601 date-time with a time zone (e.g. 2026-03-01T09:00:00Z) or a signed duration from the import (e.g. -P3DT2H), got "2026-01-02 10:00"',
     ]);
   });
 
   it('warns about unknown fields and sections, and ignores them', () => {
     const w: Record<string, unknown> = world();
     (w.posts as Record<string, unknown>[])[0].hiden = true;
-    w.reactions = [];
+    w.likes = [];
     const valid = validateWorld(w);
     expect(valid.warnings).toEqual(
       expect.arrayContaining([
-        'unknown section "reactions" ignored (expected organizations, users, spaces, memberships, posts, comments)',
+        'unknown section "likes" ignored (expected organizations, users, spaces, memberships, posts, comments, reactions)',
         'posts[0] (key "p1"): unknown field "hiden" ignored (expected key, space, author, title, body, id, label, hidden, createdAt)',
       ]),
     );
@@ -264,7 +264,7 @@ describe('validateWorld', () => {
 
   it('refuses what is not a world at all, in one line', () => {
     expect(problemsOf([])).toEqual([
-      'the world must be a JSON object with the sections organizations, users, spaces, memberships, posts, comments, got []',
+      'the world must be a JSON object with the sections organizations, users, spaces, memberships, posts, comments, reactions, got []',
     ]);
     expect(problemsOf({ users: {} })).toEqual(['users must be a list, got {}']);
     expect(problemsOf({ users: [42] })).toEqual(['users[0]: must be an object, got 42']);
@@ -287,5 +287,76 @@ describe('validateWorld', () => {
     expect(ids['user:bob']).toBe(worldId('user', 'bob'));
     expect(ids['post:bob']).toBe(worldId('post', 'bob'));
     expect(ids.bob).toBeUndefined();
+  });
+
+  it('reads reactions to a post or to a comment (its post implied), and refuses anything else', () => {
+    const w = world();
+    w.reactions = [
+      { post: 'p1', author: 'hana', emoji: '+1', createdAt: '2026-01-03T09:00:00Z' },
+      { comment: 'c1', author: 'bob', emoji: 'merci' },
+    ];
+    const v = validateWorld(w);
+    expect(v.reactions).toEqual([
+      expect.objectContaining({ postId: worldId('post', 'p1'), commentId: null, authorId: worldId('user', 'hana') }),
+      expect.objectContaining({ postId: worldId('post', 'p1'), commentId: worldId('comment', 'c1'), emoji: 'merci' }),
+    ]);
+    w.reactions = [
+      { post: 'p1', comment: 'c1', author: 'hana', emoji: '+1' },
+      { author: 'hana', emoji: '+1' },
+      { comment: 'nope', author: 'hana', emoji: '+1' },
+      { post: 'p1', author: 'hana', emoji: ' ' },
+      { post: 'p1', author: 'bob', emoji: '+1' },
+      { post: 'p1', author: 'bob', emoji: '+1' },
+    ];
+    expect(problemsOf(w)).toEqual([
+      'reactions[0] (author "hana"): give exactly one of post and comment',
+      'reactions[1] (author "hana"): give exactly one of post and comment',
+      'reactions[2] (author "hana"): comment "nope" is not defined',
+      'reactions[3] (author "hana"): emoji is required (a non-empty string), got " "',
+      `reactions[5] (author "bob"): id "${worldId('reaction', `${worldId('post', 'p1')}/${worldId('user', 'bob')}/+1`)}" is already used by reactions[4] (author "bob")`,
+    ]);
+  });
+
+  it("reads a space's risk map, each entry checked like the rest", () => {
+    const w = world();
+    w.spaces[0].risks = [
+      { key: 'leak', description: 'Leak', probability: 2, impact: 3, owner: 'hana', mitigation: 'NDA' },
+      { description: 'Delay', probability: 1, impact: 1, status: 'CLOSED' },
+    ];
+    const v = validateWorld(w);
+    expect(v.risks).toEqual([
+      expect.objectContaining({
+        id: worldId('risk', 'lab/leak'),
+        spaceId: worldId('space', 'lab'),
+        impact: 3,
+        ownerId: worldId('user', 'hana'),
+        status: 'OPEN',
+      }),
+      expect.objectContaining({ id: worldId('risk', 'lab/1'), ownerId: null, mitigation: '', status: 'CLOSED' }),
+    ]);
+    w.spaces[0].risks = [{ description: '', probability: 5, impact: 1, owner: 'zoe', status: 'GONE', colour: 'red' }];
+    expect(problemsOf(w)).toEqual([
+      'spaces[0] (key "lab").risks[0]: owner "zoe" is not defined',
+      'spaces[0] (key "lab").risks[0]: description is required (a non-empty string), got ""',
+      'spaces[0] (key "lab").risks[0]: probability must be a whole number from 0 to 4, got 5',
+      'spaces[0] (key "lab").risks[0]: status must be one of OPEN, MITIGATED, CLOSED, got "GONE"',
+    ]);
+    expect(() => validateWorld({ ...world(), spaces: [{ ...world().spaces[0], risks: {} }] })).toThrow(
+      'risks must be a list',
+    );
+  });
+
+  it('reads instants relative to the import, and a bio', () => {
+    const w = world();
+    w.comments[0].createdAt = '-P1W2DT3H30M';
+    w.posts[0].createdAt = '-P10D';
+    w.users[0].bio = '  Runs the lab.  ';
+    const v = validateWorld(w, new Date('2026-06-17T12:00:00Z'));
+    expect(v.comments[0]).toMatchObject({ createdAt: new Date('2026-06-08T08:30:00Z'), createdAtRelative: true });
+    expect(v.posts[0]).toMatchObject({ createdAt: new Date('2026-06-07T12:00:00Z'), createdAtRelative: true });
+    expect(v.users[0].bio).toBe('Runs the lab.');
+    expect(v.users[1].bio).toBeUndefined();
+    w.posts[0].createdAt = '-P';
+    expect(problemsOf(w)).toEqual([expect.stringContaining('posts[0] (key "p1"): createdAt must be an ISO 8601')]);
   });
 });

@@ -8,6 +8,7 @@ import {
   validateMemberships,
   validateOrganizations,
   validatePosts,
+  validateReactions,
   validateSpaces,
   validateUsers,
 } from './world-sections';
@@ -19,18 +20,19 @@ export * from './world.types';
  * Checks a whole world and resolves its references; throws WorldImportException listing
  * every problem (each naming its record) when anything is wrong. History is accepted as it
  * is: disabled users, suspended organisations, expired memberships, authors who are not
- * (or no longer) members.
+ * (or no longer) members. Relative instants ("-P3D") count from `now`, the import's instant.
  */
-export function validateWorld(input: unknown): ValidWorld {
+export function validateWorld(input: unknown, now: Date = new Date()): ValidWorld {
   const problems = new Problems();
-  const sections = readSections(input, problems);
+  const sections = readSections(input, problems, now);
   const checks = new CrossChecks(problems);
   const organizations = validateOrganizations(sections.organizations, problems, checks);
   const users = validateUsers(sections.users, organizations, problems, checks);
-  const spaces = validateSpaces(sections.spaces, problems, checks);
+  const { spaces, risks } = validateSpaces(sections.spaces, users, problems, checks);
   const memberships = validateMemberships(sections.memberships, users, spaces, problems, checks);
   const posts = validatePosts(sections.posts, spaces, users, problems, checks);
   const comments = validateComments(sections.comments, posts, users, problems, checks);
+  const reactions = validateReactions(sections.reactions, posts, comments, users, checks);
 
   if (problems.list.length > 0) throw WorldImportException.invalid(problems.list, problems.total);
   return {
@@ -40,6 +42,8 @@ export function validateWorld(input: unknown): ValidWorld {
     memberships,
     posts: posts.list,
     comments: comments.list,
+    reactions,
+    risks,
     ids: keyIdMap([
       ...organizations.list.map((o) => ({ type: 'organization' as const, key: o.key, id: o.id })),
       ...users.list.map((u) => ({ type: 'user' as const, key: u.key, id: u.id })),

@@ -15,6 +15,24 @@ export class CommentModel implements NodeInterface {
   @Field()
   createdAt: Date;
 
+  @Field(() => Date, { nullable: true, description: 'The last edit.' })
+  editedAt: Date | null;
+
+  @Field({ description: 'Deleted by its author: a tombstone, body erased.' })
+  deleted: boolean;
+
+  @Field(() => Date, { nullable: true })
+  deletedAt: Date | null;
+
+  @Field({ description: "Hidden by moderation; only the space's OWNERs and ANIMATORs read hidden comments." })
+  hidden: boolean;
+
+  @Field(() => String, { nullable: true, description: 'Why moderation hid it.' })
+  hiddenReason: string | null;
+
+  @Field(() => Date, { nullable: true })
+  hiddenAt: Date | null;
+
   @Field(() => PostModel)
   post: PostModel;
 

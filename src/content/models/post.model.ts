@@ -24,6 +24,24 @@ export class PostModel implements NodeInterface {
   @Field({ description: 'Hidden by moderation; only OWNER and ANIMATOR of the space read hidden posts.' })
   hidden: boolean;
 
+  @Field(() => Date, { nullable: true, description: 'The last edit.' })
+  editedAt: Date | null;
+
+  @Field({ description: 'Deleted by its author: a tombstone, title and body erased, the thread kept.' })
+  deleted: boolean;
+
+  @Field(() => Date, { nullable: true })
+  deletedAt: Date | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'Why moderation hid it; only those who read hidden posts ever get a hidden post.',
+  })
+  hiddenReason: string | null;
+
+  @Field(() => Date, { nullable: true })
+  hiddenAt: Date | null;
+
   @Field(() => Int, { description: 'Comments on this post that the caller sees.' })
   commentCount: number;
 

@@ -10,6 +10,9 @@ export class ReactionModel {
   @Field()
   kind: string;
 
+  @Field({ description: 'The same as kind.' })
+  emoji: string;
+
   @Field()
   createdAt: Date;
 
