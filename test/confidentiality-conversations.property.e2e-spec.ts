@@ -859,6 +859,29 @@ async function checkHealth(run: Run, sf: Surface, stage: string): Promise<string
       const expiring = m.expiringMemberships(s);
       check2(lines, where, 'expiringMemberships', h.expiringMemberships, expiring);
     }
+  if (sf.has('Query', 'healthOverview')) {
+    const q2 = `{ healthOverview(period: MONTH, count: 1) { pilot { spaces } others { spaces } } }`;
+    const count = (status: string): number => run.w.base.spaces.filter((s) => s.status === status).length;
+    for (const u of run.w.base.users.filter((x) => m.counts(x))) {
+      const res = await run.gql(u.key, q2);
+      const where = `[${stage}] ${u.key} healthOverview`;
+      if (!(m.isHost(u) && u.roles.includes('HOST_ADMIN'))) {
+        if (res.body.errors?.[0]?.extensions?.code !== 'FORBIDDEN')
+          lines.push(`${where}: expected FORBIDDEN, got ${JSON.stringify(res.body).slice(0, 200)}`);
+        continue;
+      }
+      const o = res.body.data?.healthOverview;
+      // Silent: whether archived spaces count among "the others"; either is accepted.
+      if (
+        !o ||
+        o.pilot.spaces !== count('PILOT') ||
+        ![count('ACTIVE'), count('ACTIVE') + count('ARCHIVED')].includes(o.others.spaces)
+      )
+        lines.push(
+          `${where}: ${JSON.stringify(res.body).slice(0, 200)}, pilot ${count('PILOT')} others ${count('ACTIVE')}`,
+        );
+    }
+  }
   return lines;
 }
 
@@ -1146,7 +1169,15 @@ async function checkSubscriptions(world: World, seeds: StepSeed[]): Promise<{ li
         if (!n.optional) b.min += 1;
         b.max += 1;
       }
-      await settle(150);
+      // Wait (a little) for what must arrive; what must not is judged after the last step.
+      const due = (): boolean =>
+        watchers.every((w) => {
+          const r = got.get(w)!;
+          const notes = r.notifications.filter((kind) => CONVERSATION_KINDS.includes(kind)).length;
+          return expectPosts.get(w)!.every((id) => r.posts.includes(id)) && notes >= expectNotes.get(w)!.min;
+        });
+      for (let waited = 0; !due() && waited < 3000; waited += 50) await settle(50);
+      await settle(50);
     }
     await settle(800);
     for (const w of watchers) {
