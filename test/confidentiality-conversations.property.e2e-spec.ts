@@ -717,9 +717,40 @@ async function checkReads(run: Run, sf: Surface, stage: string): Promise<string[
         lines.push(`[${stage}] ${who}: ${n} notifications ${kind}, the model says ${b.min}..${b.max}`);
     }
   }
+  lines.push(...(await checkFetchById(run, stage)));
   lines.push(...(await checkRiskReads(run, sf, stage)));
   lines.push(...(await checkHealth(run, sf, stage)));
   return lines.map((l) => readable(run, l));
+}
+
+/** `node(id)` of every post and comment, tombstones and hidden ones included: the same rule as the lists. */
+async function checkFetchById(run: Run, stage: string): Promise<string[]> {
+  const lines: string[] = [];
+  const m = run.model();
+  const items = [
+    ...run.w.posts.filter((p) => p.id).map((p) => ({ id: p.id!, reads: (u: WorldUser) => m.readsPost(u, p) })),
+    ...run.w.comments.filter((c) => c.id).map((c) => ({ id: c.id!, reads: (u: WorldUser) => m.seesComment(u, c) })),
+    { id: run.missing, reads: () => false },
+  ];
+  const q = `query(${items.map((_, k) => `$n${k}: ID!`).join(', ')}) { ${items.map((_, k) => `n${k}: node(id: $n${k}) { id }`).join(' ')} }`;
+  const variables = Object.fromEntries(items.map((x, k) => [`n${k}`, x.id]));
+  for (const u of run.w.base.users.filter((x) => m.counts(x))) {
+    const res = await run.gql(u.key, q, variables);
+    const errors: any[] = res.body.errors ?? [];
+    const stray = errors.filter((e) => e.extensions?.code !== 'NOT_FOUND');
+    if (!res.body.data || stray.length) {
+      lines.push(`[${stage}] ${u.key} node(id): ${JSON.stringify(res.body).slice(0, 300)}`);
+      continue;
+    }
+    items.forEach((x, k) => {
+      const got = Boolean(res.body.data[`n${k}`]);
+      if (got !== x.reads(u))
+        lines.push(
+          `[${stage}] ${u.key} node(${x.id}): ${got ? 'fetched' : 'NOT_FOUND'}, the model says ${got ? 'invisible' : 'readable'}`,
+        );
+    });
+  }
+  return lines;
 }
 
 /** riskMap per space and user: NOT_FOUND when the space is invisible, FORBIDDEN for those who may not read it. */
