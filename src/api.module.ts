@@ -5,6 +5,7 @@ import { MembershipsModule } from './memberships/memberships.module';
 import { InvitationsModule } from './invitations/invitations.module';
 import { OrganizationsModule } from './organizations/organizations.module';
 import { RisksModule } from './risks/risks.module';
+import { RealtimeModule } from './realtime/realtime.module';
 import { SpacesModule } from './spaces/spaces.module';
 import { SuspensionsModule } from './suspensions/suspensions.module';
 import { ConnectionsModule } from './sso/connections/connections.module';
@@ -23,6 +24,7 @@ import { UsersModule } from './users/users.module';
     InvitationsModule,
     RisksModule,
     CommunityHealthModule,
+    RealtimeModule,
   ],
 })
 export class ApiModule {}

@@ -63,6 +63,16 @@ export class SessionService {
     return session;
   }
 
+  /**
+   * Whether a session still authenticates, without pushing its idle deadline: an open
+   * subscription socket is not activity, so an unattended tab still times out.
+   */
+  async isLive(sessionId: string): Promise<boolean> {
+    const session = await this.dataSource.getRepository(Session).findOne({ where: { id: sessionId } });
+    const now = this.clock.now();
+    return !!session && !session.revokedAt && now < session.idleExpiresAt && now < session.absoluteExpiresAt;
+  }
+
   async revoke(sessionId: string, reason: string, manager?: EntityManager): Promise<void> {
     await (manager ?? this.dataSource.manager).update(
       Session,

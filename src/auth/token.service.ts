@@ -47,6 +47,12 @@ export class TokenService {
     return apiToken;
   }
 
+  /** Whether a token still authenticates (known, not expired, not revoked). */
+  async isLive(tokenId: string): Promise<boolean> {
+    const apiToken = await this.dataSource.getRepository(ApiToken).findOne({ where: { id: tokenId } });
+    return !!apiToken && !apiToken.revokedAt && this.clock.now() < apiToken.expiresAt;
+  }
+
   async revoke(tokenId: string, manager?: EntityManager): Promise<boolean> {
     const r = await (manager ?? this.dataSource.manager).update(
       ApiToken,

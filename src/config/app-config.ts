@@ -83,6 +83,10 @@ export class AppConfig {
   readonly mailFrom: string;
   /** Run the scheduled jobs (reminders, lapses, invitation expiry, mail retries) in this instance. */
   readonly jobsEnabled: boolean;
+  /** How often every open subscription socket re-checks its credential (besides at each event). */
+  readonly subscriptionRecheckMs: number;
+  /** Redis channel of the subscription events (instances that serve the same clients share it). */
+  readonly realtimeRedisChannel: string;
 
   constructor(env: Record<string, string | undefined>) {
     this.nodeEnv = oneOf(env, 'NODE_ENV', ['development', 'production', 'test'], 'development') as NodeEnv;
@@ -130,6 +134,8 @@ export class AppConfig {
     this.smtpUrl = optionalUrl(env, 'SMTP_URL', ['smtp:', 'smtps:']);
     this.mailFrom = str(env, 'MAIL_FROM', 'Passerelle <no-reply@passerelle.invalid>');
     this.jobsEnabled = bool(env, 'JOBS_ENABLED', this.nodeEnv !== 'test');
+    this.subscriptionRecheckMs = int(env, 'SUBSCRIPTION_RECHECK_MS', 5000, 50, 600_000);
+    this.realtimeRedisChannel = str(env, 'REALTIME_REDIS_CHANNEL', 'passerelle:realtime');
     this.metadataFetchAllowHosts = (raw(env, 'METADATA_FETCH_ALLOW_HOSTS') ?? '')
       .split(',')
       .map((h) =>

@@ -4,8 +4,9 @@ import {
 } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { ApolloDriver, ApolloDriverConfig } from '@nestjs/apollo';
-import { Module } from '@nestjs/common';
+import { Module, OnApplicationBootstrap } from '@nestjs/common';
 import { GraphQLModule } from '@nestjs/graphql';
+import { ModuleRef } from '@nestjs/core';
 import { GraphQLError } from 'graphql';
 import { randomUUID } from 'node:crypto';
 import type { Response } from 'express';
@@ -18,6 +19,7 @@ import { codeOfKind, formatGraphqlError } from './graphql-error.formatter';
 import { NodeRegistryModule } from './node-registry';
 import { NodeResolver } from './node.resolver';
 import { RequestGate } from './request-gate.plugin';
+import { limitSocketFrames, SubscriptionSockets, SubscriptionSocketsModule } from './subscription-server';
 
 /**
  * Every GraphQL operation needs a caller: they are identified before the document is even
@@ -39,6 +41,7 @@ export function graphqlOptions(
   config: AppConfig,
   authentication: AuthenticationService,
   audit: AuditService,
+  sockets?: SubscriptionSockets,
 ): ApolloDriverConfig {
   const gate = new RequestGate(
     {
@@ -74,6 +77,8 @@ export function graphqlOptions(
         : ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: true }),
     ] as ApolloDriverConfig['plugins'],
     buildSchemaOptions: { dateScalarMode: 'isoDate' },
+    // graphql-ws on the same path; the sockets authenticate and are re-checked (subscription-server.ts).
+    ...(sockets ? { subscriptions: sockets.options(gate) } : {}),
     context: async ({ req, res }: { req: AuthenticatedRequest; res: Response }): Promise<GraphqlContext> => {
       req.requestId ??= randomUUID();
       await authenticateOrRefuse(authentication, req);
@@ -87,12 +92,27 @@ export function graphqlOptions(
   imports: [
     GraphQLModule.forRootAsync<ApolloDriverConfig>({
       driver: ApolloDriver,
-      inject: [AppConfig, AuthenticationService, AuditService],
-      useFactory: (config: AppConfig, authentication: AuthenticationService, audit: AuditService) =>
-        graphqlOptions(config, authentication, audit),
+      imports: [SubscriptionSocketsModule],
+      inject: [AppConfig, AuthenticationService, AuditService, SubscriptionSockets],
+      useFactory: (
+        config: AppConfig,
+        authentication: AuthenticationService,
+        audit: AuditService,
+        sockets: SubscriptionSockets,
+      ) => graphqlOptions(config, authentication, audit, sockets),
     }),
     NodeRegistryModule,
   ],
   providers: [NodeResolver],
 })
-export class AppGraphqlModule {}
+export class AppGraphqlModule implements OnApplicationBootstrap {
+  constructor(
+    private readonly moduleRef: ModuleRef,
+    private readonly config: AppConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    const graphql = this.moduleRef.get(GraphQLModule, { strict: false });
+    limitSocketFrames(graphql.graphQlAdapter, this.config.graphqlMaxBodyBytes);
+  }
+}

@@ -28,3 +28,37 @@ export const CurrentViewer = createParamDecorator((_: unknown, execution: Execut
   const ability = (req.ability ??= abilities.createFor(principal));
   return { principal, ability, ctx };
 });
+
+/**
+ * The WebSocket a subscription runs on (graphql-ws). Its caller is not trusted for the
+ * socket's lifetime: each event is delivered only after `current()` has checked the
+ * credential again and reloaded the principal.
+ */
+export interface SubscriptionSocket {
+  /**
+   * The caller as they stand now, or null once their credential no longer authenticates
+   * (session revoked or expired, token revoked, user or organisation no longer counting):
+   * the socket is then already closed (4401 or 4403) and the refusal audited.
+   */
+  current(): Promise<Principal | null>;
+}
+
+/** The context of an operation running over a subscription socket. */
+export interface SubscriptionContext extends GraphqlContext {
+  socket: SubscriptionSocket;
+}
+
+export function isSubscriptionContext(ctx: GraphqlContext): ctx is SubscriptionContext {
+  return (ctx as Partial<SubscriptionContext>).socket !== undefined;
+}
+
+/**
+ * Makes the next resolution of a long-lived subscription context see `principal`: a fresh
+ * ability and fresh loaders, so nothing cached for an earlier event leaks into this one.
+ */
+export function renewViewer(ctx: SubscriptionContext, principal: Principal, ability: AppAbility): void {
+  const req: AuthorizedRequest = ctx.req;
+  req.principal = principal;
+  req.ability = ability;
+  ctx.loaders = new Map();
+}

@@ -18,7 +18,8 @@ import { httpStatusOf, ErrorKind } from '../common/domain.exception';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './pagination';
 
 /** Why a document was refused before it ran; the audit log keeps it, the caller reads the message. */
-export type RefusalReason = 'too_deep' | 'too_many_aliases' | 'too_many_root_fields' | 'too_complex' | 'nul_character';
+export type RefusalReason =
+  'too_deep' | 'too_many_aliases' | 'too_many_root_fields' | 'too_complex' | 'nul_character' | 'subscription_over_http';
 
 /** A document refused before execution: BAD_USER_INPUT, HTTP 400, whatever hook refuses it. */
 export class QueryRefusal extends GraphQLError {

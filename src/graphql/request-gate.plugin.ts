@@ -48,7 +48,7 @@ function sourceOf(req: AuthenticatedRequest): string | null {
  */
 export class RequestGate {
   constructor(
-    private readonly limits: GateLimits,
+    readonly limits: GateLimits,
     private readonly maxTokens: number,
     private readonly audit: AuditService,
   ) {}
@@ -85,6 +85,14 @@ export class RequestGate {
         };
         return {
           didResolveOperation: async ({ operation, document, schema, request }) => {
+            // Subscriptions stream over graphql-ws (subscription-server.ts), never over HTTP.
+            if (operation?.operation === 'subscription') {
+              await record(['subscription_over_http']);
+              throw new QueryRefusal(
+                'subscription_over_http',
+                'Subscriptions are served over WebSocket (graphql-ws) at /graphql',
+              );
+            }
             const variables = request.variables ?? {};
             if (hasNulCharacter(document, variables)) {
               throw new QueryRefusal('nul_character', 'Text arguments cannot contain NUL characters');
@@ -112,14 +120,32 @@ export class RequestGate {
     reasons: string[],
     details: Record<string, unknown> = {},
   ): Promise<void> {
+    await this.recordRefusal(
+      {
+        userId: req.principal?.userId,
+        organizationId: req.principal?.organizationId,
+        ip: req.ip,
+        requestId: req.requestId,
+      },
+      reasons,
+      details,
+    );
+  }
+
+  /** One `graphql.refused` event; subscription sockets record their refused documents here too. */
+  async recordRefusal(
+    caller: { userId?: string; organizationId?: string; ip?: string | null; requestId?: string },
+    reasons: string[],
+    details: Record<string, unknown> = {},
+  ): Promise<void> {
     await this.audit.recordQuietly({
       action: 'graphql.refused',
       outcome: 'DENIED',
-      actorId: req.principal?.userId ?? null,
-      actorOrganizationId: req.principal?.organizationId ?? null,
+      actorId: caller.userId ?? null,
+      actorOrganizationId: caller.organizationId ?? null,
       reason: reasons[0],
-      requestId: req.requestId ?? null,
-      ip: req.ip ?? null,
+      requestId: caller.requestId ?? null,
+      ip: caller.ip ?? null,
       details: { ...details, reasons: [...new Set(reasons)] },
     });
   }
