@@ -21,6 +21,7 @@ import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import fc from 'fast-check';
 import { createClient, Client } from 'graphql-ws';
+import WebSocket from 'ws';
 import { diffFacts, Fact, FactValue, factKey } from './support/reference-model';
 import {
   Alternative,
@@ -1108,16 +1109,11 @@ interface Received {
   notifications: string[];
 }
 
-/** The `ws` package (Node 20 has no WebSocket of its own), loaded by name: it ships no types. */
-async function webSocketImpl(): Promise<unknown> {
-  const name = 'ws';
-  return ((await import(name)) as { default: unknown }).default;
-}
-
 async function subscribe(url: string, token: string, got: Received): Promise<{ client: Client; ready: Promise<void> }> {
   const client = createClient({
     url,
-    webSocketImpl: await webSocketImpl(),
+    // Node 20 has no WebSocket of its own.
+    webSocketImpl: WebSocket,
     connectionParams: { authorization: `Bearer ${token}` },
     retryAttempts: 0,
     lazy: false,
