@@ -30,15 +30,13 @@ import {
 } from './support/reference-writes';
 import { worldArbitrary, WORLD_BASE_TIME } from './support/world.arbitrary';
 import type { MembershipRole, World } from './support/world.types';
-import { startTestApp, TestApp } from './support/test-app';
+import { TestApp } from './support/test-app';
+import { propertySeed, ReusedGateway, StepTally } from './support/property-harness';
 
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 2);
 const STEPS = Number(process.env.PROPERTY_STEPS ?? 15);
 // Seed 43 is the one whose step 3 catches the planted "accept for another organisation".
-const SEED =
-  process.env.PROPERTY_SEED === 'random'
-    ? (Date.now() ^ (Math.random() * 0x7fffffff)) | 0
-    : Number(process.env.PROPERTY_SEED ?? 43);
+const SEED = propertySeed(43);
 const PATH = process.env.PROPERTY_PATH;
 const SHRINK = process.env.PROPERTY_SHRINK === '1';
 const VERBOSE = Boolean(process.env.PROPERTY_VERBOSE);
@@ -719,38 +717,13 @@ function readable(run: Run, line: string): string {
 
 // ---------------------------------------------------------------------------------------
 
-let shared: TestApp | undefined;
+const gateway = new ReusedGateway();
 let surface: Surface = { invitations: false };
 let available = new Set<string>();
-const coverage = {
-  steps: 0,
-  successes: 0,
-  refusals: 0,
-  skipped: 0,
-  byOp: new Map<string, { ok: number; refused: number }>(),
-};
-
-async function emptyGateway(): Promise<TestApp> {
-  if (!shared) {
-    // One request reads everything a user sees: the limits meant for clients are raised here.
-    shared = await startTestApp({
-      GRAPHQL_MAX_ROOT_FIELDS: '500',
-      GRAPHQL_MAX_ALIASES: '500',
-      GRAPHQL_MAX_COMPLEXITY: '1000000',
-      GRAPHQL_MAX_TOKENS: '100000',
-      GRAPHQL_MAX_DEPTH: '12',
-    });
-  }
-  // Every table but the append-only audit log and the migrations, whoever added them.
-  const tables: Array<{ tablename: string }> = await shared.dataSource.query(
-    `SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename NOT IN ('audit_events', 'migrations')`,
-  );
-  await shared.dataSource.query(`TRUNCATE ${tables.map((t) => `"${t.tablename}"`).join(', ')} CASCADE`);
-  return shared;
-}
+const coverage = new StepTally();
 
 afterAll(async () => {
-  await shared?.close();
+  await gateway.close();
 });
 
 async function discoverSurface(run: Run, anyone: string): Promise<void> {
@@ -768,7 +741,7 @@ async function checkOneSequence(
   seeds: StepSeed[],
   runNo: number,
 ): Promise<{ lines: string[]; log: string[] }> {
-  const app = await emptyGateway();
+  const app = await gateway.emptied();
   app.clock.set(WORLD_BASE_TIME);
   await app.importWorld(world);
   const run = new Run(app, fromImport(world, WORLD_BASE_TIME));
@@ -787,13 +760,7 @@ async function checkOneSequence(
       continue;
     }
     const { lines: wrong, said } = await runStep(run, step);
-    coverage.steps += 1;
-    const tally = coverage.byOp.get(step.op) ?? { ok: 0, refused: 0 };
-    if (said.startsWith('ok') || step.op === 'clock') tally.ok += 1;
-    else tally.refused += 1;
-    coverage.byOp.set(step.op, tally);
-    if (said.startsWith('ok')) coverage.successes += 1;
-    else if (step.op !== 'clock') coverage.refusals += 1;
+    coverage.record(step.op, said);
     log.push(`${k}: ${readable(run, JSON.stringify(step))} → ${said}`);
     if (VERBOSE) console.log(`run ${runNo} ${log[log.length - 1]}`);
     lines = wrong.map((l) => `[step ${k} ${step.op}] ${readable(run, l)}`);
@@ -880,10 +847,7 @@ describe('confidentiality under writes (issue 8), property-based', () => {
         console.log(`failing sequence (seed=${SEED}):\n${failure}`);
         throw e;
       }
-      const byOp = [...coverage.byOp].map(([op, t]) => `${op} ${t.ok}/${t.refused}`).join(', ');
-      console.log(
-        `write property: ${coverage.steps} steps (${coverage.successes} successes, ${coverage.refusals} refusals, ${coverage.skipped} skipped: not in the schema); ok/refused per op: ${byOp}`,
-      );
+      console.log(`write property: ${coverage.summary()}`);
       // A sequence of refusals proves little: the runs must have changed worlds.
       expect(coverage.steps).toBeGreaterThan(0);
       if (coverage.skipped === 0) expect(coverage.successes).toBeGreaterThan(0);
