@@ -5,6 +5,11 @@ import { Notification } from '../src/database/entities/notification.entity';
 import { Post } from '../src/database/entities/post.entity';
 import { REALTIME_BUS, RealtimeBus } from '../src/realtime/realtime.bus';
 import { RealtimeEvent } from '../src/realtime/realtime-event';
+import {
+  CLOSE_TOO_MANY_SOCKETS,
+  MAX_SOCKETS_PER_USER,
+  MAX_SUBSCRIPTIONS_PER_SOCKET,
+} from '../src/graphql/subscription-server';
 import { RealtimeService } from '../src/realtime/realtime.service';
 import { expectData } from './support/graphql-expect';
 import {
@@ -129,6 +134,15 @@ describe('subscriptions over graphql-ws', () => {
     }
     url = await socketUrl(t.app);
     origin = new URL(t.config.publicUrl).origin;
+  });
+  // Each test starts with no socket open: the gateway bounds the sockets one person holds.
+  afterEach(async () => {
+    await Promise.all(
+      sockets.splice(0).map((s) => {
+        s.close();
+        return s.closed;
+      }),
+    );
   });
   afterAll(async () => {
     for (const s of sockets) s.close();
@@ -627,6 +641,30 @@ describe('subscriptions over graphql-ws', () => {
       expect(deep.refused?.[0].message).toMatch(/deep/i);
       // The socket survives refused documents.
       expect(socket.ws.readyState).toBe(socket.ws.OPEN);
+    });
+
+    it('bounds the subscriptions of one socket and the sockets of one person', async () => {
+      const socket = await connect({ token: tokens.alice });
+      const held = Array.from({ length: MAX_SUBSCRIPTIONS_PER_SOCKET }, () => socket.subscribe(NOTIFICATION_ADDED));
+      await until(() => (realtime().openCount >= MAX_SUBSCRIPTIONS_PER_SOCKET ? true : undefined), 5000, 'all held');
+      const extra = socket.subscribe(NOTIFICATION_ADDED);
+      await extra.settled();
+      expect(extra.refused?.[0].message).toMatch(/At most 25 subscriptions per socket/);
+      expect(held.every((h) => h.refused === null)).toBe(true);
+      expect(socket.ws.readyState).toBe(socket.ws.OPEN);
+
+      // Alice holds one socket already: nine more are accepted, the eleventh is closed.
+      for (let i = 1; i < MAX_SOCKETS_PER_USER; i++) await connect({ token: tokens.alice });
+      const tooMany = openSocket(url, { token: tokens.alice });
+      sockets.push(tooMany);
+      expect(await tooMany.acked).toBe(false);
+      expect(await tooMany.closedWithin()).toEqual({ code: CLOSE_TOO_MANY_SOCKETS, reason: 'Too many sockets' });
+      // Someone else is not affected.
+      await connect({ token: tokens.bob });
+      const refused = await t.dataSource.query(
+        `SELECT count(*)::int AS n FROM audit_events WHERE action = 'subscription.refused' AND reason = 'too_many_sockets'`,
+      );
+      expect(refused[0].n).toBe(1);
     });
 
     it('refuses a subscription sent over POST /graphql', async () => {

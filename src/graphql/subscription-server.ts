@@ -38,6 +38,15 @@ type WsContext = Context<Record<string, unknown> | undefined, Extra & { live?: L
 type SocketEnd = 'bad_origin' | 'credential_ended' | 'user_or_organization_inactive';
 
 /**
+ * Bounds on what one person holds open on one instance: every event costs each matching
+ * subscription a check, so neither sockets nor subscriptions may grow without limit.
+ */
+export const MAX_SOCKETS_PER_USER = 10;
+export const MAX_SUBSCRIPTIONS_PER_SOCKET = 25;
+/** graphql-ws leaves 4000-4999 to applications: 4429 as HTTP's 429. */
+export const CLOSE_TOO_MANY_SOCKETS = 4429;
+
+/**
  * One authenticated subscription socket. Its caller is checked again at every event and on
  * a timer: the credential must still authenticate, the user and organisation still count.
  */
@@ -182,6 +191,20 @@ export class SubscriptionSockets implements OnModuleDestroy {
       return false;
     }
     const principal = req.principal!;
+    const held = [...this.open].filter((s) => !s.closed && s.userId === principal.userId).length;
+    if (held >= MAX_SOCKETS_PER_USER) {
+      await this.audit.recordQuietly({
+        action: 'subscription.refused',
+        outcome: 'DENIED',
+        reason: 'too_many_sockets',
+        actorId: principal.userId,
+        actorOrganizationId: principal.organizationId,
+        ip,
+        details: { open: held, max: MAX_SOCKETS_PER_USER },
+      });
+      socket.close(CLOSE_TOO_MANY_SOCKETS, 'Too many sockets');
+      return false;
+    }
     const live = new LiveSocket(this, ctx.extra, principal.via, principal.userId, principal.organizationId);
     ctx.extra.live = live;
     this.open.add(live);
@@ -218,6 +241,12 @@ export class SubscriptionSockets implements OnModuleDestroy {
       return [error];
     };
     if (typeof payload?.query !== 'string') return refuse('bad_input', clientError('A subscription needs a query'));
+    // graphql-ws has already entered this one (as null) when it asks.
+    if (Object.keys(ctx.subscriptions).length > MAX_SUBSCRIPTIONS_PER_SOCKET)
+      return refuse(
+        'too_many_subscriptions',
+        clientError(`At most ${MAX_SUBSCRIPTIONS_PER_SOCKET} subscriptions per socket; complete one first`),
+      );
     let document: DocumentNode;
     try {
       document = parse(payload.query, { maxTokens: this.config.graphqlMaxTokens });
