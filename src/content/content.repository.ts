@@ -26,6 +26,10 @@ const NEWEST_COMMENTS: SortKey<Comment>[] = [
   { sql: 'c.created_at', type: 'date', value: (c) => c.createdAt },
   { sql: 'c.id', type: 'uuid', value: (c) => c.id },
 ];
+const OLDEST_REACTIONS: SortKey<Reaction>[] = [
+  { sql: 'r.created_at', type: 'date', value: (r) => r.createdAt },
+  { sql: 'r.id', type: 'uuid', value: (r) => r.id },
+];
 
 /** The queries on posts, comments and reactions, named for what they answer; all scoped by the caller's abilities. */
 @Injectable()
@@ -125,40 +129,24 @@ export class ContentRepository {
     return this.comments(ability).andWhere('c.id = :id', { id }).getOne();
   }
 
-  /** A page of the reactions to a post the caller sees, oldest first. */
+  /** A page of the reactions to a post itself (not to its comments) the caller sees, oldest first. */
   pageVisibleReactionsOfPost(ability: AppAbility, postId: string, page: PageArgs): Promise<Connection<Reaction>> {
-    const qb = this.dataSource
-      .getRepository(Reaction)
-      .createQueryBuilder('r')
-      .where('r.post_id = :postId AND r.comment_id IS NULL', { postId });
-    this.access.restrict(qb, ability, 'Reaction');
-    return keysetPage(
-      qb,
-      [
-        { sql: 'r.created_at', type: 'date', value: (r) => r.createdAt },
-        { sql: 'r.id', type: 'uuid', value: (r) => r.id },
-      ],
-      'ASC',
-      page,
-    );
+    return this.pageVisibleReactions(ability, 'r.post_id = :postId AND r.comment_id IS NULL', { postId }, page);
   }
 
   /** A page of the reactions to a comment the caller sees, oldest first. */
   pageVisibleReactionsOfComment(ability: AppAbility, commentId: string, page: PageArgs): Promise<Connection<Reaction>> {
-    const qb = this.dataSource
-      .getRepository(Reaction)
-      .createQueryBuilder('r')
-      .where('r.comment_id = :commentId', { commentId });
-    this.access.restrict(qb, ability, 'Reaction');
-    return keysetPage(
-      qb,
-      [
-        { sql: 'r.created_at', type: 'date', value: (r) => r.createdAt },
-        { sql: 'r.id', type: 'uuid', value: (r) => r.id },
-      ],
-      'ASC',
-      page,
-    );
+    return this.pageVisibleReactions(ability, 'r.comment_id = :commentId', { commentId }, page);
+  }
+
+  private pageVisibleReactions(
+    ability: AppAbility,
+    target: string,
+    params: Record<string, string>,
+    page: PageArgs,
+  ): Promise<Connection<Reaction>> {
+    const qb = this.dataSource.getRepository(Reaction).createQueryBuilder('r').where(target, params);
+    return keysetPage(this.access.restrict(qb, ability, 'Reaction'), OLDEST_REACTIONS, 'ASC', page);
   }
 
   /**
