@@ -2,8 +2,8 @@ import fc from 'fast-check';
 import { AbilityFactory } from '../src/access/ability.factory';
 import { AccessService } from '../src/access/access.service';
 import { PrincipalService } from '../src/auth/principal.service';
-import { SubjectFactsService } from './support/subject-facts';
-import { SUBJECT_NAMES } from '../src/access/subjects';
+import { SubjectFactsService, WorldFacts } from './support/subject-facts';
+import { SUBJECT_NAMES, SubjectName } from '../src/access/subjects';
 import { SUBJECT_SQL } from '../src/access/sql/subject-sql-schema';
 import { startTestApp, TestApp } from './support/test-app';
 import { WORLD_BASE_TIME, worldArbitrary } from './support/world.arbitrary';
@@ -37,6 +37,9 @@ describe('in-memory checks and SQL filters agree', () => {
   });
   afterAll(() => t.close());
 
+  // The review's own records are not part of a generated world; their tests check their rules.
+  const OUTSIDE_WORLDS = new Set<SubjectName>(['AuditEvent', 'RecertificationCampaign']);
+
   it('for every user and object of random worlds', async () => {
     const runs = Number(process.env.PROPERTY_RUNS ?? 8);
     const seed = Number(process.env.PROPERTY_SEED ?? Date.now() % 2 ** 31);
@@ -54,7 +57,7 @@ describe('in-memory checks and SQL filters agree', () => {
           const principal = await principals.load(user.id as string, now, { kind: 'token', id: 'test' });
           if (!principal) continue;
           const ability = abilities.createFor(principal);
-          for (const type of SUBJECT_NAMES) {
+          for (const type of SUBJECT_NAMES.filter((name): name is keyof WorldFacts => !OUTSIDE_WORLDS.has(name))) {
             const scope = access.scope(ability, type, 'x');
             const rows: { id: string }[] = await t.dataSource
               .createQueryBuilder()

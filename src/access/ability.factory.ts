@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { MembershipRole, MembershipStatus, PartnerVisibility, UserRole } from '../common/domain.enums';
 import { hasRole, isOverseer, Principal } from '../auth/principal';
 import { AppAbility } from './subjects';
+import { defineReviewRules } from './review-rules';
 import { defineWriteRules } from './write-rules';
 
 /** The caller's active spaces, grouped by what the rule lets them read in each. */
@@ -95,6 +96,7 @@ export class AbilityFactory {
 
     // Who may do what: the write path (spaces, invitations, memberships, the kill switch).
     defineWriteRules(builder, p);
+    defineReviewRules(builder, p);
 
     // Emails: a partner never sees another partner's addresses. Placed last: CASL gives
     // later rules priority, and an inverted rule placed first would be shadowed.

@@ -13,7 +13,9 @@ export type SubjectName =
   | 'IdpConnection'
   | 'Invitation'
   | 'Notification'
-  | 'RiskEntry';
+  | 'RiskEntry'
+  | 'AuditEvent'
+  | 'RecertificationCampaign';
 /**
  * `manage` is CASL's wildcard: every action, read included. The write path's verbs:
  * `invite` (into a space), `approve` (four eyes), `revoke`, `accept` (and decline) an
@@ -21,6 +23,8 @@ export type SubjectName =
  * organisation, `disable` and `enable` a user. Conversations: `post` (in a space), `comment`
  * (on a post), `react` (to a post or a comment), `edit` and `delete` (one's own post or
  * comment), `moderate` (hide, unhide, relabel); `readHealth` (a space's health figures).
+ * The security review (`review-rules.ts`): `review` (explain, reach, who can access, access
+ * reviews) and `certify` (a grant in a recertification campaign).
  */
 export type Action =
   | 'read'
@@ -43,7 +47,9 @@ export type Action =
   | 'edit'
   | 'delete'
   | 'moderate'
-  | 'readHealth';
+  | 'readHealth'
+  | 'review'
+  | 'certify';
 
 export type AppAbility = MongoAbility<
   [Action, SubjectName | ({ __caslSubjectType__?: SubjectName } & Record<string, unknown>)],
@@ -62,6 +68,8 @@ export const SUBJECT_NAMES: readonly SubjectName[] = [
   'Invitation',
   'Notification',
   'RiskEntry',
+  'AuditEvent',
+  'RecertificationCampaign',
 ];
 
 /** Tags a plain object with its subject type for an in-memory check. */

@@ -14,7 +14,7 @@ import { RiskEntry } from '../../src/database/entities/risk-entry.entity';
 import { asSubject, idpConnectionSubject, SubjectName } from '../../src/access/subjects';
 
 type Facts = ReturnType<typeof asSubject>;
-export type WorldFacts = Record<SubjectName, Facts[]>;
+export type WorldFacts = Record<Exclude<SubjectName, 'AuditEvent' | 'RecertificationCampaign'>, Facts[]>;
 
 /**
  * Subjects as plain objects carrying every fact the rules mention (relations included),

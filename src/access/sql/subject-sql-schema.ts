@@ -122,4 +122,11 @@ export const SUBJECT_SQL: Record<SubjectName, SqlSubjectSchema> = {
     },
     relations: { post: { subject: 'Post', kind: 'one', on: (o, i) => `${i}."id" = ${o}."post_id"` } },
   },
+  // The organisation an event is about: for now its actor's (the audit-log work refines it).
+  AuditEvent: {
+    table: 'audit_events',
+    fields: { id: column('id'), aboutOrganizationId: nullableColumn('actor_organization_id') },
+    relations: {},
+  },
+  RecertificationCampaign: { table: 'recertification_campaigns', fields: { id: column('id') }, relations: {} },
 };
