@@ -5,6 +5,7 @@ import { Organization } from '../../src/database/entities/organization.entity';
 import { startSamlApp, SamlTestApp } from './saml-app';
 import { seedOrganization } from './saml-world';
 import { createTestDatabase } from './test-database';
+import { redisNamespace } from './test-app';
 
 /** Two gateway instances on one database (and Redis when REDIS_URL is set), and the host organisation. */
 export interface SharedInstances {
@@ -23,7 +24,9 @@ export function sharedInstances(): SharedInstances {
   beforeAll(async () => {
     const db = await createTestDatabase();
     drop = db.drop;
-    const env = { ...db.env, ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}) };
+    // Files run in parallel against one Redis: both instances share a namespace of their own.
+    const redis = process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL, ...redisNamespace() } : {};
+    const env = { ...db.env, ...redis };
     shared.one = await startSamlApp({ env, modules: [ConnectionsModule] });
     // With DATABASE_URL each instance has its own pool on the shared server; on PGlite the
     // second instance is handed the first one's database, which is what sharing means there.

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import 'reflect-metadata';
 import { INestApplication } from '@nestjs/common';
 import { ExpressAdapter, NestExpressApplication } from '@nestjs/platform-express';
@@ -53,6 +54,8 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     DEMO_IDP: 'false',
     ...limits,
     ...db.env,
+    // Files run in parallel against one Redis: each app its own counters and channel.
+    ...(env.REDIS_URL ? redisNamespace() : {}),
     ...env,
   });
   const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config)] })
@@ -92,4 +95,10 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
       await db.drop();
     },
   };
+}
+
+/** A rate-limit prefix and a real-time channel of this app's own on a shared Redis. */
+export function redisNamespace(): Record<string, string> {
+  const own = `passerelle:t${process.pid}:${randomBytes(4).toString('hex')}:`;
+  return { RATE_LIMIT_REDIS_PREFIX: `${own}ratelimit:`, REALTIME_REDIS_CHANNEL: `${own}realtime` };
 }
