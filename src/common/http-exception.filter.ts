@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { DATABASE_FAULT_MESSAGES, DATABASE_FAULT_RETRY_AFTER_SECONDS, databaseFaultOf } from './database-fault';
 import { DomainException } from './domain.exception';
 
 /** What a REST caller receives for an error: a status and `{ error: { code, message, requestId? } }`. */
@@ -12,6 +13,8 @@ export interface HttpError {
   requestId?: string;
   /** True when nothing expected it: logged (once, here) and answered with a generic 500. */
   unexpected: boolean;
+  /** For a 503: seconds before trying again (the Retry-After header). */
+  retryAfterSeconds?: number;
 }
 
 export const UNEXPECTED_ERROR_MESSAGE = 'Internal server error';
@@ -55,6 +58,19 @@ export function httpErrorOf(exception: unknown, req?: Request): HttpError {
     return { status: 413, code: 'BAD_USER_INPUT', message: 'Request body too large', unexpected: false };
   if (type === 'entity.parse.failed')
     return { status: 400, code: 'BAD_USER_INPUT', message: 'Malformed request body', unexpected: false };
+  const fault = databaseFaultOf(exception);
+  if (fault) {
+    logger.warn(
+      `database fault on ${req ? `${req.method} ${req.path}` : 'request'}: ${fault}: ${(exception as Error).message}`,
+    );
+    return {
+      status: 503,
+      code: 'SERVICE_UNAVAILABLE',
+      message: DATABASE_FAULT_MESSAGES[fault],
+      unexpected: false,
+      retryAfterSeconds: DATABASE_FAULT_RETRY_AFTER_SECONDS,
+    };
+  }
   const requestId = requestIdOf(req) ?? randomUUID();
   const where = req ? `${req.method} ${req.path}` : 'request';
   logger.error(
@@ -82,6 +98,7 @@ export class HttpExceptionFilter implements ExceptionFilter {
     const res = http.getResponse<Response>();
     const error = httpErrorOf(exception, http.getRequest<Request>());
     if (res.headersSent) return;
+    if (error.retryAfterSeconds) res.setHeader('Retry-After', String(error.retryAfterSeconds));
     return res.status(error.status).json(errorBody(error));
   }
 }

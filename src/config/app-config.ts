@@ -37,6 +37,12 @@ export class AppConfig {
   /** PGlite data folder (and, outside production without SECRET_KEY, the key file), or null for memory. */
   readonly dataDir: string | null;
   readonly migrationsRun: boolean;
+  /** Connections of the PostgreSQL pool, per instance. */
+  readonly databasePoolSize: number;
+  /** How long a request waits for a pool connection (or for PostgreSQL to accept one) before a 503. */
+  readonly databaseConnectTimeoutMs: number;
+  /** PostgreSQL cancels any statement of the gateway running longer (migrations excepted). */
+  readonly databaseStatementTimeoutMs: number;
   /** Load the demo world into an empty embedded database on first start. */
   readonly demoSeed: boolean;
   /** Serve the built-in demo IdPs (never in production). */
@@ -107,6 +113,9 @@ export class AppConfig {
     const dataDir = str(env, 'DATA_DIR', this.nodeEnv === 'test' ? 'memory' : './data/pglite');
     this.dataDir = dataDir === 'memory' ? null : dataDir;
     this.migrationsRun = bool(env, 'MIGRATIONS_RUN', true);
+    this.databasePoolSize = int(env, 'DATABASE_POOL_SIZE', 20, 1, 1000);
+    this.databaseConnectTimeoutMs = int(env, 'DATABASE_CONNECT_TIMEOUT_MS', 5_000, 100, 120_000);
+    this.databaseStatementTimeoutMs = int(env, 'DATABASE_STATEMENT_TIMEOUT_MS', 10_000, 100, 3_600_000);
     // Never on its own in production, even on an embedded database asked for there.
     this.demoSeed = bool(env, 'DEMO_SEED', this.databaseUrl === null && this.nodeEnv === 'development');
     // Anyone can sign in as anyone at a demo IdP: on by default only for a local trial.

@@ -7,8 +7,17 @@ import { lockEmbeddedDatabase } from './embedded-lock';
 import { ENTITIES } from './entities';
 import { PGLITE_SERIALIZERS, pgliteDriverFor } from './pglite-pool';
 
-/** DataSource options for PostgreSQL (DATABASE_URL) or embedded PGlite; never synchronize. */
-export async function dataSourceOptions(config: AppConfig): Promise<DataSourceOptions> {
+/**
+ * DataSource options for PostgreSQL (DATABASE_URL) or embedded PGlite; never synchronize.
+ * On PostgreSQL every statement is bounded (DATABASE_STATEMENT_TIMEOUT_MS) and so is the wait
+ * for a connection (DATABASE_CONNECT_TIMEOUT_MS): a slow or absent database answers 503 in
+ * bounded time, and the pool replaces broken connections by itself. Migrations (`forMigrations`)
+ * run unbounded: building an index on a large table may take long, and must not be cut.
+ */
+export async function dataSourceOptions(
+  config: AppConfig,
+  { forMigrations = false }: { forMigrations?: boolean } = {},
+): Promise<DataSourceOptions> {
   const common = {
     type: 'postgres' as const,
     entities: ENTITIES,
@@ -23,7 +32,17 @@ export async function dataSourceOptions(config: AppConfig): Promise<DataSourceOp
     uuidExtension: 'pgcrypto' as const,
   };
   if (config.databaseUrl) {
-    return { ...common, url: config.databaseUrl, extra: { max: 20, application_name: 'passerelle' } };
+    const bounds = forMigrations
+      ? { max: 1 }
+      : {
+          max: config.databasePoolSize,
+          connectionTimeoutMillis: config.databaseConnectTimeoutMs,
+          statement_timeout: config.databaseStatementTimeoutMs,
+          // A transaction left open by a stuck request holds its locks no longer than that.
+          idle_in_transaction_session_timeout: config.databaseStatementTimeoutMs * 2,
+          keepAlive: true,
+        };
+    return { ...common, url: config.databaseUrl, extra: { ...bounds, application_name: 'passerelle' } };
   }
   if (config.dataDir) {
     usableDataDir(config.dataDir);
@@ -33,6 +52,20 @@ export async function dataSourceOptions(config: AppConfig): Promise<DataSourceOp
   return { ...common, driver: pgliteDriverFor(db) };
 }
 
-export async function createDataSource(config: AppConfig): Promise<DataSource> {
-  return new DataSource(await dataSourceOptions(config));
+export async function createDataSource(
+  config: AppConfig,
+  options: { forMigrations?: boolean } = {},
+): Promise<DataSource> {
+  return new DataSource(await dataSourceOptions(config, options));
+}
+
+/** Applies pending migrations on PostgreSQL through a connection of their own, without the statement bound. */
+export async function runMigrationsUnbounded(config: AppConfig): Promise<void> {
+  const ds = await createDataSource(config, { forMigrations: true });
+  await ds.initialize();
+  try {
+    await ds.runMigrations({ transaction: 'each' });
+  } finally {
+    await ds.destroy();
+  }
 }

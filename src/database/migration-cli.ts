@@ -14,7 +14,7 @@ const USAGE = 'usage: migration-cli <generate NAME | run | revert | show>';
 async function main(argv: string[]): Promise<number> {
   const [command, name] = argv;
   const config = AppConfig.fromEnv({ MIGRATIONS_RUN: 'false', DEMO_SEED: 'false' });
-  const ds = await createDataSource(config);
+  const ds = await createDataSource(config, { forMigrations: true });
   await ds.initialize();
   try {
     switch (command) {

@@ -3,6 +3,7 @@ import {
   ApolloServerPluginLandingPageDisabled,
 } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
+import { HeaderMap } from '@apollo/server';
 import { ApolloDriver, ApolloDriverConfig } from '@nestjs/apollo';
 import { Module, OnApplicationBootstrap } from '@nestjs/common';
 import { GraphQLModule } from '@nestjs/graphql';
@@ -13,6 +14,7 @@ import type { Response } from 'express';
 import { AuthenticationService } from '../auth/authentication.service';
 import { AuthenticatedRequest, GraphqlContext } from '../auth/request-context';
 import { AuditService } from '../audit/audit.service';
+import { DATABASE_FAULT_MESSAGES, DATABASE_FAULT_RETRY_AFTER_SECONDS, databaseFaultOf } from '../common/database-fault';
 import { DomainException, httpStatusOf } from '../common/domain.exception';
 import { AppConfig } from '../config/app-config';
 import { codeOfKind, formatGraphqlError } from './graphql-error.formatter';
@@ -21,6 +23,7 @@ import { operationObservationPlugin } from './operation-observation.plugin';
 import { observationOf } from '../observability/request-observation';
 import { NodeResolver } from './node.resolver';
 import { RequestGate } from './request-gate.plugin';
+import { SERVICE_UNAVAILABLE, serviceUnavailablePlugin } from './service-unavailable.plugin';
 import { limitSocketFrames, SubscriptionSockets, SubscriptionSocketsModule } from './subscription-server';
 
 /**
@@ -31,6 +34,20 @@ async function authenticateOrRefuse(authentication: AuthenticationService, req: 
   try {
     await authentication.authenticate(req);
   } catch (error) {
+    const fault = databaseFaultOf(error);
+    if (fault) {
+      observationOf(req).errorCodes = [SERVICE_UNAVAILABLE];
+      throw new GraphQLError(DATABASE_FAULT_MESSAGES[fault], {
+        extensions: {
+          code: SERVICE_UNAVAILABLE,
+          reason: fault,
+          http: {
+            status: 503,
+            headers: new HeaderMap([['retry-after', String(DATABASE_FAULT_RETRY_AFTER_SECONDS)]]),
+          },
+        },
+      });
+    }
     if (!(error instanceof DomainException)) throw error;
     const code = codeOfKind(error.kind);
     // Refused before Apollo runs its plugins: noted here for the log line and the error metrics.
@@ -68,12 +85,16 @@ export function graphqlOptions(
     csrfPrevention: true,
     includeStacktraceInErrorResponses: false,
     formatError: formatGraphqlError,
+    // Our statuses stand: a refusal in the context is its 4xx, a database fault a 503
+    // (serviceUnavailablePlugin); otherwise Apollo answers 200 with the errors.
+    preserveHttpStatusForExecutionErrors: false,
     // Parsing stops at this many tokens: no document costs more than that to parse.
     parseOptions: { maxTokens: config.graphqlMaxTokens },
     // The driver types plugins against its own copy of @apollo/server's types.
     plugins: [
       gate.plugin(),
       operationObservationPlugin(),
+      serviceUnavailablePlugin(),
       // Responses are per caller and never cached: cache hints would only wrap every field.
       ApolloServerPluginCacheControlDisabled(),
       // Apollo Sandbox at GET /graphql outside production; it loads its page from Apollo's CDN

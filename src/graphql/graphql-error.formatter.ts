@@ -1,10 +1,18 @@
 import { Logger } from '@nestjs/common';
 import { GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
+import { DATABASE_FAULT_MESSAGES, databaseFaultOf } from '../common/database-fault';
 import { DomainException, ErrorKind } from '../common/domain.exception';
+import { SERVICE_UNAVAILABLE } from './service-unavailable.plugin';
 
 export type PublicErrorCode =
-  'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND' | 'BAD_USER_INPUT' | 'CONFLICT' | 'INTERNAL_SERVER_ERROR';
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'NOT_FOUND'
+  | 'BAD_USER_INPUT'
+  | 'CONFLICT'
+  | 'SERVICE_UNAVAILABLE'
+  | 'INTERNAL_SERVER_ERROR';
 
 const logger = new Logger('GraphQL');
 
@@ -49,7 +57,22 @@ export function formatGraphqlError(formatted: GraphQLFormattedError, error: unkn
       extensions: { code: codeOfKind(original.kind), ...(reason ? { reason } : {}) },
     };
   }
+  const fault = databaseFaultOf(original);
+  if (fault) {
+    logger.warn(
+      `database fault at ${formatted.path?.join('.') ?? '(request)'}: ${fault}: ${(original as Error).message}`,
+    );
+    return {
+      ...base,
+      message: DATABASE_FAULT_MESSAGES[fault],
+      extensions: { code: SERVICE_UNAVAILABLE, reason: fault },
+    };
+  }
   const code = formatted.extensions?.code;
+  // Refused in the context function, before execution (authenticateOrRefuse).
+  if (code === SERVICE_UNAVAILABLE) {
+    return { ...base, extensions: { code, reason: formatted.extensions?.reason } };
+  }
   if (typeof code === 'string' && CLIENT_CODES.has(code)) {
     return { ...base, extensions: { code: 'BAD_USER_INPUT' } };
   }
