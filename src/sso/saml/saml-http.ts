@@ -60,9 +60,14 @@ export function sendError(req: Request, res: Response, error: unknown): void {
   const answer = httpErrorOf(error, req);
   if (res.headersSent) return;
   res.status(answer.status).setHeader('Cache-Control', 'no-store');
+  if (answer.retryAfterSeconds) res.setHeader('Retry-After', String(answer.retryAfterSeconds));
   if (wantsHtml(req)) {
     // French first (our users are French enterprises), then English; the code and reference are the same in both.
-    const french = isSamlCode(answer.code) ? frenchMessageOf(answer.code) : FRENCH_FALLBACK;
+    const french = isSamlCode(answer.code)
+      ? frenchMessageOf(answer.code)
+      : answer.status === 503
+        ? 'Le service est momentanément indisponible. Réessayez dans quelques instants.'
+        : FRENCH_FALLBACK;
     const reference = answer.requestId
       ? `<p>Référence / Reference : <code>${escapeHtml(answer.requestId)}</code></p>`
       : '';
