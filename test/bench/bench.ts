@@ -1,13 +1,17 @@
 import 'reflect-metadata';
+import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
+import { resolve } from 'node:path';
 import { Client } from 'pg';
 import type { Caller } from './callers';
 import { mintCallers } from './callers';
 import { CpuMeter } from './cpu';
-import { Gateway, startGateway } from './gateway';
-import { runScenario, Scenario, ScenarioResult, warmUp } from './load';
+import { checkSameAnswers } from './floor/check';
+import { Gateway, startFloorServer, startGateway } from './gateway';
+import { runScenario, ScenarioResult, warmUp } from './load';
 import { metricTotal, scrape } from './prometheus';
 import { benchDatabaseUrl, BENCH_DATABASE, countRows, SeedReport, seedBenchDatabase, worldSize } from './seed';
+import { WORKLOADS } from './workloads';
 
 const USAGE = `usage: npm run bench -- [--scale N] [--duration S] [--connections C] [--callers N] [--warmup S] [--skip-seed]
 
@@ -22,7 +26,14 @@ stdout, progress to stderr.
   --connections C  concurrent connections (default 20)
   --callers N      bearer tokens in the pool, at least 50 (default 64)
   --warmup S       seconds of unrecorded load before each scenario (default 3)
-  --skip-seed      reuse the database of an earlier run`;
+  --skip-seed      reuse the database of an earlier run
+  --check-only     stop after checking that the gateway and the floor give the same answers
+  --json           also write the figures as JSON (with gateway/floor ratios) and print its path
+
+Each workload (the feed, a space page, me, a 50-result users(search:)) runs against the
+gateway and against the floor (test/bench/floor: node:http + pg, one prepared hand-written
+statement per request), alternating which goes first, after a check that both give every
+caller the same answers.`;
 
 interface Options {
   scale: number;
@@ -31,12 +42,23 @@ interface Options {
   callers: number;
   warmup: number;
   skipSeed: boolean;
+  json: boolean;
+  checkOnly: boolean;
 }
 
 class UsageError extends Error {}
 
 function parseOptions(argv: string[]): Options | null {
-  const options: Options = { scale: 1, duration: 10, connections: 20, callers: 64, warmup: 3, skipSeed: false };
+  const options: Options = {
+    scale: 1,
+    duration: 10,
+    connections: 20,
+    callers: 64,
+    warmup: 3,
+    skipSeed: false,
+    json: false,
+    checkOnly: false,
+  };
   const numeric: Record<string, { key: keyof Options; min: number; integer: boolean }> = {
     '--scale': { key: 'scale', min: 0.01, integer: false },
     '--duration': { key: 'duration', min: 1, integer: true },
@@ -47,8 +69,13 @@ function parseOptions(argv: string[]): Options | null {
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i].split('=', 2) as [string, string | undefined];
     if (flag === '--help' || flag === '-h') return null;
-    if (flag === '--skip-seed') {
-      options.skipSeed = true;
+    const switches: Record<string, 'skipSeed' | 'json' | 'checkOnly'> = {
+      '--skip-seed': 'skipSeed',
+      '--json': 'json',
+      '--check-only': 'checkOnly',
+    };
+    if (switches[flag]) {
+      options[switches[flag]] = true;
       continue;
     }
     const spec = numeric[flag];
@@ -67,27 +94,6 @@ function parseOptions(argv: string[]): Options | null {
   }
   return options;
 }
-
-const FEED = `{ feed(first: 50) { edges { node { id title label createdAt commentCount space { id name } author { id displayName email organization { id name } } } } } }`;
-const SPACE_PAGE = `query($id: ID!) { space(id: $id) { id name posts(first: 20) { edges { node { id title commentCount author { id displayName } comments(first: 5) { edges { node { id body author { id displayName organization { name } } } } } } } } } }`;
-
-const SCENARIOS: Scenario[] = [
-  {
-    name: 'feed',
-    body: () => JSON.stringify({ query: FEED }),
-    rows: (data) => data.feed.edges.length,
-  },
-  {
-    name: 'space page',
-    // Each caller walks through their own spaces, one per turn of the pool.
-    body: (caller, turn) =>
-      JSON.stringify({ query: SPACE_PAGE, variables: { id: caller.spaceIds[turn % caller.spaceIds.length] } }),
-    rows: (data) => {
-      if (!data.space) throw new Error('space is null');
-      return data.space.posts.edges.length;
-    },
-  },
-];
 
 const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
 
@@ -124,38 +130,104 @@ async function main(): Promise<number> {
   log(`minted ${callers.length} tokens`);
 
   let gateway: Gateway | null = null;
+  let floor: Gateway | null = null;
   let stopLoad: () => void = () => undefined;
   let interrupted = false;
+  const stopAll = () => Promise.all([gateway?.stop(), floor?.stop()]);
   const onSignal = (signal: NodeJS.Signals) => {
     log(`${signal}: stopping`);
     interrupted = true;
     stopLoad();
-    void (gateway ? gateway.stop() : Promise.resolve()).finally(() => process.exit(130));
+    void stopAll().finally(() => process.exit(130));
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
     gateway = await startGateway(databaseUrl, log);
+    floor = await startFloorServer(databaseUrl, log);
+    const compared = await checkSameAnswers(gateway.baseUrl, floor.baseUrl, callers, WORKLOADS);
+    log(`the floor and the gateway gave the same ${compared} answers`);
+    if (options.checkOnly) return 0;
     const loadBefore = loadavg()[0];
-    const results: ScenarioResult[] = [];
-    for (const scenario of SCENARIOS) {
-      if (interrupted) break;
-      log(`${scenario.name}: warm-up ${options.warmup} s`);
-      await warmUp(gateway.baseUrl, scenario, callers, options.warmup, options.connections);
-      log(`${scenario.name}: ${options.duration} s with ${options.connections} connections`);
-      const cpu = new CpuMeter(gateway.pid, databaseUrl);
-      results.push(await runScenario(gateway.baseUrl, scenario, callers, options, (stop) => (stopLoad = stop), cpu));
+    const results: Measured[] = [];
+    for (const [i, workload] of WORKLOADS.entries()) {
+      // Alternating who goes first: neither always gets the warmer caches.
+      const servers: [Target, Gateway, string][] = [
+        ['gateway', gateway, 'passerelle'],
+        ['floor', floor, 'passerelle-floor'],
+      ];
+      for (const [target, server, applicationName] of i % 2 === 0 ? servers : servers.reverse()) {
+        if (interrupted) break;
+        log(`${workload.name} on the ${target}: warm-up ${options.warmup} s`);
+        await warmUp(server.baseUrl, workload, callers, options.warmup, options.connections);
+        log(`${workload.name} on the ${target}: ${options.duration} s with ${options.connections} connections`);
+        const cpu = new CpuMeter(server.pid, databaseUrl, applicationName);
+        const result = await runScenario(server.baseUrl, workload, callers, options, (stop) => (stopLoad = stop), cpu);
+        results.push({ ...result, target });
+      }
     }
     const rss = metricTotal(await scrape(gateway.baseUrl), 'process_resident_memory_bytes');
     const machine = { loadBefore, loadAfter: loadavg()[0] };
     process.stdout.write(report(options, seed, rows, databaseBytes, serverVersion, callers, results, rss, machine));
+    if (options.json) {
+      const path = resolve(`bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+      writeFileSync(path, JSON.stringify(asJson(options, rows, results, rss, machine), null, 2));
+      process.stdout.write(`JSON: ${path}\n`);
+    }
     const failures = results.reduce((n, r) => n + r.non2xx + r.graphqlErrors + r.connectionErrors, 0);
     return failures > 0 ? 1 : 0;
   } finally {
-    await gateway?.stop();
+    await stopAll();
     process.removeListener('SIGINT', onSignal);
     process.removeListener('SIGTERM', onSignal);
   }
+}
+
+type Target = 'gateway' | 'floor';
+type Measured = ScenarioResult & { target: Target };
+
+/** gateway / floor of a figure of one workload (throughput: higher is better for the gateway). */
+function ratios(results: Measured[]): { name: string; ratio: number | null }[] {
+  const names = [...new Set(results.map((r) => r.name))];
+  return names.map((name) => {
+    const g = results.find((r) => r.name === name && r.target === 'gateway');
+    const f = results.find((r) => r.name === name && r.target === 'floor');
+    return { name, ratio: g && f && f.requestsPerSecond > 0 ? g.requestsPerSecond / f.requestsPerSecond : null };
+  });
+}
+
+function asJson(
+  options: Options,
+  rows: SeedReport['rows'],
+  results: Measured[],
+  rss: number,
+  machine: { loadBefore: number; loadAfter: number },
+) {
+  const byRatio = new Map(ratios(results).map((r) => [r.name, r.ratio]));
+  return {
+    at: new Date().toISOString(),
+    options,
+    world: rows,
+    machine: { cpus: cpus().length, model: cpus()[0]?.model.trim() ?? null, ...machine, node: process.version },
+    gatewayRssBytes: rss,
+    workloads: [...byRatio.keys()].map((name) => {
+      const pick = (target: Target) => {
+        const r = results.find((x) => x.name === name && x.target === target);
+        return r
+          ? {
+              requestsPerSecond: r.requestsPerSecond,
+              p50: r.p50,
+              p99: r.p99,
+              sqlPerRequest: r.queriesPerRequest,
+              cpuMsPerRequest: { server: r.gatewayCpuMs, postgres: r.databaseCpuMs },
+              rowsPerResponse: r.rowsPerResponse,
+              errors: r.non2xx + r.graphqlErrors + r.connectionErrors,
+            }
+          : null;
+      };
+      return { name, gateway: pick('gateway'), floor: pick('floor'), ratio: byRatio.get(name) ?? null };
+    }),
+  };
 }
 
 async function describeDatabase(
@@ -186,7 +258,7 @@ function report(
   databaseBytes: number,
   serverVersion: string,
   callers: Caller[],
-  results: ScenarioResult[],
+  results: Measured[],
   rss: number,
   machine: { loadBefore: number; loadAfter: number },
 ): string {
@@ -203,15 +275,19 @@ function report(
     `- gateway: NODE_ENV=production, one Node ${process.version} process, loopback; resident memory at the end ${(rss / 2 ** 20).toFixed(0)} MiB`,
     `- machine: ${cpus().length} × ${cpus()[0]?.model.trim() ?? 'CPU'}, shared by the gateway, PostgreSQL and the load generator; 1-minute load average ${machine.loadBefore.toFixed(2)} before, ${machine.loadAfter.toFixed(2)} after`,
     ``,
-    `| scenario | requests | req/s | p50 ms | p99 ms | SQL queries/request | CPU ms/request: gateway | CPU ms/request: PostgreSQL | rows/response | non-2xx | GraphQL errors | socket errors |`,
-    `|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|`,
+    `| workload | server | requests | req/s | p50 ms | p99 ms | SQL queries/request | CPU ms/request: gateway | CPU ms/request: PostgreSQL | rows/response | non-2xx | GraphQL errors | socket errors |`,
+    `|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|`,
     ...results.map(
       (r) =>
-        `| ${r.name} | ${n(r.requests)} | ${r.requestsPerSecond.toFixed(1)} | ${r.p50} | ${r.p99} | ${r.queriesPerRequest.toFixed(2)} | ${ms(r.gatewayCpuMs)} | ${ms(r.databaseCpuMs)} | ${r.rowsPerResponse.toFixed(1)} | ${r.non2xx} | ${r.graphqlErrors} | ${r.connectionErrors} |`,
+        `| ${r.name} | ${r.target} | ${n(r.requests)} | ${r.requestsPerSecond.toFixed(1)} | ${r.p50} | ${r.p99} | ${r.queriesPerRequest.toFixed(2)} | ${ms(r.gatewayCpuMs)} | ${ms(r.databaseCpuMs)} | ${r.rowsPerResponse.toFixed(1)} | ${r.non2xx} | ${r.graphqlErrors} | ${r.connectionErrors} |`,
     ),
     ``,
+    `| workload | gateway / floor (req/s) |`,
+    `|---|---:|`,
+    ...ratios(results).map((r) => `| ${r.name} | ${r.ratio === null ? 'n/a' : `${r.ratio.toFixed(2)}×`} |`),
+    ``,
     `Latencies are autocannon's (closed loop: each connection waits for its answer). SQL queries/request = Δ passerelle_sql_queries_total / Δ passerelle_http_requests_total read from /metrics around the run, authentication included. CPU ms/request: user + system time of the gateway process and of its PostgreSQL sessions (/proc) over the run, per request: unlike latency, it does not depend on what else the machine runs.`,
-    `rows/response: posts per answer (feed: of 50 asked; space page: of 20 asked, each with up to 5 comments).`,
+    `rows/response: posts per answer (feed: of 50 asked; space page: of 20 asked, each with up to 5 comments), people for users(search:) (of 50). The floor's CPU is its own process and its PostgreSQL sessions.`,
   ];
   for (const r of results) for (const e of r.firstErrors) lines.push(`error in ${r.name}: ${e}`);
   return lines.join('\n') + '\n';

@@ -20,13 +20,14 @@ export function cpuMillis(pid: number): number | null {
   }
 }
 
-/** Server processes serving the gateway's connections (application_name `passerelle`). */
-export async function backendPids(databaseUrl: string): Promise<number[]> {
+/** Server processes serving a server's connections (application_name `passerelle`, or the floor's). */
+export async function backendPids(databaseUrl: string, applicationName = 'passerelle'): Promise<number[]> {
   const db = new Client({ connectionString: databaseUrl, application_name: 'passerelle-bench-cpu' });
   await db.connect();
   try {
     const { rows } = await db.query<{ pid: number }>(
-      `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'passerelle'`,
+      `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name = $1`,
+      [applicationName],
     );
     return rows.map((r) => r.pid);
   } finally {
@@ -42,12 +43,14 @@ export class CpuMeter {
   constructor(
     private readonly gatewayPid: number,
     private readonly databaseUrl: string,
+    private readonly applicationName = 'passerelle',
   ) {}
 
   async start(): Promise<void> {
     this.gatewayStart = cpuMillis(this.gatewayPid);
     this.backendStart.clear();
-    for (const pid of await backendPids(this.databaseUrl)) this.backendStart.set(pid, cpuMillis(pid));
+    for (const pid of await backendPids(this.databaseUrl, this.applicationName))
+      this.backendStart.set(pid, cpuMillis(pid));
   }
 
   /** Milliseconds of CPU since start; database sessions opened meanwhile count from zero. */
@@ -55,7 +58,10 @@ export class CpuMeter {
     const gatewayNow = cpuMillis(this.gatewayPid);
     const gateway = gatewayNow !== null && this.gatewayStart !== null ? gatewayNow - this.gatewayStart : null;
     let database: number | null = 0;
-    for (const pid of new Set([...this.backendStart.keys(), ...(await backendPids(this.databaseUrl))])) {
+    for (const pid of new Set([
+      ...this.backendStart.keys(),
+      ...(await backendPids(this.databaseUrl, this.applicationName)),
+    ])) {
       const now = cpuMillis(pid);
       const before = this.backendStart.has(pid) ? this.backendStart.get(pid)! : 0;
       // A session that ended during the run took its time with it; a remote server shows none.

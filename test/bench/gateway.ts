@@ -35,28 +35,45 @@ export function freePort(): Promise<number> {
 export async function startGateway(databaseUrl: string, log: (line: string) => void): Promise<Gateway> {
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
-  const main = resolve(__dirname, '../../src/main.js');
-  const child = spawn(process.execPath, [main], {
-    env: {
-      PATH: process.env.PATH ?? '',
-      NODE_ENV: 'production',
-      SECRET_KEY: randomBytes(32).toString('hex'),
-      DATABASE_URL: databaseUrl,
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      PUBLIC_URL: baseUrl,
-      METRICS_ENABLED: 'true',
-      // The bench measures throughput from a few callers on one address: no rate limits.
-      RATE_LIMIT_ENABLED: 'false',
-      MIGRATIONS_RUN: 'false',
-      LOG_SQL: process.env.LOG_SQL ?? 'false',
-      // Shared state the way production keeps it, when the caller provides a Redis.
-      ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  return startServer('gateway', resolve(__dirname, '../../src/main.js'), baseUrl, log, {
+    PATH: process.env.PATH ?? '',
+    NODE_ENV: 'production',
+    SECRET_KEY: randomBytes(32).toString('hex'),
+    DATABASE_URL: databaseUrl,
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    PUBLIC_URL: baseUrl,
+    METRICS_ENABLED: 'true',
+    // The bench measures throughput from a few callers on one address: no rate limits.
+    RATE_LIMIT_ENABLED: 'false',
+    MIGRATIONS_RUN: 'false',
+    LOG_SQL: process.env.LOG_SQL ?? 'false',
+    // Shared state the way production keeps it, when the caller provides a Redis.
+    ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
   });
+}
+
+/** The floor (floor/main.ts), a child process too, on the same database. */
+export async function startFloorServer(databaseUrl: string, log: (line: string) => void): Promise<Gateway> {
+  const port = await freePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  return startServer('floor', resolve(__dirname, 'floor/main.js'), baseUrl, log, {
+    PATH: process.env.PATH ?? '',
+    DATABASE_URL: databaseUrl,
+    PORT: String(port),
+  });
+}
+
+async function startServer(
+  name: string,
+  main: string,
+  baseUrl: string,
+  log: (line: string) => void,
+  env: NodeJS.ProcessEnv,
+): Promise<Gateway> {
+  const child = spawn(process.execPath, [main], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   for (const stream of [child.stdout, child.stderr]) {
-    if (stream) createInterface({ input: stream }).on('line', (line) => process.stderr.write(`[gateway] ${line}\n`));
+    if (stream) createInterface({ input: stream }).on('line', (line) => process.stderr.write(`[${name}] ${line}\n`));
   }
   const gateway = { baseUrl, pid: child.pid ?? -1, stop: () => stopChild(child) };
   // Whatever happens to us, the child does not outlive this process.
@@ -68,7 +85,7 @@ export async function startGateway(databaseUrl: string, log: (line: string) => v
     await gateway.stop();
     throw error;
   }
-  log(`gateway pid ${child.pid} ready on ${baseUrl}`);
+  log(`${name} pid ${child.pid} ready on ${baseUrl}`);
   return gateway;
 }
 

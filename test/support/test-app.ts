@@ -47,6 +47,9 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     RATE_LIMIT_ANONYMOUS_PER_MINUTE: '1000000',
     RATE_LIMIT_SIGNIN_PER_MINUTE: '1000000',
     RATE_LIMIT_GRAPHQL_PER_MINUTE: '1000000',
+    // Generous database bounds: two suites share two cores; test/faults.e2e-spec.ts sets tight ones.
+    DATABASE_CONNECT_TIMEOUT_MS: '60000',
+    DATABASE_STATEMENT_TIMEOUT_MS: '120000',
   };
   const config = new AppConfig({
     NODE_ENV: 'test',

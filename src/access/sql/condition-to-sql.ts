@@ -112,6 +112,13 @@ function exists(
   }
   const innerSchema = SUBJECT_SQL[relation.subject];
   const inner = ctx.alias(relationName.slice(0, 3));
+  if (kind === 'many' && relation.keys) {
+    // Uncorrelated: PostgreSQL may compute the set once (a hashed SubPlan) instead of probing
+    // it per outer row, which an OR between clauses otherwise forces. NULL keys are left out
+    // so that NOT IN stays two-valued.
+    const { outer: outerKey, inner: innerKey } = relation.keys;
+    return `${alias}."${outerKey}" IN (SELECT ${inner}."${innerKey}" FROM ${innerSchema.table} ${inner} WHERE ${inner}."${innerKey}" IS NOT NULL AND ${body(inner, innerSchema)})`;
+  }
   return `EXISTS (SELECT 1 FROM ${innerSchema.table} ${inner} WHERE ${relation.on(alias, inner)} AND ${body(inner, innerSchema)})`;
 }
 

@@ -10,6 +10,8 @@ export interface SqlRelation {
   kind: 'one' | 'many';
   /** The join predicate between the outer row and the related row. */
   on: (outer: string, inner: string) => string;
+  /** For a to-many relation, the same join as columns: `outer.key IN (SELECT inner.key ...)`. */
+  keys?: { outer: string; inner: string };
 }
 
 export interface SqlSubjectSchema {
@@ -37,7 +39,14 @@ export const SUBJECT_SQL: Record<SubjectName, SqlSubjectSchema> = {
   Organization: {
     table: 'organizations',
     fields: { id: column('id') },
-    relations: { users: { subject: 'User', kind: 'many', on: (o, i) => `${i}."organization_id" = ${o}."id"` } },
+    relations: {
+      users: {
+        subject: 'User',
+        kind: 'many',
+        on: (o, i) => `${i}."organization_id" = ${o}."id"`,
+        keys: { outer: 'id', inner: 'organization_id' },
+      },
+    },
   },
   User: {
     table: 'users',
@@ -48,9 +57,24 @@ export const SUBJECT_SQL: Record<SubjectName, SqlSubjectSchema> = {
         `EXISTS (SELECT 1 FROM organizations ${a}_co WHERE ${a}_co."id" = ${a}."organization_id" AND ${userCountsSql(a, `${a}_co`)})`,
     },
     relations: {
-      memberships: { subject: 'Membership', kind: 'many', on: (o, i) => `${i}."user_id" = ${o}."id"` },
-      posts: { subject: 'Post', kind: 'many', on: (o, i) => `${i}."author_id" = ${o}."id"` },
-      comments: { subject: 'Comment', kind: 'many', on: (o, i) => `${i}."author_id" = ${o}."id"` },
+      memberships: {
+        subject: 'Membership',
+        kind: 'many',
+        on: (o, i) => `${i}."user_id" = ${o}."id"`,
+        keys: { outer: 'id', inner: 'user_id' },
+      },
+      posts: {
+        subject: 'Post',
+        kind: 'many',
+        on: (o, i) => `${i}."author_id" = ${o}."id"`,
+        keys: { outer: 'id', inner: 'author_id' },
+      },
+      comments: {
+        subject: 'Comment',
+        kind: 'many',
+        on: (o, i) => `${i}."author_id" = ${o}."id"`,
+        keys: { outer: 'id', inner: 'author_id' },
+      },
     },
   },
   Space: { table: 'spaces', fields: { id: column('id') }, relations: {} },
