@@ -1,6 +1,6 @@
-import { Field, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { Extensions, Field, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { MembershipRole, MembershipStatus } from '../../common/domain.enums';
-import { Connection, ConnectionType } from '../../graphql/pagination';
+import { Connection, ConnectionType, COUNT_COST } from '../../graphql/pagination';
 import '../../graphql/enums';
 
 /** Why a grant deserves a reviewer's look; see review-flags.ts for the exact definitions. */
@@ -132,7 +132,8 @@ export class AccessReviewModel {
   @Field(() => Int, { description: 'RENEWAL_NOTICE_DAYS.' })
   expiringDays: number;
 
-  @Field(() => AccessReviewSummaryModel)
+  @Field(() => AccessReviewSummaryModel, { description: 'One count query over the scope, run when asked for.' })
+  @Extensions({ cost: COUNT_COST })
   summary: Promise<AccessReviewSummaryModel> | AccessReviewSummaryModel;
 
   @Field(() => AccessReviewGrantConnection)
