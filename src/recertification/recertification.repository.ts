@@ -146,6 +146,25 @@ export class RecertificationRepository {
     );
   }
 
+  /**
+   * The id of the organisation or space a campaign would cover, if the caller sees it; read
+   * in the writer's transaction (the embedded database has one session: a read outside it waits).
+   */
+  async visibleScopeId(
+    manager: EntityManager,
+    ability: AppAbility,
+    subject: 'Organization' | 'Space',
+    id: string,
+  ): Promise<string | null> {
+    const qb = manager
+      .createQueryBuilder()
+      .select('x.id', 'id')
+      .from(subject === 'Organization' ? 'organizations' : 'spaces', 'x')
+      .where('x.id = :id', { id });
+    const row = await this.access.restrict(qb, ability, subject, 'x').getRawOne<{ id: string }>();
+    return row?.id ?? null;
+  }
+
   /** Locks an item (before its grant's space and row: the lapse job takes them in this order too). */
   async lockItem(manager: EntityManager, id: string): Promise<LockedItem | null> {
     const rows: LockedItem[] = await manager.query(

@@ -18,8 +18,6 @@ import { MailInput, MailService } from '../mail/mail.service';
 import { MembershipsRepository } from '../memberships/memberships.repository';
 import { MembershipsService } from '../memberships/memberships.service';
 import { NotificationsService, NotifyInput } from '../notifications/notifications.service';
-import { OrganizationsService } from '../organizations/organizations.service';
-import { SpacesService } from '../spaces/spaces.service';
 import { AccessReviewErrorCode } from './access-review.exception';
 import { AccessReviewService, Reviewer } from './access-review.service';
 import { ItemRow, Progress, RecertificationRepository, SnapshotGrant } from './recertification.repository';
@@ -48,8 +46,6 @@ export class RecertificationService {
     private readonly grants: MembershipsRepository,
     private readonly memberships: MembershipsService,
     private readonly review: AccessReviewService,
-    private readonly organizations: OrganizationsService,
-    private readonly spaces: SpacesService,
     private readonly notifications: NotificationsService,
     private readonly mail: MailService,
     private readonly denials: DenialService,
@@ -64,7 +60,7 @@ export class RecertificationService {
   ): Promise<CampaignWithProgress> {
     return this.writes.run(actor, 'recertification.start', { type: 'RecertificationCampaign' }, async (tx) => {
       const now = this.clock.now();
-      const scope = await this.scopeFor(actor, scopeInput);
+      const scope = await this.scopeFor(tx, actor, scopeInput);
       if (!actor.ability.can('create', 'RecertificationCampaign')) {
         throw new WriteException(
           WriteErrorCode.ROLE_REQUIRED,
@@ -176,6 +172,7 @@ export class RecertificationService {
 
   /** The organisation or space of a new campaign, visible to the caller (NOT_FOUND otherwise). */
   private async scopeFor(
+    tx: WriteTx,
     actor: WriteActor,
     input: { organizationId?: string | null; spaceId?: string | null },
   ): Promise<{ organizationId?: string; spaceId?: string }> {
@@ -183,16 +180,12 @@ export class RecertificationService {
     if (given.length !== 1) {
       throw new WriteException(WriteErrorCode.INVALID_INPUT, 'Give scope.organizationId or scope.spaceId, not both');
     }
-    if (input.organizationId) {
-      const id = parseId(input.organizationId);
-      const org = id ? await this.organizations.findVisible(actor.ability, id) : null;
-      if (!org) throw WriteException.notFound('Organization', input.organizationId);
-      return { organizationId: org.id };
-    }
-    const id = parseId(input.spaceId as string);
-    const space = id ? await this.spaces.findVisible(actor.ability, id) : null;
-    if (!space) throw WriteException.notFound('Space', input.spaceId as string);
-    return { spaceId: space.id };
+    const subject = input.organizationId ? 'Organization' : 'Space';
+    const raw = (input.organizationId ?? input.spaceId) as string;
+    const id = parseId(raw);
+    const found = id ? await this.repository.visibleScopeId(tx.manager, actor.ability, subject, id) : null;
+    if (!found) throw WriteException.notFound(subject, raw);
+    return subject === 'Organization' ? { organizationId: found } : { spaceId: found };
   }
 
   /** Each grant goes to its sponsor; an orphaned one to its space's OWNERs who run it now. */
