@@ -6,6 +6,7 @@ import { InvitationsModule } from './invitations/invitations.module';
 import { OrganizationsModule } from './organizations/organizations.module';
 import { RisksModule } from './risks/risks.module';
 import { RealtimeModule } from './realtime/realtime.module';
+import { RecertificationModule } from './recertification/recertification.module';
 import { SpacesModule } from './spaces/spaces.module';
 import { SuspensionsModule } from './suspensions/suspensions.module';
 import { ConnectionsModule } from './sso/connections/connections.module';
@@ -25,6 +26,7 @@ import { UsersModule } from './users/users.module';
     RisksModule,
     CommunityHealthModule,
     RealtimeModule,
+    RecertificationModule,
   ],
 })
 export class ApiModule {}

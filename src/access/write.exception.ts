@@ -61,6 +61,13 @@ export enum WriteErrorCode {
   CONTENT_NOT_HIDDEN = 'CONTENT_NOT_HIDDEN',
   /** Lowering a label while an external holds a grant in the space: they could newly read it. */
   LABEL_LOWERING_EXPOSES = 'LABEL_LOWERING_EXPOSES',
+  // Recertification campaigns (src/recertification).
+  /** The scope holds no live external grant that is not already pending in an open campaign. */
+  NOTHING_TO_CERTIFY = 'NOTHING_TO_CERTIFY',
+  /** The item was already certified, revoked or lapsed. */
+  ITEM_DECIDED = 'ITEM_DECIDED',
+  /** The campaign's deadline has passed: its pending items lapse. */
+  DEADLINE_PASSED = 'DEADLINE_PASSED',
 }
 
 const KINDS: Record<WriteErrorCode, ErrorKind> = {
@@ -109,6 +116,9 @@ const KINDS: Record<WriteErrorCode, ErrorKind> = {
   CONTENT_HIDDEN: ErrorKind.CONFLICT,
   CONTENT_NOT_HIDDEN: ErrorKind.CONFLICT,
   LABEL_LOWERING_EXPOSES: ErrorKind.CONFLICT,
+  NOTHING_TO_CERTIFY: ErrorKind.CONFLICT,
+  ITEM_DECIDED: ErrorKind.CONFLICT,
+  DEADLINE_PASSED: ErrorKind.CONFLICT,
 };
 
 export class WriteException extends DomainException<WriteErrorCode> {

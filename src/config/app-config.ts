@@ -90,6 +90,8 @@ export class AppConfig {
   readonly invitationTtlDays: number;
   /** Days before an external grant expires when its sponsor is asked to renew it. */
   readonly renewalNoticeDays: number;
+  /** Days without a post, comment or reaction after which an access review flags an external grant STALE. */
+  readonly accessReviewStaleDays: number;
   /** SMTP server for outgoing mail (smtp: or smtps:); without it mail goes to the log (and DATA_DIR in development). */
   readonly smtpUrl: string | null;
   /** The From address of outgoing mail. */
@@ -149,6 +151,7 @@ export class AppConfig {
     this.rateLimitRedisPrefix = str(env, 'RATE_LIMIT_REDIS_PREFIX', 'passerelle:ratelimit:');
     this.invitationTtlDays = int(env, 'INVITATION_TTL_DAYS', 14, 1, 365);
     this.renewalNoticeDays = int(env, 'RENEWAL_NOTICE_DAYS', 14, 1, 180);
+    this.accessReviewStaleDays = int(env, 'ACCESS_REVIEW_STALE_DAYS', 60, 1, 3650);
     this.smtpUrl = optionalUrl(env, 'SMTP_URL', ['smtp:', 'smtps:']);
     this.mailFrom = str(env, 'MAIL_FROM', 'Passerelle <no-reply@passerelle.invalid>');
     this.jobsEnabled = bool(env, 'JOBS_ENABLED', this.nodeEnv !== 'test');

@@ -19,6 +19,8 @@ import { InvitationAnswer } from './entities/invitation-answer.entity';
 import { ContentRevision } from './entities/content-revision.entity';
 import { Mention } from './entities/mention.entity';
 import { RiskEntryRevision } from './entities/risk-entry-revision.entity';
+import { RecertificationCampaign } from './entities/recertification-campaign.entity';
+import { RecertificationItem } from './entities/recertification-item.entity';
 
 /** Every entity of the domain; the DataSource and the migration check use this one list. */
 export const ENTITIES = [
@@ -43,4 +45,6 @@ export const ENTITIES = [
   ContentRevision,
   Mention,
   RiskEntryRevision,
+  RecertificationCampaign,
+  RecertificationItem,
 ];

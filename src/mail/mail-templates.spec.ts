@@ -18,6 +18,7 @@ const SAMPLE = {
   reason: 'Fin du contrat',
   count: 3,
   link: 'https://passerelle.example/auth/welcome',
+  deadlineAt: '2027-01-15T10:00:00.000Z',
 };
 
 const TEMPLATES = Object.keys(MAIL_TEMPLATES) as MailTemplate[];
@@ -33,6 +34,8 @@ describe('mail templates', () => {
         'membership.renewal_due',
         'membership.revoked',
         'sponsorship.transferred',
+        'recertification.requested',
+        'recertification.lapsed',
         'organization.suspended',
         'organization.reactivated',
         'user.disabled',

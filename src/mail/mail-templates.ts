@@ -31,6 +31,8 @@ export interface MailParams {
   reason?: string;
   count?: number;
   link?: string;
+  /** A recertification campaign's deadline. */
+  deadlineAt?: string;
 }
 
 const FOOTER: Record<Locale, TextLine> = {
@@ -230,6 +232,56 @@ export const MAIL_TEMPLATES: Record<MailTemplate, Record<Locale, TemplateText>> 
           'External accesses are now yours: their sponsor can no longer follow them.',
         ],
         'You will be asked to renew them before they end. {{link}}',
+      ],
+    },
+  },
+  'recertification.requested': {
+    [Locale.FR]: {
+      subject: ['Accès externes à recertifier avant le {{deadlineAt}}', 'Accès externes à recertifier'],
+      body: [
+        'Bonjour,',
+        [
+          'Une campagne de recertification vous confie {{count}} accès externes : confirmez ou révoquez chacun avant le {{deadlineAt}}.',
+          'Une campagne de recertification vous confie des accès externes : confirmez ou révoquez chacun.',
+        ],
+        'Un accès que personne ne confirme à temps prend fin de lui-même.',
+        'Pour les examiner : {{link}}',
+      ],
+    },
+    [Locale.EN]: {
+      subject: ['External accesses to recertify by {{deadlineAt}}', 'External accesses to recertify'],
+      body: [
+        'Hello,',
+        [
+          'A recertification campaign gives you {{count}} external accesses: certify or revoke each one by {{deadlineAt}}.',
+          'A recertification campaign gives you external accesses: certify or revoke each one.',
+        ],
+        'An access nobody confirms in time ends on its own.',
+        'To review them: {{link}}',
+      ],
+    },
+  },
+  'recertification.lapsed': {
+    [Locale.FR]: {
+      subject: ['Accès non recertifiés : {{count}} accès ont pris fin', 'Des accès non recertifiés ont pris fin'],
+      body: [
+        'Bonjour,',
+        [
+          '{{count}} accès externes que vous suiviez n’ont pas été confirmés avant le {{deadlineAt}} : ils ont pris fin.',
+          'Des accès externes que vous suiviez n’ont pas été confirmés à temps : ils ont pris fin.',
+        ],
+        'Pour rouvrir un accès, invitez à nouveau la personne. {{link}}',
+      ],
+    },
+    [Locale.EN]: {
+      subject: ['Accesses not recertified: {{count}} have ended', 'Accesses not recertified have ended'],
+      body: [
+        'Hello,',
+        [
+          '{{count}} external accesses you followed were not confirmed by {{deadlineAt}}: they have ended.',
+          'External accesses you followed were not confirmed in time: they have ended.',
+        ],
+        'To open an access again, invite the person again. {{link}}',
       ],
     },
   },

@@ -15,6 +15,8 @@ export type MailTemplate =
   | 'membership.renewal_due'
   | 'membership.revoked'
   | 'sponsorship.transferred'
+  | 'recertification.requested'
+  | 'recertification.lapsed'
   | 'organization.suspended'
   | 'organization.reactivated'
   | 'user.disabled';

@@ -8,6 +8,6 @@ import { MembershipsService } from './memberships.service';
 /** Grants: their changes, their ends, sponsors and renewal, and the scheduled work on them. */
 @Module({
   providers: [MembershipsRepository, MembershipNotices, MembershipsService, MembershipsResolver, MembershipJobs],
-  exports: [MembershipsService, MembershipJobs],
+  exports: [MembershipsService, MembershipsRepository, MembershipJobs],
 })
 export class MembershipsModule {}

@@ -116,52 +116,69 @@ export class MembershipsService {
           { subjectId: m.id },
         );
       }
-      if (m.status !== MembershipStatus.ACTIVE && m.status !== MembershipStatus.SUSPENDED) {
-        throw this.notActive(m);
-      }
-      if (m.role === MembershipRole.OWNER) await this.refuseLastOwner(tx, grant, now, 'revoked');
-      const before = m.status;
-      const saved = await this.end(tx, m, MembershipStatus.REVOKED, now, why);
-      const moved = await transferSponsorships(tx.manager, m.userId, now, { spaceId: m.spaceId });
-      await this.notices.sponsorshipsMoved(tx.manager, moved, m.userId);
-      tx.audit({
+      return this.revokeLocked(tx, grant, why, actor.principal.displayName, now);
+    });
+  }
+
+  /**
+   * Ends a grant, locked and authorised by the caller, as REVOKED: revokeMembership's effect
+   * (the grant's sponsorships in the space move, the member is told), for writers that
+   * authorise it their own way (a recertification campaign's revokeGrant).
+   */
+  async revokeLocked(
+    tx: WriteTx,
+    grant: LockedGrant,
+    why: string,
+    revokedByName: string,
+    now: Date,
+  ): Promise<Membership> {
+    const m = grant.membership;
+    if (m.status !== MembershipStatus.ACTIVE && m.status !== MembershipStatus.SUSPENDED) {
+      throw this.notActive(m);
+    }
+    if (m.role === MembershipRole.OWNER) await this.refuseLastOwner(tx, grant, now, 'revoked');
+    const before = m.status;
+    const saved = await this.end(tx, m, MembershipStatus.REVOKED, now, why);
+    const moved = await transferSponsorships(tx.manager, m.userId, now, { spaceId: m.spaceId });
+    await this.notices.sponsorshipsMoved(tx.manager, moved, m.userId);
+    tx.audit({
+      action: 'membership.revoke',
+      subjectType: 'Membership',
+      subjectId: m.id,
+      details: {
+        spaceId: m.spaceId,
+        memberId: m.userId,
+        role: m.role,
+        before,
+        reason: why,
+        movedSponsorships: moved.map((s) => ({ membershipId: s.membershipId, newSponsorId: s.newSponsorId })),
+      },
+    });
+    await this.notices.notify(tx.manager, [
+      {
+        userId: m.userId,
+        kind: 'membership.revoked',
+        spaceId: m.spaceId,
         subjectType: 'Membership',
         subjectId: m.id,
-        details: {
-          spaceId: m.spaceId,
-          memberId: m.userId,
-          role: m.role,
-          before,
+        data: { membershipId: m.id, reason: why },
+      },
+    ]);
+    await this.notices.enqueue(tx.manager, [
+      {
+        to: { userId: m.userId },
+        template: 'membership.revoked',
+        params: {
+          memberName: grant.member.displayName,
+          spaceName: grant.space.name,
+          revokedByName,
           reason: why,
-          movedSponsorships: moved.map((s) => ({ membershipId: s.membershipId, newSponsorId: s.newSponsorId })),
         },
-      });
-      await this.notices.notify(tx.manager, [
-        {
-          userId: m.userId,
-          kind: 'membership.revoked',
-          spaceId: m.spaceId,
-          subjectType: 'Membership',
-          subjectId: m.id,
-          data: { membershipId: m.id, reason: why },
-        },
-      ]);
-      await this.notices.enqueue(tx.manager, [
-        {
-          to: { userId: m.userId },
-          template: 'membership.revoked',
-          params: {
-            memberName: grant.member.displayName,
-            spaceName: grant.space.name,
-            revokedByName: actor.principal.displayName,
-            reason: why,
-          },
-          subjectType: 'Membership',
-          subjectId: m.id,
-        },
-      ]);
-      return saved;
-    });
+        subjectType: 'Membership',
+        subjectId: m.id,
+      },
+    ]);
+    return saved;
   }
 
   /** Ends the caller's own active grant in a space; their sponsorships there move to its other OWNERs. */

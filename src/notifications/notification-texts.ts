@@ -273,6 +273,48 @@ export const NOTIFICATION_TEXTS: Record<NotificationKind, Texts> = {
       ],
     },
   },
+  'recertification.requested': {
+    [Locale.FR]: {
+      title: 'Accès à recertifier',
+      body: [
+        [
+          '{{count}} accès externes que vous suivez sont à confirmer ou à révoquer avant le {{deadlineAt}}.',
+          'Des accès externes que vous suivez sont à confirmer ou à révoquer.',
+        ],
+        'Sans confirmation à cette date, ils prendront fin.',
+      ],
+    },
+    [Locale.EN]: {
+      title: 'Accesses to recertify',
+      body: [
+        [
+          '{{count}} external accesses you follow are to be certified or revoked before {{deadlineAt}}.',
+          'External accesses you follow are to be certified or revoked.',
+        ],
+        'Unless confirmed by then, they will end.',
+      ],
+    },
+  },
+  'recertification.lapsed': {
+    [Locale.FR]: {
+      title: 'Accès non recertifié',
+      body: [
+        [
+          'Un accès externe de l’espace « {{spaceName}} » que vous suiviez n’a pas été confirmé à temps : il a pris fin.',
+          'Un accès externe que vous suiviez n’a pas été confirmé à temps : il a pris fin.',
+        ],
+      ],
+    },
+    [Locale.EN]: {
+      title: 'Access not recertified',
+      body: [
+        [
+          'An external access to the space “{{spaceName}}” that you followed was not confirmed in time: it has ended.',
+          'An external access that you followed was not confirmed in time: it has ended.',
+        ],
+      ],
+    },
+  },
   'membership.suspended': {
     [Locale.FR]: {
       title: 'Accès suspendu',

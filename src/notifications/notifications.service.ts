@@ -31,6 +31,8 @@ export type NotificationKind =
   | 'membership.suspended'
   | 'membership.restored'
   | 'sponsorship.transferred'
+  | 'recertification.requested'
+  | 'recertification.lapsed'
   | 'organization.suspended'
   | 'organization.reactivated'
   | 'user.disabled'

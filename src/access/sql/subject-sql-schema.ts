@@ -84,6 +84,8 @@ export const SUBJECT_SQL: Record<SubjectName, SqlSubjectSchema> = {
       id: column('id'),
       spaceId: column('space_id'),
       userOrganizationId: column('user_organization_id'),
+      // The `certify` rule (review-rules.ts) lists a sponsor's grants in campaigns.
+      sponsorId: nullableColumn('sponsor_id'),
       status: column('status'),
       expiresAt: nullableColumn('expires_at'),
       activeUntil: (a) => membershipActiveUntilSql(a),
