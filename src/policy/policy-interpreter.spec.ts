@@ -170,7 +170,7 @@ describe('the policy document read back by its interpreter', () => {
   it('changes its version when a rule changes, and only then', () => {
     expect(buildPolicyDocument(factory).version).toBe(document.version);
     class Wider extends AbilityFactory {
-      createFor(p: Principal) {
+      override createFor(p: Principal) {
         const ability = super.createFor(p);
         // Posts of any label for a MEMBER: one condition dropped.
         ability.update(

@@ -155,7 +155,12 @@ export function conditionText(c: PolicyCondition, lang: Lang): string {
       ? `at least one of ${field(c.field, lang)} where (${inner})`
       : `au moins un élément de ${field(c.field, lang)} tel que (${inner})`;
   }
-  return `${field(c.field, lang)} ${OPERATORS[c.operator][lang]} ${valueText(c.value, lang)}`;
+  const v = c.value;
+  if (lang === 'fr' && c.operator === 'in' && v && typeof v === 'object' && !Array.isArray(v)) {
+    // « est l’un de les espaces » : le français contracte.
+    return `${field(c.field, lang)} fait partie ${valueText(v, lang).replace(/^les /, 'des ')}`;
+  }
+  return `${field(c.field, lang)} ${OPERATORS[c.operator][lang]} ${valueText(v, lang)}`;
 }
 
 export function conditionTexts(c: PolicyCondition): LocalizedText {
