@@ -160,7 +160,7 @@ describe('the policy document read back by its interpreter', () => {
           }
         }
       }),
-      { numRuns: Number(process.env.PROPERTY_RUNS ?? 300) },
+      { numRuns: Number(process.env.PROPERTY_RUNS ?? 100) },
     );
     // Both answers occur, or the comparison proves nothing.
     expect(allowed).toBeGreaterThan(checks / 100);

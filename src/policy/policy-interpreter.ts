@@ -32,15 +32,7 @@ export function evaluatePolicy(
   field?: string,
 ): PolicyVerdict {
   const shape = shapeKey(shapeOf(principal));
-  const candidates = document.rules
-    .filter(
-      (r) =>
-        (r.action === action || r.action === 'manage') &&
-        r.subject === subjectType &&
-        r.appliesTo.some((s) => shapeKey(s) === shape) &&
-        fieldMatches(r, field),
-    )
-    .sort((a, b) => b.order - a.order);
+  const candidates = rulesFor(document, shape, action, subjectType).filter((r) => fieldMatches(r, field));
   const checks: RuleCheck[] = [];
   let deciding: PolicyRule | null = null;
   for (const rule of candidates) {
@@ -49,6 +41,28 @@ export function evaluatePolicy(
     if (failed.length === 0 && !deciding) deciding = rule;
   }
   return { allowed: deciding !== null && !deciding.inverted, deciding, checks };
+}
+
+const INDEX = new WeakMap<PolicyDocument, Map<string, PolicyRule[]>>();
+
+/** The rules of one shape for one action (or `manage`) and subject, the later first; indexed once per document. */
+function rulesFor(document: PolicyDocument, shape: string, action: string, subject: string): PolicyRule[] {
+  let index = INDEX.get(document);
+  if (!index) INDEX.set(document, (index = new Map()));
+  const key = `${shape}|${action}|${subject}`;
+  let rules = index.get(key);
+  if (!rules) {
+    rules = document.rules
+      .filter(
+        (r) =>
+          (r.action === action || r.action === 'manage') &&
+          r.subject === subject &&
+          r.appliesTo.some((s) => shapeKey(s) === shape),
+      )
+      .sort((a, b) => b.order - a.order);
+    index.set(key, rules);
+  }
+  return rules;
 }
 
 /** CASL: a rule without fields covers every field; without a field asked, an inverted field rule does not apply. */
@@ -118,18 +132,24 @@ export function holds(c: PolicyCondition, facts: unknown, p: Principal): boolean
     case 'nin':
       return !some((v) => (expected as unknown[]).some((e) => equal(v, e)));
     case 'lt':
-      return some((v) => ordered(v, expected) && (comparable(v) as number) < (comparable(expected) as number));
+      return some((v) => compare(v, expected) === -1);
     case 'lte':
-      return some((v) => ordered(v, expected) && (comparable(v) as number) <= (comparable(expected) as number));
+      return some((v) => compare(v, expected) !== 1);
     case 'gt':
-      return some((v) => ordered(v, expected) && (comparable(v) as number) > (comparable(expected) as number));
+      return some((v) => compare(v, expected) === 1);
     case 'gte':
-      return some((v) => ordered(v, expected) && (comparable(v) as number) >= (comparable(expected) as number));
+      return some((v) => compare(v, expected) !== -1);
   }
 }
 
-function ordered(a: unknown, b: unknown): boolean {
-  const x = comparable(a);
-  const y = comparable(b);
-  return x !== null && x !== undefined && y !== null && y !== undefined && typeof x === typeof y;
+/**
+ * Ordering as the engine's matcher has it (ucast with CASL's normalisation): equal, greater,
+ * or else "less", a missing fact included. Facts the gateway builds are complete; this keeps
+ * the document's reading exact even where they are not.
+ */
+function compare(a: unknown, b: unknown): -1 | 0 | 1 {
+  const x = comparable(a) as number;
+  const y = comparable(b) as number;
+  if (x === y) return 0;
+  return x > y ? 1 : -1;
 }
