@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { AbilityFactory } from '../access/ability.factory';
 import { DenialService } from '../access/denial.service';
 import { Action, AppAbility, asSubject, SubjectName } from '../access/subjects';
@@ -64,6 +64,8 @@ interface Loaded {
  */
 @Injectable()
 export class ExplainService {
+  private readonly logger = new Logger(ExplainService.name);
+
   constructor(
     private readonly policy: PolicyService,
     private readonly facts: ExplainFactsRepository,
@@ -104,8 +106,10 @@ export class ExplainService {
       allowed = action === 'read' ? readable : readable && ruleAllows;
       verdict = evaluatePolicy(this.policy.document, principal, action, type, loaded.facts);
       if (verdict.allowed !== ruleAllows) {
-        // The document is derived from the engine and tested against it: this is a bug.
-        throw new Error(`policy document and engine disagree on ${action} ${type} ${loaded.subject.id}`);
+        // The document is derived from the engine and tested against it: a bug. The engine's
+        // decision stands; the rule named may then be wrong, so none is named.
+        this.logger.error(`policy document and engine disagree on ${action} ${type} ${loaded.subject.id}`);
+        verdict = { ...verdict, deciding: null };
       }
     }
     const grantRow = loaded.space ? (await this.facts.grantsIn(target.id, loaded.space.id))[0] : undefined;
