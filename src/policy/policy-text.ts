@@ -249,7 +249,11 @@ export function ruleText(
       : lang === 'en'
         ? ' (any)'
         : ' (tous)';
-    const whoText = lang === 'fr' && who.fr === 'tout le monde' ? 'Tous' : capitalize(who[lang]);
+    const everyone = who.en === 'everyone';
+    if (everyone && rule.inverted) {
+      return `${lang === 'en' ? 'Nobody may' : 'Personne ne peut'} ${action} ${subject}${fields}${when}.`;
+    }
+    const whoText = lang === 'fr' && everyone ? 'Tous' : capitalize(who[lang]);
     return `${whoText} ${verb} ${action} ${subject}${fields}${when}.`;
   });
 }
