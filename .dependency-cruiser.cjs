@@ -39,7 +39,7 @@ module.exports = {
       severity: 'error',
       from: { path: '^src/auth/' },
       to: {
-        path: '^src/(access|sso|dev|graphql|organizations|users|spaces|content|world-import|cli|rate-limit|observability)/',
+        path: '^src/(access|sso|dev|graphql|organizations|users|spaces|content|world-import|cli|rate-limit|observability|policy)/',
       },
     },
     {

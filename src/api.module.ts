@@ -4,6 +4,7 @@ import { ContentModule } from './content/content.module';
 import { MembershipsModule } from './memberships/memberships.module';
 import { InvitationsModule } from './invitations/invitations.module';
 import { OrganizationsModule } from './organizations/organizations.module';
+import { PolicyModule } from './policy/policy.module';
 import { RisksModule } from './risks/risks.module';
 import { RealtimeModule } from './realtime/realtime.module';
 import { RecertificationModule } from './recertification/recertification.module';
@@ -27,6 +28,7 @@ import { UsersModule } from './users/users.module';
     CommunityHealthModule,
     RealtimeModule,
     RecertificationModule,
+    PolicyModule,
   ],
 })
 export class ApiModule {}

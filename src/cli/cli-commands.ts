@@ -3,6 +3,7 @@ import { connectionCommand } from './connection.command';
 import { demoCommand } from './demo.command';
 import { demoKeysCommand } from './demo-keys.command';
 import { importCommand } from './import.command';
+import { policyCommand } from './policy.command';
 import { tokenCommand } from './token.command';
 
 /**
@@ -21,4 +22,5 @@ export const CLI_COMMANDS: readonly CliCommand[] = [
   demoCommand,
   demoKeysCommand,
   connectionCommand,
+  policyCommand,
 ];
