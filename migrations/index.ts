@@ -5,6 +5,7 @@ import { WritePath1764500000000 } from './1764500000000-write-path';
 import { InvitationAnswers1764530000000 } from './1764530000000-invitation-answers';
 import { Conversations1764600000000 } from './1764600000000-conversations';
 import { RiskRevisionOrder1764612345000 } from './1764612345000-risk-revision-order';
+import { AuditAnchors1764710000000 } from './1764710000000-audit-anchors';
 
 // Every migration, in order. Listed by hand so the build, the CLI and the tests load the same set.
 export const MIGRATIONS: Function[] = [
@@ -15,4 +16,5 @@ export const MIGRATIONS: Function[] = [
   InvitationAnswers1764530000000,
   Conversations1764600000000,
   RiskRevisionOrder1764612345000,
+  AuditAnchors1764710000000,
 ];
