@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AuditLogModule } from './audit-log/audit-log.module';
 import { CommunityHealthModule } from './community-health/community-health.module';
 import { ContentModule } from './content/content.module';
 import { MembershipsModule } from './memberships/memberships.module';
@@ -25,6 +26,7 @@ import { UsersModule } from './users/users.module';
     RisksModule,
     CommunityHealthModule,
     RealtimeModule,
+    AuditLogModule,
   ],
 })
 export class ApiModule {}

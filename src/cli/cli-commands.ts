@@ -1,3 +1,4 @@
+import { auditCommand } from './audit.command';
 import { CliCommand } from './cli-command';
 import { connectionCommand } from './connection.command';
 import { demoCommand } from './demo.command';
@@ -21,4 +22,5 @@ export const CLI_COMMANDS: readonly CliCommand[] = [
   demoCommand,
   demoKeysCommand,
   connectionCommand,
+  auditCommand,
 ];
