@@ -36,7 +36,13 @@ export interface AuditEventRecord {
   withheld: string[];
 }
 
-export function presentEvent(e: AuditEvent, view: AuditLogView): AuditEventRecord {
+/** A stored event, its details parsed (an entity) or as the database wrote them (the export). */
+export type StoredEvent = Omit<AuditEvent, 'seq' | 'details'> & {
+  seq: number | string;
+  details: Record<string, unknown> | string;
+};
+
+export function presentEvent(e: StoredEvent, view: AuditLogView): AuditEventRecord {
   const all: AuditEventRecord = {
     seq: String(e.seq),
     id: e.id,
@@ -50,7 +56,7 @@ export function presentEvent(e: AuditEvent, view: AuditLogView): AuditEventRecor
     subjectId: e.subjectId,
     subjectOrganizationId: e.subjectOrganizationId ?? null,
     spaceId: e.spaceId ?? null,
-    details: canonicalJson(e.details ?? {}),
+    details: typeof e.details === 'string' ? e.details : canonicalJson(e.details ?? {}),
     ip: e.ip,
     requestId: e.requestId,
     prevHash: e.prevHash,
@@ -96,9 +102,9 @@ export const EXPORT_COLUMNS = [
   'withheld',
 ] as const;
 
-/** One JSON Lines line. */
+/** One JSON Lines line (a record's keys are in the order of EXPORT_COLUMNS). */
 export function jsonLine(r: AuditEventRecord): string {
-  return `${JSON.stringify(Object.fromEntries(EXPORT_COLUMNS.map((c) => [c, r[c]])))}\n`;
+  return `${JSON.stringify(r)}\n`;
 }
 
 /** The CSV header line. */

@@ -9,6 +9,29 @@ import { keysetPage } from '../graphql/keyset-page';
 import { AuditLogFilter } from './audit-log-filter';
 import { AuditLogView } from './audit-event-view';
 
+/** An event as the export reads it: the details already serialised. */
+export type AuditEventRow = Omit<AuditEvent, 'seq' | 'details'> & { seq: string | number; details: string };
+
+const EXPORT_SELECT: [string][] = [
+  ['e.seq::text AS "seq"'],
+  ['e.id AS "id"'],
+  ['e.occurred_at AS "occurredAt"'],
+  ['e.action AS "action"'],
+  ['e.outcome AS "outcome"'],
+  ['e.actor_id AS "actorId"'],
+  ['e.actor_organization_id AS "actorOrganizationId"'],
+  ['e.subject_type AS "subjectType"'],
+  ['e.subject_id AS "subjectId"'],
+  ['e.reason AS "reason"'],
+  ['e.details::text AS "details"'],
+  ['e.request_id AS "requestId"'],
+  ['e.ip AS "ip"'],
+  ['e.prev_hash AS "prevHash"'],
+  ['e.hash AS "hash"'],
+  ['e.subject_organization_id AS "subjectOrganizationId"'],
+  ['e.space_id AS "spaceId"'],
+];
+
 /** The audit log's read queries: the caller's scope and the filter, in SQL. */
 @Injectable()
 export class AuditLogRepository {
