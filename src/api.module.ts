@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AuditLogModule } from './audit-log/audit-log.module';
 import { CommunityHealthModule } from './community-health/community-health.module';
 import { ContentModule } from './content/content.module';
 import { MembershipsModule } from './memberships/memberships.module';
@@ -29,6 +30,7 @@ import { UsersModule } from './users/users.module';
     RealtimeModule,
     RecertificationModule,
     PolicyModule,
+    AuditLogModule,
   ],
 })
 export class ApiModule {}

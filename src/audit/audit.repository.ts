@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, MoreThan } from 'typeorm';
+import { AuditAnchor } from '../database/entities/audit-anchor.entity';
 import { AuditEvent } from '../database/entities/audit-event.entity';
 
 // One chain for the whole gateway: writers queue on this advisory lock within their transaction,
@@ -50,5 +51,47 @@ export class AuditRepository {
     return this.dataSource
       .getRepository(AuditEvent)
       .find({ where: { seq: MoreThan(seq) }, order: { seq: 'ASC' }, take });
+  }
+
+  /** The position of the row whose hash is `hash` (a scan: only asked once a chain is broken). */
+  async seqOfHash(hash: string): Promise<number | null> {
+    const rows: { seq: string }[] = await this.dataSource.query(
+      'SELECT seq FROM audit_events WHERE hash = $1 ORDER BY seq LIMIT 1',
+      [hash],
+    );
+    return rows.length ? Number(rows[0].seq) : null;
+  }
+
+  async insertAnchor(manager: EntityManager, anchor: AuditAnchor): Promise<void> {
+    await manager.insert(AuditAnchor, anchor);
+  }
+
+  /** At most `take` anchors after (seq, id), in chain order, with the hash of the row now at their seq. */
+  async findAnchorsAfter(
+    after: { seq: number; id: string } | null,
+    take: number,
+  ): Promise<(AuditAnchor & { rowHash: string | null })[]> {
+    const rows: {
+      id: string;
+      seq: string;
+      hash: string;
+      anchored_at: Date;
+      signature: string;
+      row_hash: string | null;
+    }[] = await this.dataSource.query(
+      `SELECT a.id, a.seq, a.hash, a.anchored_at, a.signature, e.hash AS row_hash
+           FROM audit_anchors a LEFT JOIN audit_events e ON e.seq = a.seq
+          WHERE ($1::bigint IS NULL OR (a.seq, a.id) > ($1::bigint, $2::uuid))
+          ORDER BY a.seq, a.id LIMIT $3`,
+      [after?.seq ?? null, after?.id ?? null, take],
+    );
+    return rows.map((r) => ({
+      id: r.id,
+      seq: Number(r.seq),
+      hash: r.hash,
+      anchoredAt: new Date(r.anchored_at),
+      signature: r.signature,
+      rowHash: r.row_hash,
+    }));
   }
 }

@@ -3,19 +3,18 @@ import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/commo
 import { EntityManager } from 'typeorm';
 import { Clock } from '../common/clock';
 import { AuditEvent } from '../database/entities/audit-event.entity';
+import { AppConfig } from '../config/app-config';
+import { AuditAnchor } from '../database/entities/audit-anchor.entity';
 import { GENESIS_HASH, hashEvent } from './audit-chain';
+import { anchorSignatureValid, signAnchor } from './audit-anchor';
+import { ChainProblem, ChainVerification, classifyBreak, rowHolds } from './chain-verification';
 import { AuditRepository } from './audit.repository';
 import type { AuditInput } from './audit.types';
 import { NoiseAggregator } from './noise-aggregator';
 
 export type { AuditInput, AuditOutcome } from './audit.types';
 
-export interface ChainVerification {
-  ok: boolean;
-  events: number;
-  /** The first event whose hash or link does not hold. */
-  brokenAt: number | null;
-}
+export type { ChainBreakKind, ChainProblem, ChainVerification } from './chain-verification';
 
 // Events one standalone transaction appends at most.
 const GROUP_MAX = 2000;
@@ -41,6 +40,7 @@ export class AuditService implements OnModuleInit, OnModuleDestroy {
   constructor(
     private readonly log: AuditRepository,
     private readonly clock: Clock,
+    private readonly config: AppConfig,
   ) {
     this.noise = new NoiseAggregator(clock.now());
   }
@@ -97,23 +97,115 @@ export class AuditService implements OnModuleInit, OnModuleDestroy {
     await this.recordManyQuietly(this.noise.drain(this.clock.now()));
   }
 
+  /**
+   * Walks the whole chain in order, in batches, and names the first row that does not hold
+   * (altered, deleted, inserted or reordered behind the API), then checks every anchor: its
+   * signature, and that the row at its position still has its hash (a deleted tail or a
+   * rewritten history is caught there).
+   */
   async verifyChain(): Promise<ChainVerification> {
-    let prev = GENESIS_HASH;
+    let prev: AuditEvent | null = null;
+    let beforePrev: AuditEvent | null = null;
     let count = 0;
     const batch = 1000;
-    for (let after = 0; ;) {
+    for (let after = Number.MIN_SAFE_INTEGER; ;) {
       const events = await this.log.findEventsAfter(after, batch);
-      for (const e of events) {
+      for (let i = 0; i < events.length; i++) {
+        const e = events[i];
         count++;
-        if (e.seq !== count || e.prevHash !== prev || hashEvent(e) !== e.hash) {
-          return { ok: false, events: count, brokenAt: e.seq };
+        if (!rowHolds(e, prev)) {
+          const next = events[i + 1] ?? (await this.log.findEventsAfter(e.seq, 1))[0] ?? null;
+          const problem = await classifyBreak(e, prev, beforePrev, next, this.log);
+          return { ok: false, events: count, head: headOf(prev), anchors: 0, brokenAt: problem.seq, problem };
         }
-        prev = e.hash;
+        beforePrev = prev;
+        prev = e;
         after = e.seq;
       }
       if (events.length < batch) break;
     }
-    return { ok: true, events: count, brokenAt: null };
+    const head = headOf(prev);
+    const { anchors, problem } = await this.verifyAnchors(head);
+    return { ok: problem === null, events: count, head, anchors, brokenAt: problem?.seq ?? null, problem };
+  }
+
+  /**
+   * Writes the chain's head (seq, hash) as a signed anchor, and to the application log; null
+   * on an empty log. With a manager it joins that transaction.
+   */
+  async anchor(manager?: EntityManager): Promise<AuditAnchor | null> {
+    const work = async (m: EntityManager) => {
+      await this.log.lockChain(m);
+      const head = await this.log.findHead(m);
+      if (!head) return null;
+      const anchor: AuditAnchor = {
+        id: randomUUID(),
+        seq: head.seq,
+        hash: head.hash,
+        anchoredAt: this.clock.now(),
+        signature: '',
+      };
+      anchor.signature = signAnchor(this.config.secretKey, anchor);
+      await this.log.insertAnchor(m, anchor);
+      return anchor;
+    };
+    const anchor = manager ? await work(manager) : await this.log.inTransaction(work);
+    if (anchor) {
+      this.logger.log(
+        `audit anchor seq=${anchor.seq} hash=${anchor.hash} at=${anchor.anchoredAt.toISOString()} id=${anchor.id} hmac=${anchor.signature}`,
+      );
+    }
+    return anchor;
+  }
+
+  private async verifyAnchors(
+    head: { seq: number; hash: string } | null,
+  ): Promise<{ anchors: number; problem: ChainProblem | null }> {
+    let anchors = 0;
+    const batch = 1000;
+    for (let after: { seq: number; id: string } | null = null; ;) {
+      const rows = await this.log.findAnchorsAfter(after, batch);
+      for (const a of rows) {
+        anchors++;
+        const when = a.anchoredAt.toISOString();
+        if (!anchorSignatureValid(this.config.secretKey, a, a.signature)) {
+          return {
+            anchors,
+            problem: {
+              kind: 'ANCHOR_FORGED',
+              seq: a.seq,
+              eventId: null,
+              message: `anchor ${a.id} (seq ${a.seq}, ${when}) does not carry a valid signature`,
+            },
+          };
+        }
+        if (head === null || a.seq > head.seq) {
+          const from = (head?.seq ?? 0) + 1;
+          return {
+            anchors,
+            problem: {
+              kind: 'DELETED',
+              seq: from,
+              eventId: null,
+              message: `tail truncated: the chain ends at seq ${from - 1}, but the anchor of ${when} saw it reach seq ${a.seq}; seq ${from}–${a.seq} were deleted`,
+            },
+          };
+        }
+        if (a.rowHash !== a.hash) {
+          return {
+            anchors,
+            problem: {
+              kind: 'ALTERED',
+              seq: a.seq,
+              eventId: null,
+              message: `the row at seq ${a.seq} no longer has the hash anchored at ${when}: the chain was rewritten up to there`,
+            },
+          };
+        }
+        after = a;
+      }
+      if (rows.length < batch) return { anchors, problem: null };
+    }
   }
 
   /** recordMany that never throws. */
@@ -203,4 +295,8 @@ export class AuditService implements OnModuleInit, OnModuleDestroy {
     });
     await this.log.insertEvents(manager, rows);
   }
+}
+
+function headOf(e: AuditEvent | null): { seq: number; hash: string } | null {
+  return e ? { seq: e.seq, hash: e.hash } : null;
 }

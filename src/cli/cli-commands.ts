@@ -1,3 +1,4 @@
+import { auditCommand } from './audit.command';
 import { CliCommand } from './cli-command';
 import { connectionCommand } from './connection.command';
 import { demoCommand } from './demo.command';
@@ -23,4 +24,5 @@ export const CLI_COMMANDS: readonly CliCommand[] = [
   demoKeysCommand,
   connectionCommand,
   policyCommand,
+  auditCommand,
 ];

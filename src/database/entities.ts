@@ -1,3 +1,4 @@
+import { AuditAnchor } from './entities/audit-anchor.entity';
 import { AuditEvent } from './entities/audit-event.entity';
 import { Comment } from './entities/comment.entity';
 import { Post } from './entities/post.entity';
@@ -39,6 +40,7 @@ export const ENTITIES = [
   Reaction,
   RiskEntry,
   AuditEvent,
+  AuditAnchor,
   Notification,
   MailMessage,
   InvitationAnswer,

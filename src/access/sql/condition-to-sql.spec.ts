@@ -25,6 +25,20 @@ describe('conditionToSql', () => {
     expect(f.sql).toBe('NOT COALESCE((COALESCE(m."expires_at" < :casl0, FALSE)), FALSE)');
   });
 
+  it('matches a multi-valued field when one of its columns holds the value, as CASL does on an array', () => {
+    const f = conditionToSql(new FieldCondition('eq', 'aboutOrganizationId', 'o1'), 'AuditEvent', 'e');
+    expect(f.sql).toBe(
+      '(COALESCE(e."actor_organization_id" = :casl0, FALSE) OR COALESCE(e."subject_organization_id" = :casl0, FALSE))',
+    );
+    expect(f.params).toEqual({ casl0: 'o1' });
+    expect(conditionToSql(new FieldCondition('ne', 'aboutOrganizationId', 'o1'), 'AuditEvent', 'e').sql).toMatch(
+      /^NOT \(COALESCE/,
+    );
+    expect(() => conditionToSql(new FieldCondition('lt', 'aboutOrganizationId', 'o1'), 'AuditEvent', 'e')).toThrow(
+      UntranslatableConditionError,
+    );
+  });
+
   it('leaves predicates on NOT NULL columns plain, so that indexes serve them', () => {
     const f = conditionToSql(new FieldCondition('nin', 'authorOrganizationId', ['a']), 'Post', 'p');
     expect(f.sql).toBe('NOT p."author_organization_id" = ANY(:casl0)');

@@ -132,6 +132,7 @@ function field(node: FieldCondition, schema: SqlSubjectSchema, alias: string, ct
   }
   const expression = schema.fields[node.field];
   if (!expression) throw new UntranslatableConditionError(`unknown field "${node.field}" on ${schema.table}`);
+  if (expression.anyOf) return anyOfField(node, expression.anyOf(alias), ctx);
   const e = expression(alias);
   const v = node.value;
   // NULL-safe only where NULL can occur: plain predicates on NOT NULL columns stay indexable.
@@ -153,6 +154,31 @@ function field(node: FieldCondition, schema: SqlSubjectSchema, alias: string, ct
       return truthy(`${e} > ${ctx.param(v)}`);
     case 'gte':
       return truthy(`${e} >= ${ctx.param(v)}`);
+    default:
+      throw new UntranslatableConditionError(`operator "${node.operator}" on "${node.field}" is not supported`);
+  }
+}
+
+/** A field of several nullable columns: `eq` holds when one of them equals the value. */
+function anyOfField(node: FieldCondition, columns: string[], ctx: Context): string {
+  const v = node.value;
+  const one = (test: (c: string) => string) => `(${columns.map((c) => `COALESCE(${test(c)}, FALSE)`).join(' OR ')})`;
+  switch (node.operator) {
+    case 'eq':
+    case 'ne': {
+      if (v === null || v === undefined) {
+        throw new UntranslatableConditionError(`null on the multi-valued field "${node.field}" is not supported`);
+      }
+      const p = ctx.param(v);
+      const holds = one((c) => `${c} = ${p}`);
+      return node.operator === 'eq' ? holds : `NOT ${holds}`;
+    }
+    case 'in':
+    case 'nin': {
+      const p = ctx.param(arrayOf(v));
+      const holds = one((c) => `${c} = ANY(${p})`);
+      return node.operator === 'in' ? holds : `NOT ${holds}`;
+    }
     default:
       throw new UntranslatableConditionError(`operator "${node.operator}" on "${node.field}" is not supported`);
   }

@@ -2,7 +2,14 @@ import { effectiveClearanceSql, membershipActiveUntilSql, userCountsSql } from '
 import { SubjectName } from '../subjects';
 
 /** How a field reads in SQL, given the alias of its row. */
-export type SqlExpression = ((alias: string) => string) & { nullable?: boolean };
+export type SqlExpression = ((alias: string) => string) & {
+  nullable?: boolean;
+  /**
+   * A field holding several values, each a nullable column (CASL compares an array field as
+   * "one of its elements": `{ f: x }` holds when x is among them). Only eq, ne, in, nin.
+   */
+  anyOf?: (alias: string) => string[];
+};
 
 export interface SqlRelation {
   subject: SubjectName;
@@ -148,10 +155,19 @@ export const SUBJECT_SQL: Record<SubjectName, SqlSubjectSchema> = {
     },
     relations: { post: { subject: 'Post', kind: 'one', on: (o, i) => `${i}."id" = ${o}."post_id"` } },
   },
-  // The organisation an event is about: for now its actor's (the audit-log work refines it).
+  // The organisations an event is about: its actor's, and its subject's (written at append
+  // time, outside the hash: migration 1764710000000). In memory, the array of both.
   AuditEvent: {
     table: 'audit_events',
-    fields: { id: column('id'), aboutOrganizationId: nullableColumn('actor_organization_id') },
+    fields: {
+      id: column('id'),
+      aboutOrganizationId: Object.assign(
+        (a: string) => `ARRAY[${a}."actor_organization_id", ${a}."subject_organization_id"]`,
+        {
+          anyOf: (a: string) => [`${a}."actor_organization_id"`, `${a}."subject_organization_id"`],
+        },
+      ),
+    },
     relations: {},
   },
   RecertificationCampaign: { table: 'recertification_campaigns', fields: { id: column('id') }, relations: {} },

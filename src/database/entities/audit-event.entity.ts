@@ -6,6 +6,9 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 @Index('audit_events_occurred_idx', ['occurredAt'])
 @Index('audit_events_actor_idx', ['actorId'])
 @Index('audit_events_action_idx', ['action'])
+@Index('audit_events_actor_org_idx', ['actorOrganizationId', 'seq'])
+@Index('audit_events_subject_org_idx', ['subjectOrganizationId', 'seq'])
+@Index('audit_events_space_idx', ['spaceId', 'seq'])
 export class AuditEvent {
   /** Position in the chain, from 1. */
   @PrimaryColumn('bigint', { transformer: { to: (v: number) => v, from: (v: string) => Number(v) } })
@@ -53,4 +56,16 @@ export class AuditEvent {
 
   @Column('text')
   hash: string;
+
+  /**
+   * Outside the hash (added later; verification of older rows is unchanged): the organisation
+   * of the person or object the event is about, written at append time by the
+   * `audit_events_facts` trigger (migration 1764710000000) from the subject's row.
+   */
+  @Column({ type: 'uuid', name: 'subject_organization_id', nullable: true, insert: false, update: false })
+  subjectOrganizationId?: string | null;
+
+  /** Outside the hash: the space the event concerns, written by the same trigger. */
+  @Column({ type: 'uuid', name: 'space_id', nullable: true, insert: false, update: false })
+  spaceId?: string | null;
 }
