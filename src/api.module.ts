@@ -4,6 +4,7 @@ import { ContentModule } from './content/content.module';
 import { MembershipsModule } from './memberships/memberships.module';
 import { InvitationsModule } from './invitations/invitations.module';
 import { OrganizationsModule } from './organizations/organizations.module';
+import { ReachModule } from './reach/reach.module';
 import { RisksModule } from './risks/risks.module';
 import { RealtimeModule } from './realtime/realtime.module';
 import { SpacesModule } from './spaces/spaces.module';
@@ -25,6 +26,7 @@ import { UsersModule } from './users/users.module';
     RisksModule,
     CommunityHealthModule,
     RealtimeModule,
+    ReachModule,
   ],
 })
 export class ApiModule {}
