@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { Brackets, DataSource, EntityManager, NotBrackets, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import { Brackets, DataSource, EntityManager, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { AccessService } from '../access/access.service';
 import { AppAbility, SubjectName } from '../access/subjects';
 import { clearedForSql, effectiveClearanceSql, membershipActiveSql, userCountsSql } from '../auth/membership-rules';
@@ -315,57 +315,47 @@ export class ReachRepository {
 
   /**
    * Snapshots what `ability` reads (spaces, posts, people) into temporary tables of the
-   * transaction `m`: the "before" of a dry run, kept in the database, not in memory.
+   * transaction `m` ("before" or "after" a dry run's change): kept in the database, not in
+   * memory, and each scope evaluated once.
    */
-  async snapshotReach(m: EntityManager, ability: AppAbility | null): Promise<void> {
+  async snapshotReach(m: EntityManager, ability: AppAbility | null, when: Snapshot): Promise<void> {
     for (const kind of REACH_KINDS) {
       const qb = this.scoped(m, kind, ability).select(`${kind.alias}."id"`, 'id');
       const [sql, params] = qb.getQueryAndParameters();
-      await m.query(`CREATE TEMPORARY TABLE ${kind.before} ON COMMIT DROP AS ${sql}`, params);
+      await m.query(`CREATE TEMPORARY TABLE ${tableOf(kind, when)} ON COMMIT DROP AS ${sql}`, params);
+      await m.query(`ALTER TABLE ${tableOf(kind, when)} ADD PRIMARY KEY ("id")`);
     }
   }
 
-  /** How many of each kind `ability` reads, in the state of `m`. */
-  async reachCounts(m: EntityManager, ability: AppAbility | null): Promise<Record<ReachKindName, number>> {
-    const out = {} as Record<ReachKindName, number>;
-    for (const kind of REACH_KINDS) out[kind.name] = await this.scoped(m, kind, ability).getCount();
-    return out;
-  }
-
-  async snapshotCounts(m: EntityManager): Promise<Record<ReachKindName, number>> {
+  /** How many of each kind a snapshot holds. */
+  async snapshotCounts(m: EntityManager, when: Snapshot): Promise<Record<ReachKindName, number>> {
     const out = {} as Record<ReachKindName, number>;
     for (const kind of REACH_KINDS) {
-      const [{ count }] = await m.query(`SELECT count(*)::int AS count FROM ${kind.before}`);
+      const [{ count }] = await m.query(`SELECT count(*)::int AS count FROM ${tableOf(kind, when)}`);
       out[kind.name] = Number(count);
     }
     return out;
   }
 
   /**
-   * What `ability` reads now and did not in the snapshot (gained), or the reverse (lost):
-   * the first `limit` in the list order, and the total.
+   * What is in the "after" snapshot and not "before" (gained), or the reverse (lost): the
+   * first `limit` in the list order, and the total.
    */
   async delta<K extends ReachKindName>(
     m: EntityManager,
     name: K,
-    ability: AppAbility | null,
     direction: 'gained' | 'lost',
     limit: number,
   ): Promise<{ total: number; rows: ReachEntity[K][] }> {
     const kind = REACH_KINDS.find((k) => k.name === name)!;
     const a = kind.alias;
-    let qb: SelectQueryBuilder<ObjectLiteral>;
-    if (direction === 'gained') {
-      qb = this.scoped(m, kind, ability).andWhere(`${a}."id" NOT IN (SELECT "id" FROM ${kind.before})`);
-    } else {
-      qb = m.createQueryBuilder(kind.entity, a).where(`${a}."id" IN (SELECT "id" FROM ${kind.before})`);
-      if (ability) {
-        const { sql, params } = this.access.scope(ability, kind.subject, a);
-        qb.andWhere(new NotBrackets((w) => w.where(sql, params)));
-      }
-    }
-    if (kind.name === 'people') qb.innerJoinAndSelect(`${a}.organization`, 'uorg');
+    const [inside, outside] = direction === 'gained' ? (['after', 'before'] as const) : (['before', 'after'] as const);
+    const qb = m
+      .createQueryBuilder(kind.entity, a)
+      .where(`${a}."id" IN (SELECT "id" FROM ${tableOf(kind, inside)})`)
+      .andWhere(`${a}."id" NOT IN (SELECT "id" FROM ${tableOf(kind, outside)})`);
     const total = await qb.clone().getCount();
+    if (kind.name === 'people') qb.innerJoinAndSelect(`${a}.organization`, 'uorg');
     kind.order.forEach(([sql, dir], i) => (i === 0 ? qb.orderBy(sql, dir) : qb.addOrderBy(sql, dir)));
     const rows = (await qb.limit(limit).getMany()) as ReachEntity[K][];
     return { total, rows };
@@ -379,6 +369,8 @@ export class ReachRepository {
 }
 
 export type ReachKindName = 'spaces' | 'posts' | 'people';
+export type Snapshot = 'before' | 'after';
+const tableOf = (kind: ReachKind, when: Snapshot) => `reach_${when}_${kind.name}`;
 interface ReachEntity {
   spaces: Space;
   posts: Post;
@@ -389,8 +381,6 @@ interface ReachKind {
   entity: typeof Space | typeof Post | typeof User;
   subject: SubjectName;
   alias: string;
-  /** The temporary table of the snapshot. */
-  before: string;
   order: [string, 'ASC' | 'DESC'][];
 }
 const REACH_KINDS: readonly ReachKind[] = [
@@ -399,7 +389,6 @@ const REACH_KINDS: readonly ReachKind[] = [
     entity: Space,
     subject: 'Space',
     alias: 's',
-    before: 'reach_before_spaces',
     order: [
       ['s.name', 'ASC'],
       ['s.id', 'ASC'],
@@ -410,7 +399,6 @@ const REACH_KINDS: readonly ReachKind[] = [
     entity: Post,
     subject: 'Post',
     alias: 'p',
-    before: 'reach_before_posts',
     order: [
       ['p.created_at', 'DESC'],
       ['p.id', 'DESC'],
@@ -421,7 +409,6 @@ const REACH_KINDS: readonly ReachKind[] = [
     entity: User,
     subject: 'User',
     alias: 'u',
-    before: 'reach_before_people',
     order: [
       ['u.display_name', 'ASC'],
       ['u.id', 'ASC'],

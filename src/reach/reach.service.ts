@@ -185,7 +185,8 @@ export class ReachService {
   /**
    * The dry run of an access change: in one transaction that is always rolled back, snapshot
    * what the user reads (into temporary tables), apply the change, load the user again through
-   * the engine, and diff in SQL. Nothing of it remains; only the audit event is written.
+   * the engine, snapshot again, and diff the two in SQL (each scope is evaluated once). Nothing
+   * of it remains; only the audit event is written.
    */
   async previewAccessChange(
     r: Reviewer,
@@ -222,7 +223,7 @@ export class ReachService {
       await runner.startTransaction();
       const m = runner.manager;
       const before = await this.principals.load(id, now, via, m);
-      await this.repository.snapshotReach(m, before && this.abilities.createFor(before));
+      await this.repository.snapshotReach(m, before && this.abilities.createFor(before), 'before');
       try {
         await this.apply(m, r, id, plan, now);
       } catch (error) {
@@ -231,11 +232,11 @@ export class ReachService {
       }
       if (!rejected) {
         const after = await this.principals.load(id, now, via, m);
-        const ability = after && this.abilities.createFor(after);
+        await this.repository.snapshotReach(m, after && this.abilities.createFor(after), 'after');
         const delta = async (direction: 'gained' | 'lost'): Promise<ReachDelta> => {
-          const spaces = await this.repository.delta(m, 'spaces', ability, direction, limit);
-          const posts = await this.repository.delta(m, 'posts', ability, direction, limit);
-          const people = await this.repository.delta(m, 'people', ability, direction, limit);
+          const spaces = await this.repository.delta(m, 'spaces', direction, limit);
+          const posts = await this.repository.delta(m, 'posts', direction, limit);
+          const people = await this.repository.delta(m, 'people', direction, limit);
           return {
             spaceCount: spaces.total,
             spaces: spaces.rows.map(spaceOf),
@@ -247,8 +248,8 @@ export class ReachService {
         };
         preview = {
           user: personOf(person),
-          before: countsOf(await this.repository.snapshotCounts(m)),
-          after: countsOf(await this.repository.reachCounts(m, ability)),
+          before: countsOf(await this.repository.snapshotCounts(m, 'before')),
+          after: countsOf(await this.repository.snapshotCounts(m, 'after')),
           gained: await delta('gained'),
           lost: await delta('lost'),
         };
