@@ -6,6 +6,7 @@ import { MembershipsModule } from './memberships/memberships.module';
 import { InvitationsModule } from './invitations/invitations.module';
 import { OrganizationsModule } from './organizations/organizations.module';
 import { PolicyModule } from './policy/policy.module';
+import { ReachModule } from './reach/reach.module';
 import { RisksModule } from './risks/risks.module';
 import { RealtimeModule } from './realtime/realtime.module';
 import { RecertificationModule } from './recertification/recertification.module';
@@ -31,6 +32,7 @@ import { UsersModule } from './users/users.module';
     RecertificationModule,
     PolicyModule,
     AuditLogModule,
+    ReachModule,
   ],
 })
 export class ApiModule {}

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { MembershipRole, OrganizationKind, PartnerVisibility, UserRole } from '../common/domain.enums';
 import { clearedForSql, effectiveClearanceSql, membershipActiveSql, userCountsSql } from './membership-rules';
 import { Principal } from './principal';
@@ -25,8 +25,17 @@ interface PrincipalRow {
 export class PrincipalService {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  async load(userId: string, now: Date, via: Principal['via']): Promise<Principal | null> {
-    const rows: PrincipalRow[] = await this.dataSource.query(
+  /**
+   * `db` is the data source, or a transaction's manager to load the principal as that
+   * transaction sees the data (the security review's dry runs).
+   */
+  async load(
+    userId: string,
+    now: Date,
+    via: Principal['via'],
+    db: Pick<EntityManager, 'query'> = this.dataSource,
+  ): Promise<Principal | null> {
+    const rows: PrincipalRow[] = await db.query(
       `SELECT u.id AS user_id, u.organization_id, o.kind AS organization_kind, u.email, u.display_name,
               ${effectiveClearanceSql('u', 'o')}::int AS effective_clearance, u.roles,
               (SELECT h.id FROM organizations h WHERE h.kind = 'HOST') AS host_id,
