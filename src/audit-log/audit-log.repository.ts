@@ -71,6 +71,18 @@ export class AuditLogRepository {
   }
 
   /** The chain's last position now (0 on an empty log): an export stops there. */
+  /** Whether the row of `table` with this id exists within the reader's `scope` (one SELECT). */
+  async visible(table: string, id: string, scope: SqlFragment): Promise<boolean> {
+    const found = await this.dataSource
+      .createQueryBuilder()
+      .select('1')
+      .from(table, 'x')
+      .where('x.id = :visibleId', { visibleId: id })
+      .andWhere(new Brackets((w) => w.where(scope.sql, scope.params)))
+      .getRawOne();
+    return found !== undefined;
+  }
+
   async headSeq(): Promise<number> {
     const [row]: { seq: string | null }[] = await this.dataSource.query('SELECT max(seq) AS seq FROM audit_events');
     return Number(row?.seq ?? 0);

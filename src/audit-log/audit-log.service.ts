@@ -1,4 +1,6 @@
 import { Injectable } from '@nestjs/common';
+import { SUBJECT_SQL } from '../access/sql/subject-sql-schema';
+import type { SubjectName } from '../access/subjects';
 import { AccessService } from '../access/access.service';
 import { DenialService } from '../access/denial.service';
 import { AppAbility, asSubject } from '../access/subjects';
@@ -121,6 +123,18 @@ export class AuditLogService {
    */
   private async viewFor(reader: AuditLogReader, action: string, filter: AuditLogFilter): Promise<AuditLogView> {
     const { ability, principal } = reader;
+    // First what the filter names (the house order: visibility, then the rule). A filter naming a person, organisation or space the reader does not see answers like a
+    // missing one (NOT_FOUND): the log must not tell whether it exists.
+    const filtered: [SubjectName, string | undefined][] = [
+      ['User', filter.actor],
+      ['Organization', filter.organization],
+      ['Space', filter.space],
+    ];
+    for (const [type, id] of filtered) {
+      if (id && !(await this.repository.visible(SUBJECT_SQL[type].table, id, this.access.scope(ability, type, 'x')))) {
+        throw await this.denials.notFound(principal, type, id, reader.requestId ?? undefined);
+      }
+    }
     if (!ability.can('read', 'AuditEvent')) {
       throw await this.refuse(
         reader,
@@ -131,9 +145,6 @@ export class AuditLogService {
     }
     if (ability.can('read', asSubject('AuditEvent', { aboutOrganizationId: [] }))) return { full: true };
     const seesSpace = (id: string) => ability.can('read', asSubject('Space', { id }));
-    if (filter.space && !seesSpace(filter.space)) {
-      throw await this.denials.notFound(principal, 'Space', filter.space, reader.requestId ?? undefined);
-    }
     if (filter.organization && filter.organization !== principal.organizationId) {
       throw await this.refuse(
         reader,

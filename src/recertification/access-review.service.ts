@@ -107,7 +107,8 @@ export class AccessReviewService {
         'Give organizationId or spaceId, not both',
       );
     }
-    if (raw.organizationId) {
+    // Given, even empty: an empty id is a malformed one (parseId), never "the other argument".
+    if (raw.organizationId !== null && raw.organizationId !== undefined) {
       const id = parseId(raw.organizationId);
       const org = id ? await this.organizations.findVisible(ability, id) : null;
       if (!org) throw await this.denials.notFound(principal, 'Organization', raw.organizationId, reviewer.requestId);
