@@ -1,4 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import express from 'express';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
@@ -39,11 +40,11 @@ export function isPortalPage(req: Request): boolean {
 
 /**
  * The built assets (hashed names: cached for a year) and the page for every portal route
- * (never cached: a new release is picked up at once). No portal built: nothing is served.
+ * (never cached, read on each load: a new build is picked up at once). No portal built: nothing is served.
  */
 export function portalHandlers(dir: string | null = portalDirectory()): RequestHandler[] {
   if (!dir) return [];
-  const index = readFileSync(join(dir, 'index.html'));
+  const indexFile = join(dir, 'index.html');
   const files = express.static(dir, {
     index: false,
     redirect: false,
@@ -64,7 +65,11 @@ export function portalHandlers(dir: string | null = portalDirectory()): RequestH
   const page: RequestHandler = (req: Request, res: Response, next: NextFunction) => {
     if (!isPortalPage(req)) return next();
     res.setHeader('Cache-Control', 'no-cache');
-    res.type('html').send(index);
+    // Read on each page load (a small file, cached by the OS): a rebuilt portal names new assets.
+    readFile(indexFile).then(
+      (html) => res.type('html').send(html),
+      (error: unknown) => next(error),
+    );
   };
   return [file, page];
 }

@@ -1,9 +1,10 @@
 import { useEffect, useState } from 'react';
-import { useMutation, useQuery } from 'urql';
+import { useClient, useMutation, useQuery } from 'urql';
 import { ErrorNotice, Loading, MoreButton, Paged } from '../components/common';
 import {
   AcceptInvitationDocument,
   DeclineInvitationDocument,
+  InvitationSpaceDocument,
   MyInvitationsQuery,
   MyInvitationsDocument,
 } from '../generated/graphql';
@@ -109,9 +110,19 @@ function InvitationCard({
   const { t, date } = useI18n();
   const [accepting, accept] = useMutation(AcceptInvitationDocument);
   const [declining, decline] = useMutation(DeclineInvitationDocument);
+  const client = useClient();
   const onAccept = async () => {
     const answer = await accept({ id: invitation.id }, { additionalTypenames: ['Space', 'Membership'] });
-    const space = answer.data?.acceptInvitation.membership?.space;
+    // The answer was computed with the rights of before the grant: ask again for the space.
+    const space =
+      answer.data?.acceptInvitation.membership?.space ??
+      (answer.data
+        ? (
+            await client
+              .query(InvitationSpaceDocument, { id: invitation.id }, { requestPolicy: 'network-only' })
+              .toPromise()
+          ).data?.invitation?.space
+        : null);
     if (answer.data)
       onAnswered(invitation.id, {
         text: t('accepted', { space: space?.name ?? invitation.spaceName }),
