@@ -45,7 +45,8 @@ if (inputs.some((input) => newest(join(root, input)) > builtAt)) {
   stampNow(stamp, started);
 }
 
-const webBuiltAt = existsSync(webStamp) && existsSync(join(root, 'dist/web/index.html')) ? statSync(webStamp).mtimeMs : 0;
+const webBuiltAt =
+  existsSync(webStamp) && existsSync(join(root, 'dist/web/index.html')) ? statSync(webStamp).mtimeMs : 0;
 if (webInputs.some((input) => newest(join(root, input)) > webBuiltAt)) {
   const started = new Date();
   process.stderr.write('Building the portal (web/, Vite: a few seconds)…\n');
