@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import express from 'express';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 
@@ -22,12 +22,12 @@ export const PORTAL_ROUTES: readonly string[] = [
   'me',
 ];
 
-/** Where the built portal is: dist/web beside dist/src (built), or the repository's dist/web (ts-jest). */
+/** Where the built portal is: dist/web beside dist/src (built), or the repository's dist/web (ts-jest on src/). */
 export function portalDirectory(): string | null {
-  for (const dir of [join(__dirname, '../../web'), join(__dirname, '../../dist/web')]) {
-    if (existsSync(join(dir, 'index.html'))) return dir;
-  }
-  return null;
+  const root = join(__dirname, '../..');
+  // Never web/ itself: its index.html is the source the build turns into dist/web.
+  const dir = basename(root) === 'dist' ? join(root, 'web') : join(root, 'dist', 'web');
+  return existsSync(join(dir, 'index.html')) ? dir : null;
 }
 
 /** GET/HEAD of a portal route by a browser (an HTML navigation), not of a file. */
