@@ -199,6 +199,19 @@ describe('the portal in a browser: journey 1 (a partner)', () => {
     await page.getByRole('link', { name: 'Retour terrain Atelier Nord' }).click();
     await page.getByText('Merci Emma, bravo !').waitFor();
     await check('post-en');
+    // A phone's width: nothing scrolls sideways, the menu wraps.
+    await page.setViewportSize({ width: 390, height: 844 });
+    for (const [path, name] of [
+      [page.url(), 'post-phone-en'],
+      ['/home', 'home-phone-en'],
+    ] as const) {
+      await page.goto(path);
+      await page.locator('main h1').first().waitFor();
+      await page.waitForLoadState('networkidle');
+      await expect(page.evaluate(() => document.documentElement.scrollWidth)).resolves.toBeLessThanOrEqual(390);
+      shots.push(await screenshot(page, name));
+    }
+    await page.setViewportSize({ width: 1100, height: 800 });
   });
 
   it('signs out to the start page with a clear message; an ended session does the same', async () => {

@@ -41,9 +41,7 @@ export function PostPage({ id }: { id: string; me: Me }) {
   return (
     <article>
       <p>
-        <Link to={`/spaces/${post.space.id}`}>
-          ← {t('backToSpace')} « {post.space.name} »
-        </Link>
+        <Link to={`/spaces/${post.space.id}`}>{t('backToSpace', { space: post.space.name })}</Link>
       </p>
       <div className="row">
         <LabelBadge level={post.label} />
