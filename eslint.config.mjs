@@ -36,6 +36,8 @@ export default tseslint.config(
       'coverage/**',
       'data/**',
       'test/jest/**',
+      'web/src/generated/**',
+      'test-results/**',
       '*.config.js',
       '*.config.mjs',
       '.dependency-cruiser.cjs',
@@ -44,7 +46,7 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', 'web/**/*.tsx'],
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
     rules: {
       eqeqeq: ['error', 'always'],

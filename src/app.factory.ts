@@ -9,6 +9,7 @@ import { AppModule } from './app.module';
 import { AppConfig } from './config/app-config';
 import { HttpExceptionFilter } from './common/http-exception.filter';
 import { securityHeaders } from './config/security-headers';
+import { portalHandlers } from './portal/portal';
 import { RateLimitMiddleware } from './rate-limit/rate-limit.middleware';
 
 /** Builds the gateway (not listening) from a validated configuration. */
@@ -42,6 +43,9 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): IN
   app.set('trust proxy', config.trustProxy);
   app.disable('x-powered-by');
   app.use(securityHeaders(config));
+  // The portal (web/, built into dist/web): its files and its pages, under the same CSP, before
+  // the rate limiter (a page load fetches a few assets); it owns only its own routes.
+  for (const handler of portalHandlers()) app.use(handler);
   app.use(cookieParser());
   app.use((req: Request, res: Response, next: NextFunction) => {
     const id = randomUUID();

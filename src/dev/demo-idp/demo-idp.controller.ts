@@ -2,7 +2,7 @@ import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/com
 import type { Request, Response } from 'express';
 import { Public } from '../../auth/public.decorator';
 import { AppConfig } from '../../config/app-config';
-import { autoPostPage, escapeHtml, page } from '../../sso/saml/saml-http';
+import { autoPostPage, escapeHtml, page, wantsHtml } from '../../sso/saml/saml-http';
 import { spEndpoints } from '../../sso/saml/saml-urls';
 import { DEMO_IDP_PREFIX, DemoIdpService } from './demo-idp.service';
 
@@ -21,9 +21,21 @@ export class DemoIdpController {
 
   /** Every demo IdP, each with a link that starts an SP-initiated sign-in. A GET writes nothing: they are made at start-up. */
   @Get()
-  async index(@Res() res: Response): Promise<void> {
+  async index(@Req() req: Request, @Res() res: Response): Promise<void> {
     if (!this.enabled(res)) return;
-    const items = (await this.demo.demoConnections())
+    const connections = await this.demo.demoConnections();
+    if (!wantsHtml(req)) {
+      // The portal's start page offers them as buttons (development only, like this page).
+      res.json({
+        connections: connections.map((c) => ({
+          name: c.organization?.name ?? c.name,
+          kind: c.organization?.kind ?? null,
+          loginUrl: spEndpoints(this.config, c.id).loginUrl,
+        })),
+      });
+      return;
+    }
+    const items = connections
       .map(
         (c) =>
           `<li><a href="${escapeHtml(spEndpoints(this.config, c.id).loginUrl)}">${escapeHtml(c.organization?.name ?? c.name)}</a> <small>(${escapeHtml(c.organization?.kind ?? '')})</small></li>`,

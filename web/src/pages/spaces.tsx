@@ -1,0 +1,271 @@
+import { FormEvent, useEffect, useState } from 'react';
+import { useMutation, useQuery } from 'urql';
+import { ErrorNotice, LabelBadge, labelName, Loading, MoreButton, Paged } from '../components/common';
+import { PostItem } from '../components/post-item';
+import {
+  CreatePostDocument,
+  MembershipRole,
+  MySpacesDocument,
+  SpaceDocument,
+  SpaceMembersDocument,
+} from '../generated/graphql';
+import { useI18n } from '../i18n';
+import { Link, navigate } from '../router';
+
+export function SpacesPage() {
+  const { t } = useI18n();
+  useEffect(() => {
+    document.title = `${t('navSpaces')} · Passerelle`;
+  }, [t]);
+  return (
+    <>
+      <h1>{t('navSpaces')}</h1>
+      <SpaceList />
+    </>
+  );
+}
+
+export function SpaceList() {
+  return (
+    <ul className="cards">
+      <Paged>{(after, more, isLast) => <SpaceChunk after={after} more={more} isLast={isLast} />}</Paged>
+    </ul>
+  );
+}
+
+function SpaceChunk({ after, more, isLast }: { after: string | null; more: (c: string) => void; isLast: boolean }) {
+  const { t } = useI18n();
+  const [{ data, error, fetching }] = useQuery({ query: MySpacesDocument, variables: { after } });
+  if (fetching && !data)
+    return (
+      <li>
+        <Loading />
+      </li>
+    );
+  if (!data)
+    return (
+      <li>
+        <ErrorNotice error={error} />
+      </li>
+    );
+  const page = data.spaces;
+  return (
+    <>
+      {page.edges.length === 0 && after === null && <li className="muted">{t('empty')}</li>}
+      {page.edges.map(({ node }) => (
+        <li key={node.id} className="card">
+          <div className="row">
+            <LabelBadge level={node.classification} />
+            <h3>
+              <Link to={`/spaces/${node.id}`}>{node.name}</Link>
+            </h3>
+            <span className="tag">{node.partnerVisibility === 'HUB' ? t('hub') : t('open')}</span>
+          </div>
+          <p className="muted">{node.purpose}</p>
+        </li>
+      ))}
+      {isLast && page.pageInfo.hasNextPage && (
+        <li>
+          <MoreButton hasNext onMore={() => more(page.pageInfo.endCursor!)} />
+        </li>
+      )}
+    </>
+  );
+}
+
+export function SpacePage({ id }: { id: string }) {
+  const { t } = useI18n();
+  const [{ data, error, fetching }] = useQuery({ query: SpaceDocument, variables: { id, after: null } });
+  useEffect(() => {
+    if (data?.space) document.title = `${data.space.name} · Passerelle`;
+  }, [data]);
+  if (fetching && !data) return <Loading />;
+  if (!data?.space) return <ErrorNotice error={error} />;
+  const space = data.space;
+  return (
+    <>
+      <div className="row">
+        <LabelBadge level={space.classification} />
+        <h1>{space.name}</h1>
+      </div>
+      <p>{space.purpose}</p>
+      <p className="muted">{space.partnerVisibility === 'HUB' ? t('visibilityHub') : t('visibilityOpen')}</p>
+      <nav className="subnav" aria-label={space.name}>
+        <Link to={`/spaces/${space.id}`} aria-current="page">
+          {t('posts')}
+        </Link>
+        <Link to={`/spaces/${space.id}/members`}>{t('members')}</Link>
+      </nav>
+      <Composer spaceId={space.id} classification={space.classification} />
+      <h2>{t('posts')}</h2>
+      <ul className="cards">
+        <Paged>{(after, more, isLast) => <SpacePosts id={space.id} after={after} more={more} isLast={isLast} />}</Paged>
+      </ul>
+    </>
+  );
+}
+
+function SpacePosts({
+  id,
+  after,
+  more,
+  isLast,
+}: {
+  id: string;
+  after: string | null;
+  more: (c: string) => void;
+  isLast: boolean;
+}) {
+  const { t } = useI18n();
+  const [{ data, error, fetching }] = useQuery({ query: SpaceDocument, variables: { id, after } });
+  if (fetching && !data)
+    return (
+      <li>
+        <Loading />
+      </li>
+    );
+  if (!data?.space)
+    return (
+      <li>
+        <ErrorNotice error={error} />
+      </li>
+    );
+  const page = data.space.posts;
+  return (
+    <>
+      {page.edges.length === 0 && after === null && <li className="muted">{t('empty')}</li>}
+      {page.edges.map(({ node }) => (
+        <PostItem key={node.id} post={node} showSpace={false} />
+      ))}
+      {isLast && page.pageInfo.hasNextPage && (
+        <li>
+          <MoreButton hasNext onMore={() => more(page.pageInfo.endCursor!)} />
+        </li>
+      )}
+    </>
+  );
+}
+
+/** createPost: title, Markdown body and a label from the space's classification up (the API checks the rest). */
+function Composer({ spaceId, classification }: { spaceId: string; classification: number }) {
+  const { t } = useI18n();
+  const [title, setTitle] = useState('');
+  const [body, setBody] = useState('');
+  const [label, setLabel] = useState(classification);
+  const [result, createPost] = useMutation(CreatePostDocument);
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    const answer = await createPost(
+      { input: { spaceId, title: title.trim(), body, label } },
+      { additionalTypenames: ['Post'] },
+    );
+    if (answer.data) navigate(`/posts/${answer.data.createPost.id}`);
+  };
+  const levels = [0, 1, 2, 3, 4].filter((n) => n >= classification);
+  return (
+    <details className="composer">
+      <summary>{t('newPost')}</summary>
+      <form onSubmit={(e) => void submit(e)} className="stack">
+        <label htmlFor="post-title">{t('title')}</label>
+        <input id="post-title" required maxLength={300} value={title} onChange={(e) => setTitle(e.target.value)} />
+        <label htmlFor="post-body">{t('body')}</label>
+        <textarea id="post-body" required rows={6} value={body} onChange={(e) => setBody(e.target.value)} />
+        <label htmlFor="post-label">{t('postLabel')}</label>
+        <select id="post-label" value={label} onChange={(e) => setLabel(Number(e.target.value))}>
+          {levels.map((n) => (
+            <option key={n} value={n}>
+              {n} · {labelName(t, n)}
+            </option>
+          ))}
+        </select>
+        <button type="submit" disabled={result.fetching}>
+          {t('publish')}
+        </button>
+        <ErrorNotice error={result.error} />
+      </form>
+    </details>
+  );
+}
+
+export function roleName(t: ReturnType<typeof useI18n>['t'], role: MembershipRole): string {
+  return t(`role_${role}`);
+}
+
+export function MembersPage({ id }: { id: string }) {
+  const { t } = useI18n();
+  const [{ data, error, fetching }] = useQuery({ query: SpaceMembersDocument, variables: { id, after: null } });
+  useEffect(() => {
+    if (data?.space) document.title = `${t('members')} — ${data.space.name} · Passerelle`;
+  }, [data, t]);
+  if (fetching && !data) return <Loading />;
+  if (!data?.space) return <ErrorNotice error={error} />;
+  const space = data.space;
+  return (
+    <>
+      <div className="row">
+        <LabelBadge level={space.classification} />
+        <h1>
+          {t('members')} — {space.name}
+        </h1>
+      </div>
+      <nav className="subnav" aria-label={space.name}>
+        <Link to={`/spaces/${space.id}`}>{t('posts')}</Link>
+        <Link to={`/spaces/${space.id}/members`} aria-current="page">
+          {t('members')}
+        </Link>
+      </nav>
+      <ul className="cards">
+        <Paged>
+          {(after, more, isLast) => <MemberChunk id={space.id} after={after} more={more} isLast={isLast} />}
+        </Paged>
+      </ul>
+    </>
+  );
+}
+
+function MemberChunk({
+  id,
+  after,
+  more,
+  isLast,
+}: {
+  id: string;
+  after: string | null;
+  more: (c: string) => void;
+  isLast: boolean;
+}) {
+  const { t, date } = useI18n();
+  const [{ data, error, fetching }] = useQuery({ query: SpaceMembersDocument, variables: { id, after } });
+  if (fetching && !data)
+    return (
+      <li>
+        <Loading />
+      </li>
+    );
+  if (!data?.space)
+    return (
+      <li>
+        <ErrorNotice error={error} />
+      </li>
+    );
+  const page = data.space.members;
+  return (
+    <>
+      {page.edges.map(({ node }) => (
+        <li key={node.id} className="card">
+          <strong>{node.user?.displayName ?? '—'}</strong>
+          {node.user?.jobTitle && <> · {node.user.jobTitle}</>}
+          <p className="muted">
+            {node.user?.organization.name} · {roleName(t, node.role)} ·{' '}
+            {node.expiresAt ? t('expires', { date: date(node.expiresAt) }) : t('noExpiry')}
+          </p>
+        </li>
+      ))}
+      {isLast && page.pageInfo.hasNextPage && (
+        <li>
+          <MoreButton hasNext onMore={() => more(page.pageInfo.endCursor!)} />
+        </li>
+      )}
+    </>
+  );
+}
