@@ -46,6 +46,7 @@ const EVENTS = `query($filter: AuditEventFilter, $first: Int, $after: String) {
 }`;
 const REVOKE = `mutation($id: ID!, $reason: String!) { revokeMembership(id: $id, reason: $reason) { id status } }`;
 const PROBE = `query($id: ID!) { user(id: $id) { id } }`;
+const SPACE = `query($id: ID!) { space(id: $id) { id name } }`;
 
 /** Every external organisation gets a PARTNER_ADMIN (two at least, active), and the host an admin. */
 function withPartnerAdmins(world: World): World {
@@ -115,7 +116,11 @@ const ABOUT_OWN_PEOPLE = `
       OR (e.subject_type = 'ApiToken' AND e.subject_id IN
             (SELECT t.id::text FROM api_tokens t WHERE t.user_id IN (SELECT id FROM people)))
       OR (e.subject_type = 'Invitation' AND e.subject_id IN
-            (SELECT i.id::text FROM invitations i WHERE i.organization_id = $1)))
+            (SELECT i.id::text FROM invitations i WHERE i.organization_id = $1))
+      -- A sign-in (and a failed one, before anyone is known) names the organisation's IdP
+      -- connection: the issue counts "sign-ins and their failures" among the events about its people.
+      OR (e.subject_type = 'IdpConnection' AND e.subject_id IN
+            (SELECT c.id::text FROM idp_connections c WHERE c.organization_id = $1)))
    ORDER BY e.seq`;
 type RefEvent = {
   id: string;
@@ -198,6 +203,35 @@ async function generateActivity(t: TestApp, world: World, ids: Record<string, st
       actorOrganizationId: orgOf.get(u.key),
     });
   }
+  // Sign-ins as the SAML gateway writes them: at the organisation's IdP connection, the person
+  // as actor when it succeeds, nobody when it fails.
+  for (const o of world.organizations.filter((x) => x.kind !== 'HOST')) {
+    const connection = randomUUID();
+    await t.dataSource.query(
+      `INSERT INTO idp_connections (id, organization_id, name, idp_entity_id, sso_url, sso_binding, signing_certificates,
+         allowed_domains, status) VALUES ($1, $2, $3, $4, 'https://idp.example/sso', 'POST', '{}', $5, 'ACTIVE')`,
+      [connection, ids[o.key], `IdP of ${o.key}`, `https://idp.example/${connection}`, o.domains],
+    );
+    await audit.record({
+      action: 'auth.login',
+      outcome: 'FAILURE',
+      reason: 'audience_mismatch',
+      subjectType: 'IdpConnection',
+      subjectId: connection,
+      details: { code: 'INVALID_ASSERTION' },
+    });
+    for (const u of world.users.filter((x) => x.organization === o.key && coin()))
+      await audit.record({
+        action: 'auth.login',
+        outcome: 'SUCCESS',
+        actorId: ids[u.key],
+        actorOrganizationId: ids[o.key],
+        subjectType: 'IdpConnection',
+        subjectId: connection,
+        reason: 'sp_initiated',
+        details: { sessionId: randomUUID() },
+      });
+  }
   // Grants, named by the person or by the membership, with the space and member in the details.
   const grants: { id: string; user_id: string; space_id: string; role: string; status: string; kind: string }[] =
     await t.dataSource.query(
@@ -245,7 +279,12 @@ async function generateActivity(t: TestApp, world: World, ids: Record<string, st
       subjectId: ids[b.key],
       details: { denied: { User: [ids[b.key]] } },
     });
-    if (views.get(a.key)!.authenticates && coin()) await t.gql(await t.tokenFor(ids[a.key]), PROBE, { id: ids[b.key] });
+    if (views.get(a.key)!.authenticates && coin()) {
+      const token = await t.tokenFor(ids[a.key]);
+      await t.gql(token, PROBE, { id: ids[b.key] });
+      // And a space, seen or not (a refusal names it).
+      if (world.spaces.length) await t.gql(token, SPACE, { id: ids[pick(world.spaces, i).key] });
+    }
   }
   // Revocations through the API by a host admin: some external grants end.
   const op = await t.tokenFor(ids[OP]);
@@ -294,9 +333,16 @@ async function check(world: World, noise: number[]): Promise<void> {
     const foreign = [
       ...world.organizations.filter((o) => o.key !== admin.organization).map((o) => ids[o.key]),
       ...world.users.filter((u) => u.organization !== admin.organization).map((u) => ids[u.key]),
-      ...(await sql<{ id: string }>(`SELECT m.id FROM memberships m WHERE m.user_organization_id <> $1`, [own])).map(
-        (r) => r.id,
-      ),
+      // Their grants, IdP connections, tokens and sessions.
+      ...(
+        await sql<{ id: string }>(
+          `SELECT m.id FROM memberships m WHERE m.user_organization_id <> $1
+           UNION ALL SELECT c.id FROM idp_connections c WHERE c.organization_id <> $1
+           UNION ALL SELECT k.id FROM api_tokens k JOIN users u ON u.id = k.user_id WHERE u.organization_id <> $1
+           UNION ALL SELECT x.id FROM sessions x JOIN users u ON u.id = x.user_id WHERE u.organization_id <> $1`,
+          [own],
+        )
+      ).map((r) => r.id),
     ];
     const unseenSpaces = world.spaces.map((s) => ids[s.key]).filter((id) => !seesSpace.has(id));
     const activeMemberOf = new Set(
