@@ -24,8 +24,9 @@ export class DemoIdpController {
   async index(@Req() req: Request, @Res() res: Response): Promise<void> {
     if (!this.enabled(res)) return;
     const connections = await this.demo.demoConnections();
-    if (!wantsHtml(req)) {
+    if (asksForJson(req)) {
       // The portal's start page offers them as buttons (development only, like this page).
+      // Only on an explicit Accept: application/json; anything else gets the page, as before.
       res.json({
         connections: connections.map((c) => ({
           name: c.organization?.name ?? c.name,
@@ -136,4 +137,10 @@ export class DemoIdpController {
     res.status(404).json({ error: { code: 'NOT_FOUND', message: 'Not found' } });
     return false;
   }
+}
+
+/** An explicit ask for JSON (the portal's fetch), not a browser or a client without Accept. */
+function asksForJson(req: Request): boolean {
+  const accept = req.headers.accept ?? '';
+  return accept.includes('application/json') && !wantsHtml(req);
 }
