@@ -56,6 +56,10 @@ describe('the portal served by the gateway', () => {
     expect(metrics.text).not.toContain('<div id="root">');
     const welcome = await request(t.http).get('/auth/welcome').set('Accept', html);
     expect(welcome.status).toBe(401);
+    // An empty first segment is not the start page: the gateway's route (and its limits) answers.
+    const doubled = await request(t.http).get('//auth//welcome').set('Accept', html);
+    expect(doubled.status).not.toBe(200);
+    expect(doubled.text).not.toContain('<div id="root">');
     expect(welcome.text).toContain('Non connecté');
     const graphql = await request(t.http)
       .post('/graphql')
