@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { AbilityFactory } from '../src/access/ability.factory';
-import { asSubject } from '../src/access/subjects';
+import { ACTIONS, asSubject } from '../src/access/subjects';
 import { Principal } from '../src/auth/principal';
 import { PrincipalService } from '../src/auth/principal.service';
 import { policyCommand } from '../src/cli/policy.command';
@@ -22,32 +22,6 @@ const POLICY = `{ accessPolicy { version
     appliesTo { side roles } who { fr en } description { fr en }
     conditions { field operator value text { fr en } conditions { field operator value conditions { field operator value conditions { field operator value } } } } } } }`;
 
-/** Every action the engine knows, on every subject the worlds hold. */
-const ACTIONS = [
-  'read',
-  'create',
-  'update',
-  'invite',
-  'approve',
-  'revoke',
-  'accept',
-  'renew',
-  'leave',
-  'suspend',
-  'reactivate',
-  'disable',
-  'enable',
-  'post',
-  'comment',
-  'react',
-  'edit',
-  'delete',
-  'moderate',
-  'readHealth',
-  'review',
-  'certify',
-] as const;
-
 const gateway = new ReusedGateway();
 afterAll(() => gateway.close());
 
@@ -65,7 +39,7 @@ async function compareOnWorld(t: TestApp, now: Date): Promise<{ checks: number; 
     const ability = factory.createFor(principal);
     for (const type of Object.keys(facts) as (keyof WorldFacts)[]) {
       for (const object of facts[type]) {
-        for (const action of ACTIONS) {
+        for (const action of ACTIONS.filter((a) => a !== 'manage')) {
           for (const field of type === 'User' ? [undefined, 'email', 'locale', 'jobTitle'] : [undefined]) {
             const engine = ability.can(action, asSubject(type, object), field);
             const verdict = evaluatePolicy(document, principal, action, type, object, field);

@@ -26,30 +26,32 @@ export type SubjectName =
  * The security review (`review-rules.ts`): `review` (explain, reach, who can access, access
  * reviews) and `certify` (a grant in a recertification campaign).
  */
-export type Action =
-  | 'read'
-  | 'create'
-  | 'update'
-  | 'manage'
-  | 'invite'
-  | 'approve'
-  | 'revoke'
-  | 'accept'
-  | 'renew'
-  | 'leave'
-  | 'suspend'
-  | 'reactivate'
-  | 'disable'
-  | 'enable'
-  | 'post'
-  | 'comment'
-  | 'react'
-  | 'edit'
-  | 'delete'
-  | 'moderate'
-  | 'readHealth'
-  | 'review'
-  | 'certify';
+export const ACTIONS = [
+  'read',
+  'create',
+  'update',
+  'manage',
+  'invite',
+  'approve',
+  'revoke',
+  'accept',
+  'renew',
+  'leave',
+  'suspend',
+  'reactivate',
+  'disable',
+  'enable',
+  'post',
+  'comment',
+  'react',
+  'edit',
+  'delete',
+  'moderate',
+  'readHealth',
+  'review',
+  'certify',
+] as const;
+export type Action = (typeof ACTIONS)[number];
 
 export type AppAbility = MongoAbility<
   [Action, SubjectName | ({ __caslSubjectType__?: SubjectName } & Record<string, unknown>)],

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { AbilityFactory } from '../access/ability.factory';
-import { asSubject, SUBJECT_NAMES } from '../access/subjects';
+import { ACTIONS, asSubject, SUBJECT_NAMES } from '../access/subjects';
 import { Principal } from '../auth/principal';
 import { MembershipRole, OrganizationKind, PartnerVisibility, UserRole } from '../common/domain.enums';
 import { buildPolicyDocument } from './policy-document';
@@ -11,30 +11,6 @@ const ORGS = [HOST, 'org-a', 'org-b'];
 const USERS = ['u1', 'u2', 'u3'];
 const SPACES = ['s1', 's2', 's3', 's4'];
 const NOW = new Date('2027-01-04T09:00:00.000Z');
-const ACTIONS = [
-  'read',
-  'create',
-  'update',
-  'invite',
-  'approve',
-  'revoke',
-  'accept',
-  'renew',
-  'leave',
-  'suspend',
-  'reactivate',
-  'disable',
-  'enable',
-  'post',
-  'comment',
-  'react',
-  'edit',
-  'delete',
-  'moderate',
-  'readHealth',
-  'review',
-  'certify',
-] as const;
 const FIELDS = [undefined, 'email', 'locale', 'jobTitle', 'displayName'];
 
 const principalArb: fc.Arbitrary<Principal> = fc
@@ -145,7 +121,7 @@ describe('the policy document read back by its interpreter', () => {
             ...(type === 'User' || type === 'Organization' ? f.user : {}),
             ...(type === 'Organization' ? { users: f.users, id: f.user.organizationId } : {}),
           };
-          for (const action of ACTIONS) {
+          for (const action of ACTIONS.filter((a) => a !== 'manage')) {
             for (const field of FIELDS) {
               const engine = ability.can(action, asSubject(type, facts), field);
               const verdict = evaluatePolicy(document, p, action, type, facts, field);
