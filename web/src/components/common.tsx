@@ -1,4 +1,3 @@
-import { Fragment, ReactNode, useState } from 'react';
 import { CombinedError } from 'urql';
 import Markdown from 'react-markdown';
 import { MessageKey, useI18n } from '../i18n';
@@ -84,22 +83,5 @@ export function MoreButton({ hasNext, onMore }: { hasNext: boolean; onMore: () =
     <button type="button" className="secondary" onClick={onMore}>
       {t('loadMore')}
     </button>
-  );
-}
-
-/** A Relay list shown page by page: each cursor is its own query, "show more" asks for the next. */
-export function Paged({
-  children,
-}: {
-  children: (after: string | null, more: (cursor: string) => void, isLast: boolean) => ReactNode;
-}) {
-  const [cursors, setCursors] = useState<(string | null)[]>([null]);
-  const more = (cursor: string) => setCursors((all) => (all.includes(cursor) ? all : [...all, cursor]));
-  return (
-    <>
-      {cursors.map((cursor, i) => (
-        <Fragment key={cursor ?? ''}>{children(cursor, more, i === cursors.length - 1)}</Fragment>
-      ))}
-    </>
   );
 }

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
-import { useMutation, useQuery, useSubscription } from 'urql';
-import { ErrorNotice, Loading, MoreButton, Paged } from '../components/common';
+import { useMutation, useSubscription } from 'urql';
+import { ErrorNotice } from '../components/common';
+import { PagedList } from '../components/paged-list';
 import {
   MarkNotificationsReadDocument,
   NotificationAddedDocument,
@@ -39,16 +40,17 @@ export function NotificationsPage({ onRead }: { onRead: () => void }) {
         {t('markAllRead')}
       </button>
       <ErrorNotice error={marked.error} />
-      <ul className="cards" aria-live="polite">
-        {live.map((n) => (
+      <PagedList
+        live
+        query={NotificationsDocument}
+        variables={{}}
+        page={(data) => data.notifications}
+        skip={new Set(live.map((n) => n.id))}
+        before={live.map((n) => (
           <NotificationCard key={n.id} n={n} />
         ))}
-        <Paged>
-          {(after, more, isLast) => (
-            <NotificationChunk after={after} more={more} isLast={isLast} skip={new Set(live.map((n) => n.id))} />
-          )}
-        </Paged>
-      </ul>
+        item={(node) => <NotificationCard key={node.id} n={node} />}
+      />
     </>
   );
 }
@@ -69,48 +71,5 @@ function NotificationCard({ n }: { n: Item }) {
         )}
       </p>
     </li>
-  );
-}
-
-function NotificationChunk({
-  after,
-  more,
-  isLast,
-  skip,
-}: {
-  after: string | null;
-  more: (c: string) => void;
-  isLast: boolean;
-  skip: Set<string>;
-}) {
-  const { t } = useI18n();
-  const [{ data, error, fetching }] = useQuery({ query: NotificationsDocument, variables: { after } });
-  if (fetching && !data)
-    return (
-      <li>
-        <Loading />
-      </li>
-    );
-  if (!data)
-    return (
-      <li>
-        <ErrorNotice error={error} />
-      </li>
-    );
-  const page = data.notifications;
-  return (
-    <>
-      {page.edges.length === 0 && after === null && skip.size === 0 && <li className="muted">{t('empty')}</li>}
-      {page.edges
-        .filter(({ node }) => !skip.has(node.id))
-        .map(({ node }) => (
-          <NotificationCard key={node.id} n={node} />
-        ))}
-      {isLast && page.pageInfo.hasNextPage && (
-        <li>
-          <MoreButton hasNext onMore={() => more(page.pageInfo.endCursor!)} />
-        </li>
-      )}
-    </>
   );
 }

@@ -1,6 +1,7 @@
 import { FormEvent, useEffect, useState } from 'react';
 import { useMutation, useQuery } from 'urql';
-import { ErrorNotice, LabelBadge, labelName, Loading, MoreButton, Paged } from '../components/common';
+import { ErrorNotice, LabelBadge, labelName, Loading } from '../components/common';
+import { PagedList } from '../components/paged-list';
 import { PostItem } from '../components/post-item';
 import {
   CreatePostDocument,
@@ -26,33 +27,13 @@ export function SpacesPage() {
 }
 
 export function SpaceList() {
-  return (
-    <ul className="cards">
-      <Paged>{(after, more, isLast) => <SpaceChunk after={after} more={more} isLast={isLast} />}</Paged>
-    </ul>
-  );
-}
-
-function SpaceChunk({ after, more, isLast }: { after: string | null; more: (c: string) => void; isLast: boolean }) {
   const { t } = useI18n();
-  const [{ data, error, fetching }] = useQuery({ query: MySpacesDocument, variables: { after } });
-  if (fetching && !data)
-    return (
-      <li>
-        <Loading />
-      </li>
-    );
-  if (!data)
-    return (
-      <li>
-        <ErrorNotice error={error} />
-      </li>
-    );
-  const page = data.spaces;
   return (
-    <>
-      {page.edges.length === 0 && after === null && <li className="muted">{t('empty')}</li>}
-      {page.edges.map(({ node }) => (
+    <PagedList
+      query={MySpacesDocument}
+      variables={{}}
+      page={(data) => data.spaces}
+      item={(node) => (
         <li key={node.id} className="card">
           <div className="row">
             <LabelBadge level={node.classification} />
@@ -63,13 +44,8 @@ function SpaceChunk({ after, more, isLast }: { after: string | null; more: (c: s
           </div>
           <p className="muted">{node.purpose}</p>
         </li>
-      ))}
-      {isLast && page.pageInfo.hasNextPage && (
-        <li>
-          <MoreButton hasNext onMore={() => more(page.pageInfo.endCursor!)} />
-        </li>
       )}
-    </>
+    />
   );
 }
 
@@ -98,50 +74,12 @@ export function SpacePage({ id }: { id: string }) {
       </nav>
       <Composer spaceId={space.id} classification={space.classification} />
       <h2>{t('posts')}</h2>
-      <ul className="cards">
-        <Paged>{(after, more, isLast) => <SpacePosts id={space.id} after={after} more={more} isLast={isLast} />}</Paged>
-      </ul>
-    </>
-  );
-}
-
-function SpacePosts({
-  id,
-  after,
-  more,
-  isLast,
-}: {
-  id: string;
-  after: string | null;
-  more: (c: string) => void;
-  isLast: boolean;
-}) {
-  const { t } = useI18n();
-  const [{ data, error, fetching }] = useQuery({ query: SpaceDocument, variables: { id, after } });
-  if (fetching && !data)
-    return (
-      <li>
-        <Loading />
-      </li>
-    );
-  if (!data?.space)
-    return (
-      <li>
-        <ErrorNotice error={error} />
-      </li>
-    );
-  const page = data.space.posts;
-  return (
-    <>
-      {page.edges.length === 0 && after === null && <li className="muted">{t('empty')}</li>}
-      {page.edges.map(({ node }) => (
-        <PostItem key={node.id} post={node} showSpace={false} />
-      ))}
-      {isLast && page.pageInfo.hasNextPage && (
-        <li>
-          <MoreButton hasNext onMore={() => more(page.pageInfo.endCursor!)} />
-        </li>
-      )}
+      <PagedList
+        query={SpaceDocument}
+        variables={{ id: space.id }}
+        page={(data) => data.space?.posts}
+        item={(node) => <PostItem key={node.id} post={node} showSpace={false} />}
+      />
     </>
   );
 }
@@ -192,7 +130,7 @@ export function roleName(t: ReturnType<typeof useI18n>['t'], role: MembershipRol
 }
 
 export function MembersPage({ id }: { id: string }) {
-  const { t } = useI18n();
+  const { t, date } = useI18n();
   const [{ data, error, fetching }] = useQuery({ query: SpaceMembersDocument, variables: { id, after: null } });
   useEffect(() => {
     if (data?.space) document.title = `${t('members')} — ${data.space.name} · Passerelle`;
@@ -214,58 +152,21 @@ export function MembersPage({ id }: { id: string }) {
           {t('members')}
         </Link>
       </nav>
-      <ul className="cards">
-        <Paged>
-          {(after, more, isLast) => <MemberChunk id={space.id} after={after} more={more} isLast={isLast} />}
-        </Paged>
-      </ul>
-    </>
-  );
-}
-
-function MemberChunk({
-  id,
-  after,
-  more,
-  isLast,
-}: {
-  id: string;
-  after: string | null;
-  more: (c: string) => void;
-  isLast: boolean;
-}) {
-  const { t, date } = useI18n();
-  const [{ data, error, fetching }] = useQuery({ query: SpaceMembersDocument, variables: { id, after } });
-  if (fetching && !data)
-    return (
-      <li>
-        <Loading />
-      </li>
-    );
-  if (!data?.space)
-    return (
-      <li>
-        <ErrorNotice error={error} />
-      </li>
-    );
-  const page = data.space.members;
-  return (
-    <>
-      {page.edges.map(({ node }) => (
-        <li key={node.id} className="card">
-          <strong>{node.user?.displayName ?? '—'}</strong>
-          {node.user?.jobTitle && <> · {node.user.jobTitle}</>}
-          <p className="muted">
-            {node.user?.organization.name} · {roleName(t, node.role)} ·{' '}
-            {node.expiresAt ? t('expires', { date: date(node.expiresAt) }) : t('noExpiry')}
-          </p>
-        </li>
-      ))}
-      {isLast && page.pageInfo.hasNextPage && (
-        <li>
-          <MoreButton hasNext onMore={() => more(page.pageInfo.endCursor!)} />
-        </li>
-      )}
+      <PagedList
+        query={SpaceMembersDocument}
+        variables={{ id: space.id }}
+        page={(data) => data.space?.members}
+        item={(node) => (
+          <li key={node.id} className="card">
+            <strong>{node.user?.displayName ?? '—'}</strong>
+            {node.user?.jobTitle && <> · {node.user.jobTitle}</>}
+            <p className="muted">
+              {node.user?.organization.name} · {roleName(t, node.role)} ·{' '}
+              {node.expiresAt ? t('expires', { date: date(node.expiresAt) }) : t('noExpiry')}
+            </p>
+          </li>
+        )}
+      />
     </>
   );
 }

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
-import { useClient, useMutation, useQuery } from 'urql';
-import { ErrorNotice, Loading, MoreButton, Paged } from '../components/common';
+import { useClient, useMutation } from 'urql';
+import { ErrorNotice } from '../components/common';
+import { PagedList } from '../components/paged-list';
 import {
   AcceptInvitationDocument,
   DeclineInvitationDocument,
@@ -10,7 +11,7 @@ import {
 } from '../generated/graphql';
 import { useI18n } from '../i18n';
 import { Link } from '../router';
-import { roleName } from './spaces';
+import { roleName } from '../spaces/spaces';
 
 export function InvitationsPage() {
   const { t } = useI18n();
@@ -36,65 +37,21 @@ export function InvitationList() {
   const [answers, setAnswers] = useState<Map<string, Answer>>(new Map());
   const answered = (id: string, answer: Answer) => setAnswers((all) => new Map(all).set(id, answer));
   return (
-    <ul className="cards">
-      {[...answers].map(([id, answer]) => (
+    <PagedList
+      query={MyInvitationsDocument}
+      variables={{}}
+      page={(data) => data.myInvitations}
+      skip={new Set(answers.keys())}
+      empty={t('noInvitations')}
+      before={[...answers].map(([id, answer]) => (
         <li key={id} className="card">
           <p role="status" className="notice notice-info">
             {answer.text} {answer.spaceId && <Link to={`/spaces/${answer.spaceId}`}>{t('openSpace')}</Link>}
           </p>
         </li>
       ))}
-      <Paged>
-        {(after, more, isLast) => (
-          <InvitationChunk after={after} more={more} isLast={isLast} skip={answers} onAnswered={answered} />
-        )}
-      </Paged>
-    </ul>
-  );
-}
-
-function InvitationChunk({
-  after,
-  more,
-  isLast,
-  skip,
-  onAnswered,
-}: {
-  after: string | null;
-  more: (c: string) => void;
-  isLast: boolean;
-  skip: Map<string, Answer>;
-  onAnswered: (id: string, answer: Answer) => void;
-}) {
-  const { t } = useI18n();
-  const [{ data, error, fetching }] = useQuery({ query: MyInvitationsDocument, variables: { after } });
-  if (fetching && !data)
-    return (
-      <li>
-        <Loading />
-      </li>
-    );
-  if (!data)
-    return (
-      <li>
-        <ErrorNotice error={error} />
-      </li>
-    );
-  const page = data.myInvitations;
-  return (
-    <>
-      {page.edges.length === 0 && after === null && skip.size === 0 && <li className="muted">{t('noInvitations')}</li>}
-      {page.edges
-        .filter(({ node }) => !skip.has(node.id))
-        .map(({ node }) => (
-          <InvitationCard key={node.id} invitation={node} onAnswered={onAnswered} />
-        ))}
-      {isLast && page.pageInfo.hasNextPage && (
-        <li>
-          <MoreButton hasNext onMore={() => more(page.pageInfo.endCursor!)} />
-        </li>
-      )}
-    </>
+      item={(node) => <InvitationCard key={node.id} invitation={node} onAnswered={answered} />}
+    />
   );
 }
 

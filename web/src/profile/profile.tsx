@@ -5,7 +5,7 @@ import { ErrorNotice, LabelBadge, labelName, Loading } from '../components/commo
 import { MyGrantsDocument } from '../generated/graphql';
 import { useI18n } from '../i18n';
 import { Link } from '../router';
-import { roleName } from './spaces';
+import { roleName } from '../spaces/spaces';
 
 export function ProfilePage({ me }: { me: Me }) {
   const { t } = useI18n();

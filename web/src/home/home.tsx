@@ -1,8 +1,8 @@
 import { useEffect } from 'react';
 import type { Me } from '../app';
 import { useI18n } from '../i18n';
-import { InvitationList } from './invitations';
-import { SpaceList } from './spaces';
+import { InvitationList } from '../invitations/invitations';
+import { SpaceList } from '../spaces/spaces';
 
 export function HomePage({ me }: { me: Me }) {
   const { t } = useI18n();
