@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service';
 import { Clock } from '../common/clock';
+import { sha256Hex } from '../common/secrets';
 import { SessionService } from './session.service';
 import { sessionCookieOf } from './session-cookie';
-import { TokenService } from './token.service';
 import { AuthenticationException } from './authentication.exception';
 import { Principal } from './principal';
 import { PrincipalService } from './principal.service';
@@ -25,7 +25,6 @@ export class AuthenticationService {
 
   constructor(
     private readonly sessions: SessionService,
-    private readonly tokens: TokenService,
     private readonly principals: PrincipalService,
     private readonly audit: AuditService,
     private readonly clock: Clock,
@@ -56,21 +55,18 @@ export class AuthenticationService {
   private async resolve(req: AuthenticatedRequest): Promise<Refusal | null> {
     const credential = this.credentialOf(req);
     if (!credential) return { reason: 'no_credential' };
-    let userId: string;
-    let via: { kind: 'session' | 'token'; id: string };
     if (credential.kind === 'token') {
-      const token = await this.tokens.resolve(credential.value);
-      if (!token) return { reason: 'token_invalid_expired_or_revoked' };
-      userId = token.userId;
-      via = { kind: 'token', id: token.id };
-    } else {
-      const session = await this.sessions.resolve(credential.value);
-      if (!session) return { reason: 'session_invalid_expired_or_revoked' };
-      userId = session.userId;
-      via = { kind: 'session', id: session.id };
+      // The token and its user's principal in one statement: every API call pays for it.
+      const found = await this.principals.loadByToken(sha256Hex(credential.value), this.clock.now());
+      if (!found) return { reason: 'token_invalid_expired_or_revoked' };
+      if (!found.principal) return { reason: 'user_or_organization_inactive', userId: found.userId };
+      req.principal = found.principal;
+      return null;
     }
-    const principal = await this.principals.load(userId, this.clock.now(), via);
-    if (!principal) return { reason: 'user_or_organization_inactive', userId };
+    const session = await this.sessions.resolve(credential.value);
+    if (!session) return { reason: 'session_invalid_expired_or_revoked' };
+    const principal = await this.principals.load(session.userId, this.clock.now(), { kind: 'session', id: session.id });
+    if (!principal) return { reason: 'user_or_organization_inactive', userId: session.userId };
     req.principal = principal;
     return null;
   }

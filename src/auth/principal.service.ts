@@ -35,35 +35,63 @@ export class PrincipalService {
     via: Principal['via'],
     db: Pick<EntityManager, 'query'> = this.dataSource,
   ): Promise<Principal | null> {
-    const rows: PrincipalRow[] = await db.query(
-      `SELECT u.id AS user_id, u.organization_id, o.kind AS organization_kind, u.email, u.display_name,
-              ${effectiveClearanceSql('u', 'o')}::int AS effective_clearance, u.roles,
-              (SELECT h.id FROM organizations h WHERE h.kind = 'HOST') AS host_id,
-              (SELECT json_agg(json_build_object('spaceId', s.id, 'role', m.role, 'partnerVisibility', s.partner_visibility))
-                 FROM memberships m JOIN spaces s ON s.id = m.space_id
-                WHERE m.user_id = u.id AND ${membershipActiveSql('m', '$2')}
-                  AND ${clearedForSql(effectiveClearanceSql('u', 'o'), 's')}) AS memberships
-         FROM users u JOIN organizations o ON o.id = u.organization_id
-        WHERE u.id = $1 AND ${userCountsSql('u', 'o')}`,
-      [userId, now],
+    const rows: PrincipalRow[] = await db.query(`${PRINCIPAL_SQL} AND u.id = $1`, [userId, now]);
+    return rows[0] ? toPrincipal(rows[0], now, via) : null;
+  }
+
+  /**
+   * The live API token whose SHA-256 is `tokenHash` (not expired at `now`, not revoked) and
+   * its user's principal, in one statement: null for no such token; `principal` null when the
+   * token is live but its user no longer counts.
+   */
+  async loadByToken(
+    tokenHash: string,
+    now: Date,
+  ): Promise<{ tokenId: string; userId: string; principal: Principal | null } | null> {
+    const rows: (PrincipalRow & { token_id: string; token_user_id: string })[] = await this.dataSource.query(
+      `SELECT t.id AS token_id, t.user_id AS token_user_id, p.*
+         FROM api_tokens t
+         LEFT JOIN LATERAL (${PRINCIPAL_SQL} AND u.id = t.user_id) p ON true
+        WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND t.expires_at > $2`,
+      [tokenHash, now],
     );
     const row = rows[0];
     if (!row) return null;
-    const isHost = row.organization_kind === OrganizationKind.HOST;
+    const via = { kind: 'token' as const, id: row.token_id };
     return {
-      userId: row.user_id,
-      organizationId: row.organization_id,
-      organizationKind: row.organization_kind,
-      hostOrganizationId: row.host_id,
-      email: row.email,
-      displayName: row.display_name,
-      effectiveClearance: Number(row.effective_clearance),
-      // Host roles count only for host users, whatever the row says.
-      roles: row.roles.filter((r) => isHost || r === UserRole.PARTNER_ADMIN),
-      isHost,
-      activeMemberships: row.memberships ?? [],
-      now,
-      via,
+      tokenId: row.token_id,
+      userId: row.token_user_id,
+      principal: row.user_id ? toPrincipal(row, now, via) : null,
     };
   }
+}
+
+/** The principal of users who count; `$2` is the instant memberships are judged at. */
+const PRINCIPAL_SQL = `SELECT u.id AS user_id, u.organization_id, o.kind AS organization_kind, u.email, u.display_name,
+       ${effectiveClearanceSql('u', 'o')}::int AS effective_clearance, u.roles,
+       (SELECT h.id FROM organizations h WHERE h.kind = 'HOST') AS host_id,
+       (SELECT json_agg(json_build_object('spaceId', s.id, 'role', m.role, 'partnerVisibility', s.partner_visibility))
+          FROM memberships m JOIN spaces s ON s.id = m.space_id
+         WHERE m.user_id = u.id AND ${membershipActiveSql('m', '$2')}
+           AND ${clearedForSql(effectiveClearanceSql('u', 'o'), 's')}) AS memberships
+  FROM users u JOIN organizations o ON o.id = u.organization_id
+ WHERE ${userCountsSql('u', 'o')}`;
+
+function toPrincipal(row: PrincipalRow, now: Date, via: Principal['via']): Principal {
+  const isHost = row.organization_kind === OrganizationKind.HOST;
+  return {
+    userId: row.user_id,
+    organizationId: row.organization_id,
+    organizationKind: row.organization_kind,
+    hostOrganizationId: row.host_id,
+    email: row.email,
+    displayName: row.display_name,
+    effectiveClearance: Number(row.effective_clearance),
+    // Host roles count only for host users, whatever the row says.
+    roles: row.roles.filter((r) => isHost || r === UserRole.PARTNER_ADMIN),
+    isHost,
+    activeMemberships: row.memberships ?? [],
+    now,
+    via,
+  };
 }

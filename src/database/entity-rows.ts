@@ -1,0 +1,65 @@
+import { DataSource, EntityTarget, ObjectLiteral } from 'typeorm';
+
+/**
+ * The columns of one entity, selected under a prefix in a hand-written statement and turned
+ * back into the entity the way TypeORM would (the driver's own per-column conversion: dates,
+ * enum arrays, numbers), without its query builder, alias rewriting or relation machinery on
+ * the hot path. Several entities can share one row (a post, its author and their organisation).
+ */
+export class EntityColumns<T extends ObjectLiteral> {
+  /** `alias."column" AS "prefix__column", …` for a SELECT list. */
+  readonly select: string;
+  private readonly columns: { key: string; apply: (entity: T, value: unknown) => void }[];
+  private readonly create: () => T;
+
+  private constructor(dataSource: DataSource, target: EntityTarget<T>, alias: string, prefix: string) {
+    const metadata = dataSource.getMetadata(target);
+    const driver = dataSource.driver;
+    const owned = metadata.columns;
+    this.select = owned.map((c) => `${alias}."${c.databaseName}" AS "${prefix}__${c.databaseName}"`).join(', ');
+    this.columns = owned.map((c) => ({
+      key: `${prefix}__${c.databaseName}`,
+      apply: (entity, value) => c.setEntityValue(entity, driver.prepareHydratedValue(value, c)),
+    }));
+    this.create = () => metadata.create() as T;
+  }
+
+  private static readonly cache = new WeakMap<DataSource, Map<string, unknown>>();
+
+  /** One instance per data source, entity, alias and prefix: the SELECT list is built once. */
+  static of<T extends ObjectLiteral>(
+    dataSource: DataSource,
+    target: EntityTarget<T>,
+    alias: string,
+    prefix = alias,
+  ): EntityColumns<T> {
+    let byKey = EntityColumns.cache.get(dataSource);
+    if (!byKey) EntityColumns.cache.set(dataSource, (byKey = new Map()));
+    const key = `${dataSource.getMetadata(target).name}|${alias}|${prefix}`;
+    let found = byKey.get(key) as EntityColumns<T> | undefined;
+    if (!found) byKey.set(key, (found = new EntityColumns(dataSource, target, alias, prefix)));
+    return found;
+  }
+
+  /** The entity held by `row` under this prefix. */
+  hydrate(row: Record<string, unknown>): T {
+    const entity = this.create();
+    for (const column of this.columns) column.apply(entity, row[column.key]);
+    return entity;
+  }
+}
+
+/**
+ * Turns a fragment with TypeORM's named parameters (`:name`, as the access scope produces)
+ * into PostgreSQL's positional ones, numbered after the `values` already taken.
+ */
+export function positional(sql: string, params: Record<string, unknown>, values: unknown[]): string {
+  // Longest names first: `:p_casl10` must not be read as `:p_casl1` followed by `0`.
+  const names = Object.keys(params).sort((a, b) => b.length - a.length);
+  let out = sql;
+  for (const name of names) {
+    values.push(params[name]);
+    out = out.replace(new RegExp(`(?<!:):${name}(?!\\w)`, 'g'), `$${values.length}`);
+  }
+  return out;
+}
