@@ -15,6 +15,7 @@ import { CreateRiskEntryInput, UpdateRiskEntryInput } from './dto/risk-entry.inp
 import { RiskEntryModel, RiskEntryRevisionModel, RiskMapModel, SpaceRiskSummaryModel } from './models/risk-entry.model';
 import { levelName } from './risk-levels';
 import { RiskMap, RisksService, SpaceRiskSummary } from './risks.service';
+import { visibleSpaceLoader } from '../spaces/space.loader';
 
 function actorOf(v: Viewer): WriteActor {
   return { principal: v.principal, ability: v.ability, requestId: v.ctx.req.requestId };
@@ -78,10 +79,7 @@ export class RisksResolver {
   @ResolveField(() => SpaceModel)
   async space(@CurrentViewer() v: Viewer, @Parent() entry: RiskEntry): Promise<Space> {
     // Reading a space's risks requires seeing the space (leader's membership, or reviewer).
-    const loader = requestLoader<string, Space | null>(v.ctx, 'visibleSpacesById', async (ids) =>
-      byKey(ids, await this.spaces.findManyVisible(v.ability, ids), (s) => s.id),
-    );
-    const space = await loader.load(entry.spaceId);
+    const space = await visibleSpaceLoader(v, this.spaces).load(entry.spaceId);
     if (!space) throw new Error(`space ${entry.spaceId} of a readable risk is not visible`);
     return space;
   }

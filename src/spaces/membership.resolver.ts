@@ -9,6 +9,7 @@ import { UsersService } from '../users/users.service';
 import { MembershipModel } from './models/membership.model';
 import { SpaceModel } from './models/space.model';
 import { SpacesService } from './spaces.service';
+import { visibleSpaceLoader } from './space.loader';
 
 @Resolver(() => MembershipModel)
 export class MembershipResolver {
@@ -31,10 +32,7 @@ export class MembershipResolver {
     description: 'Null when the caller does not see the space (a sponsor who is not in it).',
   })
   space(@CurrentViewer() v: Viewer, @Parent() membership: Membership): Promise<Space | null> {
-    const loader = requestLoader<string, Space | null>(v.ctx, 'visibleSpacesById', async (ids) =>
-      byKey(ids, await this.spacesService.findManyVisible(v.ability, ids), (s) => s.id),
-    );
-    return loader.load(membership.spaceId);
+    return visibleSpaceLoader(v, this.spacesService).load(membership.spaceId);
   }
 
   @ResolveField(() => UserModel, {

@@ -2,10 +2,10 @@ import { Parent, ResolveField, Resolver } from '@nestjs/graphql';
 import { Notification } from '../database/entities/notification.entity';
 import { Space } from '../database/entities/space.entity';
 import { CurrentViewer, Viewer } from '../graphql/graphql-context.decorator';
-import { byKey, requestLoader } from '../graphql/request-loaders';
 import { NotificationModel } from '../notifications/models/notification.model';
 import { SpaceModel } from './models/space.model';
 import { SpacesService } from './spaces.service';
+import { visibleSpaceLoader } from './space.loader';
 
 /**
  * `Notification.space`, here rather than in notifications/ so that the notifications
@@ -21,9 +21,6 @@ export class NotificationSpaceResolver {
   })
   async space(@CurrentViewer() v: Viewer, @Parent() n: Notification): Promise<Space | null> {
     if (!n.spaceId) return null;
-    const loader = requestLoader<string, Space | null>(v.ctx, 'visibleSpacesById', async (ids) =>
-      byKey(ids, await this.spacesService.findManyVisible(v.ability, ids), (s) => s.id),
-    );
-    return loader.load(n.spaceId);
+    return visibleSpaceLoader(v, this.spacesService).load(n.spaceId);
   }
 }

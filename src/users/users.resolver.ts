@@ -1,11 +1,11 @@
 import { Args, ID, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { DenialService } from '../access/denial.service';
-import { asSubject } from '../access/subjects';
 import { CurrentViewer, Viewer } from '../graphql/graphql-context.decorator';
 import { parseId, Connection } from '../graphql/pagination';
-import { byKey, requestLoader } from '../graphql/request-loaders';
 import { Organization } from '../database/entities/organization.entity';
+import { visibleEmail } from './user-fields';
 import { OrganizationModel } from '../organizations/models/organization.model';
+import { knownOrganizationLoader } from '../organizations/organization.loader';
 import { OrganizationsService } from '../organizations/organizations.service';
 import { User } from '../database/entities/user.entity';
 import { DirectoryArgs } from './dto/directory.args';
@@ -52,19 +52,13 @@ export class UsersResolver {
   /** The field rule: only where the caller may read this user's email. */
   @ResolveField(() => String, { nullable: true })
   email(@CurrentViewer() v: Viewer, @Parent() user: User): string | null {
-    // The user reached the caller through a read-filtered query; what decides the field is
-    // the inverted field rule (a partner never sees another partner's address).
-    const rule = v.ability.relevantRuleFor('read', asSubject('User', user), 'email');
-    return rule?.inverted ? null : user.email;
+    return visibleEmail(v.ability, user);
   }
 
   @ResolveField(() => OrganizationModel)
   async organization(@CurrentViewer() v: Viewer, @Parent() user: User): Promise<Organization> {
     // The organisation of a user the caller sees is visible to the caller (DESIGN 2, Organisations).
-    const loader = requestLoader<string, Organization | null>(v.ctx, 'organizationsById', async (ids) =>
-      byKey(ids, await this.organizationsService.findByIds(ids), (o) => o.id),
-    );
-    const org = await loader.load(user.organizationId);
+    const org = await knownOrganizationLoader(v, this.organizationsService).load(user.organizationId);
     if (!org) throw new Error(`organization ${user.organizationId} of user ${user.id} is missing`);
     return org;
   }
