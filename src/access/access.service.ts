@@ -1,6 +1,7 @@
 import { rulesToAST } from '@casl/ability/extra';
 import { Injectable } from '@nestjs/common';
 import { Brackets, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import { positional } from '../database/entity-rows';
 import { conditionToSql, SqlFragment } from './sql/condition-to-sql';
 import { AppAbility, SubjectName } from './subjects';
 
@@ -10,6 +11,12 @@ export class AccessService {
   /** The WHERE fragment selecting exactly the rows of `subject` the ability may read. */
   scope(ability: AppAbility, subject: SubjectName, alias: string, paramPrefix = `${alias}_casl`): SqlFragment {
     return conditionToSql(rulesToAST(ability, 'read', subject), subject, alias, paramPrefix);
+  }
+
+  /** The same scope for a hand-written statement: its parameters are appended to `values` and numbered. */
+  scopeSql(ability: AppAbility, subject: SubjectName, alias: string, values: unknown[]): string {
+    const { sql, params } = this.scope(ability, subject, alias);
+    return `(${positional(sql, params, values)})`;
   }
 
   /** Adds the scope to a query without replacing its existing conditions. */

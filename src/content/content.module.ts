@@ -1,3 +1,5 @@
+import { ListedPrimer } from './listed';
+import { OrganizationsModule } from '../organizations/organizations.module';
 import { Module, OnModuleInit } from '@nestjs/common';
 import { NodeRegistry } from '../graphql/node-registry';
 import { SpacesModule } from '../spaces/spaces.module';
@@ -17,10 +19,11 @@ import { PostWritesService } from './post-writes.service';
 import { ReactionsService } from './reactions.service';
 
 @Module({
-  imports: [UsersModule, SpacesModule],
+  imports: [UsersModule, SpacesModule, OrganizationsModule],
   providers: [
     ContentRepository,
     PostsService,
+    ListedPrimer,
     PostsResolver,
     CommentsResolver,
     ReactionsResolver,

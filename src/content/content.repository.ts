@@ -1,11 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, In, SelectQueryBuilder } from 'typeorm';
+import { DataSource, SelectQueryBuilder } from 'typeorm';
 import { AccessService } from '../access/access.service';
 import { AppAbility } from '../access/subjects';
 import { keysetPage, SortKey } from '../graphql/keyset-page';
 import { Connection, PageArgs } from '../graphql/pagination';
 import { Comment } from '../database/entities/comment.entity';
+import { Organization } from '../database/entities/organization.entity';
+import { Space } from '../database/entities/space.entity';
+import { User } from '../database/entities/user.entity';
+import { EntityColumns } from '../database/entity-rows';
 import { Post } from '../database/entities/post.entity';
 import { Reaction } from '../database/entities/reaction.entity';
 import { ContentRevision } from '../database/entities/content-revision.entity';
@@ -16,6 +20,27 @@ export interface ReactionCountRow {
   emoji: string;
   count: number;
   reactedByMe: boolean;
+}
+
+/** What a list of posts or comments fetches with each item, in the same statement. */
+export interface ListShape {
+  /** The author and their organisation (always someone the caller sees: DESIGN 2, People). */
+  authors: boolean;
+  /** Posts only: the comments the caller sees on each. */
+  commentCounts?: boolean;
+  /** Posts only: the space (seen by whoever reads one of its posts). */
+  spaces?: boolean;
+  /** The body (left out, and undefined, when no field reads it). */
+  bodies: boolean;
+}
+
+/** An item of such a list. */
+export interface Listed<T> {
+  item: T;
+  author?: User;
+  authorOrganization?: Organization;
+  commentCount?: number;
+  space?: Space;
 }
 
 const NEWEST_POSTS: SortKey<Post>[] = [
@@ -53,24 +78,55 @@ export class ContentRepository {
     spaceIds: readonly string[],
     limit: number,
     after: readonly unknown[] | null,
-  ): Promise<Post[]> {
-    const perSpace = this.posts(ability)
-      .select('p.id', 'id')
-      .addSelect('p.created_at', 'created_at')
-      .andWhere('p.space_id = feed_space.id');
-    if (after)
-      perSpace.andWhere('(p.created_at, p.id) < (:afterAt, :afterId)', { afterAt: after[0], afterId: after[1] });
-    perSpace.orderBy('p.created_at', 'DESC').addOrderBy('p.id', 'DESC').limit(limit);
-    const [inner, params] = perSpace.getQueryAndParameters();
-    const rows: { id: string }[] = await this.dataSource.query(
-      `SELECT f.id FROM unnest($${params.length + 1}::uuid[]) AS feed_space(id)
-         CROSS JOIN LATERAL (${inner}) f
-        ORDER BY f.created_at DESC, f.id DESC LIMIT ${limit}`,
-      [...params, [...spaceIds]],
+    shape: ListShape,
+  ): Promise<Listed<Post>[]> {
+    const values: unknown[] = [];
+    const scope = this.access.scopeSql(ability, 'Post', 'p', values);
+    const keyset = after
+      ? ` AND (p.created_at, p.id) < (${this.bind(values, after[0])}, ${this.bind(values, after[1])})`
+      : '';
+    const spaces = this.bind(values, [...spaceIds]);
+    const { select, joins } = this.listParts(ability, 'p', shape, values);
+    const rows: Record<string, unknown>[] = await this.dataSource.query(
+      `SELECT ${select}
+         FROM unnest(${spaces}::uuid[]) AS feed_space(id)
+         CROSS JOIN LATERAL (SELECT p.* FROM posts p
+                              WHERE ${scope} AND p.space_id = feed_space.id${keyset}
+                              ORDER BY p.created_at DESC, p.id DESC LIMIT ${limit}) p
+         ${joins}
+        ORDER BY p.created_at DESC, p.id DESC LIMIT ${limit}`,
+      values,
     );
-    const posts = await this.dataSource.getRepository(Post).findBy({ id: In(rows.map((r) => r.id)) });
-    const byId = new Map(posts.map((p) => [p.id, p]));
-    return rows.map((r) => byId.get(r.id)).filter((p): p is Post => p !== undefined);
+    return rows.map((row) => this.listed(row, 'p', shape));
+  }
+
+  /** The newest `limit` posts of one space the caller reads, older than `after` if given. */
+  async newestVisibleInSpace(
+    ability: AppAbility,
+    spaceId: string,
+    limit: number,
+    after: readonly unknown[] | null,
+    shape: ListShape,
+  ): Promise<Listed<Post>[]> {
+    const values: unknown[] = [];
+    const scope = this.access.scopeSql(ability, 'Post', 'p', values);
+    const keyset = after
+      ? ` AND (p.created_at, p.id) < (${this.bind(values, after[0])}, ${this.bind(values, after[1])})`
+      : '';
+    const space = this.bind(values, spaceId);
+    const { select, joins } = this.listParts(ability, 'p', shape, values);
+    const rows: Record<string, unknown>[] = await this.dataSource.query(
+      `SELECT ${select} FROM posts p ${joins}
+        WHERE ${scope} AND p.space_id = ${space}${keyset}
+        ORDER BY p.created_at DESC, p.id DESC LIMIT ${limit}`,
+      values,
+    );
+    return rows.map((row) => this.listed(row, 'p', shape));
+  }
+
+  /** Posts the caller reads in a space, counted (a list's totalCount, only when asked for). */
+  countVisiblePostsInSpace(ability: AppAbility, spaceId: string): Promise<number> {
+    return this.posts(ability).andWhere('p.space_id = :spaceId', { spaceId }).getCount();
   }
 
   /** A page of the posts of a space the caller reads, newest first. */
@@ -100,19 +156,26 @@ export class ContentRepository {
   }
 
   /** The newest `limit` comments the caller sees on each of many posts, newest first. */
-  newestVisibleCommentsPerPost(ability: AppAbility, postIds: readonly string[], limit: number): Promise<Comment[]> {
-    const ranked = this.comments(ability)
-      .select('c.id', 'id')
-      .addSelect('ROW_NUMBER() OVER (PARTITION BY c.post_id ORDER BY c.created_at DESC, c.id DESC)', 'rn')
-      .andWhere('c.post_id = ANY(:postIds)', { postIds: [...postIds] });
-    return this.dataSource
-      .getRepository(Comment)
-      .createQueryBuilder('c')
-      .innerJoin(`(${ranked.getQuery()})`, 'r', 'r.id = c.id AND r.rn <= :limit', { limit })
-      .setParameters(ranked.getParameters())
-      .orderBy('c.created_at', 'DESC')
-      .addOrderBy('c.id', 'DESC')
-      .getMany();
+  async newestVisibleCommentsPerPost(
+    ability: AppAbility,
+    postIds: readonly string[],
+    limit: number,
+    shape: ListShape,
+  ): Promise<Listed<Comment>[]> {
+    const values: unknown[] = [];
+    const scope = this.access.scopeSql(ability, 'Comment', 'c', values);
+    const posts = this.bind(values, [...postIds]);
+    const { select, joins } = this.listParts(ability, 'c', { authors: shape.authors, bodies: shape.bodies }, values);
+    const rows: Record<string, unknown>[] = await this.dataSource.query(
+      `SELECT ${select}
+         FROM (SELECT c.*, ROW_NUMBER() OVER (PARTITION BY c.post_id ORDER BY c.created_at DESC, c.id DESC) AS rn
+                 FROM comments c WHERE ${scope} AND c.post_id = ANY(${posts}::uuid[])) c
+         ${joins}
+        WHERE c.rn <= ${this.bind(values, limit)}
+        ORDER BY c.created_at DESC, c.id DESC`,
+      values,
+    );
+    return rows.map((row) => this.listed(row, 'c', shape));
   }
 
   /** A page of the comments of a post the caller sees, newest first. */
@@ -216,6 +279,59 @@ export class ContentRepository {
       [postId, commentId, authorId],
     );
     return rows.map((r) => r.user_id);
+  }
+
+  private bind(values: unknown[], value: unknown): string {
+    values.push(value);
+    return `$${values.length}`;
+  }
+
+  /** The SELECT list and joins of a list of posts (`p`) or comments (`c`) of this shape. */
+  private listParts(
+    ability: AppAbility,
+    alias: 'p' | 'c',
+    shape: ListShape,
+    values: unknown[],
+  ): { select: string; joins: string } {
+    const item = this.itemColumns(alias, shape);
+    const select = [item.select];
+    let joins = '';
+    if (shape.authors) {
+      select.push(EntityColumns.of(this.dataSource, User, 'au').select);
+      select.push(EntityColumns.of(this.dataSource, Organization, 'ao').select);
+      joins = `JOIN users au ON au.id = ${alias}.author_id JOIN organizations ao ON ao.id = au.organization_id`;
+    }
+    if (alias === 'p' && shape.spaces) {
+      select.push(EntityColumns.of(this.dataSource, Space, 'ps').select);
+      joins += ' JOIN spaces ps ON ps.id = p.space_id';
+    }
+    if (alias === 'p' && shape.commentCounts) {
+      const scope = this.access.scopeSql(ability, 'Comment', 'c', values);
+      select.push(`(SELECT COUNT(*) FROM comments c WHERE c.post_id = p.id AND ${scope})::int AS comment_count`);
+    }
+    return { select: select.join(', '), joins };
+  }
+
+  private itemColumns(alias: 'p' | 'c', shape: ListShape): EntityColumns<Post> | EntityColumns<Comment> {
+    const omit = shape.bodies ? [] : ['body'];
+    return alias === 'p'
+      ? EntityColumns.of(this.dataSource, Post, alias, alias, omit)
+      : EntityColumns.of(this.dataSource, Comment, alias, alias, omit);
+  }
+
+  private listed<T extends Post | Comment>(
+    row: Record<string, unknown>,
+    alias: 'p' | 'c',
+    shape: ListShape,
+  ): Listed<T> {
+    const out: Listed<T> = { item: this.itemColumns(alias, shape).hydrate(row) as T };
+    if (shape.authors) {
+      out.author = EntityColumns.of(this.dataSource, User, 'au').hydrate(row);
+      out.authorOrganization = EntityColumns.of(this.dataSource, Organization, 'ao').hydrate(row);
+    }
+    if (alias === 'p' && shape.commentCounts) out.commentCount = Number(row.comment_count);
+    if (alias === 'p' && shape.spaces) out.space = EntityColumns.of(this.dataSource, Space, 'ps').hydrate(row);
+    return out;
   }
 
   private posts(ability: AppAbility): SelectQueryBuilder<Post> {

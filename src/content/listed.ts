@@ -9,6 +9,7 @@ import { OrganizationsService } from '../organizations/organizations.service';
 import { visibleSpaceLoader } from '../spaces/space.loader';
 import { SpacesService } from '../spaces/spaces.service';
 import { knownUserLoader } from '../users/user.loader';
+import { visibleEmail } from '../users/user-fields';
 import { UsersService } from '../users/users.service';
 import { Listed, ListShape } from './content.repository';
 import { PostsService } from './posts.service';
@@ -19,6 +20,7 @@ export function listShape(nodeFields: ReadonlySet<string>): ListShape {
     authors: nodeFields.has('author'),
     commentCounts: nodeFields.has('commentCount'),
     spaces: nodeFields.has('space'),
+    bodies: nodeFields.has('body'),
   };
 }
 
@@ -46,6 +48,7 @@ export class ListedPrimer {
       if (author) {
         knownUserLoader(v, this.users).prime(author.id, author);
         prefetch(item, { author });
+        prefetch(author, { email: visibleEmail(v.ability, author) });
       }
       if (author && authorOrganization) {
         knownOrganizationLoader(v, this.organizations).prime(authorOrganization.id, authorOrganization);

@@ -1,8 +1,9 @@
-import { Args, ID, Int, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, ID, Info, Int, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { GraphQLResolveInfo } from 'graphql';
 import { DenialService } from '../access/denial.service';
 import { CurrentViewer, Viewer } from '../graphql/graphql-context.decorator';
 import { parseId, Connection, PageArgs, pageSize, toConnection } from '../graphql/pagination';
-import { byKey, requestLoader } from '../graphql/request-loaders';
+import { requestLoader } from '../graphql/request-loaders';
 import { Space } from '../database/entities/space.entity';
 import { SpaceModel } from '../spaces/models/space.model';
 import { SpacesService } from '../spaces/spaces.service';
@@ -19,7 +20,10 @@ import { ReactionConnection } from './models/reaction.model';
 import { ReactionCountModel } from './models/reaction-count.model';
 import { PostRevisionModel } from './models/revision.model';
 import { ContentRevision } from '../database/entities/content-revision.entity';
+import { commentCountLoader, ListedPrimer, listShape } from './listed';
 import { PostsService } from './posts.service';
+import { selectedFields } from '../graphql/selection';
+import { visibleSpaceLoader } from '../spaces/space.loader';
 
 @Resolver(() => PostModel)
 export class PostsResolver {
@@ -28,15 +32,23 @@ export class PostsResolver {
     private readonly spacesService: SpacesService,
     private readonly usersService: UsersService,
     private readonly denials: DenialService,
+    private readonly primer: ListedPrimer,
   ) {}
 
   @Query(() => PostConnection, { description: 'Every post the caller reads across their spaces, newest first.' })
-  feed(@CurrentViewer() v: Viewer, @Args() page: PageArgs): Promise<Connection<Post>> {
-    return this.postsService.feed(
+  async feed(
+    @CurrentViewer() v: Viewer,
+    @Args() page: PageArgs,
+    @Info() info: GraphQLResolveInfo,
+  ): Promise<Connection<Post>> {
+    const { connection, listed } = await this.postsService.feed(
       v.ability,
       v.principal.activeMemberships.map((m) => m.spaceId),
       page,
+      listShape(selectedFields(info, ['edges', 'node'])),
     );
+    this.primer.prime(v, listed);
+    return connection;
   }
 
   @Query(() => PostModel, { nullable: true, description: 'A post the caller reads; NOT_FOUND otherwise.' })
@@ -55,10 +67,7 @@ export class PostsResolver {
   @ResolveField(() => SpaceModel)
   async space(@CurrentViewer() v: Viewer, @Parent() post: Post): Promise<Space> {
     // Reading a post requires an active membership in its space, which shows the space.
-    const loader = requestLoader<string, Space | null>(v.ctx, 'visibleSpacesById', async (ids) =>
-      byKey(ids, await this.spacesService.findManyVisible(v.ability, ids), (s) => s.id),
-    );
-    const space = await loader.load(post.spaceId);
+    const space = await visibleSpaceLoader(v, this.spacesService).load(post.spaceId);
     if (!space) throw new Error(`space ${post.spaceId} of a readable post is not visible`);
     return space;
   }
@@ -76,13 +85,16 @@ export class PostsResolver {
     @CurrentViewer() v: Viewer,
     @Parent() post: Post,
     @Args() page: PageArgs,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<Connection<Comment>> {
     if (page.after) return this.postsService.commentsOf(v.ability, post.id, page);
-    // First pages of a whole list of posts load in one query.
+    // First pages of a whole list of posts load in one query, with their authors when asked.
     const first = pageSize(page.first);
-    const loader = requestLoader<string, Comment[]>(v.ctx, `firstComments:${first}`, async (ids) => {
-      const pages = await this.postsService.firstCommentPages(v.ability, ids, first);
-      return ids.map((id) => pages.get(id) ?? []);
+    const shape = listShape(selectedFields(info, ['edges', 'node']));
+    const loader = requestLoader<string, Comment[]>(v.ctx, `firstComments:${first}:${shape.authors}`, async (ids) => {
+      const pages = await this.postsService.firstCommentPages(v.ability, ids, first, shape);
+      this.primer.prime(v, [...pages.values()].flat());
+      return ids.map((id) => (pages.get(id) ?? []).map((l) => l.item));
     });
     const rows = await loader.load(post.id);
     return toConnection(
@@ -138,12 +150,5 @@ export function reactionCountLoader(v: Viewer, posts: PostsService, target: 'pos
     return ids.map((id) =>
       (counts.get(id) ?? []).map(({ emoji, count, reactedByMe }) => ({ emoji, count, reactedByMe })),
     );
-  });
-}
-
-function commentCountLoader(v: Viewer, posts: PostsService) {
-  return requestLoader<string, number>(v.ctx, 'commentCounts', async (ids) => {
-    const counts = await posts.commentCounts(v.ability, ids);
-    return ids.map((id) => counts.get(id) ?? 0);
   });
 }

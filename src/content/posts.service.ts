@@ -4,25 +4,41 @@ import { Connection, decodeCursor, PageArgs, pageSize, toConnection } from '../g
 import { Comment } from '../database/entities/comment.entity';
 import { Post } from '../database/entities/post.entity';
 import { Reaction } from '../database/entities/reaction.entity';
-import { ContentRepository, ReactionCountRow } from './content.repository';
+import { ContentRepository, Listed, ListShape, ReactionCountRow } from './content.repository';
+
+/** A page of a list, and what its statement fetched with each item (for the request's loaders). */
+export interface ListedPage<T> {
+  connection: Connection<T>;
+  listed: Listed<T>[];
+}
 
 /** Posts, comments and reactions, always through the caller's abilities. */
 @Injectable()
 export class PostsService {
   constructor(private readonly content: ContentRepository) {}
 
-  /** Every post the caller reads, across all their spaces, newest first. */
-  async feed(ability: AppAbility, spaceIds: readonly string[], page: PageArgs): Promise<Connection<Post>> {
+  /** Every post the caller reads, across all their spaces, newest first, with what `shape` asks. */
+  async feed(
+    ability: AppAbility,
+    spaceIds: readonly string[],
+    page: PageArgs,
+    shape: ListShape,
+  ): Promise<ListedPage<Post>> {
     const first = pageSize(page.first);
     const after = decodeCursor(page.after, ['date', 'uuid']);
     const total = () => this.content.countVisiblePosts(ability);
-    if (spaceIds.length === 0) return toConnection([], first, () => [], total);
-    const posts = await this.content.newestVisibleInSpaces(ability, spaceIds, first + 1, after);
-    return toConnection(posts, first, (p) => [p.createdAt, p.id], total);
+    const listed =
+      spaceIds.length === 0 ? [] : await this.content.newestVisibleInSpaces(ability, spaceIds, first + 1, after, shape);
+    return { connection: postConnection(listed, first, total), listed };
   }
 
-  inSpace(ability: AppAbility, spaceId: string, page: PageArgs): Promise<Connection<Post>> {
-    return this.content.pageVisiblePostsInSpace(ability, spaceId, page);
+  /** A page of the posts of a space the caller reads, newest first, with what `shape` asks. */
+  async inSpace(ability: AppAbility, spaceId: string, page: PageArgs, shape: ListShape): Promise<ListedPage<Post>> {
+    const first = pageSize(page.first);
+    const after = decodeCursor(page.after, ['date', 'uuid']);
+    const listed = await this.content.newestVisibleInSpace(ability, spaceId, first + 1, after, shape);
+    const total = () => this.content.countVisiblePostsInSpace(ability, spaceId);
+    return { connection: postConnection(listed, first, total), listed };
   }
 
   findVisible(ability: AppAbility, id: string): Promise<Post | null> {
@@ -43,11 +59,10 @@ export class PostsService {
     ability: AppAbility,
     postIds: readonly string[],
     first: number,
-  ): Promise<Map<string, Comment[]>> {
-    const rows = await this.content.newestVisibleCommentsPerPost(ability, postIds, first + 1);
-    const pages = new Map<string, Comment[]>();
-    for (const c of rows) pages.set(c.postId, [...(pages.get(c.postId) ?? []), c]);
-    return pages;
+    shape: ListShape,
+  ): Promise<Map<string, Listed<Comment>[]>> {
+    const rows = await this.content.newestVisibleCommentsPerPost(ability, postIds, first + 1, shape);
+    return groupBy(rows, (c) => c.item.postId);
   }
 
   commentsOf(ability: AppAbility, postId: string, page: PageArgs): Promise<Connection<Comment>> {
@@ -88,8 +103,21 @@ export class PostsService {
   }
 }
 
+function postConnection(listed: Listed<Post>[], first: number, total: () => Promise<number>): Connection<Post> {
+  return toConnection(
+    listed.map((l) => l.item),
+    first,
+    (p) => [p.createdAt, p.id],
+    total,
+  );
+}
+
 function groupBy<T>(rows: readonly T[], key: (row: T) => string): Map<string, T[]> {
   const out = new Map<string, T[]>();
-  for (const row of rows) out.set(key(row), [...(out.get(key(row)) ?? []), row]);
+  for (const row of rows) {
+    const group = out.get(key(row));
+    if (group) group.push(row);
+    else out.set(key(row), [row]);
+  }
   return out;
 }

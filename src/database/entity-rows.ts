@@ -12,10 +12,16 @@ export class EntityColumns<T extends ObjectLiteral> {
   private readonly columns: { key: string; apply: (entity: T, value: unknown) => void }[];
   private readonly create: () => T;
 
-  private constructor(dataSource: DataSource, target: EntityTarget<T>, alias: string, prefix: string) {
+  private constructor(
+    dataSource: DataSource,
+    target: EntityTarget<T>,
+    alias: string,
+    prefix: string,
+    omit: readonly string[],
+  ) {
     const metadata = dataSource.getMetadata(target);
     const driver = dataSource.driver;
-    const owned = metadata.columns;
+    const owned = metadata.columns.filter((c) => !omit.includes(c.propertyName));
     this.select = owned.map((c) => `${alias}."${c.databaseName}" AS "${prefix}__${c.databaseName}"`).join(', ');
     this.columns = owned.map((c) => ({
       key: `${prefix}__${c.databaseName}`,
@@ -26,18 +32,22 @@ export class EntityColumns<T extends ObjectLiteral> {
 
   private static readonly cache = new WeakMap<DataSource, Map<string, unknown>>();
 
-  /** One instance per data source, entity, alias and prefix: the SELECT list is built once. */
+  /**
+   * One instance per data source, entity, alias, prefix and omitted properties: the SELECT list
+   * is built once. An omitted property (a long text no field of the request reads) stays undefined.
+   */
   static of<T extends ObjectLiteral>(
     dataSource: DataSource,
     target: EntityTarget<T>,
     alias: string,
     prefix = alias,
+    omit: readonly string[] = [],
   ): EntityColumns<T> {
     let byKey = EntityColumns.cache.get(dataSource);
     if (!byKey) EntityColumns.cache.set(dataSource, (byKey = new Map()));
-    const key = `${dataSource.getMetadata(target).name}|${alias}|${prefix}`;
+    const key = `${dataSource.getMetadata(target).name}|${alias}|${prefix}|${omit.join(',')}`;
     let found = byKey.get(key) as EntityColumns<T> | undefined;
-    if (!found) byKey.set(key, (found = new EntityColumns(dataSource, target, alias, prefix)));
+    if (!found) byKey.set(key, (found = new EntityColumns(dataSource, target, alias, prefix, omit)));
     return found;
   }
 

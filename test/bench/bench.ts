@@ -23,7 +23,7 @@ stdout, progress to stderr.
   --scale N        multiplies the world (default 1: 20 organisations, 2,000 users, 200 spaces,
                    100,000 posts, 300,000 comments)
   --duration S     seconds of measurement per scenario (default 10)
-  --connections C  concurrent connections (default 20)
+  --connections C  concurrent connections (default 16)
   --callers N      bearer tokens in the pool, at least 50 (default 64)
   --warmup S       seconds of unrecorded load before each scenario (default 3)
   --skip-seed      reuse the database of an earlier run
@@ -52,7 +52,7 @@ function parseOptions(argv: string[]): Options | null {
   const options: Options = {
     scale: 1,
     duration: 10,
-    connections: 20,
+    connections: 16,
     callers: 64,
     warmup: 3,
     skipSeed: false,
