@@ -5,8 +5,8 @@ import { seedWorld, worldSize } from './bench/seed';
 import { baseEnv, buildOnce, ChildGateway, freePort, startChild, stopAllChildren } from './support/child-gateway';
 import { Inspector } from './support/inspector';
 import { HttpClient, Summary, Tally } from './support/load-driver';
-import { LoadCaller, LoadMix, MIX } from './support/load-mix';
-import { loadCallers } from './support/load-world';
+import { InvitationPlan, LoadCaller, LoadMix, MIX } from './support/load-mix';
+import { loadWorld } from './support/load-world';
 import { createTestDatabase } from './support/test-database';
 
 // Issue 12, item 5: a bounded load test on loopback. The built gateway runs as a child process
@@ -37,6 +37,8 @@ const WARMUP_SECONDS = numberEnv('LOAD_WARMUP_SECONDS', 10, 1);
 const SCALE = numberEnv('LOAD_SCALE', 0.25, 0.06);
 const CONCURRENCY = 32;
 const CALLERS = 64;
+/** Invitations ready to be made and accepted (about 3 % of the actions take one). */
+const INVITATIONS = 2000;
 const POOL_SIZE = 20;
 /** The heap may end this much above where it stood after the warm-up: 10 %, and 8 MiB for caches filling. */
 const HEAP_GROWTH_SHARE = 0.1;
@@ -100,6 +102,7 @@ describeLoad('load: 32 concurrent callers mixing reads, sign-ins and writes (iss
   let inspector: Inspector;
   let baseUrl: string;
   let callers: LoadCaller[];
+  let invitations: InvitationPlan[];
   let client: HttpClient;
   let admin: Client;
 
@@ -146,7 +149,7 @@ describeLoad('load: 32 concurrent callers mixing reads, sign-ins and writes (iss
     inspector = await Inspector.connect(url);
     admin = new Client({ connectionString: databaseUrl, application_name: 'passerelle-load-observer' });
     await admin.connect();
-    callers = await loadCallers(databaseUrl, baseUrl, CALLERS);
+    ({ callers, invitations } = await loadWorld(databaseUrl, baseUrl, CALLERS, INVITATIONS));
     client = new HttpClient(baseUrl, CONCURRENCY);
     log(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s: ${callers.length} callers on ${baseUrl}`);
   });
@@ -300,13 +303,13 @@ describeLoad('load: 32 concurrent callers mixing reads, sign-ins and writes (iss
 
   it('serves the mix with no 5xx, no connection error, no unexpected error; the heap stays flat and no connection leaks', async () => {
     const warmup = new Tally();
-    await new LoadMix(client, baseUrl, callers, warmup).run(WARMUP_SECONDS, CONCURRENCY);
+    await new LoadMix(client, baseUrl, callers, invitations, warmup).run(WARMUP_SECONDS, CONCURRENCY);
     log(`warm-up: ${warmup.summary().requests} requests in ${WARMUP_SECONDS} s`);
     expectClean(warmup.summary());
     const before = await quiet();
 
     const tally = new Tally();
-    const { peak } = await sampled(new LoadMix(client, baseUrl, callers, tally).run(SECONDS, CONCURRENCY));
+    const { peak } = await sampled(new LoadMix(client, baseUrl, callers, invitations, tally).run(SECONDS, CONCURRENCY));
     const summary = tally.summary();
     const after = await quiet();
     log(`\n${report(summary, peak, before, after)}`);

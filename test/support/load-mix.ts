@@ -21,10 +21,15 @@ export interface LoadIdp {
   key: KeyPair;
 }
 
-export interface LoadCaller extends Caller {
+/** Someone who signs in through their organisation's IdP, linked to it by this NameID. */
+export interface Person {
+  userId: string;
   email: string;
   nameId: string;
   idp: LoadIdp;
+}
+
+export interface LoadCaller extends Caller, Person {
   /** Spaces where the caller writes (OWNER, ANIMATOR, MEMBER of a space that is not archived). */
   writableSpaceIds: string[];
   /** Posts the caller reads in those spaces, not hidden nor deleted: what they comment and react on. */
@@ -35,11 +40,21 @@ export interface LoadCaller extends Caller {
   session: string | null;
 }
 
+/** An invitation to make under load: an OWNER or ANIMATOR (by token) invites a host colleague who is not in the space. */
+export interface InvitationPlan {
+  spaceId: string;
+  inviterToken: string;
+  invitee: Person;
+}
+
 const POST = `query($id: ID!) { post(id: $id) { id title commentCount reactionCounts { emoji count reactedByMe } comments(first: 10) { edges { node { id body author { id displayName } } } } } }`;
 const PEEK = `query($id: ID!) { post(id: $id) { id title } }`;
 const CREATE_POST = `mutation($input: CreatePostInput!) { createPost(input: $input) { id space { id } } }`;
 const COMMENT = `mutation($postId: ID!, $body: String!) { commentOnPost(postId: $postId, body: $body) { id } }`;
 const REACT = `mutation($postId: ID!, $emoji: String!) { react(postId: $postId, emoji: $emoji) { id emoji } }`;
+const INVITE = `mutation($input: InviteToSpaceInput!) { inviteToSpace(input: $input) { id status } }`;
+const ACCEPT = `mutation($id: ID!) { acceptInvitation(id: $id) { id status membership { id role } } }`;
+const SPACE = `query($id: ID!) { space(id: $id) { id name posts(first: 5) { edges { node { id } } } } }`;
 const EMOJIS = ['👍', '🎉', '🤔', '❤️', '🚀'];
 /** The newest posts of a caller kept as targets: enough to spread comments, bounded for a long run. */
 const MAX_TARGETS = 200;
@@ -54,20 +69,22 @@ type ActionName =
   | 'sign-in'
   | 'createPost'
   | 'commentOnPost'
-  | 'react';
+  | 'react'
+  | 'invite and accept';
 
-/** Shares of the mix, in percent: reads 62, sign-ins 8, writes 30. */
+/** Shares of the mix, in percent: reads 59, sign-ins 8, writes 33 (an invitation is 5 requests and a read). */
 export const MIX: [ActionName, number][] = [
   ['feed', 13],
-  ['space page', 13],
+  ['space page', 12],
   ['me', 8],
   ['users(search:)', 8],
-  ['post', 15],
-  ['peek', 5],
+  ['post', 14],
+  ['peek', 4],
   ['sign-in', 8],
   ['createPost', 8],
   ['commentOnPost', 12],
   ['react', 10],
+  ['invite and accept', 3],
 ];
 /** Share of sign-ins followed by a replay of the same response. */
 const REPLAY_SHARE = 0.25;
@@ -99,6 +116,7 @@ export class LoadMix {
     private readonly client: HttpClient,
     private readonly baseUrl: string,
     private readonly callers: LoadCaller[],
+    private readonly invitations: InvitationPlan[],
     private readonly tally: Tally,
   ) {}
 
@@ -122,6 +140,8 @@ export class LoadMix {
       action = 'feed';
     if (action === 'createPost' && caller.writableSpaceIds.length === 0) action = 'me';
     if (action === 'peek' && !caller.foreignPostId) action = 'me';
+    const invitation = action === 'invite and accept' ? this.invitations.shift() : undefined;
+    if (action === 'invite and accept' && !invitation) action = 'space page';
     switch (action) {
       case 'feed':
       case 'space page':
@@ -141,8 +161,13 @@ export class LoadMix {
       case 'peek':
         await this.graphql(action, caller, { query: PEEK, variables: { id: caller.foreignPostId } }, null, 'NOT_FOUND');
         return;
-      case 'sign-in':
-        await this.signIn(caller);
+      case 'sign-in': {
+        const session = await this.signIn(caller, Math.random() < REPLAY_SHARE);
+        if (session) caller.session = session;
+        return;
+      }
+      case 'invite and accept':
+        await this.inviteAndAccept(invitation!);
         return;
       case 'createPost': {
         const n = this.written++;
@@ -184,17 +209,23 @@ export class LoadMix {
     }
   }
 
-  /** Sends a GraphQL request with the caller's token or, half the time once signed in, their session. */
+  /** The caller's token or, half the time once signed in, their session. */
+  private credentials(caller: LoadCaller): Credentials {
+    return caller.session && Math.random() < 0.5 ? { session: caller.session } : { token: caller.token };
+  }
+
+  /** Sends a GraphQL request; the answer must be data that passes `check`, or exactly the `refusal` code. */
   private async graphql(
     kind: string,
-    caller: LoadCaller,
+    who: LoadCaller | Credentials,
     body: GraphqlBody,
     check: ((data: any) => void) | null,
     refusal?: string,
   ): Promise<void> {
+    const credentials = 'userId' in who ? this.credentials(who) : who;
     const headers: Record<string, string> = { 'content-type': 'application/json' };
-    if (caller.session && Math.random() < 0.5) headers.cookie = `${SESSION_COOKIE}=${caller.session}`;
-    else headers.authorization = `Bearer ${caller.token}`;
+    if ('session' in credentials) headers.cookie = `${SESSION_COOKIE}=${credentials.session}`;
+    else headers.authorization = `Bearer ${credentials.token}`;
     const answer = await this.exchange(kind, 'POST', '/graphql', headers, JSON.stringify(body));
     if (!answer) return;
     let parsed: { data?: any; errors?: GraphqlError[] };
@@ -220,24 +251,60 @@ export class LoadMix {
   }
 
   /**
+   * An OWNER or ANIMATOR invites a colleague; the colleague signs in through the host's IdP
+   * and accepts with that session (an invitation is accepted only after an SSO sign-in).
+   */
+  private async inviteAndAccept(plan: InvitationPlan): Promise<void> {
+    let invitationId: string | undefined;
+    await this.graphql(
+      'inviteToSpace',
+      { token: plan.inviterToken },
+      { query: INVITE, variables: { input: { spaceId: plan.spaceId, email: plan.invitee.email, role: 'MEMBER' } } },
+      (data) => {
+        if (data.inviteToSpace?.status !== 'PENDING') throw new Error('not PENDING');
+        invitationId = data.inviteToSpace.id as string;
+      },
+    );
+    if (!invitationId) return;
+    const session = await this.signIn(plan.invitee, false);
+    if (!session) return;
+    let accepted = false;
+    await this.graphql('acceptInvitation', { session }, { query: ACCEPT, variables: { id: invitationId } }, (data) => {
+      const answer = data.acceptInvitation;
+      if (answer?.status !== 'ACCEPTED' || answer.membership?.role !== 'MEMBER') throw new Error('not ACCEPTED');
+      accepted = true;
+    });
+    if (!accepted) return;
+    // The new grant counts at once: the next request reads the space.
+    await this.graphql('space (new member)', { session }, { query: SPACE, variables: { id: plan.spaceId } }, (data) => {
+      if (data.space?.id !== plan.spaceId) throw new Error('the new member does not read the space');
+    });
+  }
+
+  /**
    * A browser's SP-initiated sign-in: the AuthnRequest (and the login cookie that binds it to
    * this browser), a Response signed by the organisation's IdP for this request, posted to the
-   * ACS; the session replaces the caller's last one. Sometimes the same Response is posted
-   * again: the gateway must refuse it (ASSERTION_REPLAYED).
+   * ACS. With `replay`, the same Response is posted again: the gateway must refuse it
+   * (ASSERTION_REPLAYED). Resolves with the session, or null (the failure is counted).
    */
-  private async signIn(caller: LoadCaller): Promise<void> {
-    const { connectionId, entityId, key } = caller.idp;
+  private async signIn(person: Person, replay: boolean): Promise<string | null> {
+    const { connectionId, entityId, key } = person.idp;
     const base = `/auth/saml/${connectionId}`;
     const login = await this.exchange('sign-in: login', 'GET', `${base}/login?returnTo=%2Fhome`, {});
-    if (!login) return;
+    if (!login) return null;
     const location = typeof login.headers.location === 'string' ? login.headers.location : '';
     const loginCookie = setCookie(login, LOGIN_COOKIE);
     const samlRequest = location.includes('SAMLRequest') ? new URL(location).searchParams.get('SAMLRequest') : null;
-    if (login.status !== 302 || !samlRequest || !loginCookie)
-      return this.tally.wrong('sign-in: login', `HTTP ${login.status}, location ${location}: ${login.body}`);
+    if (login.status !== 302 || !samlRequest || !loginCookie) {
+      this.tally.wrong('sign-in: login', `HTTP ${login.status}, location ${location}: ${login.body}`);
+      return null;
+    }
     const xml = inflateRawSync(Buffer.from(samlRequest, 'base64')).toString('utf8');
     const requestId = /\sID="([^"]+)"/.exec(xml)?.[1];
-    if (!requestId) return this.tally.wrong('sign-in: login', `no request ID in ${xml}`);
+    if (!requestId) {
+      this.tally.wrong('sign-in: login', `no request ID in ${xml}`);
+      return null;
+    }
 
     const acs = `${this.baseUrl}${base}/acs`;
     const response = b64(
@@ -248,8 +315,8 @@ export class LoadMix {
           recipient: acs,
           audience: `${this.baseUrl}${base}/metadata`,
           inResponseTo: requestId,
-          nameId: caller.nameId,
-          attributes: { email: [caller.email] },
+          nameId: person.nameId,
+          attributes: { email: [person.email] },
         },
         { signAssertion: { signer: key } },
       ),
@@ -261,7 +328,7 @@ export class LoadMix {
     };
     const form = new URLSearchParams({ SAMLResponse: response }).toString();
     const consumed = await this.exchange('sign-in: acs', 'POST', `${base}/acs`, acsHeaders, form);
-    if (!consumed) return;
+    if (!consumed) return null;
     const session = setCookie(consumed, SESSION_COOKIE);
     let user: { id?: string } | undefined;
     try {
@@ -269,22 +336,22 @@ export class LoadMix {
     } catch {
       user = undefined;
     }
-    if (consumed.status !== 200 || !session || user?.id !== caller.userId) {
+    if (consumed.status !== 200 || !session || user?.id !== person.userId) {
       this.restCode(consumed, false);
-      return this.tally.wrong('sign-in: acs', `HTTP ${consumed.status}: ${consumed.body}`);
+      this.tally.wrong('sign-in: acs', `HTTP ${consumed.status}: ${consumed.body}`);
+      return null;
     }
-    caller.session = session;
-
-    if (Math.random() >= REPLAY_SHARE) return;
+    if (!replay) return session;
     const replayed = await this.exchange('sign-in: replay', 'POST', `${base}/acs`, acsHeaders, form);
-    if (!replayed) return;
-    const code = this.restCode(replayed, true);
-    if (replayed.status === 401 && code === 'ASSERTION_REPLAYED' && !setCookie(replayed, SESSION_COOKIE))
-      return this.tally.refusedAsExpected();
-    this.tally.wrong(
-      'sign-in: replay',
-      `expected 401 ASSERTION_REPLAYED, got HTTP ${replayed.status}: ${replayed.body}`,
-    );
+    const code = replayed ? this.restCode(replayed, true) : null;
+    if (replayed?.status === 401 && code === 'ASSERTION_REPLAYED' && !setCookie(replayed, SESSION_COOKIE))
+      this.tally.refusedAsExpected();
+    else if (replayed)
+      this.tally.wrong(
+        'sign-in: replay',
+        `expected 401 ASSERTION_REPLAYED, got HTTP ${replayed.status}: ${replayed.body}`,
+      );
+    return session;
   }
 
   /** The code of a REST error answer ({ error: { code } }), counted; null when there is none. */
@@ -319,6 +386,8 @@ export class LoadMix {
     }
   }
 }
+
+type Credentials = { token: string } | { session: string };
 
 interface GraphqlBody {
   query: string;

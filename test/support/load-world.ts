@@ -3,7 +3,7 @@ import { newSecret, sha256Hex } from '../../src/common/secrets';
 import { keyPair } from '../../src/common/testing/saml-keys';
 import { demoIdpMetadata } from '../../src/dev/demo-idp/demo-response.builder';
 import { mintCallers } from '../bench/callers';
-import type { LoadCaller, LoadIdp } from './load-mix';
+import type { InvitationPlan, LoadCaller, LoadIdp, Person } from './load-mix';
 
 // The people of the load test, on a world seeded by the benchmark's seed: bearer tokens
 // minted as `cli token` does, one IdP connection per organisation registered over GraphQL by
@@ -29,6 +29,17 @@ async function data(baseUrl: string, token: string, query: string, variables: Re
   return body.data;
 }
 
+/** Bearer tokens for these users, minted as `cli token` does (only the hash is stored). */
+async function mintTokens(db: Client, userIds: string[]): Promise<Map<string, string>> {
+  const tokens = new Map(userIds.map((id) => [id, newSecret('psl')]));
+  await db.query(
+    `INSERT INTO api_tokens (token_hash, user_id, name, expires_at)
+     SELECT h, u, 'load', now() + interval '6 hours' FROM unnest($1::text[], $2::uuid[]) AS t(h, u)`,
+    [[...tokens.values()].map(sha256Hex), [...tokens.keys()]],
+  );
+  return tokens;
+}
+
 /** A token for the seed's first host admin. */
 async function adminToken(db: Client): Promise<string> {
   const { rows } = await db.query<{ id: string }>(
@@ -36,15 +47,75 @@ async function adminToken(db: Client): Promise<string> {
       WHERE 'HOST_ADMIN' = ANY(u.roles) AND u.status = 'ACTIVE' AND o.kind = 'HOST' ORDER BY u.email LIMIT 1`,
   );
   if (rows.length === 0) throw new Error('the seed has no active host admin');
-  const token = newSecret('psl');
-  await db.query(
-    `INSERT INTO api_tokens (token_hash, user_id, name, expires_at) VALUES ($1, $2, 'load-admin', now() + interval '6 hours')`,
-    [sha256Hex(token), rows[0].id],
-  );
-  return token;
+  return (await mintTokens(db, [rows[0].id])).get(rows[0].id)!;
 }
 
-export async function loadCallers(databaseUrl: string, baseUrl: string, count: number): Promise<LoadCaller[]> {
+/**
+ * Up to `count` invitations that the rule allows: in each space that is not archived, an
+ * active OWNER or ANIMATOR cleared for it invites host colleagues cleared for it who hold
+ * no grant there (internal invitations: no four eyes), in an order that mixes the spaces.
+ */
+async function invitationPlans(db: Client, count: number, hostIdp: LoadIdp): Promise<InvitationPlan[]> {
+  const { rows } = await db.query<{ space_id: string; inviter_id: string; invitee_id: string; email: string }>(
+    `WITH host AS (SELECT id, clearance_cap FROM organizations WHERE kind = 'HOST')
+     SELECT s.id AS space_id, inv.user_id AS inviter_id, u.id AS invitee_id, u.email
+       FROM spaces s
+       CROSS JOIN host
+       JOIN LATERAL (
+         SELECT m.user_id FROM memberships m JOIN users iu ON iu.id = m.user_id
+          WHERE m.space_id = s.id AND m.role IN ('OWNER', 'ANIMATOR') AND m.status = 'ACTIVE'
+            AND (m.expires_at IS NULL OR m.expires_at > now()) AND iu.status = 'ACTIVE'
+            AND iu.organization_id = host.id AND LEAST(iu.clearance, host.clearance_cap) >= s.classification
+          ORDER BY m.user_id LIMIT 1) inv ON true
+       JOIN users u ON u.organization_id = host.id AND u.status = 'ACTIVE'
+                   AND LEAST(u.clearance, host.clearance_cap) >= s.classification
+      WHERE s.status <> 'ARCHIVED'
+        AND NOT EXISTS (SELECT 1 FROM memberships x WHERE x.space_id = s.id AND x.user_id = u.id)
+      ORDER BY md5(s.id::text || u.id::text)
+      LIMIT $1`,
+    [count],
+  );
+  const tokens = await mintTokens(db, [...new Set(rows.map((r) => r.inviter_id))]);
+  const invitees = new Map(
+    rows.map((r) => [
+      r.invitee_id,
+      { userId: r.invitee_id, email: r.email, nameId: `load-${r.invitee_id}`, idp: hostIdp },
+    ]),
+  );
+  await link(db, [...invitees.values()]);
+  return rows.map((r) => ({
+    spaceId: r.space_id,
+    inviterToken: tokens.get(r.inviter_id)!,
+    invitee: invitees.get(r.invitee_id)!,
+  }));
+}
+
+/** Links each person to their organisation's connection by their NameID (kept if already linked). */
+async function link(db: Client, people: Person[]): Promise<void> {
+  await db.query(
+    `INSERT INTO external_identities (user_id, connection_id, name_id, name_id_format)
+     SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[])
+     ON CONFLICT DO NOTHING`,
+    [
+      people.map((p) => p.userId),
+      people.map((p) => p.idp.connectionId),
+      people.map((p) => p.nameId),
+      people.map(() => NAME_ID_FORMAT),
+    ],
+  );
+}
+
+export interface LoadWorld {
+  callers: LoadCaller[];
+  invitations: InvitationPlan[];
+}
+
+export async function loadWorld(
+  databaseUrl: string,
+  baseUrl: string,
+  count: number,
+  invitations: number,
+): Promise<LoadWorld> {
   const callers = await mintCallers(databaseUrl, count);
   const db = new Client({ connectionString: databaseUrl, application_name: 'passerelle-load-world' });
   await db.connect();
@@ -74,9 +145,10 @@ export async function loadCallers(databaseUrl: string, baseUrl: string, count: n
     );
     const facts = new Map(rows.map((r) => [r.id, r]));
 
-    // One IdP per organisation of the pool, registered from its metadata.
+    // One IdP per organisation of the pool and the host's, registered from its metadata.
     const idps = new Map<string, LoadIdp>();
-    for (const orgId of new Set(rows.map((r) => r.organization_id))) {
+    const { rows: hosts } = await db.query<{ id: string }>(`SELECT id FROM organizations WHERE kind = 'HOST'`);
+    for (const orgId of new Set([hosts[0].id, ...rows.map((r) => r.organization_id)])) {
       const entityId = `https://idp.${orgId}.load.test`;
       const key = await keyPair(`idp.${orgId}.load.test`);
       const created = await data(
@@ -107,16 +179,7 @@ export async function loadCallers(databaseUrl: string, baseUrl: string, count: n
         session: null,
       };
     });
-    await db.query(
-      `INSERT INTO external_identities (user_id, connection_id, name_id, name_id_format)
-       SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[])`,
-      [
-        people.map((p) => p.userId),
-        people.map((p) => p.idp.connectionId),
-        people.map((p) => p.nameId),
-        people.map(() => NAME_ID_FORMAT),
-      ],
-    );
+    await link(db, people);
 
     // What each caller writes on: posts of their feed in the spaces where they write.
     for (const p of people) {
@@ -142,7 +205,7 @@ export async function loadCallers(databaseUrl: string, baseUrl: string, count: n
           throw new Error(`post ${p.foreignPostId} should be NOT_FOUND for ${p.userId}: ${JSON.stringify(body)}`);
       }
     }
-    return people;
+    return { callers: people, invitations: await invitationPlans(db, invitations, idps.get(hosts[0].id)!) };
   } finally {
     await db.end();
   }
