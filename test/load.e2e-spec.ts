@@ -132,9 +132,6 @@ describeLoad('load: 32 concurrent callers mixing reads, sign-ins and writes (iss
         // Every caller comes from one address: the per-address limits would refuse most of them.
         RATE_LIMIT_ENABLED: 'false',
         LOG_LEVEL: 'info',
-        ...(process.env.REDIS_URL
-          ? { REDIS_URL: process.env.REDIS_URL, RATE_LIMIT_REDIS_PREFIX: `load-${randomBytes(4).toString('hex')}:` }
-          : {}),
       }),
       120_000,
       {
