@@ -46,17 +46,13 @@ export function benchDatabaseUrl(baseUrl: string): string {
 }
 
 /**
- * Drops and recreates the bench database, applies the real migrations, and fills it with
- * set-based SQL (generate_series, no row-by-row round trips). The database's own triggers
- * and foreign keys stay on: a seed that broke an invariant would fail here, not skew the
- * figures.
+ * Drops and recreates the bench database, then seeds it (seedWorld).
  */
 export async function seedBenchDatabase(
   baseUrl: string,
   size: WorldSize,
   log: (line: string) => void,
 ): Promise<SeedReport> {
-  const started = process.hrtime.bigint();
   const admin = new Client({ connectionString: baseUrl });
   await admin.connect();
   try {
@@ -65,8 +61,17 @@ export async function seedBenchDatabase(
   } finally {
     await admin.end();
   }
-  const url = benchDatabaseUrl(baseUrl);
+  return seedWorld(benchDatabaseUrl(baseUrl), size, log);
+}
 
+/**
+ * Applies the real migrations to the empty database at `url` and fills it with set-based
+ * SQL (generate_series, no row-by-row round trips). The database's own triggers and
+ * foreign keys stay on: a seed that broke an invariant would fail here, not skew the
+ * figures. The load test seeds its own throwaway database with it too.
+ */
+export async function seedWorld(url: string, size: WorldSize, log: (line: string) => void): Promise<SeedReport> {
+  const started = process.hrtime.bigint();
   log('applying migrations');
   const ds = await createDataSource(
     new AppConfig({ NODE_ENV: 'development', DATABASE_URL: url, DEMO_IDP: 'false', DEMO_SEED: 'false' }),

@@ -54,23 +54,50 @@ export async function stopAllChildren(): Promise<void> {
   running.clear();
 }
 
+export interface ChildOptions {
+  /** Node's own flags, put before the script (e.g. `--inspect=127.0.0.1:0`). */
+  nodeArgs?: string[];
+  /** Keeps only the stdout lines it accepts (a long run logs every request); every line by default. */
+  keepLine?: (line: string) => boolean;
+}
+
 /** Starts `node dist/src/main.js`; resolves once it listens, or once it exits. */
 export async function startChild(
   env: NodeJS.ProcessEnv,
   timeoutMs = 120_000,
+  options: ChildOptions = {},
 ): Promise<ChildGateway & { listening: boolean }> {
-  const child = spawn(process.execPath, [MAIN], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), MAIN], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   running.add(child);
   child.once('exit', () => running.delete(child));
   let out = '';
   let err = '';
-  child.stdout!.on('data', (b: Buffer) => (out += b.toString('utf8')));
+  let partial = '';
+  let saidListening = false;
+  const keepLine = options.keepLine;
+  child.stdout!.on('data', (b: Buffer) => {
+    if (!keepLine) {
+      out += b.toString('utf8');
+      saidListening ||= out.includes('listening on');
+      return;
+    }
+    const lines = (partial + b.toString('utf8')).split('\n');
+    partial = lines.pop()!;
+    for (const line of lines) {
+      saidListening ||= line.includes('listening on');
+      if (keepLine(line)) out += `${line}\n`;
+    }
+  });
   child.stderr!.on('data', (b: Buffer) => (err += b.toString('utf8')));
   const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
   const listening = await new Promise<boolean>((done) => {
     const timer = setTimeout(() => done(false), timeoutMs);
     const check = () => {
-      if (out.includes('listening on')) {
+      if (saidListening) {
         clearTimeout(timer);
         done(true);
       }
@@ -78,7 +105,7 @@ export async function startChild(
     child.stdout!.on('data', check);
     void exited.then(() => {
       clearTimeout(timer);
-      done(out.includes('listening on'));
+      done(saidListening);
     });
   });
   return {
