@@ -10,12 +10,12 @@ import { checkSameAnswers } from './floor/check';
 import { Gateway, startFloorServer, startGateway } from './gateway';
 import { runScenario, ScenarioResult, warmUp } from './load';
 import { metricTotal, scrape } from './prometheus';
-import { benchDatabaseUrl, BENCH_DATABASE, countRows, SeedReport, seedBenchDatabase, worldSize } from './seed';
+import { benchDatabaseName, benchDatabaseUrl, countRows, SeedReport, seedBenchDatabase, worldSize } from './seed';
 import { WORKLOADS } from './workloads';
 
 const USAGE = `usage: npm run bench -- [--scale N] [--duration S] [--connections C] [--callers N] [--warmup S] [--skip-seed]
 
-Seeds PostgreSQL database "${BENCH_DATABASE}" (on BENCH_DATABASE_URL, else DATABASE_URL, else
+Seeds PostgreSQL database "passerelle_bench" (passerelle_bench_sN at scale N; on BENCH_DATABASE_URL, else DATABASE_URL, else
 postgres://postgres@127.0.0.1:5432/postgres), starts the gateway in production mode on a
 loopback port, and drives the feed and a space page with autocannon. The report goes to
 stdout, progress to stderr.
@@ -112,19 +112,20 @@ async function main(): Promise<number> {
   }
   const baseUrl =
     process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-  const databaseUrl = benchDatabaseUrl(baseUrl);
+  const database = benchDatabaseName(options.scale);
+  const databaseUrl = benchDatabaseUrl(baseUrl, database);
 
   let seed: SeedReport | null = null;
   if (options.skipSeed) {
-    log(`reusing database ${BENCH_DATABASE}`);
+    log(`reusing database ${database}`);
   } else {
     const size = worldSize(options.scale);
-    log(`seeding ${BENCH_DATABASE} at scale ${options.scale}: ${JSON.stringify(size)}`);
-    seed = await seedBenchDatabase(baseUrl, size, log);
+    log(`seeding ${database} at scale ${options.scale}: ${JSON.stringify(size)}`);
+    seed = await seedBenchDatabase(baseUrl, size, log, database);
     log(`seeded in ${seed.seconds.toFixed(1)} s`);
   }
   const { rows, databaseBytes, serverVersion } = await describeDatabase(databaseUrl);
-  if (rows.posts === 0) throw new Error(`database ${BENCH_DATABASE} holds no posts: run without --skip-seed`);
+  if (rows.posts === 0) throw new Error(`database ${database} holds no posts: run without --skip-seed`);
 
   const callers = await mintCallers(databaseUrl, options.callers);
   log(`minted ${callers.length} tokens`);

@@ -39,9 +39,14 @@ export interface SeedReport {
 }
 
 /** The URL of the bench database on the server of `baseUrl`. */
-export function benchDatabaseUrl(baseUrl: string): string {
+/** Each scale keeps its own database, so that both can be measured again with --skip-seed. */
+export function benchDatabaseName(scale: number): string {
+  return scale === 1 ? BENCH_DATABASE : `${BENCH_DATABASE}_s${String(scale).replace(/\W/g, '_')}`;
+}
+
+export function benchDatabaseUrl(baseUrl: string, name = BENCH_DATABASE): string {
   const url = new URL(baseUrl);
-  url.pathname = `/${BENCH_DATABASE}`;
+  url.pathname = `/${name}`;
   return url.toString();
 }
 
@@ -52,16 +57,17 @@ export async function seedBenchDatabase(
   baseUrl: string,
   size: WorldSize,
   log: (line: string) => void,
+  name = BENCH_DATABASE,
 ): Promise<SeedReport> {
   const admin = new Client({ connectionString: baseUrl });
   await admin.connect();
   try {
-    await admin.query(`DROP DATABASE IF EXISTS "${BENCH_DATABASE}" WITH (FORCE)`);
-    await admin.query(`CREATE DATABASE "${BENCH_DATABASE}"`);
+    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    await admin.query(`CREATE DATABASE "${name}"`);
   } finally {
     await admin.end();
   }
-  return seedWorld(benchDatabaseUrl(baseUrl), size, log);
+  return seedWorld(benchDatabaseUrl(baseUrl, name), size, log);
 }
 
 /**
