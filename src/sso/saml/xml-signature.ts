@@ -177,7 +177,14 @@ function canonicalReference(parent: Element, signature: Element, shape: SignedIn
   let index = 0;
   for (let n = parent.firstChild; n && n !== signature; n = n.nextSibling) index++;
   const signatureCopy = copy.childNodes.item(index);
-  if (!signatureCopy || signatureCopy.parentNode !== copy || signature.parentNode !== parent)
+  if (
+    !signatureCopy ||
+    signatureCopy.parentNode !== copy ||
+    signature.parentNode !== parent ||
+    signatureCopy.nodeType !== ELEMENT_NODE ||
+    (signatureCopy as Element).localName !== 'Signature' ||
+    (signatureCopy as Element).namespaceURI !== NS.dsig
+  )
     throw new SamlException(SamlErrorCode.SIGNATURE_REFERENCE_INVALID, { problem: 'signature not enveloped' });
   copy.removeChild(signatureCopy);
   return canonicalize(shape.transforms[1], copy, {
