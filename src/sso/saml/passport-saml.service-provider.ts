@@ -44,6 +44,8 @@ type StrategyOutcome =
 @Injectable()
 export class PassportSamlServiceProvider extends SamlServiceProvider {
   private readonly strategy: MultiSamlStrategy;
+  /** Validating instances by connection id, with the options they were made from. */
+  private readonly validators = new Map<string, { fingerprint: string; saml: SAML }>();
 
   constructor(private readonly config: AppConfig) {
     super();
@@ -114,15 +116,44 @@ export class PassportSamlServiceProvider extends SamlServiceProvider {
     throw new Error(`could not build an AuthnRequest: ${describe(outcome)}`);
   }
 
+  /**
+   * The library's own check of a login response: `SAML.validatePostResponseAsync`, what the
+   * strategy runs for a posted SAMLResponse, on this connection's validating instance.
+   */
   async validateLoginResponse(ctx: SpContext, samlResponse: string): Promise<LibraryProfile> {
-    const req = this.request(ctx, newMessageId());
-    req.body = { SAMLResponse: samlResponse };
-    const outcome = await this.run(req);
-    if (outcome.kind !== 'success' || !outcome.user) {
-      throw new SamlException(SamlErrorCode.LIBRARY_REJECTED, { library: describe(outcome).slice(0, 300) });
+    let result: { profile: Profile | null; loggedOut: boolean };
+    try {
+      result = await this.validatorFor(ctx).validatePostResponseAsync({ SAMLResponse: samlResponse });
+    } catch (error) {
+      throw new SamlException(SamlErrorCode.LIBRARY_REJECTED, { library: (error as Error).message.slice(0, 300) });
     }
-    const profile = outcome.user as Profile;
+    const profile = result.profile;
+    if (result.loggedOut || !profile) {
+      throw new SamlException(SamlErrorCode.LIBRARY_REJECTED, {
+        library: result.loggedOut ? 'a logout response' : 'no profile',
+      });
+    }
     return { issuer: profile.issuer ?? null, nameId: profile.nameID, sessionIndex: profile.sessionIndex ?? null };
+  }
+
+  /**
+   * One validating SAML instance per connection, kept while the connection's options stay the
+   * same: it parses the pinned certificates once instead of on every response. The key is the
+   * options themselves (certificates, issuer, endpoints, signing requirements, skew), so a
+   * changed connection gets a new instance on its next response, never a stale one. It holds
+   * no SP private key: validating a response (no encrypted assertions) does not use it.
+   */
+  private validatorFor(ctx: SpContext): SAML {
+    const options = this.optionsFor(this.request({ ...ctx, spPrivateKey: null }, ''));
+    const { generateUniqueId: _unused, ...keyed } = options;
+    const fingerprint = JSON.stringify(keyed);
+    const cached = this.validators.get(ctx.connection.id);
+    if (cached && cached.fingerprint === fingerprint) return cached.saml;
+    const saml = new SAML({ ...options, generateUniqueId: newMessageId });
+    this.validators.delete(ctx.connection.id);
+    if (this.validators.size >= MAX_VALIDATORS) this.validators.delete(this.validators.keys().next().value!);
+    this.validators.set(ctx.connection.id, { fingerprint, saml });
+    return saml;
   }
 
   async logoutRequestUrl(ctx: SpContext, subject: SamlSubject, requestId: string): Promise<string> {
@@ -217,6 +248,9 @@ export class PassportSamlServiceProvider extends SamlServiceProvider {
     });
   }
 }
+
+/** Connections whose validating instance is kept; the least recently made goes first. */
+const MAX_VALIDATORS = 500;
 
 function newMessageId(): string {
   // An NCName: SAML IDs must not start with a digit.

@@ -34,11 +34,18 @@ export class SamlConnectionsService {
     return { connection, organization: connection.organization };
   }
 
-  contextOf(connection: IdpConnection): SpContext {
+  /**
+   * The connection's SP context. `withPrivateKey: false` where nothing is signed (checking a
+   * login response): the SP's private key then stays sealed.
+   */
+  contextOf(connection: IdpConnection, { withPrivateKey = true }: { withPrivateKey?: boolean } = {}): SpContext {
     return {
       connection,
       endpoints: spEndpoints(this.config, connection.id),
-      spPrivateKey: connection.spPrivateKey ? decryptSecret(this.config.secretKey, connection.spPrivateKey) : null,
+      spPrivateKey:
+        withPrivateKey && connection.spPrivateKey
+          ? decryptSecret(this.config.secretKey, connection.spPrivateKey)
+          : null,
     };
   }
 }

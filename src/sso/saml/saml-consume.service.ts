@@ -52,7 +52,7 @@ export class SamlConsumeService {
       const validated = this.validator.validate(connection, body.SAMLResponse);
       // Second opinion: the library must agree with us about the same message.
       const library = await this.provider.validateLoginResponse(
-        this.connections.contextOf(connection),
+        this.connections.contextOf(connection, { withPrivateKey: false }),
         body.SAMLResponse as string,
       );
       if (library.nameId !== validated.nameId)

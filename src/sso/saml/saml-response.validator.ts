@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { SignedXml } from 'xml-crypto';
 import { AppConfig } from '../../config/app-config';
 import { Clock } from '../../common/clock';
 import { SamlErrorCode, SamlException } from './saml.exception';
@@ -18,6 +17,9 @@ import {
   STATUS_SUCCESS,
   textOf,
 } from './saml-xml';
+import { verifyEnvelopedSignature } from './xml-signature';
+
+export { DIGEST_ALGORITHMS, SIGNATURE_ALGORITHMS } from './xml-signature';
 
 /** What the validator needs to know of a connection. */
 export interface ValidatedConnection {
@@ -45,22 +47,6 @@ export interface ValidatedResponse {
   signed: { response: boolean; assertion: boolean };
 }
 
-export const SIGNATURE_ALGORITHMS = {
-  allowed: new Set([
-    'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256',
-    'http://www.w3.org/2001/04/xmldsig-more#rsa-sha512',
-    'http://www.w3.org/2007/05/xmldsig-more#sha256-rsa-MGF1',
-  ]),
-};
-export const DIGEST_ALGORITHMS = {
-  allowed: new Set(['http://www.w3.org/2001/04/xmlenc#sha256', 'http://www.w3.org/2001/04/xmlenc#sha512']),
-};
-const ENVELOPED = 'http://www.w3.org/2000/09/xmldsig#enveloped-signature';
-const CANONICALIZATIONS = new Set([
-  'http://www.w3.org/2001/10/xml-exc-c14n#',
-  'http://www.w3.org/TR/2001/REC-xml-c14n-20010315',
-]);
-
 /**
  * Checks a SAML Response against one connection, every item of DESIGN.md section 3, by
  * code of our own: the SAML library is a second opinion, never the only one.
@@ -77,7 +63,7 @@ export class SamlResponseValidator {
 
   validate(connection: ValidatedConnection, samlResponse: unknown): ValidatedResponse {
     const sp = spEndpoints(this.config, connection.id);
-    const { xml, doc } = decodeSamlMessage(samlResponse, this.config.samlMaxBodyBytes);
+    const { doc } = decodeSamlMessage(samlResponse, this.config.samlMaxBodyBytes);
     const root = doc.documentElement;
 
     // Structure: one Response, 2.0, with an ID.
@@ -111,7 +97,7 @@ export class SamlResponseValidator {
     // Canonicalization drops comments, so `a@x.com<!---->.evil` still verifies: refuse them outright.
     if (hasCommentOrPi(assertion)) throw new SamlException(SamlErrorCode.COMMENT_IN_ASSERTION);
 
-    const signed = this.verifySignatures(xml, doc, root, assertion, connection.signingCertificates);
+    const signed = this.verifySignatures(doc, root, assertion, connection.signingCertificates);
     if (connection.wantResponseSigned && !signed.response) throw new SamlException(SamlErrorCode.RESPONSE_UNSIGNED);
     if (connection.wantAssertionsSigned && !signed.assertion) throw new SamlException(SamlErrorCode.ASSERTION_UNSIGNED);
     if (!signed.response && !signed.assertion) throw new SamlException(SamlErrorCode.ASSERTION_UNSIGNED);
@@ -255,10 +241,10 @@ export class SamlResponseValidator {
    * Verifies every signature against the pinned certificates only (KeyInfo is ignored) and
    * returns the canonical bytes each one signed. A signature may sit only on the Response or
    * the Assertion, must reference exactly its parent, and must use SHA-256 or better; one
-   * that is present but does not verify refuses the whole message.
+   * that is present but does not verify refuses the whole message. Each is verified once, on
+   * the DOM parsed above (`verifyEnvelopedSignature`).
    */
   private verifySignatures(
-    xml: string,
     doc: Document,
     root: Element,
     assertion: Element,
@@ -278,68 +264,11 @@ export class SamlResponseValidator {
     }
     for (const signature of signatures) {
       const parent = signature.parentNode as Element;
-      this.checkSignatureShape(signature, parent);
-      const signedBytes = this.verifyWithPinnedCertificates(xml, signature, certificates);
+      const signedBytes = verifyEnvelopedSignature(doc, parent, signature, certificates);
       if (parent === root) found.response = signedBytes;
       else found.assertion = signedBytes;
     }
     return found;
-  }
-
-  private checkSignatureShape(signature: Element, parent: Element): void {
-    const signedInfos = childElements(signature, NS.dsig, 'SignedInfo');
-    if (signedInfos.length !== 1)
-      throw new SamlException(SamlErrorCode.SIGNATURE_REFERENCE_INVALID, { problem: 'SignedInfo count' });
-    const signedInfo = signedInfos[0];
-    const c14n = attr(childElement(signedInfo, NS.dsig, 'CanonicalizationMethod'), 'Algorithm');
-    if (!c14n || !CANONICALIZATIONS.has(c14n))
-      throw new SamlException(SamlErrorCode.UNSUPPORTED_TRANSFORM, { canonicalization: c14n });
-    const method = attr(childElement(signedInfo, NS.dsig, 'SignatureMethod'), 'Algorithm');
-    if (!method || !SIGNATURE_ALGORITHMS.allowed.has(method))
-      throw new SamlException(SamlErrorCode.WEAK_SIGNATURE_ALGORITHM, { algorithm: method });
-    const references = childElements(signedInfo, NS.dsig, 'Reference');
-    if (references.length !== 1 || attr(references[0], 'URI') !== `#${attr(parent, 'ID')}`) {
-      throw new SamlException(SamlErrorCode.SIGNATURE_REFERENCE_INVALID, {
-        references: references.map((r) => attr(r, 'URI')),
-        expected: attr(parent, 'ID'),
-      });
-    }
-    const digest = attr(childElement(references[0], NS.dsig, 'DigestMethod'), 'Algorithm');
-    if (!digest || !DIGEST_ALGORITHMS.allowed.has(digest))
-      throw new SamlException(SamlErrorCode.WEAK_DIGEST_ALGORITHM, { algorithm: digest });
-    const transformsElement = childElement(references[0], NS.dsig, 'Transforms');
-    const transforms = transformsElement
-      ? childElements(transformsElement, NS.dsig, 'Transform').map((t) => attr(t, 'Algorithm') ?? '')
-      : [];
-    if (!transforms.includes(ENVELOPED) || transforms.some((t) => t !== ENVELOPED && !CANONICALIZATIONS.has(t))) {
-      throw new SamlException(SamlErrorCode.UNSUPPORTED_TRANSFORM, { transforms });
-    }
-  }
-
-  /** The canonical bytes the signature covers, if a pinned certificate verifies it. */
-  private verifyWithPinnedCertificates(xml: string, signature: Element, certificates: string[]): string {
-    if (certificates.length === 0)
-      throw new SamlException(SamlErrorCode.SIGNATURE_UNTRUSTED, { problem: 'no pinned certificate' });
-    for (const certificate of certificates) {
-      const verifier = new SignedXml({ publicCert: certificate, getCertFromKeyInfo: () => null });
-      verifier.loadSignature(signature);
-      let valid: boolean;
-      try {
-        valid = verifier.checkSignature(xml);
-      } catch (error) {
-        const message = (error as Error).message;
-        // This certificate did not make the signature: try the next pinned one (rotation).
-        if (message.includes('signature value')) continue;
-        throw new SamlException(SamlErrorCode.SIGNATURE_REFERENCE_INVALID, { problem: message.slice(0, 200) });
-      }
-      // References are checked before the key: false means the signed content was altered.
-      if (!valid) throw new SamlException(SamlErrorCode.DIGEST_MISMATCH);
-      const signedReferences = verifier.getSignedReferences();
-      if (signedReferences.length !== 1)
-        throw new SamlException(SamlErrorCode.SIGNATURE_REFERENCE_INVALID, { references: signedReferences.length });
-      return signedReferences[0];
-    }
-    throw new SamlException(SamlErrorCode.SIGNATURE_UNTRUSTED);
   }
 
   private refuseDuplicateIds(root: Element): void {
