@@ -4,6 +4,7 @@ import { CurrentViewer, Viewer } from '../graphql/graphql-context.decorator';
 import { parseId, Connection } from '../graphql/pagination';
 import { Organization } from '../database/entities/organization.entity';
 import { visibleEmail } from './user-fields';
+import { prefetch } from '../graphql/prefetched';
 import { OrganizationModel } from '../organizations/models/organization.model';
 import { knownOrganizationLoader } from '../organizations/organization.loader';
 import { OrganizationsService } from '../organizations/organizations.service';
@@ -21,9 +22,17 @@ export class UsersResolver {
     private readonly denials: DenialService,
   ) {}
 
+  /** A person the caller sees, their organisation and email fetched with them (prefetched.ts). */
+  private async findWithOrganization(v: Viewer, id: string): Promise<User | null> {
+    const found = await this.usersService.findVisibleWithOrganization(v.ability, id);
+    if (!found) return null;
+    knownOrganizationLoader(v, this.organizationsService).prime(found.organization.id, found.organization);
+    return prefetch(found.user, { organization: found.organization, email: visibleEmail(v.ability, found.user) });
+  }
+
   @Query(() => UserModel, { description: 'The signed-in caller.' })
   async me(@CurrentViewer() v: Viewer): Promise<User> {
-    const me = await this.usersService.findVisible(v.ability, v.principal.userId);
+    const me = await this.findWithOrganization(v, v.principal.userId);
     if (!me) throw await this.denials.notFound(v.principal, 'User', v.principal.userId, v.ctx.req.requestId);
     return me;
   }
@@ -31,7 +40,7 @@ export class UsersResolver {
   @Query(() => UserModel, { nullable: true, description: 'A person the caller sees; NOT_FOUND otherwise.' })
   async user(@CurrentViewer() v: Viewer, @Args('id', { type: () => ID }) id: string): Promise<User> {
     const uuid = parseId(id);
-    const found = uuid ? await this.usersService.findVisible(v.ability, uuid) : null;
+    const found = uuid ? await this.findWithOrganization(v, uuid) : null;
     if (!found) throw await this.denials.notFound(v.principal, 'User', id, v.ctx.req.requestId);
     return found;
   }

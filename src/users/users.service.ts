@@ -66,6 +66,10 @@ export class UsersService {
     return this.users.findVisibleById(ability, id);
   }
 
+  findVisibleWithOrganization(ability: AppAbility, id: string) {
+    return this.users.findVisibleWithOrganization(ability, id);
+  }
+
   findManyVisible(ability: AppAbility, ids: readonly string[]): Promise<User[]> {
     return this.users.findVisibleByIds(ability, ids);
   }
