@@ -3,24 +3,36 @@ import { useMutation, useQuery } from 'urql';
 import { ErrorNotice, LabelBadge, labelName, Loading } from '../components/common';
 import { PagedList } from '../components/paged-list';
 import { PostItem } from '../components/post-item';
+import { SpaceNav } from '../components/space-nav';
 import {
   CreatePostDocument,
   MembershipRole,
   MySpacesDocument,
+  SpaceCreationLimitDocument,
   SpaceDocument,
   SpaceMembersDocument,
 } from '../generated/graphql';
 import { useI18n } from '../i18n';
 import { Link, navigate } from '../router';
+import { GrantActions } from './grant-actions';
 
 export function SpacesPage() {
   const { t } = useI18n();
   useEffect(() => {
     document.title = `${t('navSpaces')} · Passerelle`;
   }, [t]);
+  // Offered only to whom the API lets open a space (spaceCreationLimit, from the createSpace rule).
+  const [{ data }] = useQuery({ query: SpaceCreationLimitDocument });
   return (
     <>
       <h1>{t('navSpaces')}</h1>
+      {typeof data?.spaceCreationLimit === 'number' && (
+        <p>
+          <Link to="/spaces/new" className="button">
+            {t('createSpace')}
+          </Link>
+        </p>
+      )}
       <SpaceList />
     </>
   );
@@ -60,19 +72,10 @@ export function SpacePage({ id }: { id: string }) {
   const space = data.space;
   return (
     <>
-      <div className="row">
-        <LabelBadge level={space.classification} />
-        <h1>{space.name}</h1>
-      </div>
+      <SpaceNav space={space} current="posts" />
       <p>{space.purpose}</p>
       <p className="muted">{space.partnerVisibility === 'HUB' ? t('visibilityHub') : t('visibilityOpen')}</p>
-      <nav className="subnav" aria-label={space.name}>
-        <Link to={`/spaces/${space.id}`} aria-current="page">
-          {t('posts')}
-        </Link>
-        <Link to={`/spaces/${space.id}/members`}>{t('members')}</Link>
-      </nav>
-      <Composer spaceId={space.id} classification={space.classification} />
+      {space.viewerCan.post && <Composer spaceId={space.id} classification={space.classification} />}
       <h2>{t('posts')}</h2>
       <PagedList
         query={SpaceDocument}
@@ -140,18 +143,7 @@ export function MembersPage({ id }: { id: string }) {
   const space = data.space;
   return (
     <>
-      <div className="row">
-        <LabelBadge level={space.classification} />
-        <h1>
-          {t('members')} — {space.name}
-        </h1>
-      </div>
-      <nav className="subnav" aria-label={space.name}>
-        <Link to={`/spaces/${space.id}`}>{t('posts')}</Link>
-        <Link to={`/spaces/${space.id}/members`} aria-current="page">
-          {t('members')}
-        </Link>
-      </nav>
+      <SpaceNav space={space} current="members" title={t('members')} />
       <PagedList
         query={SpaceMembersDocument}
         variables={{ id: space.id }}
@@ -163,7 +155,9 @@ export function MembersPage({ id }: { id: string }) {
             <p className="muted">
               {node.user?.organization.name} · {roleName(t, node.role)} ·{' '}
               {node.expiresAt ? t('expires', { date: date(node.expiresAt) }) : t('noExpiry')}
+              {node.sponsor && <> · {t('sponsoredBy', { name: node.sponsor.displayName })}</>}
             </p>
+            <GrantActions grant={node} name={node.user?.displayName ?? '—'} />
           </li>
         )}
       />
