@@ -88,7 +88,7 @@ export function HealthPage({ id }: { id: string }) {
         {/* The chart is a picture of the table below, which screen readers read instead. */}
         <div aria-hidden="true" className="chart-box">
           <ResponsiveContainer width="100%" height={280}>
-            <BarChart data={rows} margin={{ top: 24, right: 8, bottom: 8, left: 0 }}>
+            <BarChart accessibilityLayer={false} data={rows} margin={{ top: 24, right: 8, bottom: 8, left: 0 }}>
               <CartesianGrid strokeDasharray="3 3" />
               <XAxis dataKey="period" />
               <YAxis allowDecimals={false} />

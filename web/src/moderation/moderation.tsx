@@ -27,20 +27,19 @@ export function Moderation({
   const [hideComment, hideCommentAnswer] = useMutationPair(HideCommentDocument);
   const [unhidePost, unhidePostAnswer] = useMutationPair(UnhidePostDocument);
   const [unhideComment, unhideCommentAnswer] = useMutationPair(UnhideCommentDocument);
-  const context = { additionalTypenames: ['Post', 'Comment'] };
   const hide = async (event: FormEvent) => {
     event.preventDefault();
     const answer =
       kind === 'post'
-        ? await hidePost({ id, reason: reason.trim() }, context)
-        : await hideComment({ id, reason: reason.trim() }, context);
+        ? await hidePost({ id, reason: reason.trim() })
+        : await hideComment({ id, reason: reason.trim() });
     if (answer.data) {
       setReason('');
       onChange();
     }
   };
   const unhide = async () => {
-    const answer = kind === 'post' ? await unhidePost({ id }, context) : await unhideComment({ id }, context);
+    const answer = kind === 'post' ? await unhidePost({ id }) : await unhideComment({ id });
     if (answer.data) onChange();
   };
   const fetching = [hidePostAnswer, hideCommentAnswer, unhidePostAnswer, unhideCommentAnswer].some((a) => a.fetching);

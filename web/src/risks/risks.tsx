@@ -18,7 +18,9 @@ type Entry = RiskMapQuery['riskMap']['entries'][number];
 /** A space's risk map (its OWNERs and ANIMATORs, security reviewers): the 5×5 heat map, its entries, a new risk. */
 export function RisksPage({ id }: { id: string }) {
   const { t } = useI18n();
-  const [{ data, error, fetching }] = useQuery({ query: RiskMapDocument, variables: { spaceId: id } });
+  const [{ data, error, fetching }, refetch] = useQuery({ query: RiskMapDocument, variables: { spaceId: id } });
+  // The client keeps no cache: after a change, the map and the space's restriction are asked again.
+  const reload = () => refetch({ requestPolicy: 'network-only' });
   useEffect(() => {
     if (data?.space) document.title = `${t('navRisks')} — ${data.space.name} · Passerelle`;
   }, [data, t]);
@@ -40,11 +42,11 @@ export function RisksPage({ id }: { id: string }) {
       ) : (
         <ul className="cards">
           {riskMap.entries.map((e) => (
-            <RiskItem key={e.id} entry={e} canManage={space.viewerCan.manageRisks} />
+            <RiskItem key={e.id} entry={e} canManage={space.viewerCan.manageRisks} onChange={reload} />
           ))}
         </ul>
       )}
-      {space.viewerCan.manageRisks && <RiskForm spaceId={space.id} />}
+      {space.viewerCan.manageRisks && <RiskForm spaceId={space.id} onChange={reload} />}
     </>
   );
 }
@@ -89,7 +91,7 @@ function HeatMap({ matrix }: { matrix: RiskMapQuery['riskMap']['matrix'] }) {
   );
 }
 
-function RiskItem({ entry, canManage }: { entry: Entry; canManage: boolean }) {
+function RiskItem({ entry, canManage, onChange }: { entry: Entry; canManage: boolean; onChange: () => void }) {
   const { t, date } = useI18n();
   const [status, setStatus] = useState<RiskStatus>(entry.status);
   const [result, update] = useMutation(UpdateRiskStatusDocument);
@@ -110,7 +112,7 @@ function RiskItem({ entry, canManage }: { entry: Entry; canManage: boolean }) {
           className="row"
           onSubmit={(e) => {
             e.preventDefault();
-            void update({ id: entry.id, status }, { additionalTypenames: ['RiskEntry', 'RiskMap'] });
+            void update({ id: entry.id, status }).then((answer) => answer.data && onChange());
           }}
         >
           <label htmlFor={field}>{t('riskStatus')}</label>
@@ -132,7 +134,7 @@ function RiskItem({ entry, canManage }: { entry: Entry; canManage: boolean }) {
 }
 
 /** createRiskEntry: what, how likely, how bad (the labels' scale), what is done about it. */
-function RiskForm({ spaceId }: { spaceId: string }) {
+function RiskForm({ spaceId, onChange }: { spaceId: string; onChange: () => void }) {
   const { t } = useI18n();
   const [description, setDescription] = useState('');
   const [probability, setProbability] = useState(2);
@@ -142,16 +144,14 @@ function RiskForm({ spaceId }: { spaceId: string }) {
   const [done, setDone] = useState(false);
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    const answer = await create(
-      {
-        input: { spaceId, description: description.trim(), probability, impact, mitigation: mitigation.trim() || null },
-      },
-      { additionalTypenames: ['RiskEntry', 'RiskMap', 'Invitation'] },
-    );
+    const answer = await create({
+      input: { spaceId, description: description.trim(), probability, impact, mitigation: mitigation.trim() || null },
+    });
     if (answer.data) {
       setDescription('');
       setMitigation('');
       setDone(true);
+      onChange();
     }
   };
   const levelSelect = (id: string, value: number, set: (n: number) => void) => (

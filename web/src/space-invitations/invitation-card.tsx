@@ -12,8 +12,16 @@ import { useI18n } from '../i18n';
 import { roleName } from '../spaces/spaces';
 
 /** One invitation as its space's leaders read it, with approve / reject / revoke where Invitation.viewerCan allows. */
-export function InvitationCard({ inv, showSpace = false }: { inv: InvitationAdminFragment; showSpace?: boolean }) {
+export function InvitationCard({
+  inv: given,
+  showSpace = false,
+}: {
+  inv: InvitationAdminFragment;
+  showSpace?: boolean;
+}) {
   const { t, date } = useI18n();
+  // The client keeps no cache: a decision's answer is the invitation as it now stands.
+  const [inv, setInv] = useState(given);
   const invitee = inv.email ?? t('wholeOrganisation', { org: inv.organization?.name ?? '—' });
   return (
     <li className="card">
@@ -33,12 +41,20 @@ export function InvitationCard({ inv, showSpace = false }: { inv: InvitationAdmi
           : t('grantNoEndShort')}
       </p>
       {inv.decisionReason && <p className="muted">{t('decisionReason', { reason: inv.decisionReason })}</p>}
-      <InvitationDecisions inv={inv} invitee={invitee} />
+      <InvitationDecisions inv={inv} invitee={invitee} onAnswer={setInv} />
     </li>
   );
 }
 
-function InvitationDecisions({ inv, invitee }: { inv: InvitationAdminFragment; invitee: string }) {
+function InvitationDecisions({
+  inv,
+  invitee,
+  onAnswer,
+}: {
+  inv: InvitationAdminFragment;
+  invitee: string;
+  onAnswer: (inv: InvitationAdminFragment) => void;
+}) {
   const { t } = useI18n();
   const [approved, approve] = useMutation(ApproveInvitationDocument);
   const [rejected, reject] = useMutation(RejectInvitationDocument);
@@ -46,20 +62,25 @@ function InvitationDecisions({ inv, invitee }: { inv: InvitationAdminFragment; i
   const [reason, setReason] = useState('');
   const [why, setWhy] = useState('');
   if (!inv.viewerCan.approve && !inv.viewerCan.revoke) return null;
-  const context = { additionalTypenames: ['Invitation'] };
+  const submitApprove = async () => {
+    const answer = await approve({ id: inv.id });
+    if (answer.data) onAnswer(answer.data.approveInvitation);
+  };
   const submitReject = async (event: FormEvent) => {
     event.preventDefault();
-    await reject({ id: inv.id, reason: reason.trim() }, context);
+    const answer = await reject({ id: inv.id, reason: reason.trim() });
+    if (answer.data) onAnswer(answer.data.rejectInvitation);
   };
   const submitRevoke = async (event: FormEvent) => {
     event.preventDefault();
-    await revoke({ id: inv.id, reason: why.trim() || null }, context);
+    const answer = await revoke({ id: inv.id, reason: why.trim() || null });
+    if (answer.data) onAnswer(answer.data.revokeInvitation);
   };
   return (
     <div className="stack">
       {inv.viewerCan.approve && (
         <>
-          <button type="button" disabled={approved.fetching} onClick={() => void approve({ id: inv.id }, context)}>
+          <button type="button" disabled={approved.fetching} onClick={() => void submitApprove()}>
             {t('approveInvitation', { who: invitee })}
           </button>
           <details>

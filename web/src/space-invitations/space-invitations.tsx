@@ -1,4 +1,4 @@
-import { FormEvent, useEffect, useState } from 'react';
+import { FormEvent, useEffect, useReducer, useState } from 'react';
 import { useMutation, useQuery } from 'urql';
 import { ErrorNotice, Loading } from '../components/common';
 import { noonOf } from '../components/dates';
@@ -19,6 +19,8 @@ import { InvitationCard } from './invitation-card';
 export function SpaceInvitationsPage({ id }: { id: string }) {
   const { t } = useI18n();
   const [{ data, error, fetching }] = useQuery({ query: SpaceInvitationsDocument, variables: { id, after: null } });
+  // The client keeps no cache: a new invitation reloads the list (a new key, a new request).
+  const [version, reload] = useReducer((n: number) => n + 1, 0);
   useEffect(() => {
     if (data?.space) document.title = `${t('navSpaceInvitations')} — ${data.space.name} · Passerelle`;
   }, [data, t]);
@@ -28,9 +30,10 @@ export function SpaceInvitationsPage({ id }: { id: string }) {
   return (
     <>
       <SpaceNav space={space} current="invitations" title={t('navSpaceInvitations')} />
-      {space.viewerCan.invite && <InviteForm space={space} />}
+      {space.viewerCan.invite && <InviteForm space={space} onInvited={reload} />}
       <h2>{t('spaceInvitations')}</h2>
       <PagedList
+        key={version}
         query={SpaceInvitationsDocument}
         variables={{ id: space.id }}
         page={(d) => d.space?.invitations}
@@ -44,7 +47,7 @@ export function SpaceInvitationsPage({ id }: { id: string }) {
 const ROLES: MembershipRole[] = ['MEMBER', 'OBSERVER', 'ANIMATOR', 'OWNER'];
 
 /** inviteToSpace: a person by email or a whole organisation, a role, the grant's end and its sponsor. */
-function InviteForm({ space }: { space: SpaceHeaderFragment }) {
+function InviteForm({ space, onInvited }: { space: SpaceHeaderFragment; onInvited: () => void }) {
   const { t } = useI18n();
   const [{ data: choices }] = useQuery({ query: InviteChoicesDocument, variables: { id: space.id } });
   const [by, setBy] = useState<'email' | 'organization'>('email');
@@ -64,19 +67,16 @@ function InviteForm({ space }: { space: SpaceHeaderFragment }) {
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     setSent(null);
-    const answer = await invite(
-      {
-        input: {
-          spaceId: space.id,
-          ...(by === 'email' ? { email: email.trim() } : { organizationId }),
-          role,
-          expiresAt: until ? noonOf(until) : null,
-          sponsorId: sponsorId || null,
-          message: message.trim() || null,
-        },
+    const answer = await invite({
+      input: {
+        spaceId: space.id,
+        ...(by === 'email' ? { email: email.trim() } : { organizationId }),
+        role,
+        expiresAt: until ? noonOf(until) : null,
+        sponsorId: sponsorId || null,
+        message: message.trim() || null,
       },
-      { additionalTypenames: ['Invitation'] },
-    );
+    });
     const inv = answer.data?.inviteToSpace;
     if (inv) {
       setSent(
@@ -86,6 +86,7 @@ function InviteForm({ space }: { space: SpaceHeaderFragment }) {
       );
       setEmail('');
       setMessage('');
+      onInvited();
     }
   };
   return (

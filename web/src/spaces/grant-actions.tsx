@@ -14,7 +14,15 @@ import { useI18n } from '../i18n';
  * Renew, extend and revoke one grant: each control only where Membership.viewerCan says the
  * caller may; the API decides again, and its refusal is shown as it comes.
  */
-export function GrantActions({ grant, name }: { grant: GrantViewFragment; name: string }) {
+export function GrantActions({
+  grant,
+  name,
+  onAnswer,
+}: {
+  grant: GrantViewFragment;
+  name: string;
+  onAnswer: (grant: GrantViewFragment) => void;
+}) {
   const { t } = useI18n();
   const [until, setUntil] = useState(() => proposedEnd(grant.expiresAt));
   const [reason, setReason] = useState('');
@@ -23,19 +31,26 @@ export function GrantActions({ grant, name }: { grant: GrantViewFragment; name: 
   const [extended, extend] = useMutation(ExtendMembershipDocument);
   const [revoked, revoke] = useMutation(RevokeMembershipDocument);
   const can = grant.viewerCan;
-  if (!can.renew && !can.update && !can.revoke) return null;
-  const context = { additionalTypenames: ['Membership'] };
+  if (!can.renew && !can.update && !can.revoke) return done ? <p role="status">{done}</p> : null;
   const prolong = async (which: 'renew' | 'extend') => {
     const answer =
       which === 'renew'
-        ? await renew({ id: grant.id, until: noonOf(until) }, context)
-        : await extend({ id: grant.id, until: noonOf(until) }, context);
-    if (answer.data) setDone(t(which === 'renew' ? 'grantRenewed' : 'grantExtended', { name }));
+        ? await renew({ id: grant.id, until: noonOf(until) })
+        : await extend({ id: grant.id, until: noonOf(until) });
+    const changed =
+      answer.data && ('renewMembership' in answer.data ? answer.data.renewMembership : answer.data.extendMembership);
+    if (changed) {
+      onAnswer(changed);
+      setDone(t(which === 'renew' ? 'grantRenewed' : 'grantExtended', { name }));
+    }
   };
   const submitRevoke = async (event: FormEvent) => {
     event.preventDefault();
-    const answer = await revoke({ id: grant.id, reason: reason.trim() }, context);
-    if (answer.data) setDone(t('grantRevoked', { name }));
+    const answer = await revoke({ id: grant.id, reason: reason.trim() });
+    if (answer.data) {
+      onAnswer(answer.data.revokeMembership);
+      setDone(t('grantRevoked', { name }));
+    }
   };
   const field = `grant-until-${grant.id}`;
   const why = `grant-reason-${grant.id}`;

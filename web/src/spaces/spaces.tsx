@@ -8,6 +8,7 @@ import {
   CreatePostDocument,
   MembershipRole,
   MySpacesDocument,
+  SpaceMembersQuery,
   SpaceCreationLimitDocument,
   SpaceDocument,
   SpaceMembersDocument,
@@ -133,7 +134,7 @@ export function roleName(t: ReturnType<typeof useI18n>['t'], role: MembershipRol
 }
 
 export function MembersPage({ id }: { id: string }) {
-  const { t, date } = useI18n();
+  const { t } = useI18n();
   const [{ data, error, fetching }] = useQuery({ query: SpaceMembersDocument, variables: { id, after: null } });
   useEffect(() => {
     if (data?.space) document.title = `${t('members')} — ${data.space.name} · Passerelle`;
@@ -148,19 +149,33 @@ export function MembersPage({ id }: { id: string }) {
         query={SpaceMembersDocument}
         variables={{ id: space.id }}
         page={(data) => data.space?.members}
-        item={(node) => (
-          <li key={node.id} className="card">
-            <strong>{node.user?.displayName ?? '—'}</strong>
-            {node.user?.jobTitle && <> · {node.user.jobTitle}</>}
-            <p className="muted">
-              {node.user?.organization.name} · {roleName(t, node.role)} ·{' '}
-              {node.expiresAt ? t('expires', { date: date(node.expiresAt) }) : t('noExpiry')}
-              {node.sponsor && <> · {t('sponsoredBy', { name: node.sponsor.displayName })}</>}
-            </p>
-            <GrantActions grant={node} name={node.user?.displayName ?? '—'} />
-          </li>
-        )}
+        item={(node) => <MemberCard key={node.id} member={node} />}
       />
     </>
+  );
+}
+
+type Member = NonNullable<SpaceMembersQuery['space']>['members']['edges'][number]['node'];
+
+/** One member and their grant; a renewal, extension or revocation shows its answer at once (the client keeps no cache). */
+function MemberCard({ member }: { member: Member }) {
+  const { t, date } = useI18n();
+  const [grant, setGrant] = useState(member);
+  const name = member.user?.displayName ?? '—';
+  return (
+    <li className="card">
+      <strong>{name}</strong>
+      {member.user?.jobTitle && <> · {member.user.jobTitle}</>}
+      <p className="muted">
+        {member.user?.organization.name} · {roleName(t, grant.role)} ·{' '}
+        {grant.status !== 'ACTIVE'
+          ? t(`membershipStatus_${grant.status}`)
+          : grant.expiresAt
+            ? t('expires', { date: date(grant.expiresAt) })
+            : t('noExpiry')}
+        {grant.sponsor && <> · {t('sponsoredBy', { name: grant.sponsor.displayName })}</>}
+      </p>
+      <GrantActions grant={grant} name={name} onAnswer={(g) => setGrant({ ...grant, ...g })} />
+    </li>
   );
 }
