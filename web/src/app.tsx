@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { lazy, Suspense, useEffect, useMemo, useRef, useState } from 'react';
 import { Provider, useQuery, useSubscription } from 'urql';
 import { createClient } from './client';
 import { Loading } from './components/common';
@@ -7,7 +7,6 @@ import { useI18n } from './i18n';
 import { ApprovalsPage } from './approvals/approvals';
 import { ExpertsPage } from './experts/experts';
 import { FeedPage } from './feed/feed';
-import { HealthPage } from './health/health';
 import { HomePage } from './home/home';
 import { InvitationsPage } from './invitations/invitations';
 import { NotificationsPage } from './notifications/notifications';
@@ -22,6 +21,9 @@ import { Link, match, navigate, useLocation } from './router';
 import { Notice, rememberSignedIn, returnPath, sessionExpired, signOut, takeNotice } from './session';
 
 export type Me = MeQuery['me'];
+
+// The health charts bring recharts: a file of their own, loaded (from 'self', as the CSP wants) when first shown.
+const HealthPage = lazy(() => import('./health/health').then((m) => ({ default: m.HealthPage })));
 
 export function App() {
   // Any UNAUTHENTICATED answer (expired or ended session) sends the person to the start page, once.
@@ -187,7 +189,12 @@ function Route({ path, me, onRead }: { path: string; me: Me; onRead: () => void 
   if ((params = match('/spaces/:id/members', path))) return <MembersPage key={params.id} id={params.id} />;
   if ((params = match('/spaces/:id/invitations', path))) return <SpaceInvitationsPage key={params.id} id={params.id} />;
   if ((params = match('/spaces/:id/risks', path))) return <RisksPage key={params.id} id={params.id} />;
-  if ((params = match('/spaces/:id/health', path))) return <HealthPage key={params.id} id={params.id} />;
+  if ((params = match('/spaces/:id/health', path)))
+    return (
+      <Suspense fallback={<Loading />}>
+        <HealthPage key={params.id} id={params.id} />
+      </Suspense>
+    );
   if ((params = match('/spaces/:id', path))) return <SpacePage key={params.id} id={params.id} />;
   if ((params = match('/posts/:id', path))) return <PostPage key={params.id} id={params.id} me={me} />;
   if (path === '/invitations') return <InvitationsPage />;
