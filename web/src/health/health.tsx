@@ -61,7 +61,8 @@ export function HealthPage({ id }: { id: string }) {
   };
   const rows = spaceHealth.buckets.map((b) => ({
     period: periodName(b),
-    ...Object.fromEntries(CHARTED.map((k) => [k, b[k].suppressed ? null : b[k].value])),
+    // A withheld figure is drawn as an empty bar with "fewer than 5" written up from it.
+    ...Object.fromEntries(CHARTED.map((k) => [k, b[k].suppressed ? 0 : b[k].value])),
     ...Object.fromEntries(CHARTED.map((k) => [`${k}Note`, b[k].suppressed ? t('fewerThan5') : ''])),
   }));
   return (
@@ -101,7 +102,7 @@ export function HealthPage({ id }: { id: string }) {
                   fill={COLOURS[k]}
                   isAnimationActive={false}
                 >
-                  <LabelList dataKey={`${k}Note`} position="top" fontSize={10} />
+                  <LabelList dataKey={`${k}Note`} position="top" angle={-90} textAnchor="start" fontSize={11} />
                 </Bar>
               ))}
             </BarChart>
