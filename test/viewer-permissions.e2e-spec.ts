@@ -88,6 +88,11 @@ describe('viewer permissions', () => {
     });
   });
 
+  it('refuses the anonymous caller', async () => {
+    expectError(await t.gql(null, LIMIT), 'UNAUTHENTICATED');
+    expectError(await t.gql(null, SPACE, { id: ids.open }), 'UNAUTHENTICATED');
+  });
+
   it('an outsider sees nothing more: the space is NOT_FOUND, as a missing one', async () => {
     expectError(await t.gql(tokens.bob, SPACE, { id: ids.open }), 'NOT_FOUND');
     expectError(await t.gql(tokens.staff, SPACE, { id: ids.hub }), 'NOT_FOUND');

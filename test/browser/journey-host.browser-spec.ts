@@ -246,6 +246,8 @@ describe('the portal in a browser: journey 2 (a host owner)', () => {
     await page.locator('.chart-box svg').first().waitFor();
     // Some figure of the week rests on fewer than 5 people somewhere in six weeks: said as such.
     await expect(table.getByText('moins de 5').count()).resolves.toBeGreaterThan(0);
+    // The chart says it too, under the period's name.
+    await expect(page.locator('.chart-box svg text').getByText('moins de 5').count()).resolves.toBeGreaterThan(0);
     await check(page, 'health-fr');
     await page.getByRole('radio', { name: 'Par mois' }).check();
     // 6 months instead of 8 weeks.

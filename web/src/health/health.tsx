@@ -1,5 +1,14 @@
 import { useEffect, useState } from 'react';
-import { Bar, BarChart, CartesianGrid, LabelList, Legend, ResponsiveContainer, XAxis, YAxis } from 'recharts';
+import {
+  Bar,
+  BarChart,
+  CartesianGrid,
+  Legend,
+  ResponsiveContainer,
+  XAxis,
+  XAxisTickContentProps,
+  YAxis,
+} from 'recharts';
 import { useQuery } from 'urql';
 import { ErrorNotice, Loading } from '../components/common';
 import { SpaceNav } from '../components/space-nav';
@@ -61,10 +70,24 @@ export function HealthPage({ id }: { id: string }) {
   };
   const rows = spaceHealth.buckets.map((b) => ({
     period: periodName(b),
-    // A withheld figure is drawn as an empty bar with "fewer than 5" written up from it.
-    ...Object.fromEntries(CHARTED.map((k) => [k, b[k].suppressed ? 0 : b[k].value])),
-    ...Object.fromEntries(CHARTED.map((k) => [`${k}Note`, b[k].suppressed ? t('fewerThan5') : ''])),
+    ...Object.fromEntries(CHARTED.map((k) => [k, b[k].suppressed ? null : b[k].value])),
   }));
+  // A period with a withheld figure gets no bar for it, and "fewer than 5" under its name.
+  const withheld = new Set(
+    spaceHealth.buckets.filter((b) => CHARTED.some((k) => b[k].suppressed)).map((b) => periodName(b)),
+  );
+  const tick = ({ x, y, payload }: XAxisTickContentProps) => (
+    <g transform={`translate(${x},${y})`}>
+      <text dy={14} textAnchor="middle" fontSize={12} fill="#57606a">
+        {payload.value}
+      </text>
+      {withheld.has(String(payload.value)) && (
+        <text dy={30} textAnchor="middle" fontSize={11} fill="#82071e">
+          {t('fewerThan5')}
+        </text>
+      )}
+    </g>
+  );
   return (
     <>
       <SpaceNav space={space} current="health" title={t('navHealth')} />
@@ -89,9 +112,9 @@ export function HealthPage({ id }: { id: string }) {
         {/* The chart is a picture of the table below, which screen readers read instead. */}
         <div aria-hidden="true" className="chart-box">
           <ResponsiveContainer width="100%" height={280}>
-            <BarChart accessibilityLayer={false} data={rows} margin={{ top: 24, right: 8, bottom: 8, left: 0 }}>
+            <BarChart accessibilityLayer={false} data={rows} margin={{ top: 8, right: 8, bottom: 8, left: 0 }}>
               <CartesianGrid strokeDasharray="3 3" />
-              <XAxis dataKey="period" />
+              <XAxis dataKey="period" height={40} tick={tick} />
               <YAxis allowDecimals={false} />
               <Legend />
               {CHARTED.map((k) => (
@@ -101,9 +124,7 @@ export function HealthPage({ id }: { id: string }) {
                   name={t(FIGURES.find((f) => f.key === k)!.label)}
                   fill={COLOURS[k]}
                   isAnimationActive={false}
-                >
-                  <LabelList dataKey={`${k}Note`} position="top" angle={-90} textAnchor="start" fontSize={11} />
-                </Bar>
+                />
               ))}
             </BarChart>
           </ResponsiveContainer>
