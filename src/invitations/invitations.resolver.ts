@@ -20,9 +20,11 @@ import { UserModel } from '../users/models/user.model';
 import { UsersService } from '../users/users.service';
 import { InviteToSpaceInput } from './dto/invite-to-space.input';
 import { effectiveStatus } from './invitation-state';
+import { invitationSubject } from './invitations.service';
 import { InvitationReadsService } from './invitation-reads.service';
 import { InvitationsService } from './invitations.service';
 import { InvitationConnection, InvitationModel } from './models/invitation.model';
+import { InvitationPermissionsModel } from './models/invitation-permissions.model';
 import { MailDeliveryModel } from './models/mail-delivery.model';
 
 function actorOf(v: Viewer): WriteActor {
@@ -188,6 +190,20 @@ export class InvitationsResolver {
   })
   approvedBy(@CurrentViewer() v: Viewer, @Parent() inv: Invitation): Promise<User | null> {
     return inv.approvedById ? this.visibleUser(v, inv.approvedById) : Promise.resolve(null);
+  }
+
+  @ResolveField(() => InvitationPermissionsModel, {
+    description:
+      'What the caller may do with it now, by the rules approveInvitation and revokeInvitation check (and its status: only an open invitation is approved or revoked).',
+  })
+  viewerCan(@CurrentViewer() v: Viewer, @Parent() inv: Invitation): InvitationPermissionsModel {
+    const status = effectiveStatus(inv, this.clock.now());
+    const subject = invitationSubject(inv);
+    const open = status === InvitationStatus.PENDING || status === InvitationStatus.PENDING_APPROVAL;
+    return {
+      approve: status === InvitationStatus.PENDING_APPROVAL && v.ability.can('approve', subject),
+      revoke: open && v.ability.can('revoke', subject),
+    };
   }
 
   @ResolveField(() => MembershipModel, {

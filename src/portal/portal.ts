@@ -17,6 +17,7 @@ export const PORTAL_ROUTES: readonly string[] = [
   'spaces',
   'posts',
   'invitations',
+  'approvals',
   'notifications',
   'experts',
   'me',
@@ -34,7 +35,6 @@ export function portalDirectory(): string | null {
 export function isPortalPage(req: Request): boolean {
   if (req.method !== 'GET' && req.method !== 'HEAD') return false;
   const first = req.path.split('/')[1] ?? '';
-  // The start page is `/` itself: `//auth//discover` is not the portal's (it is the gateway's, or nothing).
   // The start page is `/` itself: `//auth//discover` is not the portal's (it is the gateway's, or nothing).
   if (first === '' ? req.path !== '/' : !PORTAL_ROUTES.includes(first)) return false;
   return req.accepts(['html', 'json']) === 'html';

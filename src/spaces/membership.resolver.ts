@@ -1,4 +1,6 @@
 import { Parent, ResolveField, Resolver } from '@nestjs/graphql';
+import { asSubject } from '../access/subjects';
+import { MembershipStatus } from '../common/domain.enums';
 import { CurrentViewer, Viewer } from '../graphql/graphql-context.decorator';
 import { byKey, requestLoader } from '../graphql/request-loaders';
 import { User } from '../database/entities/user.entity';
@@ -8,6 +10,7 @@ import { UserModel } from '../users/models/user.model';
 import { UsersService } from '../users/users.service';
 import { MembershipModel } from './models/membership.model';
 import { SpaceModel } from './models/space.model';
+import { MembershipPermissionsModel } from './models/viewer-permissions.model';
 import { SpacesService } from './spaces.service';
 import { visibleSpaceLoader } from './space.loader';
 
@@ -42,6 +45,26 @@ export class MembershipResolver {
   async sponsor(@CurrentViewer() v: Viewer, @Parent() membership: Membership): Promise<User | null> {
     if (!membership.sponsorId) return null;
     return this.visibleUsers(v).load(membership.sponsorId);
+  }
+
+  @ResolveField(() => MembershipPermissionsModel, {
+    description:
+      'What the caller may do with this grant, by the rules updateMembership, extendMembership, renewMembership and revokeMembership check: change and renew an ACTIVE grant, revoke an ACTIVE or SUSPENDED one.',
+  })
+  viewerCan(@CurrentViewer() v: Viewer, @Parent() m: Membership): MembershipPermissionsModel {
+    const facts = asSubject('Membership', {
+      id: m.id,
+      spaceId: m.spaceId,
+      userId: m.userId,
+      role: m.role,
+      sponsorId: m.sponsorId,
+    });
+    const active = m.status === MembershipStatus.ACTIVE;
+    return {
+      update: active && v.ability.can('update', facts),
+      renew: active && v.ability.can('renew', facts),
+      revoke: (active || m.status === MembershipStatus.SUSPENDED) && v.ability.can('revoke', facts),
+    };
   }
 
   /** Users the caller sees (DESIGN 2, filtered in SQL), batched per request. */

@@ -1,11 +1,13 @@
-import { Args, ID, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, ID, Int, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { DenialService } from '../access/denial.service';
+import { asSubject } from '../access/subjects';
 import { CurrentViewer, Viewer } from '../graphql/graphql-context.decorator';
 import { parseId, Connection, PageArgs } from '../graphql/pagination';
 import { Membership } from '../database/entities/membership.entity';
 import { Space } from '../database/entities/space.entity';
 import { MembershipConnection } from './models/membership.model';
 import { SpaceConnection, SpaceModel } from './models/space.model';
+import { SpacePermissionsModel } from './models/viewer-permissions.model';
 import { SpacesService } from './spaces.service';
 
 @Resolver(() => SpaceModel)
@@ -26,6 +28,36 @@ export class SpacesResolver {
     const found = uuid ? await this.spacesService.findVisible(v.ability, uuid) : null;
     if (!found) throw await this.denials.notFound(v.principal, 'Space', id, v.ctx.req.requestId);
     return found;
+  }
+
+  @Query(() => Int, {
+    nullable: true,
+    description:
+      'The highest classification at which the caller may open a space (createSpace: HOST_ADMIN any, a host user up to their effective clearance); null when they open none.',
+  })
+  spaceCreationLimit(@CurrentViewer() v: Viewer): number | null {
+    for (let level = 4; level >= 0; level--) {
+      if (v.ability.can('create', asSubject('Space', { classification: level }))) return level;
+    }
+    return null;
+  }
+
+  @ResolveField(() => SpacePermissionsModel, {
+    description: 'What the caller may do in this space, by the rules its mutations check.',
+  })
+  viewerCan(@CurrentViewer() v: Viewer, @Parent() space: Space): SpacePermissionsModel {
+    const self = asSubject('Space', { id: space.id, classification: space.classification });
+    const content = asSubject('Post', { spaceId: space.id });
+    const risks = asSubject('RiskEntry', { spaceId: space.id });
+    return {
+      post: v.ability.can('post', self),
+      invite: v.ability.can('invite', self),
+      update: v.ability.can('update', self),
+      moderate: v.ability.can('moderate', content),
+      readRisks: v.ability.can('read', risks),
+      manageRisks: v.ability.can('create', risks),
+      readHealth: v.ability.can('readHealth', self),
+    };
   }
 
   @ResolveField(() => MembershipConnection, {

@@ -1,9 +1,10 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { lazy, Suspense, useEffect, useMemo, useRef, useState } from 'react';
 import { Provider, useQuery, useSubscription } from 'urql';
 import { createClient } from './client';
 import { Loading } from './components/common';
 import { MeDocument, MeQuery, NotificationAddedDocument } from './generated/graphql';
 import { useI18n } from './i18n';
+import { ApprovalsPage } from './approvals/approvals';
 import { ExpertsPage } from './experts/experts';
 import { FeedPage } from './feed/feed';
 import { HomePage } from './home/home';
@@ -11,12 +12,18 @@ import { InvitationsPage } from './invitations/invitations';
 import { NotificationsPage } from './notifications/notifications';
 import { PostPage } from './posts/post';
 import { ProfilePage } from './profile/profile';
+import { RisksPage } from './risks/risks';
+import { SpaceInvitationsPage } from './space-invitations/space-invitations';
+import { SpaceNewPage } from './space-new/space-new';
 import { MembersPage, SpacePage, SpacesPage } from './spaces/spaces';
 import { StartPage } from './start/start';
 import { Link, match, navigate, useLocation } from './router';
 import { Notice, rememberSignedIn, returnPath, sessionExpired, signOut, takeNotice } from './session';
 
 export type Me = MeQuery['me'];
+
+// The health charts bring recharts: a file of their own, loaded (from 'self', as the CSP wants) when first shown.
+const HealthPage = lazy(() => import('./health/health').then((m) => ({ default: m.HealthPage })));
 
 export function App() {
   // Any UNAUTHENTICATED answer (expired or ended session) sends the person to the start page, once.
@@ -123,6 +130,8 @@ function SignedIn({ me, unread }: { me: Me; unread: number }) {
     ['/feed', t('navFeed')],
     ['/spaces', t('navSpaces')],
     ['/invitations', t('navInvitations')],
+    // Only host users lead spaces: the page that lists what waits for their second signature.
+    ...(me.organization.kind === 'HOST' ? [['/approvals', t('navApprovals')] as [string, string]] : []),
     ['/notifications', t('navNotifications')],
     ['/experts', t('navExperts')],
     ['/me', t('navProfile')],
@@ -176,10 +185,20 @@ function Route({ path, me, onRead }: { path: string; me: Me; onRead: () => void 
   if (path === '/home') return <HomePage me={me} />;
   if (path === '/feed') return <FeedPage />;
   if (path === '/spaces') return <SpacesPage />;
+  if (path === '/spaces/new') return <SpaceNewPage />;
   if ((params = match('/spaces/:id/members', path))) return <MembersPage key={params.id} id={params.id} />;
+  if ((params = match('/spaces/:id/invitations', path))) return <SpaceInvitationsPage key={params.id} id={params.id} />;
+  if ((params = match('/spaces/:id/risks', path))) return <RisksPage key={params.id} id={params.id} />;
+  if ((params = match('/spaces/:id/health', path)))
+    return (
+      <Suspense fallback={<Loading />}>
+        <HealthPage key={params.id} id={params.id} />
+      </Suspense>
+    );
   if ((params = match('/spaces/:id', path))) return <SpacePage key={params.id} id={params.id} />;
   if ((params = match('/posts/:id', path))) return <PostPage key={params.id} id={params.id} me={me} />;
   if (path === '/invitations') return <InvitationsPage />;
+  if (path === '/approvals') return <ApprovalsPage />;
   if (path === '/notifications') return <NotificationsPage onRead={onRead} />;
   if (path === '/experts') return <ExpertsPage />;
   if (path === '/me') return <ProfilePage me={me} />;

@@ -17,6 +17,8 @@ interface PagedListProps<D, V extends AnyVariables, N extends { id: string }> {
   page: (data: D) => Page<N> | null | undefined;
   /** One `<li>` per node. */
   item: (node: N) => ReactNode;
+  /** Only the nodes to show (e.g. spaces with something waiting); the list is empty when none is kept. */
+  keep?: (node: N) => boolean;
   /** Nodes already shown above the list (live, answered): not shown twice. */
   skip?: ReadonlySet<string>;
   /** Entries shown above the pages (live ones, answers); the list is not empty while there are some. */
@@ -48,6 +50,7 @@ function Chunk<D, V extends AnyVariables, N extends { id: string }>({
   variables,
   page: pick,
   item,
+  keep,
   skip,
   before,
   empty,
@@ -70,8 +73,9 @@ function Chunk<D, V extends AnyVariables, N extends { id: string }>({
         <ErrorNotice error={error} />
       </li>
     );
-  const nodes = page.edges.map((e) => e.node).filter((node) => !skip?.has(node.id));
-  const nothing = after === null && page.edges.length === 0 && !before?.length && !skip?.size;
+  const nodes = page.edges.map((e) => e.node).filter((node) => !skip?.has(node.id) && (keep?.(node) ?? true));
+  const none = keep ? nodes.length === 0 && !page.pageInfo.hasNextPage : page.edges.length === 0;
+  const nothing = after === null && none && !before?.length && !skip?.size;
   return (
     <>
       {nothing && <li className="muted">{empty ?? t('empty')}</li>}

@@ -11,6 +11,7 @@ import {
   UnreactDocument,
 } from '../generated/graphql';
 import { useI18n } from '../i18n';
+import { Moderation } from '../moderation/moderation';
 import { Link } from '../router';
 
 const EMOJIS = ['👍', '❤️', '🎉', '💡'];
@@ -53,6 +54,15 @@ export function PostPage({ id }: { id: string; me: Me }) {
         {post.hidden && <> · {t('hiddenPost')}</>}
       </p>
       <SafeMarkdown text={post.body} />
+      {post.space.viewerCan.moderate && !post.deleted && (
+        <Moderation
+          kind="post"
+          id={post.id}
+          hidden={post.hidden}
+          hiddenReason={post.hiddenReason}
+          onChange={() => refetch({ requestPolicy: 'network-only' })}
+        />
+      )}
       <Reactions
         target={{ postId: post.id }}
         counts={post.reactionCounts}
@@ -71,6 +81,15 @@ export function PostPage({ id }: { id: string; me: Me }) {
                 <strong>{c.author.displayName}</strong> ({c.author.organization.name}) · {date(c.createdAt)}
               </p>
               {c.deleted ? <p className="muted">—</p> : <SafeMarkdown text={c.body} />}
+              {post.space.viewerCan.moderate && !c.deleted && (
+                <Moderation
+                  kind="comment"
+                  id={c.id}
+                  hidden={c.hidden}
+                  hiddenReason={c.hiddenReason}
+                  onChange={() => refetch({ requestPolicy: 'network-only' })}
+                />
+              )}
               <Reactions
                 target={{ commentId: c.id }}
                 counts={c.reactionCounts}

@@ -3,24 +3,37 @@ import { useMutation, useQuery } from 'urql';
 import { ErrorNotice, LabelBadge, labelName, Loading } from '../components/common';
 import { PagedList } from '../components/paged-list';
 import { PostItem } from '../components/post-item';
+import { SpaceNav } from '../components/space-nav';
 import {
   CreatePostDocument,
   MembershipRole,
   MySpacesDocument,
+  SpaceMembersQuery,
+  SpaceCreationLimitDocument,
   SpaceDocument,
   SpaceMembersDocument,
 } from '../generated/graphql';
 import { useI18n } from '../i18n';
 import { Link, navigate } from '../router';
+import { GrantActions } from './grant-actions';
 
 export function SpacesPage() {
   const { t } = useI18n();
   useEffect(() => {
     document.title = `${t('navSpaces')} · Passerelle`;
   }, [t]);
+  // Offered only to whom the API lets open a space (spaceCreationLimit, from the createSpace rule).
+  const [{ data }] = useQuery({ query: SpaceCreationLimitDocument });
   return (
     <>
       <h1>{t('navSpaces')}</h1>
+      {typeof data?.spaceCreationLimit === 'number' && (
+        <p>
+          <Link to="/spaces/new" className="button">
+            {t('createSpace')}
+          </Link>
+        </p>
+      )}
       <SpaceList />
     </>
   );
@@ -60,19 +73,10 @@ export function SpacePage({ id }: { id: string }) {
   const space = data.space;
   return (
     <>
-      <div className="row">
-        <LabelBadge level={space.classification} />
-        <h1>{space.name}</h1>
-      </div>
+      <SpaceNav space={space} current="posts" />
       <p>{space.purpose}</p>
       <p className="muted">{space.partnerVisibility === 'HUB' ? t('visibilityHub') : t('visibilityOpen')}</p>
-      <nav className="subnav" aria-label={space.name}>
-        <Link to={`/spaces/${space.id}`} aria-current="page">
-          {t('posts')}
-        </Link>
-        <Link to={`/spaces/${space.id}/members`}>{t('members')}</Link>
-      </nav>
-      <Composer spaceId={space.id} classification={space.classification} />
+      {space.viewerCan.post && <Composer spaceId={space.id} classification={space.classification} />}
       <h2>{t('posts')}</h2>
       <PagedList
         query={SpaceDocument}
@@ -130,7 +134,7 @@ export function roleName(t: ReturnType<typeof useI18n>['t'], role: MembershipRol
 }
 
 export function MembersPage({ id }: { id: string }) {
-  const { t, date } = useI18n();
+  const { t } = useI18n();
   const [{ data, error, fetching }] = useQuery({ query: SpaceMembersDocument, variables: { id, after: null } });
   useEffect(() => {
     if (data?.space) document.title = `${t('members')} — ${data.space.name} · Passerelle`;
@@ -140,33 +144,38 @@ export function MembersPage({ id }: { id: string }) {
   const space = data.space;
   return (
     <>
-      <div className="row">
-        <LabelBadge level={space.classification} />
-        <h1>
-          {t('members')} — {space.name}
-        </h1>
-      </div>
-      <nav className="subnav" aria-label={space.name}>
-        <Link to={`/spaces/${space.id}`}>{t('posts')}</Link>
-        <Link to={`/spaces/${space.id}/members`} aria-current="page">
-          {t('members')}
-        </Link>
-      </nav>
+      <SpaceNav space={space} current="members" title={t('members')} />
       <PagedList
         query={SpaceMembersDocument}
         variables={{ id: space.id }}
         page={(data) => data.space?.members}
-        item={(node) => (
-          <li key={node.id} className="card">
-            <strong>{node.user?.displayName ?? '—'}</strong>
-            {node.user?.jobTitle && <> · {node.user.jobTitle}</>}
-            <p className="muted">
-              {node.user?.organization.name} · {roleName(t, node.role)} ·{' '}
-              {node.expiresAt ? t('expires', { date: date(node.expiresAt) }) : t('noExpiry')}
-            </p>
-          </li>
-        )}
+        item={(node) => <MemberCard key={node.id} member={node} />}
       />
     </>
+  );
+}
+
+type Member = NonNullable<SpaceMembersQuery['space']>['members']['edges'][number]['node'];
+
+/** One member and their grant; a renewal, extension or revocation shows its answer at once (the client keeps no cache). */
+function MemberCard({ member }: { member: Member }) {
+  const { t, date } = useI18n();
+  const [grant, setGrant] = useState(member);
+  const name = member.user?.displayName ?? '—';
+  return (
+    <li className="card">
+      <strong>{name}</strong>
+      {member.user?.jobTitle && <> · {member.user.jobTitle}</>}
+      <p className="muted">
+        {member.user?.organization.name} · {roleName(t, grant.role)} ·{' '}
+        {grant.status !== 'ACTIVE'
+          ? t(`membershipStatus_${grant.status}`)
+          : grant.expiresAt
+            ? t('expires', { date: date(grant.expiresAt) })
+            : t('noExpiry')}
+        {grant.sponsor && <> · {t('sponsoredBy', { name: grant.sponsor.displayName })}</>}
+      </p>
+      <GrantActions grant={grant} name={name} onAnswer={(g) => setGrant({ ...grant, ...g })} />
+    </li>
   );
 }
