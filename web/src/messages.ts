@@ -1,4 +1,5 @@
 // No React here: the unit tests (test/portal.spec.ts) read it in Node.
+import * as security from './messages-security';
 
 /** The one message catalogue: French first (the default), English with exactly the same keys. */
 const fr = {
@@ -116,6 +117,7 @@ const fr = {
   conflict: 'Impossible pour le moment : {reason}',
   failed: 'Une erreur est survenue. Réessayez.',
   pageNotFound: 'Cette page n’existe pas.',
+  ...security.fr,
 };
 
 export type MessageKey = keyof typeof fr;
@@ -226,6 +228,7 @@ const en: Catalogue = {
   conflict: 'Not possible now: {reason}',
   failed: 'Something went wrong. Try again.',
   pageNotFound: 'This page does not exist.',
+  ...security.en,
 };
 
 export const CATALOGUES: Record<Lang, Catalogue> = { fr, en };
