@@ -41,11 +41,11 @@ function WhoCanAccess() {
           <legend>{t('secSubjectType')}</legend>
           <label className="inline">
             <input type="radio" name={`${ids}-type`} checked={type === 'SPACE'} onChange={() => setType('SPACE')} />{' '}
-            {t('secType_Space')}
+            {t('secOneSpace')}
           </label>
           <label className="inline">
             <input type="radio" name={`${ids}-type`} checked={type === 'POST'} onChange={() => setType('POST')} />{' '}
-            {t('secType_Post')}
+            {t('secOnePost')}
           </label>
         </fieldset>
         {type === 'SPACE' ? (
@@ -116,7 +116,7 @@ function ReachOf() {
           <legend>{t('secReachOfWhom')}</legend>
           <label className="inline">
             <input type="radio" name={`${ids}-kind`} checked={kind === 'user'} onChange={() => setKind('user')} />{' '}
-            {t('secPerson')}
+            {t('secOnePerson')}
           </label>
           <label className="inline">
             <input
@@ -125,7 +125,7 @@ function ReachOf() {
               checked={kind === 'organization'}
               onChange={() => setKind('organization')}
             />{' '}
-            {t('secOrganization')}
+            {t('secOneOrganization')}
           </label>
         </fieldset>
         {kind === 'user' ? (

@@ -23,8 +23,16 @@ export function KillSwitchPage() {
   const [organizationId, setOrganizationId] = useState('');
   // What the last switch did: kept when the organisation's new status swaps the section below.
   const [notice, setNotice] = useState<ReactNode>(null);
-  const [{ data }] = useQuery({ query: PickOrganizationsDocument });
+  const [{ data }, refetch] = useQuery({ query: PickOrganizationsDocument });
+  // The switch's own answer says the new status at once; the list is asked again behind it.
+  const [switched, setSwitched] = useState<Record<string, 'ACTIVE' | 'SUSPENDED'>>({});
   const organization = data?.organizations.edges.map((e) => e.node).find((o) => o.id === organizationId);
+  const status = organization ? (switched[organization.id] ?? organization.status) : null;
+  const done = (id: string, now: 'ACTIVE' | 'SUSPENDED') => (notice: ReactNode) => {
+    setNotice(notice);
+    setSwitched((all) => ({ ...all, [id]: now }));
+    refetch({ requestPolicy: 'network-only' });
+  };
   return (
     <>
       <h1>{t('secKillSwitch')}</h1>
@@ -36,16 +44,27 @@ export function KillSwitchPage() {
         onChange={(id) => {
           setOrganizationId(id);
           setNotice(null);
+          setSwitched({});
         }}
       />
       <div role="status" aria-live="polite">
         {notice}
       </div>
       {organization &&
-        (organization.status === 'SUSPENDED' ? (
-          <Reactivate key={organization.id} id={organization.id} name={organization.name} onDone={setNotice} />
+        (status === 'SUSPENDED' ? (
+          <Reactivate
+            key={organization.id}
+            id={organization.id}
+            name={organization.name}
+            onDone={done(organization.id, 'ACTIVE')}
+          />
         ) : (
-          <Suspend key={organization.id} id={organization.id} name={organization.name} onDone={setNotice} />
+          <Suspend
+            key={organization.id}
+            id={organization.id}
+            name={organization.name}
+            onDone={done(organization.id, 'SUSPENDED')}
+          />
         ))}
     </>
   );
@@ -209,7 +228,7 @@ function Preview({ p }: { p: AffectedOnesFragment }) {
           <ul>
             {p.notified.map((n, index) => (
               <li key={`${n.user?.id ?? ''}-${index}`}>
-                {n.user?.displayName ?? t('secUnseen')} · {n.as}
+                {n.user?.displayName ?? t('secUnseen')} · {t(`secAs_${n.as}`)}
               </li>
             ))}
           </ul>

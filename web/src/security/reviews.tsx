@@ -65,11 +65,11 @@ function ScopeChooser({ me, onChoose, button }: { me: Me; onChoose: (scope: Scop
                 checked={kind === 'organization'}
                 onChange={() => setKind('organization')}
               />{' '}
-              {t('secOrganization')}
+              {t('secOneOrganization')}
             </label>
             <label className="inline">
               <input type="radio" name={`${ids}-kind`} checked={kind === 'space'} onChange={() => setKind('space')} />{' '}
-              {t('secSpace')}
+              {t('secOneSpace')}
             </label>
           </fieldset>
           {kind === 'organization' ? (
@@ -275,11 +275,11 @@ function StartCampaign() {
               checked={kind === 'organization'}
               onChange={() => setKind('organization')}
             />{' '}
-            {t('secOrganization')}
+            {t('secOneOrganization')}
           </label>
           <label className="inline">
             <input type="radio" name={`${ids}-kind`} checked={kind === 'space'} onChange={() => setKind('space')} />{' '}
-            {t('secSpace')}
+            {t('secOneSpace')}
           </label>
         </fieldset>
         {kind === 'organization' ? (
