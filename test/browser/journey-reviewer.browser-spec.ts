@@ -277,6 +277,24 @@ describe('the portal in a browser: journey 3 (a security reviewer)', () => {
     expect(back.data.organization.status).toBe('ACTIVE');
   });
 
+  it('Alice (HOST_ADMIN) confirms one of the campaign’s grants; its progress moves', async () => {
+    await admin.goto('/security/reviews');
+    await admin
+      .getByRole('link', { name: /^Campagne du / })
+      .first()
+      .click();
+    await admin.getByRole('heading', { name: 'Campagne de recertification', level: 1 }).waitFor();
+    await admin.getByText(/0 confirmé\(s\)/).waitFor();
+    await admin.getByRole('button', { name: 'Confirmer l’accès de Tom Girard' }).first().click();
+    await admin.getByText(/1 confirmé\(s\)/).waitFor();
+    await admin.getByLabel('État').selectOption({ label: 'confirmé' });
+    const confirmed = admin.locator('li.card').filter({ hasText: 'Tom Girard' });
+    await confirmed.first().waitFor();
+    await expect(confirmed.count()).resolves.toBe(1);
+    await expect(admin.locator('li.card').count()).resolves.toBe(1);
+    await check(admin, 'campaign-admin-fr');
+  });
+
   it('Léa (Atelier Nord’s partner admin) gets her own organisation’s review and events, nothing else', async () => {
     const lea = await newContext(browser, base, 'fr-FR');
     lea.on('weberror', (e) => pageErrors.push(String(e.error())));
