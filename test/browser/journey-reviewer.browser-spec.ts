@@ -286,6 +286,12 @@ describe('the portal in a browser: journey 3 (a security reviewer)', () => {
     await admin.getByRole('heading', { name: 'Campagne de recertification', level: 1 }).waitFor();
     await admin.getByText(/0 confirmé\(s\)/).waitFor();
     await admin.getByRole('button', { name: 'Confirmer l’accès de Tom Girard' }).first().click();
+    await admin
+      .getByText(/1 confirmé\(s\)/)
+      .or(admin.getByRole('alert'))
+      .first()
+      .waitFor();
+    await expect(admin.getByRole('alert').allInnerTexts()).resolves.toEqual([]);
     await admin.getByText(/1 confirmé\(s\)/).waitFor();
     await admin.getByLabel('État').selectOption({ label: 'confirmé' });
     const confirmed = admin.locator('li.card').filter({ hasText: 'Tom Girard' });

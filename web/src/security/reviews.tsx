@@ -323,9 +323,13 @@ export function CampaignPage({ id, me }: { id: string; me: Me }) {
   const ids = useId();
   useTitle(t('secCampaign'));
   const [status, setStatus] = useState<RecertificationItemStatus | ''>('');
-  const [{ data, error, fetching }] = useQuery({ query: RecertificationCampaignDocument, variables: { id } });
+  const [{ data, error, fetching }, reexecute] = useQuery({
+    query: RecertificationCampaignDocument,
+    variables: { id },
+  });
   if (fetching && !data) return <Loading />;
   if (!data) return <ErrorNotice error={error} />;
+  const decided = () => reexecute({ requestPolicy: 'network-only' });
   const decides = (me.roles ?? []).includes('HOST_ADMIN');
   return (
     <>
@@ -356,7 +360,12 @@ export function CampaignPage({ id, me }: { id: string; me: Me }) {
         page={(d) => d.recertificationCampaign.items}
         empty={t('secNoItems')}
         item={(item) => (
-          <ItemCard key={item.id} item={item} decides={decides && data.recertificationCampaign.status === 'OPEN'} />
+          <ItemCard
+            key={item.id}
+            item={item}
+            decides={decides && data.recertificationCampaign.status === 'OPEN'}
+            onDecided={decided}
+          />
         )}
       />
     </>
@@ -365,33 +374,38 @@ export function CampaignPage({ id, me }: { id: string; me: Me }) {
 
 type Item = RecertificationItemsQuery['recertificationCampaign']['items']['edges'][number]['node'];
 
-function ItemCard({ item, decides }: { item: Item; decides: boolean }) {
+function ItemCard({ item, decides, onDecided }: { item: Item; decides: boolean; onDecided: () => void }) {
   const { t, date } = useI18n();
   const ids = useId();
   const [reason, setReason] = useState('');
   const [certified, certify] = useMutation(CertifyGrantDocument);
   const [revoked, revoke] = useMutation(RevokeGrantDocument);
   const name = item.member.displayName ?? t('secUnseen');
+  // The decision's own answer says the item's new status at once; the campaign's progress is asked again.
+  const status = certified.data?.certifyGrant.status ?? revoked.data?.revokeGrant.status ?? item.status;
+  const decide = async (run: () => Promise<{ data?: unknown }>) => {
+    if ((await run()).data) onDecided();
+  };
   return (
     <li className="card">
       <div className="row">
         <LabelBadge level={item.space.classification} />
         <strong>{name}</strong>
         <span>· {item.space.name ?? t('secUnseen')}</span>
-        <span className="tag">{t(`secItem_${item.status}`)}</span>
+        <span className="tag">{t(`secItem_${status}`)}</span>
       </div>
       <p className="muted">
         {t(`role_${item.role}`)} · {item.expiresAt ? t('expires', { date: date(item.expiresAt) }) : t('noExpiry')}
         {item.decidedAt && <> · {t('secDecidedOn', { date: date(item.decidedAt) })}</>}
         {item.reason && <> · {item.reason}</>}
       </p>
-      {decides && item.status === 'PENDING' && (
+      {decides && status === 'PENDING' && (
         <div className="row">
           <button
             type="button"
             disabled={certified.fetching}
             aria-label={t('secCertifyFor', { name })}
-            onClick={() => void certify({ itemId: item.id }, { additionalTypenames: DECIDED })}
+            onClick={() => void decide(() => certify({ itemId: item.id }, { additionalTypenames: DECIDED }))}
           >
             {t('secCertify')}
           </button>
