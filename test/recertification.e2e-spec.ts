@@ -179,6 +179,42 @@ describe('recertification', () => {
       expect(again.extensions.reason).toBe('ITEM_DECIDED');
     });
 
+    it('lists a campaign’s items with their decisions to reviewers; nobody else reaches them', async () => {
+      const ITEMS = `query Items($id: ID!, $status: RecertificationItemStatus) {
+        recertificationCampaign(id: $id) {
+          id
+          items(first: 2, status: $status) {
+            totalCount pageInfo { hasNextPage endCursor }
+            edges { node { id status membershipId member { id displayName } space { id name classification } } }
+          }
+        }
+      }`;
+      const NEXT = `query Next($id: ID!, $after: String) {
+        recertificationCampaign(id: $id) { items(first: 2, after: $after) { edges { node { id } } } }
+      }`;
+      for (const who of ['rev', 'admin']) {
+        const page = expectData(await as(who, ITEMS, { id: campaignId })).recertificationCampaign.items;
+        expect(page.totalCount).toBe(4);
+        expect(page.pageInfo.hasNextPage).toBe(true);
+        const next = expectData(await as(who, NEXT, { id: campaignId, after: page.pageInfo.endCursor }))
+          .recertificationCampaign.items;
+        const all = [...page.edges, ...next.edges].map((e: any) => e.node.id);
+        const inDb = await sql(`SELECT id FROM recertification_items WHERE campaign_id = $1`, [campaignId]);
+        expect(all.sort()).toEqual(inDb.map((r) => r.id).sort());
+        expect(page.edges.every((e: any) => e.node.space.name === 'Lab' && e.node.member.displayName)).toBe(true);
+      }
+      const certified = expectData(await as('rev', ITEMS, { id: campaignId, status: 'CERTIFIED' }))
+        .recertificationCampaign.items;
+      expect(certified.totalCount).toBe(1);
+      expect(certified.edges[0].node.member.id).toBe(ids.alice);
+      // The sponsor, an OWNER, a member and a partner admin: the campaign (and so its items) is not theirs.
+      for (const who of ['spons', 'owner', 'alice', 'acmeadmin']) {
+        const [refused] = expectError(await as(who, ITEMS, { id: campaignId }), 'NOT_FOUND');
+        const [missing] = expectError(await as(who, ITEMS, { id: randomUUID() }), 'NOT_FOUND');
+        expect(refused.message).toBe(missing.message);
+      }
+    });
+
     it('refuses outsiders: NOT_FOUND to those who cannot see the item, FORBIDDEN to a reviewer who only reads', async () => {
       const item = await itemOf('cy');
       const unseen = await as('alice', CERTIFY, { id: item });

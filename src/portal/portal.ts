@@ -21,6 +21,7 @@ export const PORTAL_ROUTES: readonly string[] = [
   'notifications',
   'experts',
   'me',
+  'security',
 ];
 
 /** Where the built portal is: dist/web beside dist/src (built), or the repository's dist/web (ts-jest on src/). */

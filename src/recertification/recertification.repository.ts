@@ -323,6 +323,74 @@ export class RecertificationRepository {
     return row.n;
   }
 
+  /**
+   * A page of one campaign's items (every status, or one), for whoever reads the campaign: the
+   * campaign's read rule is part of the statement, so an unseen campaign has no items. Names of
+   * members and spaces follow the caller's read rule.
+   */
+  async pageCampaignItems(
+    ability: AppAbility,
+    campaignId: string,
+    status: RecertificationItemStatus | null,
+    after: [Date, string] | null,
+    limit: number,
+  ): Promise<ItemRow[]> {
+    const items = this.campaignItems(ability, campaignId, status);
+    const member = this.access.scope(ability, 'User', 'u', 'n_u');
+    const space = this.access.scope(ability, 'Space', 's', 'n_s');
+    const keyset = after ? `AND (i.created_at, i.id) > (:afterAt, :afterId)` : '';
+    return this.run(
+      `SELECT i.id, i.campaign_id AS "campaignId", c.deadline, i.status, i.membership_id AS "membershipId",
+              i.user_id AS "memberId",
+              CASE WHEN (${member.sql}) THEN u.display_name END AS "memberName",
+              i.space_id AS "spaceId", s.classification::int AS classification,
+              CASE WHEN (${space.sql}) THEN s.name END AS "spaceName",
+              m.role, m.expires_at AS "expiresAt", i.sponsor_id AS "sponsorId", i.decided_at AS "decidedAt",
+              i.decided_by_id AS "decidedById", i.reason, i.created_at AS "createdAt"
+         ${items.sql}
+         JOIN users u ON u.id = i.user_id
+         JOIN spaces s ON s.id = i.space_id
+        WHERE ${items.where} ${keyset}
+        ORDER BY i.created_at, i.id
+        LIMIT :limit`,
+      {
+        ...items.params,
+        ...member.params,
+        ...space.params,
+        limit,
+        ...(after ? { afterAt: after[0], afterId: after[1] } : {}),
+      },
+    );
+  }
+
+  async countCampaignItems(
+    ability: AppAbility,
+    campaignId: string,
+    status: RecertificationItemStatus | null,
+  ): Promise<number> {
+    const items = this.campaignItems(ability, campaignId, status);
+    const [row] = await this.run<{ n: number }>(
+      `SELECT count(*)::int AS n ${items.sql} WHERE ${items.where}`,
+      items.params,
+    );
+    return row.n;
+  }
+
+  private campaignItems(
+    ability: AppAbility,
+    campaignId: string,
+    status: RecertificationItemStatus | null,
+  ): { sql: string; where: string; params: Record<string, unknown> } {
+    const campaign = this.access.scope(ability, 'RecertificationCampaign', 'c', 'n_c');
+    return {
+      sql: `FROM recertification_items i
+         JOIN recertification_campaigns c ON c.id = i.campaign_id
+         JOIN memberships m ON m.id = i.membership_id`,
+      where: `i.campaign_id = :campaignId AND (${campaign.sql})${status ? ' AND i.status = :itemStatus' : ''}`,
+      params: { ...campaign.params, campaignId, ...(status ? { itemStatus: status } : {}) },
+    };
+  }
+
   /** Pending items of open campaigns given to the caller and still within their `certify` rule. */
   private myItems(
     ability: AppAbility,

@@ -1,4 +1,5 @@
-import { Args, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { Args, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { RecertificationItemStatus } from '../database/entities/recertification-item.entity';
 import { WriteActor } from '../access/write-runner';
 import { Connection, PageArgs } from '../graphql/pagination';
 import { CurrentViewer, Viewer } from '../graphql/graphql-context.decorator';
@@ -19,7 +20,7 @@ function actorOf(v: Viewer): WriteActor {
 }
 
 /** Recertification campaigns: start (overseers), decide (sponsors, OWNERs, HOST_ADMIN), follow. */
-@Resolver()
+@Resolver(() => RecertificationCampaignModel)
 export class RecertificationResolver {
   constructor(private readonly recertification: RecertificationService) {}
 
@@ -81,6 +82,31 @@ export class RecertificationResolver {
     @Args('id', { type: () => ID }) id: string,
   ): Promise<RecertificationCampaignModel> {
     return campaignOf(await this.recertification.campaign(reviewerOf(v), id));
+  }
+
+  @ResolveField(() => RecertificationItemConnection, {
+    description:
+      'The campaign’s grants, oldest first, with their decisions (whoever reads the campaign: HOST_ADMIN and SECURITY_REVIEWER); names only of people and spaces the caller sees.',
+  })
+  async items(
+    @Parent() campaign: RecertificationCampaignModel,
+    @CurrentViewer() v: Viewer,
+    @Args() page: PageArgs,
+    @Args('status', {
+      type: () => RecertificationItemStatus,
+      nullable: true,
+      description: 'Only the items in this status.',
+    })
+    status?: RecertificationItemStatus | null,
+  ): Promise<Connection<RecertificationItemModel>> {
+    const found = await this.recertification.campaignItems(reviewerOf(v), campaign.id, status ?? null, page);
+    return {
+      pageInfo: found.pageInfo,
+      edges: found.edges.map((e) => ({ cursor: e.cursor, node: itemOf(e.node) })),
+      get totalCount() {
+        return found.totalCount;
+      },
+    };
   }
 
   @Query(() => RecertificationItemConnection, {

@@ -157,6 +157,25 @@ export class RecertificationService {
     return { ...campaign, progress: progress.get(campaign.id) ?? EMPTY };
   }
 
+  /** A campaign's items, for whoever reads it (its visibility was checked where it was loaded, and again in SQL). */
+  async campaignItems(
+    reviewer: Reviewer,
+    campaignId: string,
+    status: RecertificationItemStatus | null,
+    page: PageArgs,
+  ): Promise<Connection<ItemRow>> {
+    const first = pageSize(page.first);
+    const after = decodeCursor(page.after, ['date', 'uuid']) as [Date, string] | null;
+    const { ability } = reviewer;
+    const rows = await this.repository.pageCampaignItems(ability, campaignId, status, after, first + 1);
+    return toConnection(
+      rows,
+      first,
+      (r) => [r.createdAt, r.id],
+      () => this.repository.countCampaignItems(ability, campaignId, status),
+    );
+  }
+
   async myItems(reviewer: Reviewer, page: PageArgs): Promise<Connection<ItemRow>> {
     const first = pageSize(page.first);
     const after = decodeCursor(page.after, ['date', 'uuid']) as [Date, string] | null;

@@ -17,6 +17,7 @@ import { SpaceInvitationsPage } from './space-invitations/space-invitations';
 import { SpaceNewPage } from './space-new/space-new';
 import { MembersPage, SpacePage, SpacesPage } from './spaces/spaces';
 import { StartPage } from './start/start';
+import { securityPagesFor, SecurityRoutes } from './security/security';
 import { Link, match, navigate, useLocation } from './router';
 import { Notice, rememberSignedIn, returnPath, sessionExpired, signOut, takeNotice } from './session';
 
@@ -136,6 +137,7 @@ function SignedIn({ me, unread }: { me: Me; unread: number }) {
     ['/experts', t('navExperts')],
     ['/me', t('navProfile')],
   ];
+  if (securityPagesFor(me).length) nav.push(['/security', t('navSecurity')]);
   return (
     <>
       <a className="skip-link" href="#main">
@@ -202,6 +204,7 @@ function Route({ path, me, onRead }: { path: string; me: Me; onRead: () => void 
   if (path === '/notifications') return <NotificationsPage onRead={onRead} />;
   if (path === '/experts') return <ExpertsPage />;
   if (path === '/me') return <ProfilePage me={me} />;
+  if (path === '/security' || path.startsWith('/security/')) return <SecurityRoutes path={path} me={me} />;
   return (
     <>
       <h1>{t('pageNotFound')}</h1>

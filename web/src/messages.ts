@@ -1,5 +1,6 @@
 // No React here: the unit tests (test/portal.spec.ts) read it in Node.
 import { en as internalEn, fr as internalFr } from './messages-internal';
+import * as security from './messages-security';
 
 /** The one message catalogue: French first (the default), English with exactly the same keys. */
 const fr = {
@@ -118,6 +119,7 @@ const fr = {
   failed: 'Une erreur est survenue. Réessayez.',
   pageNotFound: 'Cette page n’existe pas.',
   ...internalFr,
+  ...security.fr,
 };
 
 export type MessageKey = keyof typeof fr;
@@ -229,6 +231,7 @@ const en: Catalogue = {
   failed: 'Something went wrong. Try again.',
   pageNotFound: 'This page does not exist.',
   ...internalEn,
+  ...security.en,
 };
 
 export const CATALOGUES: Record<Lang, Catalogue> = { fr, en };

@@ -19,4 +19,13 @@ export const ROUTES = [
   '/notifications',
   '/experts',
   '/me',
+  '/security',
+  '/security/policy',
+  '/security/explain',
+  '/security/access',
+  '/security/view-as',
+  '/security/reviews',
+  '/security/campaigns/:id',
+  '/security/audit',
+  '/security/kill-switch',
 ] as const;
