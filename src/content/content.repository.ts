@@ -40,6 +40,8 @@ export interface ListShape {
   spaces?: boolean;
   /** The body (left out, and undefined, when no field reads it). */
   bodies: boolean;
+  /** Properties of the joined rows (long texts, arrays) that no selected field reads: left out, undefined. */
+  omit?: { user: readonly string[]; organization: readonly string[]; space: readonly string[] };
 }
 
 /** An item of such a list. */
@@ -179,7 +181,7 @@ export class ContentRepository {
     const values: unknown[] = [];
     const scope = this.access.scopeSql(ability, 'Comment', 'c', values);
     const posts = this.bind(values, [...postIds]);
-    const { select, joins } = this.listParts(ability, 'c', { authors: shape.authors, bodies: shape.bodies }, values);
+    const { select, joins } = this.listParts(ability, 'c', { ...shape, commentCounts: false, spaces: false }, values);
     const rows: Record<string, unknown>[] = await this.dataSource.query(
       `SELECT ${select}
          FROM (SELECT c.*, ROW_NUMBER() OVER (PARTITION BY c.post_id ORDER BY c.created_at DESC, c.id DESC) AS rn
@@ -311,19 +313,32 @@ export class ContentRepository {
     const select = [item.select];
     let joins = '';
     if (shape.authors) {
-      select.push(EntityColumns.of(this.dataSource, User, 'au').select);
-      select.push(EntityColumns.of(this.dataSource, Organization, 'ao').select);
-      joins = `JOIN users au ON au.id = ${alias}.author_id JOIN organizations ao ON ao.id = au.organization_id`;
+      select.push(this.joined(User, 'au', shape).select);
+      select.push(this.joined(Organization, 'ao', shape).select);
+      // One index lookup per item (OFFSET 0 keeps PostgreSQL from flattening these into hash
+      // joins that read whole tables): the cost follows the page, not the number of people.
+      joins =
+        `CROSS JOIN LATERAL (SELECT * FROM users au WHERE au.id = ${alias}.author_id OFFSET 0) au ` +
+        `CROSS JOIN LATERAL (SELECT * FROM organizations ao WHERE ao.id = au.organization_id OFFSET 0) ao`;
     }
     if (alias === 'p' && shape.spaces) {
-      select.push(EntityColumns.of(this.dataSource, Space, 'ps').select);
-      joins += ' JOIN spaces ps ON ps.id = p.space_id';
+      select.push(this.joined(Space, 'ps', shape).select);
+      joins += ' CROSS JOIN LATERAL (SELECT * FROM spaces ps WHERE ps.id = p.space_id OFFSET 0) ps';
     }
     if (alias === 'p' && shape.commentCounts) {
       const scope = this.access.scopeSql(ability, 'Comment', 'c', values);
       select.push(`(SELECT COUNT(*) FROM comments c WHERE c.post_id = p.id AND ${scope})::int AS comment_count`);
     }
     return { select: select.join(', '), joins };
+  }
+
+  private joined<T extends User | Organization | Space>(
+    entity: { new (): T },
+    alias: 'au' | 'ao' | 'ps',
+    shape: ListShape,
+  ): EntityColumns<T> {
+    const omit = { au: shape.omit?.user, ao: shape.omit?.organization, ps: shape.omit?.space }[alias] ?? [];
+    return EntityColumns.of(this.dataSource, entity, alias, alias, omit);
   }
 
   private itemColumns(alias: 'p' | 'c', shape: ListShape): EntityColumns<Post> | EntityColumns<Comment> {
@@ -340,11 +355,11 @@ export class ContentRepository {
   ): Listed<T> {
     const out: Listed<T> = { item: this.itemColumns(alias, shape).hydrate(row) as T };
     if (shape.authors) {
-      out.author = EntityColumns.of(this.dataSource, User, 'au').hydrate(row);
-      out.authorOrganization = EntityColumns.of(this.dataSource, Organization, 'ao').hydrate(row);
+      out.author = this.joined(User, 'au', shape).hydrate(row);
+      out.authorOrganization = this.joined(Organization, 'ao', shape).hydrate(row);
     }
     if (alias === 'p' && shape.commentCounts) out.commentCount = Number(row.comment_count);
-    if (alias === 'p' && shape.spaces) out.space = EntityColumns.of(this.dataSource, Space, 'ps').hydrate(row);
+    if (alias === 'p' && shape.spaces) out.space = this.joined(Space, 'ps', shape).hydrate(row);
     return out;
   }
 

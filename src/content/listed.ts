@@ -1,58 +1,56 @@
 import { Injectable } from '@nestjs/common';
+import { GraphQLResolveInfo } from 'graphql';
+import { selectedFields } from '../graphql/selection';
 import { Comment } from '../database/entities/comment.entity';
 import { Post } from '../database/entities/post.entity';
 import { Viewer } from '../graphql/graphql-context.decorator';
 import { prefetch } from '../graphql/prefetched';
 import { requestLoader } from '../graphql/request-loaders';
-import { knownOrganizationLoader } from '../organizations/organization.loader';
-import { OrganizationsService } from '../organizations/organizations.service';
-import { visibleSpaceLoader } from '../spaces/space.loader';
-import { SpacesService } from '../spaces/spaces.service';
-import { knownUserLoader } from '../users/user.loader';
 import { visibleEmail } from '../users/user-fields';
-import { UsersService } from '../users/users.service';
 import { Listed, ListShape } from './content.repository';
 import { PostsService } from './posts.service';
 
-/** What a list of posts or comments should fetch with its items, from the fields the request selects under `node`. */
-export function listShape(nodeFields: ReadonlySet<string>): ListShape {
+/** Long texts and arrays of the rows a list joins, fetched only when a field of theirs is selected. */
+const LAZY = { user: ['jobTitle', 'skills', 'bio'], organization: ['domains'], space: ['purpose'] } as const;
+
+/** What a list of posts or comments should fetch with its items, from the fields the request selects. */
+export function listShape(info: GraphQLResolveInfo): ListShape {
+  const node = selectedFields(info, ['edges', 'node']);
+  const author = selectedFields(info, ['edges', 'node', 'author']);
+  const organization = selectedFields(info, ['edges', 'node', 'author', 'organization']);
+  const space = selectedFields(info, ['edges', 'node', 'space']);
   return {
-    authors: nodeFields.has('author'),
-    commentCounts: nodeFields.has('commentCount'),
-    spaces: nodeFields.has('space'),
-    bodies: nodeFields.has('body'),
+    authors: node.has('author'),
+    commentCounts: node.has('commentCount'),
+    spaces: node.has('space'),
+    bodies: node.has('body'),
+    omit: {
+      user: LAZY.user.filter((f) => !author.has(f)),
+      organization: LAZY.organization.filter((f) => !organization.has(f)),
+      space: LAZY.space.filter((f) => !space.has(f)),
+    },
   };
 }
 
 /**
- * Hands what a list statement fetched with its items to their fields (prefetched.ts) and to the
- * request's loaders, so the fields below (author, its organisation, commentCount, space) read
- * it instead of querying again.
- * The rows are the ones those loaders would have fetched: the same visibility, the same request.
+ * Hands what a list statement fetched with its items to their fields (prefetched.ts): the
+ * author (with their organisation and the email the caller may read), the space and the
+ * comment count, read there instead of being queried again. The joined rows may leave out
+ * what no selected field reads, so they are served only through the items they came with,
+ * never put in the request's loaders. The comment counts, whole, go to their loader too
+ * (a comments connection's totalCount reads it).
  */
 @Injectable()
 export class ListedPrimer {
-  constructor(
-    private readonly users: UsersService,
-    private readonly organizations: OrganizationsService,
-    private readonly posts: PostsService,
-    private readonly spaces: SpacesService,
-  ) {}
+  constructor(private readonly posts: PostsService) {}
 
   prime(v: Viewer, listed: readonly Listed<Post | Comment>[]): void {
     for (const { item, author, authorOrganization, commentCount, space } of listed) {
-      if (space) {
-        visibleSpaceLoader(v, this.spaces).prime(space.id, space);
-        prefetch(item, { space });
-      }
+      if (space) prefetch(item, { space });
       if (author) {
-        knownUserLoader(v, this.users).prime(author.id, author);
         prefetch(item, { author });
         prefetch(author, { email: visibleEmail(v.ability, author) });
-      }
-      if (author && authorOrganization) {
-        knownOrganizationLoader(v, this.organizations).prime(authorOrganization.id, authorOrganization);
-        prefetch(author, { organization: authorOrganization });
+        if (authorOrganization) prefetch(author, { organization: authorOrganization });
       }
       if (commentCount !== undefined) {
         commentCountLoader(v, this.posts).prime(item.id, commentCount);

@@ -22,7 +22,6 @@ import { PostRevisionModel } from './models/revision.model';
 import { ContentRevision } from '../database/entities/content-revision.entity';
 import { commentCountLoader, ListedPrimer, listShape } from './listed';
 import { PostsService } from './posts.service';
-import { selectedFields } from '../graphql/selection';
 import { visibleSpaceLoader } from '../spaces/space.loader';
 
 @Resolver(() => PostModel)
@@ -45,7 +44,7 @@ export class PostsResolver {
       v.ability,
       v.principal.activeMemberships.map((m) => m.spaceId),
       page,
-      listShape(selectedFields(info, ['edges', 'node'])),
+      listShape(info),
     );
     this.primer.prime(v, listed);
     return connection;
@@ -90,12 +89,16 @@ export class PostsResolver {
     if (page.after) return this.postsService.commentsOf(v.ability, post.id, page);
     // First pages of a whole list of posts load in one query, with their authors when asked.
     const first = pageSize(page.first);
-    const shape = listShape(selectedFields(info, ['edges', 'node']));
-    const loader = requestLoader<string, Comment[]>(v.ctx, `firstComments:${first}:${shape.authors}`, async (ids) => {
-      const pages = await this.postsService.firstCommentPages(v.ability, ids, first, shape);
-      this.primer.prime(v, [...pages.values()].flat());
-      return ids.map((id) => (pages.get(id) ?? []).map((l) => l.item));
-    });
+    const shape = listShape(info);
+    const loader = requestLoader<string, Comment[]>(
+      v.ctx,
+      `firstComments:${first}:${JSON.stringify(shape)}`,
+      async (ids) => {
+        const pages = await this.postsService.firstCommentPages(v.ability, ids, first, shape);
+        this.primer.prime(v, [...pages.values()].flat());
+        return ids.map((id) => (pages.get(id) ?? []).map((l) => l.item));
+      },
+    );
     const rows = await loader.load(post.id);
     return toConnection(
       rows,

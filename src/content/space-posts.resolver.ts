@@ -6,7 +6,6 @@ import { CurrentViewer, Viewer } from '../graphql/graphql-context.decorator';
 import { Connection, PageArgs } from '../graphql/pagination';
 import { SpaceModel } from '../spaces/models/space.model';
 import { PostConnection } from './models/post.model';
-import { selectedFields } from '../graphql/selection';
 import { ListedPrimer, listShape } from './listed';
 import { PostsService } from './posts.service';
 
@@ -25,7 +24,7 @@ export class SpacePostsResolver {
     @Args() page: PageArgs,
     @Info() info: GraphQLResolveInfo,
   ): Promise<Connection<Post>> {
-    const shape = listShape(selectedFields(info, ['edges', 'node']));
+    const shape = listShape(info);
     const { connection, listed } = await this.postsService.inSpace(v.ability, space.id, page, shape);
     this.primer.prime(v, listed);
     return connection;
