@@ -40,6 +40,8 @@ export interface ListShape {
   spaces?: boolean;
   /** The body (left out, and undefined, when no field reads it). */
   bodies: boolean;
+  /** Whether the authors' email field is asked for (its field rule is then decided once per author). */
+  emails?: boolean;
   /** Properties of the joined rows (long texts, arrays) that no selected field reads: left out, undefined. */
   omit?: { user: readonly string[]; organization: readonly string[]; space: readonly string[] };
 }

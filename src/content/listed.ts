@@ -24,6 +24,7 @@ export function listShape(info: GraphQLResolveInfo): ListShape {
     commentCounts: node.has('commentCount'),
     spaces: node.has('space'),
     bodies: node.has('body'),
+    emails: author.has('email'),
     omit: {
       user: LAZY.user.filter((f) => !author.has(f)),
       organization: LAZY.organization.filter((f) => !organization.has(f)),
@@ -44,12 +45,12 @@ export function listShape(info: GraphQLResolveInfo): ListShape {
 export class ListedPrimer {
   constructor(private readonly posts: PostsService) {}
 
-  prime(v: Viewer, listed: readonly Listed<Post | Comment>[]): void {
+  prime(v: Viewer, shape: ListShape, listed: readonly Listed<Post | Comment>[]): void {
     for (const { item, author, authorOrganization, commentCount, space } of listed) {
       if (space) prefetch(item, { space });
       if (author) {
         prefetch(item, { author });
-        prefetch(author, { email: visibleEmail(v.ability, author) });
+        if (shape.emails) prefetch(author, { email: visibleEmail(v.ability, author) });
         if (authorOrganization) prefetch(author, { organization: authorOrganization });
       }
       if (commentCount !== undefined) {

@@ -40,13 +40,14 @@ export class PostsResolver {
     @Args() page: PageArgs,
     @Info() info: GraphQLResolveInfo,
   ): Promise<Connection<Post>> {
+    const shape = listShape(info);
     const { connection, listed } = await this.postsService.feed(
       v.ability,
       v.principal.activeMemberships.map((m) => m.spaceId),
       page,
-      listShape(info),
+      shape,
     );
-    this.primer.prime(v, listed);
+    this.primer.prime(v, shape, listed);
     return connection;
   }
 
@@ -95,7 +96,7 @@ export class PostsResolver {
       `firstComments:${first}:${JSON.stringify(shape)}`,
       async (ids) => {
         const pages = await this.postsService.firstCommentPages(v.ability, ids, first, shape);
-        this.primer.prime(v, [...pages.values()].flat());
+        this.primer.prime(v, shape, [...pages.values()].flat());
         return ids.map((id) => (pages.get(id) ?? []).map((l) => l.item));
       },
     );

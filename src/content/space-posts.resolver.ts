@@ -26,7 +26,7 @@ export class SpacePostsResolver {
   ): Promise<Connection<Post>> {
     const shape = listShape(info);
     const { connection, listed } = await this.postsService.inSpace(v.ability, space.id, page, shape);
-    this.primer.prime(v, listed);
+    this.primer.prime(v, shape, listed);
     return connection;
   }
 }
