@@ -4,6 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { MembershipRole, OrganizationKind, PartnerVisibility, UserRole } from '../common/domain.enums';
 import { clearedForSql, effectiveClearanceSql, membershipActiveSql, userCountsSql } from './membership-rules';
 import { Principal } from './principal';
+import { preparedQuery } from '../common/prepared-query';
 
 interface PrincipalRow {
   user_id: string;
@@ -48,7 +49,8 @@ export class PrincipalService {
     tokenHash: string,
     now: Date,
   ): Promise<{ tokenId: string; userId: string; principal: Principal | null } | null> {
-    const rows: (PrincipalRow & { token_id: string; token_user_id: string })[] = await this.dataSource.query(
+    const rows = await preparedQuery<PrincipalRow & { token_id: string; token_user_id: string }>(
+      this.dataSource,
       `SELECT t.id AS token_id, t.user_id AS token_user_id, p.*
          FROM api_tokens t
          LEFT JOIN LATERAL (${PRINCIPAL_SQL} AND u.id = t.user_id) p ON true

@@ -10,6 +10,7 @@ import { Organization } from '../database/entities/organization.entity';
 import { Space } from '../database/entities/space.entity';
 import { User } from '../database/entities/user.entity';
 import { EntityColumns } from '../database/entity-rows';
+import { preparedQuery } from '../common/prepared-query';
 import { Post } from '../database/entities/post.entity';
 import { Reaction } from '../database/entities/reaction.entity';
 import { ContentRevision } from '../database/entities/content-revision.entity';
@@ -103,7 +104,8 @@ export class ContentRepository {
       : '';
     const spaces = this.bind(values, [...spaceIds]);
     const { select, joins } = this.listParts(ability, 'p', shape, values);
-    const rows: Record<string, unknown>[] = await this.dataSource.query(
+    const rows = await preparedQuery<Record<string, unknown>>(
+      this.dataSource,
       `SELECT ${select}
          FROM (SELECT p.* FROM unnest(${spaces}::uuid[]) AS feed_space(id)
                 CROSS JOIN LATERAL (SELECT p.* FROM posts p
@@ -133,7 +135,8 @@ export class ContentRepository {
       ? ` AND (p.created_at, p.id) < (${this.bind(values, after[0])}, ${this.bind(values, after[1])})`
       : '';
     const { select, joins } = this.listParts(ability, 'p', shape, values);
-    const rows: Record<string, unknown>[] = await this.dataSource.query(
+    const rows = await preparedQuery<Record<string, unknown>>(
+      this.dataSource,
       `SELECT ${select} FROM posts p ${joins}
         WHERE ${scope} AND p.space_id = ${space}${keyset}
         ORDER BY p.created_at DESC, p.id DESC LIMIT ${limit}`,
@@ -184,7 +187,8 @@ export class ContentRepository {
     const scope = this.access.scopeSql(ability, 'Comment', 'c', values);
     const posts = this.bind(values, [...postIds]);
     const { select, joins } = this.listParts(ability, 'c', { ...shape, commentCounts: false, spaces: false }, values);
-    const rows: Record<string, unknown>[] = await this.dataSource.query(
+    const rows = await preparedQuery<Record<string, unknown>>(
+      this.dataSource,
       `SELECT ${select}
          FROM (SELECT c.*, ROW_NUMBER() OVER (PARTITION BY c.post_id ORDER BY c.created_at DESC, c.id DESC) AS rn
                  FROM comments c WHERE ${scope} AND c.post_id = ANY(${posts}::uuid[])) c
