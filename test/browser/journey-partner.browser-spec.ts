@@ -111,13 +111,20 @@ describe('the portal in a browser: journey 1 (a partner)', () => {
       .fill(
         'Nos **30 rotations** tenues.\n\n<img src=x onerror="window.pwned=1"><script>window.pwned=2</script>\n\n- point un',
       );
+    // A mention, picked in the directory: the body gets `@<id>`, the page shows the name.
+    await page.getByLabel('Mentionner quelqu’un').first().fill('Claire');
+    await page.getByRole('button', { name: 'Chercher' }).first().click();
+    await page.getByRole('button', { name: /^Claire Dubois · / }).click();
+    await expect(page.getByText('Mentionnés : Claire Dubois').count()).resolves.toBe(1);
     await page.getByRole('button', { name: 'Publier' }).click();
     await page.waitForURL(/\/posts\//);
     await page.getByRole('heading', { name: 'Retour terrain Atelier Nord', level: 1 }).waitFor();
     const body = page.locator('.markdown').first();
     await expect(body.locator('strong').innerText()).resolves.toBe('30 rotations');
-    await expect(body.locator('li').innerText()).resolves.toBe('point un');
+    // The mention went at the end of the text, into the list's last item.
+    await expect(body.locator('li').innerText()).resolves.toBe('point un @Claire Dubois');
     await expect(body.locator('img, script').count()).resolves.toBe(0);
+    await expect(body.locator('.mention').innerText()).resolves.toBe('@Claire Dubois');
     await expect(page.evaluate(() => (window as unknown as { pwned?: number }).pwned)).resolves.toBeUndefined();
     await check('post-fr');
 

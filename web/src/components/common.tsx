@@ -1,6 +1,7 @@
 import { CombinedError } from 'urql';
 import Markdown from 'react-markdown';
 import { MessageKey, useI18n } from '../i18n';
+import { linkMentions, MentionName } from './mention';
 
 const LABEL_KEYS: MessageKey[] = ['label0', 'label1', 'label2', 'label3', 'label4'];
 
@@ -20,23 +21,29 @@ export function labelName(t: ReturnType<typeof useI18n>['t'], level: number): st
   return t(LABEL_KEYS[Math.min(4, Math.max(0, level))]);
 }
 
-/** Markdown from people: no raw HTML (skipped), links and images through react-markdown's safe URL filter. */
+/**
+ * Markdown from people: no raw HTML (skipped), links and images through react-markdown's safe
+ * URL filter; `@<user id>` mentions shown as the name the reader may see.
+ */
 export function SafeMarkdown({ text }: { text: string }) {
   return (
     <div className="markdown">
       <Markdown
         skipHtml
         components={{
-          a: ({ href, children }) => (
-            <a href={href} rel="noopener noreferrer nofollow ugc" target="_blank">
-              {children}
-            </a>
-          ),
+          a: ({ href, children }) =>
+            href?.startsWith('#mention-') ? (
+              <MentionName id={href.slice('#mention-'.length)} />
+            ) : (
+              <a href={href} rel="noopener noreferrer nofollow ugc" target="_blank">
+                {children}
+              </a>
+            ),
           // No remote images: the CSP would block them, and they leak who reads.
           img: ({ alt }) => <span className="image-alt">[{alt}]</span>,
         }}
       >
-        {text}
+        {linkMentions(text)}
       </Markdown>
     </div>
   );

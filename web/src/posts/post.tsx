@@ -2,6 +2,7 @@ import { FormEvent, useEffect, useState } from 'react';
 import { useMutation, useQuery, useSubscription } from 'urql';
 import type { Me } from '../app';
 import { ErrorNotice, LabelBadge, Loading, SafeMarkdown } from '../components/common';
+import { MentionPicker } from '../components/mention';
 import {
   CommentAddedDocument,
   CommentOnPostDocument,
@@ -149,6 +150,7 @@ function Reactions({
 function CommentForm({ postId, onSent }: { postId: string; onSent: (c: CommentViewFragment) => void }) {
   const { t } = useI18n();
   const [body, setBody] = useState('');
+  const [mentioned, setMentioned] = useState<string[]>([]);
   const [result, comment] = useMutation(CommentOnPostDocument);
   const [sent, setSent] = useState(false);
   const submit = async (event: FormEvent) => {
@@ -157,6 +159,7 @@ function CommentForm({ postId, onSent }: { postId: string; onSent: (c: CommentVi
     if (answer.data) {
       onSent(answer.data.commentOnPost);
       setBody('');
+      setMentioned([]);
       setSent(true);
     }
   };
@@ -173,6 +176,14 @@ function CommentForm({ postId, onSent }: { postId: string; onSent: (c: CommentVi
           setSent(false);
         }}
       />
+      <MentionPicker
+        idPrefix="comment"
+        onPick={(id, name) => {
+          setBody((b) => `${b}${b === '' || b.endsWith(' ') || b.endsWith('\n') ? '' : ' '}@${id} `);
+          setMentioned((all) => (all.includes(name) ? all : [...all, name]));
+        }}
+      />
+      {mentioned.length > 0 && <p className="muted">{t('mentioned', { names: mentioned.join(', ') })}</p>}
       <button type="submit" disabled={result.fetching}>
         {t('comment')}
       </button>

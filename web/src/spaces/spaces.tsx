@@ -1,6 +1,7 @@
 import { FormEvent, useEffect, useState } from 'react';
 import { useMutation, useQuery } from 'urql';
 import { ErrorNotice, LabelBadge, labelName, Loading } from '../components/common';
+import { MentionPicker } from '../components/mention';
 import { PagedList } from '../components/paged-list';
 import { PostItem } from '../components/post-item';
 import { SpaceNav } from '../components/space-nav';
@@ -93,6 +94,7 @@ function Composer({ spaceId, classification }: { spaceId: string; classification
   const { t } = useI18n();
   const [title, setTitle] = useState('');
   const [body, setBody] = useState('');
+  const [mentioned, setMentioned] = useState<string[]>([]);
   const [label, setLabel] = useState(classification);
   const [result, createPost] = useMutation(CreatePostDocument);
   const submit = async (event: FormEvent) => {
@@ -112,6 +114,14 @@ function Composer({ spaceId, classification }: { spaceId: string; classification
         <input id="post-title" required maxLength={300} value={title} onChange={(e) => setTitle(e.target.value)} />
         <label htmlFor="post-body">{t('body')}</label>
         <textarea id="post-body" required rows={6} value={body} onChange={(e) => setBody(e.target.value)} />
+        <MentionPicker
+          idPrefix="post"
+          onPick={(id, name) => {
+            setBody((b) => `${b}${b === '' || b.endsWith(' ') || b.endsWith('\n') ? '' : ' '}@${id} `);
+            setMentioned((all) => (all.includes(name) ? all : [...all, name]));
+          }}
+        />
+        {mentioned.length > 0 && <p className="muted">{t('mentioned', { names: mentioned.join(', ') })}</p>}
         <label htmlFor="post-label">{t('postLabel')}</label>
         <select id="post-label" value={label} onChange={(e) => setLabel(Number(e.target.value))}>
           {levels.map((n) => (
