@@ -1,3 +1,6 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { DataSource, DataSourceOptions } from 'typeorm';
 import { AppConfig, usableDataDir } from '../config/app-config';
@@ -48,8 +51,34 @@ export async function dataSourceOptions(
     usableDataDir(config.dataDir);
     lockEmbeddedDatabase(config.dataDir);
   }
-  const db = await PGlite.create({ dataDir: config.dataDir ?? undefined, serializers: PGLITE_SERIALIZERS });
+  const db = await embeddedDatabase(config.dataDir, { ...common, logger: undefined, logging: false });
   return { ...common, driver: pgliteDriverFor(db) };
+}
+
+/**
+ * The embedded database. Tests start many in-memory ones: with PGLITE_TEMPLATE_DIR set, the
+ * first one migrated is kept there as a tarball named by the migrations it holds, and later
+ * ones start from it instead of running initdb and every migration again (seconds each on
+ * WebAssembly). The migrations still run at start-up and apply whatever a template lacks.
+ */
+async function embeddedDatabase(dataDir: string | null, options: DataSourceOptions): Promise<PGlite> {
+  const templates = process.env.PGLITE_TEMPLATE_DIR;
+  if (dataDir || !templates) return PGlite.create({ dataDir: dataDir ?? undefined, serializers: PGLITE_SERIALIZERS });
+  const names = MIGRATIONS.map((m) => m.name).join(',');
+  const file = join(templates, `pglite-${createHash('sha256').update(names).digest('hex').slice(0, 16)}.tar`);
+  if (!existsSync(file)) {
+    const fresh = await PGlite.create({ serializers: PGLITE_SERIALIZERS });
+    const migrator = new DataSource({ ...options, driver: pgliteDriverFor(fresh) } as DataSourceOptions);
+    await migrator.initialize();
+    await migrator.runMigrations({ transaction: 'each' });
+    const dump = await fresh.dumpDataDir('none');
+    await migrator.destroy();
+    // Written aside, then renamed: a test running beside this one reads a whole file or none.
+    const partial = `${file}.${process.pid}.partial`;
+    writeFileSync(partial, Buffer.from(await dump.arrayBuffer()));
+    renameSync(partial, file);
+  }
+  return PGlite.create({ loadDataDir: new Blob([readFileSync(file)]), serializers: PGLITE_SERIALIZERS });
 }
 
 export async function createDataSource(
