@@ -56,10 +56,6 @@ export interface Listed<T> {
   space?: Space;
 }
 
-const NEWEST_POSTS: SortKey<Post>[] = [
-  { sql: 'p.created_at', type: 'date', value: (p) => p.createdAt },
-  { sql: 'p.id', type: 'uuid', value: (p) => p.id },
-];
 const NEWEST_COMMENTS: SortKey<Comment>[] = [
   { sql: 'c.created_at', type: 'date', value: (c) => c.createdAt },
   { sql: 'c.id', type: 'uuid', value: (c) => c.id },
@@ -148,11 +144,6 @@ export class ContentRepository {
   /** Posts the caller reads in a space, counted (a list's totalCount, only when asked for). */
   countVisiblePostsInSpace(ability: AppAbility, spaceId: string): Promise<number> {
     return this.posts(ability).andWhere('p.space_id = :spaceId', { spaceId }).getCount();
-  }
-
-  /** A page of the posts of a space the caller reads, newest first. */
-  pageVisiblePostsInSpace(ability: AppAbility, spaceId: string, page: PageArgs): Promise<Connection<Post>> {
-    return keysetPage(this.posts(ability).andWhere('p.space_id = :spaceId', { spaceId }), NEWEST_POSTS, 'DESC', page);
   }
 
   findVisiblePostById(ability: AppAbility, id: string): Promise<Post | null> {
