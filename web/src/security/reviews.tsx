@@ -56,32 +56,15 @@ function ScopeChooser({ me, onChoose, button }: { me: Me; onChoose: (scope: Scop
     <form className="stack" onSubmit={submit}>
       {overseer(me) ? (
         <>
-          <fieldset className="picker">
-            <legend>{t('secScope')}</legend>
-            <label className="inline">
-              <input
-                type="radio"
-                name={`${ids}-kind`}
-                checked={kind === 'organization'}
-                onChange={() => setKind('organization')}
-              />{' '}
-              {t('secOneOrganization')}
-            </label>
-            <label className="inline">
-              <input type="radio" name={`${ids}-kind`} checked={kind === 'space'} onChange={() => setKind('space')} />{' '}
-              {t('secOneSpace')}
-            </label>
-          </fieldset>
-          {kind === 'organization' ? (
-            <OrganizationPicker
-              label={t('secOrganization')}
-              value={organizationId}
-              externalOnly
-              onChange={(id) => setOrganizationId(id)}
-            />
-          ) : (
-            <SpacePicker label={t('secSpace')} value={spaceId} onChange={setSpaceId} />
-          )}
+          <ScopePicker
+            name={`${ids}-kind`}
+            kind={kind}
+            onKind={setKind}
+            organizationId={organizationId}
+            onOrganization={setOrganizationId}
+            spaceId={spaceId}
+            onSpace={setSpaceId}
+          />
         </>
       ) : (
         <p>{t('secOwnOrganization', { org: me.organization.name })}</p>
@@ -266,32 +249,15 @@ function StartCampaign() {
     <details className="composer">
       <summary>{t('secStartCampaign')}</summary>
       <form className="stack" onSubmit={(e) => void submit(e)}>
-        <fieldset className="picker">
-          <legend>{t('secScope')}</legend>
-          <label className="inline">
-            <input
-              type="radio"
-              name={`${ids}-kind`}
-              checked={kind === 'organization'}
-              onChange={() => setKind('organization')}
-            />{' '}
-            {t('secOneOrganization')}
-          </label>
-          <label className="inline">
-            <input type="radio" name={`${ids}-kind`} checked={kind === 'space'} onChange={() => setKind('space')} />{' '}
-            {t('secOneSpace')}
-          </label>
-        </fieldset>
-        {kind === 'organization' ? (
-          <OrganizationPicker
-            label={t('secOrganization')}
-            value={organizationId}
-            externalOnly
-            onChange={(id) => setOrganizationId(id)}
-          />
-        ) : (
-          <SpacePicker label={t('secSpace')} value={spaceId} onChange={setSpaceId} />
-        )}
+        <ScopePicker
+          name={`${ids}-kind`}
+          kind={kind}
+          onKind={setKind}
+          organizationId={organizationId}
+          onOrganization={setOrganizationId}
+          spaceId={spaceId}
+          onSpace={setSpaceId}
+        />
         <label htmlFor={`${ids}-deadline`}>{t('secDeadlineLabel')}</label>
         <input
           id={`${ids}-deadline`}
@@ -424,5 +390,53 @@ function ItemCard({ item, decides, onDecided }: { item: Item; decides: boolean; 
       )}
       <ErrorNotice error={certified.error ?? revoked.error} />
     </li>
+  );
+}
+
+/** Which grants: one external organisation's, or one space's (a review and a campaign ask the same). */
+function ScopePicker(props: {
+  name: string;
+  kind: 'organization' | 'space';
+  onKind: (kind: 'organization' | 'space') => void;
+  organizationId: string;
+  onOrganization: (id: string) => void;
+  spaceId: string;
+  onSpace: (id: string) => void;
+}) {
+  const { t } = useI18n();
+  return (
+    <>
+      <fieldset className="picker">
+        <legend>{t('secScope')}</legend>
+        <label className="inline">
+          <input
+            type="radio"
+            name={props.name}
+            checked={props.kind === 'organization'}
+            onChange={() => props.onKind('organization')}
+          />{' '}
+          {t('secOneOrganization')}
+        </label>
+        <label className="inline">
+          <input
+            type="radio"
+            name={props.name}
+            checked={props.kind === 'space'}
+            onChange={() => props.onKind('space')}
+          />{' '}
+          {t('secOneSpace')}
+        </label>
+      </fieldset>
+      {props.kind === 'organization' ? (
+        <OrganizationPicker
+          label={t('secOrganization')}
+          value={props.organizationId}
+          externalOnly
+          onChange={props.onOrganization}
+        />
+      ) : (
+        <SpacePicker label={t('secSpace')} value={props.spaceId} onChange={props.onSpace} />
+      )}
+    </>
   );
 }
