@@ -9,13 +9,28 @@ import { AppAbility, SubjectName } from './subjects';
 @Injectable()
 export class AccessService {
   /** The WHERE fragment selecting exactly the rows of `subject` the ability may read. */
-  scope(ability: AppAbility, subject: SubjectName, alias: string, paramPrefix = `${alias}_casl`): SqlFragment {
-    return conditionToSql(rulesToAST(ability, 'read', subject), subject, alias, paramPrefix);
+  scope(
+    ability: AppAbility,
+    subject: SubjectName,
+    alias: string,
+    paramPrefix = `${alias}_casl`,
+    bound: Readonly<Record<string, string>> = {},
+  ): SqlFragment {
+    return conditionToSql(rulesToAST(ability, 'read', subject), subject, alias, paramPrefix, bound);
   }
 
-  /** The same scope for a hand-written statement: its parameters are appended to `values` and numbered. */
-  scopeSql(ability: AppAbility, subject: SubjectName, alias: string, values: unknown[]): string {
-    const { sql, params } = this.scope(ability, subject, alias);
+  /**
+   * The same scope for a hand-written statement: its parameters are appended to `values` and
+   * numbered. `bound`: to-one relations whose row the statement holds (conditionToSql).
+   */
+  scopeSql(
+    ability: AppAbility,
+    subject: SubjectName,
+    alias: string,
+    values: unknown[],
+    bound: Readonly<Record<string, string>> = {},
+  ): string {
+    const { sql, params } = this.scope(ability, subject, alias, `${alias}_casl`, bound);
     return `(${positional(sql, params, values)})`;
   }
 

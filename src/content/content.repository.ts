@@ -112,7 +112,7 @@ export class ContentRepository {
         ORDER BY p.created_at DESC, p.id DESC`,
       values,
     );
-    return rows.map((row) => this.listed(row, 'p', shape));
+    return rows.map(this.listed<Post>('p', shape));
   }
 
   /** The newest `limit` posts of one space the caller reads, older than `after` if given. */
@@ -138,7 +138,7 @@ export class ContentRepository {
         ORDER BY p.created_at DESC, p.id DESC LIMIT ${limit}`,
       values,
     );
-    return rows.map((row) => this.listed(row, 'p', shape));
+    return rows.map(this.listed<Post>('p', shape));
   }
 
   /** Posts the caller reads in a space, counted (a list's totalCount, only when asked for). */
@@ -188,7 +188,7 @@ export class ContentRepository {
         ORDER BY c.created_at DESC, c.id DESC`,
       values,
     );
-    return rows.map((row) => this.listed(row, 'c', shape));
+    return rows.map(this.listed<Comment>('c', shape));
   }
 
   /** A page of the comments of a post the caller sees, newest first. */
@@ -323,7 +323,8 @@ export class ContentRepository {
       joins += ' CROSS JOIN LATERAL (SELECT * FROM spaces ps WHERE ps.id = p.space_id OFFSET 0) ps';
     }
     if (alias === 'p' && shape.commentCounts) {
-      const scope = this.access.scopeSql(ability, 'Comment', 'c', values);
+      // The comment's post is p itself: the rule's conditions on it are said of p, not looked up again.
+      const scope = this.access.scopeSql(ability, 'Comment', 'c', values, { post: 'p' });
       select.push(`(SELECT COUNT(*) FROM comments c WHERE c.post_id = p.id AND ${scope})::int AS comment_count`);
     }
     return { select: select.join(', '), joins };
@@ -345,19 +346,26 @@ export class ContentRepository {
       : EntityColumns.of(this.dataSource, Comment, alias, alias, omit);
   }
 
+  /** Turns a list statement's rows into items: the entities' columns are looked up once, not per row. */
   private listed<T extends Post | Comment>(
-    row: Record<string, unknown>,
     alias: 'p' | 'c',
     shape: ListShape,
-  ): Listed<T> {
-    const out: Listed<T> = { item: this.itemColumns(alias, shape).hydrate(row) as T };
-    if (shape.authors) {
-      out.author = this.joined(User, 'au', shape).hydrate(row);
-      out.authorOrganization = this.joined(Organization, 'ao', shape).hydrate(row);
-    }
-    if (alias === 'p' && shape.commentCounts) out.commentCount = Number(row.comment_count);
-    if (alias === 'p' && shape.spaces) out.space = this.joined(Space, 'ps', shape).hydrate(row);
-    return out;
+  ): (row: Record<string, unknown>) => Listed<T> {
+    const item = this.itemColumns(alias, shape);
+    const author = shape.authors ? this.joined(User, 'au', shape) : null;
+    const organization = shape.authors ? this.joined(Organization, 'ao', shape) : null;
+    const space = alias === 'p' && shape.spaces ? this.joined(Space, 'ps', shape) : null;
+    const counts = alias === 'p' && shape.commentCounts;
+    return (row) => {
+      const out: Listed<T> = { item: item.hydrate(row) as T };
+      if (author && organization) {
+        out.author = author.hydrate(row);
+        out.authorOrganization = organization.hydrate(row);
+      }
+      if (counts) out.commentCount = Number(row.comment_count);
+      if (space) out.space = space.hydrate(row);
+      return out;
+    };
   }
 
   private posts(ability: AppAbility): SelectQueryBuilder<Post> {

@@ -9,6 +9,7 @@ import { QueryCountingLogger } from '../observability/query-counting.logger';
 import { lockEmbeddedDatabase } from './embedded-lock';
 import { ENTITIES } from './entities';
 import { PGLITE_SERIALIZERS, pgliteDriverFor } from './pglite-pool';
+import { useFastTimestamptz } from './timestamptz';
 
 /**
  * DataSource options for PostgreSQL (DATABASE_URL) or embedded PGlite; never synchronize.
@@ -35,6 +36,7 @@ export async function dataSourceOptions(
     uuidExtension: 'pgcrypto' as const,
   };
   if (config.databaseUrl) {
+    useFastTimestamptz();
     const bounds = forMigrations
       ? { max: 1 }
       : {

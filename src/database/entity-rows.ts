@@ -23,18 +23,27 @@ export class EntityColumns<T extends ObjectLiteral> {
     const driver = dataSource.driver;
     const owned = metadata.columns.filter((c) => !omit.includes(c.propertyName));
     this.select = owned.map((c) => `${alias}."${c.databaseName}" AS "${prefix}__${c.databaseName}"`).join(', ');
-    this.columns = owned.map((c) => ({
-      key: `${prefix}__${c.databaseName}`,
-      apply: (entity, value) => c.setEntityValue(entity, driver.prepareHydratedValue(value, c)),
-    }));
-    this.create = () => metadata.create() as T;
+    this.columns = owned.map((c) => {
+      const key = `${prefix}__${c.databaseName}`;
+      const property = c.propertyName;
+      if (c.embeddedMetadata || c.isVirtual || c.transformer || !AS_DRIVER_READS.has(String(c.type))) {
+        return {
+          key,
+          apply: (entity: T, value: unknown) => c.setEntityValue(entity, driver.prepareHydratedValue(value, c)),
+        };
+      }
+      // What node-postgres read is already what TypeORM would make of it.
+      return { key, apply: (entity: T, value: unknown) => ((entity as Record<string, unknown>)[property] = value) };
+    });
+    const prototype = unfetched(metadata.target, omit);
+    this.create = prototype ? () => Object.create(prototype) as T : () => metadata.create() as T;
   }
 
   private static readonly cache = new WeakMap<DataSource, Map<string, unknown>>();
 
   /**
    * One instance per data source, entity, alias, prefix and omitted properties: the SELECT list
-   * is built once. An omitted property (a long text no field of the request reads) stays undefined.
+   * is built once. Reading an omitted property (a column no field of the request reads) throws.
    */
   static of<T extends ObjectLiteral>(
     dataSource: DataSource,
@@ -57,6 +66,44 @@ export class EntityColumns<T extends ObjectLiteral> {
     for (const column of this.columns) column.apply(entity, row[column.key]);
     return entity;
   }
+}
+
+/** Column types node-postgres hands over as TypeORM would hydrate them (strings, numbers, booleans, Dates, JSON). */
+const AS_DRIVER_READS = new Set([
+  'uuid',
+  'text',
+  'varchar',
+  'character varying',
+  'int',
+  'integer',
+  'smallint',
+  'boolean',
+  'timestamptz',
+  'timestamp with time zone',
+  'jsonb',
+]);
+
+/**
+ * A prototype for entities hydrated without the `omit` columns: it is the entity's own (so
+ * `instanceof` holds), and reading an omitted property throws instead of answering undefined,
+ * so that a field resolver reading what its list did not fetch fails loudly in tests rather
+ * than answering null. Writing one defines it on the object.
+ */
+function unfetched(target: unknown, omit: readonly string[]): object | null {
+  if (omit.length === 0 || typeof target !== 'function') return null;
+  const entity = target as { prototype: object; name: string };
+  const prototype = Object.create(entity.prototype) as object;
+  for (const property of omit) {
+    Object.defineProperty(prototype, property, {
+      get() {
+        throw new Error(`${entity.name}.${property} was not fetched by this list`);
+      },
+      set(value: unknown) {
+        Object.defineProperty(this, property, { value, writable: true, enumerable: true, configurable: true });
+      },
+    });
+  }
+  return prototype;
 }
 
 /**

@@ -16,6 +16,16 @@ describe('conditionToSql', () => {
     expect(f.params).toEqual({ casl0: ["x'); DROP TABLE posts; --"] });
   });
 
+  it('says conditions through a to-one relation of a row the statement holds of that row, without EXISTS', () => {
+    const onPost = new FieldCondition('eq', 'post.hidden', false);
+    const looked = conditionToSql(onPost, 'Comment', 'c');
+    expect(looked.sql).toMatch(/^\(EXISTS \(SELECT 1 FROM posts pos_casl0 WHERE .*pos_casl0\."hidden" = :casl0/);
+    const held = conditionToSql(onPost, 'Comment', 'c', 'casl', { post: 'p' });
+    expect(held.sql).toBe('(COALESCE((p."hidden" = :casl0), FALSE))');
+    // Another relation bound leaves this one looked up.
+    expect(conditionToSql(onPost, 'Comment', 'c', 'casl', { author: 'u' }).sql).toBe(looked.sql);
+  });
+
   it('folds NULL into false where a column may be NULL, so that NOT behaves as in memory', () => {
     const f = conditionToSql(
       new CompoundCondition('not', [new FieldCondition('lt', 'expiresAt', new Date(0))]),

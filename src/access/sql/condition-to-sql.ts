@@ -16,7 +16,11 @@ class Context {
   private n = 0;
   private aliases = 0;
 
-  constructor(private readonly prefix: string) {}
+  constructor(
+    private readonly prefix: string,
+    readonly root: string,
+    readonly bound: Readonly<Record<string, string>>,
+  ) {}
 
   param(value: unknown): string {
     const name = `${this.prefix}${this.n++}`;
@@ -36,14 +40,19 @@ class Context {
  *
  * SQL's NULL logic is folded back to the two-valued logic CASL uses in memory, so that
  * the database and `ability.can` agree row for row.
+ *
+ * `bound` names to-one relations of `alias` whose row the statement already holds, joined on
+ * the relation's key (`{ post: 'p' }` where `c.post_id = p.id`): conditions through such a
+ * relation are said of that row instead of looking it up again in an EXISTS.
  */
 export function conditionToSql(
   condition: Condition | null,
   subject: SubjectName,
   alias: string,
   paramPrefix = 'casl',
+  bound: Readonly<Record<string, string>> = {},
 ): SqlFragment {
-  const ctx = new Context(paramPrefix);
+  const ctx = new Context(paramPrefix, alias, bound);
   if (condition === null) return { sql: 'FALSE', params: {} };
   return { sql: translate(condition, SUBJECT_SQL[subject], alias, ctx), params: ctx.params };
 }
@@ -111,6 +120,9 @@ function exists(
     );
   }
   const innerSchema = SUBJECT_SQL[relation.subject];
+  const held = kind === 'one' && alias === ctx.root ? ctx.bound[relationName] : undefined;
+  // The one row the relation reaches is already there: what EXISTS would ask of it, asked of it.
+  if (held) return `COALESCE(${body(held, innerSchema)}, FALSE)`;
   const inner = ctx.alias(relationName.slice(0, 3));
   if (kind === 'many' && relation.keys) {
     // Uncorrelated: PostgreSQL may compute the set once (a hashed SubPlan) instead of probing
