@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { GraphQLResolveInfo } from 'graphql';
+import { FieldNode, GraphQLResolveInfo } from 'graphql';
 import { selectedFields } from '../graphql/selection';
 import { Comment } from '../database/entities/comment.entity';
 import { Post } from '../database/entities/post.entity';
@@ -27,8 +27,28 @@ const UNREAD = {
   space: ['updatedAt'],
 } as const;
 
-/** What a list of posts or comments should fetch with its items, from the fields the request selects. */
+/** Shapes by the field's nodes in the document: a field under a list is resolved once per item. */
+const shapes = new WeakMap<readonly FieldNode[], ListShape>();
+const shapeKeys = new WeakMap<ListShape, string>();
+
+/**
+ * What a list of posts or comments should fetch with its items, from the fields the request
+ * selects (which depend only on the document: selectedFields evaluates no directive).
+ */
 export function listShape(info: GraphQLResolveInfo): ListShape {
+  let shape = shapes.get(info.fieldNodes);
+  if (!shape) shapes.set(info.fieldNodes, (shape = shapeOf(info)));
+  return shape;
+}
+
+/** A string naming the shape, for a loader's key. */
+export function listShapeKey(shape: ListShape): string {
+  let key = shapeKeys.get(shape);
+  if (key === undefined) shapeKeys.set(shape, (key = JSON.stringify(shape)));
+  return key;
+}
+
+function shapeOf(info: GraphQLResolveInfo): ListShape {
   const node = selectedFields(info, ['edges', 'node']);
   const author = selectedFields(info, ['edges', 'node', 'author']);
   const organization = selectedFields(info, ['edges', 'node', 'author', 'organization']);

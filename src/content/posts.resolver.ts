@@ -20,7 +20,7 @@ import { ReactionConnection } from './models/reaction.model';
 import { ReactionCountModel } from './models/reaction-count.model';
 import { PostRevisionModel } from './models/revision.model';
 import { ContentRevision } from '../database/entities/content-revision.entity';
-import { commentCountLoader, ListedPrimer, listShape } from './listed';
+import { commentCountLoader, ListedPrimer, listShape, listShapeKey } from './listed';
 import { PostsService } from './posts.service';
 import { visibleSpaceLoader } from '../spaces/space.loader';
 
@@ -93,7 +93,7 @@ export class PostsResolver {
     const shape = listShape(info);
     const loader = requestLoader<string, Comment[]>(
       v.ctx,
-      `firstComments:${first}:${JSON.stringify(shape)}`,
+      `firstComments:${first}:${listShapeKey(shape)}`,
       async (ids) => {
         const pages = await this.postsService.firstCommentPages(v.ability, ids, first, shape);
         this.primer.prime(v, shape, [...pages.values()].flat());

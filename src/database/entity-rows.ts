@@ -111,12 +111,16 @@ function unfetched(target: unknown, omit: readonly string[]): object | null {
  * into PostgreSQL's positional ones, numbered after the `values` already taken.
  */
 export function positional(sql: string, params: Record<string, unknown>, values: unknown[]): string {
-  // Longest names first: `:p_casl10` must not be read as `:p_casl1` followed by `0`.
-  const names = Object.keys(params).sort((a, b) => b.length - a.length);
-  let out = sql;
-  for (const name of names) {
-    values.push(params[name]);
-    out = out.replace(new RegExp(`(?<!:):${name}(?!\\w)`, 'g'), `$${values.length}`);
-  }
-  return out;
+  // One pass: a name is the longest run of word characters after a lone colon (`::uuid` is a
+  // cast), so `:p_casl10` is never read as `:p_casl1` followed by `0`. Each name is bound once.
+  const numbers = new Map<string, string>();
+  return sql.replace(/(?<!:):(\w+)/g, (match, name: string) => {
+    if (!Object.hasOwn(params, name)) return match;
+    let number = numbers.get(name);
+    if (number === undefined) {
+      values.push(params[name]);
+      numbers.set(name, (number = `$${values.length}`));
+    }
+    return number;
+  });
 }

@@ -3,6 +3,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AccessService } from '../access/access.service';
 import { AppAbility } from '../access/subjects';
+import { preparedQuery } from '../common/prepared-query';
+import { EntityColumns } from '../database/entity-rows';
 import { keysetPage } from '../graphql/keyset-page';
 import { Connection, PageArgs } from '../graphql/pagination';
 import { Membership } from '../database/entities/membership.entity';
@@ -35,12 +37,18 @@ export class SpacesRepository {
     return this.access.restrict(qb, ability, 'Space').getOne();
   }
 
-  findVisibleByIds(ability: AppAbility, ids: readonly string[]): Promise<Space[]> {
-    const qb = this.dataSource
-      .getRepository(Space)
-      .createQueryBuilder('s')
-      .where('s.id = ANY(:ids)', { ids: [...ids] });
-    return this.access.restrict(qb, ability, 'Space').getMany();
+  /** Spaces the caller sees among `ids`, in one prepared statement (every page of a space starts here). */
+  async findVisibleByIds(ability: AppAbility, ids: readonly string[]): Promise<Space[]> {
+    const values: unknown[] = [];
+    const scope = this.access.scopeSql(ability, 'Space', 's', values);
+    values.push([...ids]);
+    const space = EntityColumns.of(this.dataSource, Space, 's');
+    const rows = await preparedQuery<Record<string, unknown>>(
+      this.dataSource,
+      `SELECT ${space.select} FROM spaces s WHERE ${scope} AND s.id = ANY($${values.length}::uuid[])`,
+      values,
+    );
+    return rows.map((row) => space.hydrate(row));
   }
 
   /** A page of the memberships of a space the caller sees, oldest first. */
