@@ -32,9 +32,8 @@ export class SpacesRepository {
     );
   }
 
-  findVisibleById(ability: AppAbility, id: string): Promise<Space | null> {
-    const qb = this.dataSource.getRepository(Space).createQueryBuilder('s').where('s.id = :id', { id });
-    return this.access.restrict(qb, ability, 'Space').getOne();
+  async findVisibleById(ability: AppAbility, id: string): Promise<Space | null> {
+    return (await this.findVisibleByIds(ability, [id]))[0] ?? null;
   }
 
   /** Spaces the caller sees among `ids`, in one prepared statement (every page of a space starts here). */
