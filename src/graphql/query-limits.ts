@@ -106,14 +106,21 @@ export function measureDocument(document: DocumentNode): Map<OperationDefinition
   return shapes;
 }
 
+/** Whether a document's own strings hold a NUL, once per parsed document (Apollo keeps them across requests). */
+const nulInDocument = new WeakMap<DocumentNode, boolean>();
+
 /** Text PostgreSQL cannot store: a NUL character anywhere in a string argument or variable. */
 export function hasNulCharacter(document: DocumentNode, variables: Record<string, unknown>): boolean {
-  let found = false;
-  visit(document, {
-    StringValue(node) {
-      if (node.value.includes('\u0000')) found = true;
-    },
-  });
+  let found = nulInDocument.get(document);
+  if (found === undefined) {
+    let inDocument = false;
+    visit(document, {
+      StringValue(node) {
+        if (node.value.includes('\u0000')) inDocument = true;
+      },
+    });
+    nulInDocument.set(document, (found = inDocument));
+  }
   const inValue = (v: unknown): boolean =>
     typeof v === 'string'
       ? v.includes('\u0000')

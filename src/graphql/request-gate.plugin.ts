@@ -4,7 +4,11 @@ import { DocumentNode, GraphQLError, parse } from 'graphql';
 import { AuthenticatedRequest, GraphqlContext } from '../auth/request-context';
 import { AuditService } from '../audit/audit.service';
 import { DomainException, ErrorKind } from '../common/domain.exception';
-import { checkShape, hasNulCharacter, operationCost, QueryRefusal, ShapeLimits } from './query-limits';
+import { checkShape, hasNulCharacter, operationCost, QueryRefusal, RefusalReason, ShapeLimits } from './query-limits';
+
+/** Sources whose shape checkSource remembers, and the longest it keeps (a client's documents repeat). */
+const SHAPES_KEPT = 1000;
+const SOURCE_KEPT_CHARS = 8_000;
 
 export interface GateLimits extends ShapeLimits {
   maxComplexity: number;
@@ -47,6 +51,9 @@ function sourceOf(req: AuthenticatedRequest): string | null {
  * `graphql.refused` event.
  */
 export class RequestGate {
+  /** What checkSource found for recent sources: the same document is measured once, not per request. */
+  private readonly shapes = new Map<string, { reason: RefusalReason; message: string } | null>();
+
   constructor(
     readonly limits: GateLimits,
     private readonly maxTokens: number,
@@ -61,16 +68,22 @@ export class RequestGate {
   async checkSource(req: AuthenticatedRequest): Promise<void> {
     const source = sourceOf(req);
     if (source === null) return;
-    let document: DocumentNode;
-    try {
-      document = parse(source, { maxTokens: this.maxTokens });
-    } catch {
-      return;
+    let found = this.shapes.get(source);
+    if (found === undefined) {
+      let document: DocumentNode;
+      try {
+        document = parse(source, { maxTokens: this.maxTokens });
+      } catch {
+        return;
+      }
+      const refusal = checkShape(document, this.limits);
+      found = refusal ? { reason: refusal.reason, message: refusal.message } : null;
+      if (this.shapes.size >= SHAPES_KEPT) this.shapes.clear();
+      if (source.length <= SOURCE_KEPT_CHARS) this.shapes.set(source, found);
     }
-    const refusal = checkShape(document, this.limits);
-    if (!refusal) return;
-    await this.record(req, [refusal.reason]);
-    throw refusal;
+    if (!found) return;
+    await this.record(req, [found.reason]);
+    throw new QueryRefusal(found.reason, found.message);
   }
 
   plugin(): ApolloServerPlugin<GraphqlContext> {
