@@ -106,6 +106,34 @@ describe('read API', () => {
     expect(expectData(await t.gql(tokens.alice, q, { id: ids.owner })).user.email).toBe('owner@host.test');
   });
 
+  it("answers a list's comments as each post answers them, whatever the arguments and names", async () => {
+    const comments = (args: string) =>
+      `comments(${args}) { totalCount pageInfo { hasNextPage endCursor } edges { cursor node { id body author { id displayName } } } }`;
+    const alone = async (postId: string, args: string) =>
+      expectData(await t.gql(tokens.owner, `query($id: ID!) { post(id: $id) { ${comments(args)} } }`, { id: postId }))
+        .post.comments;
+    const listed = expectData(
+      await t.gql(
+        tokens.owner,
+        `query($n: Int) { feed(first: 50) { edges { node { id
+          one: ${comments('first: 1')} two: ${comments('first: $n')} } } }
+          again: feed(first: 50) { edges { node { id ...C } } } }
+        fragment C on Post { ${comments('first: 2')} }`,
+        { n: 2 },
+      ),
+    );
+    const withComments = listed.feed.edges.filter((e: any) => e.node.two.totalCount > 1);
+    expect(withComments.length).toBeGreaterThan(0);
+    for (const { node } of listed.feed.edges) {
+      expect(node.one).toEqual(await alone(node.id, 'first: 1'));
+      expect(node.two).toEqual(await alone(node.id, 'first: 2'));
+    }
+    for (const { node } of listed.again.edges) expect(node.comments).toEqual(await alone(node.id, 'first: 2'));
+    // A page size refused under a list is refused as it is on one post.
+    const refused = await t.gql(tokens.owner, `{ feed(first: 5) { edges { node { ${comments('first: 0')} } } } }`);
+    expectError(refused, 'BAD_USER_INPUT');
+  });
+
   it('pages the feed with cursors', async () => {
     const first = expectData(await t.gql(tokens.owner, FEED, { first: 3 }));
     expect(first.feed.pageInfo.hasNextPage).toBe(true);

@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { FieldNode, GraphQLResolveInfo } from 'graphql';
-import { selectedFields } from '../graphql/selection';
+import { FieldNode, getArgumentValues, GraphQLObjectType, GraphQLResolveInfo } from 'graphql';
+import { fieldNodesAt, selectedFields } from '../graphql/selection';
+import { Connection, pageSize, toConnection } from '../graphql/pagination';
 import { Comment } from '../database/entities/comment.entity';
 import { Post } from '../database/entities/post.entity';
 import { Viewer } from '../graphql/graphql-context.decorator';
-import { prefetch } from '../graphql/prefetched';
+import { prefetch, prefetchWithArgs } from '../graphql/prefetched';
 import { requestLoader } from '../graphql/request-loaders';
 import { visibleEmail } from '../users/user-fields';
 import { Listed, ListShape } from './content.repository';
@@ -35,7 +36,7 @@ const shapeKeys = new WeakMap<ListShape, string>();
  * What a list of posts or comments should fetch with its items, from the fields the request
  * selects (which depend only on the document: selectedFields evaluates no directive).
  */
-export function listShape(info: GraphQLResolveInfo): ListShape {
+export function listShape(info: Pick<GraphQLResolveInfo, 'fieldNodes' | 'fragments'>): ListShape {
   let shape = shapes.get(info.fieldNodes);
   if (!shape) shapes.set(info.fieldNodes, (shape = shapeOf(info)));
   return shape;
@@ -48,7 +49,7 @@ export function listShapeKey(shape: ListShape): string {
   return key;
 }
 
-function shapeOf(info: GraphQLResolveInfo): ListShape {
+function shapeOf(info: Pick<GraphQLResolveInfo, 'fieldNodes' | 'fragments'>): ListShape {
   const node = selectedFields(info, ['edges', 'node']);
   const author = selectedFields(info, ['edges', 'node', 'author']);
   const organization = selectedFields(info, ['edges', 'node', 'author', 'organization']);
@@ -79,6 +80,56 @@ function shapeOf(info: GraphQLResolveInfo): ListShape {
 export class ListedPrimer {
   constructor(private readonly posts: PostsService) {}
 
+  /**
+   * The first `first` comments of a post the caller reads, with what `shape` selects: one
+   * statement for every post of the request asking the same.
+   */
+  async firstComments(v: Viewer, postId: string, first: number, shape: ListShape): Promise<Connection<Comment>> {
+    const loader = requestLoader<string, Comment[]>(
+      v.ctx,
+      `firstComments:${first}:${listShapeKey(shape)}`,
+      async (ids) => {
+        const pages = await this.posts.firstCommentPages(v.ability, ids, first, shape);
+        this.prime(v, shape, [...pages.values()].flat());
+        return ids.map((id) => (pages.get(id) ?? []).map((l) => l.item));
+      },
+    );
+    const rows = await loader.load(postId);
+    return toConnection(
+      rows,
+      first,
+      (c) => [c.createdAt, c.id],
+      () => commentCountLoader(v, this.posts).load(postId),
+    );
+  }
+
+  /**
+   * When a list of posts (`info`, its connection field) selects its nodes' `comments` under one
+   * name with one set of arguments and no cursor, hands each post the first page it would
+   * answer (firstComments, as `Post.comments` calls it), so that the field is served without
+   * running once per post. Otherwise (several names, a cursor, a page size refused) the field
+   * runs as usual and says what is wrong.
+   */
+  async primeComments(v: Viewer, info: GraphQLResolveInfo, posts: readonly Post[]): Promise<void> {
+    const asked = commentsAsked(info);
+    if (!asked || posts.length === 0) return;
+    const field = (info.schema.getType('Post') as GraphQLObjectType | undefined)?.getFields().comments;
+    if (!field) return;
+    let args: Record<string, unknown>;
+    let first: number;
+    try {
+      const each = asked.nodes.map((node) => getArgumentValues(field, node, info.variableValues));
+      args = each[0];
+      if (each.some((a) => JSON.stringify(a) !== JSON.stringify(args)) || (args.after ?? null) !== null) return;
+      first = pageSize(args.first as number | undefined);
+    } catch {
+      return;
+    }
+    const shape = listShape(asked.info);
+    const pages = await Promise.all(posts.map((post) => this.firstComments(v, post.id, first, shape)));
+    posts.forEach((post, i) => prefetchWithArgs(post, 'comments', args, pages[i]));
+  }
+
   prime(v: Viewer, shape: ListShape, listed: readonly Listed<Post | Comment>[]): void {
     for (const { item, author, authorOrganization, commentCount, space } of listed) {
       if (space) prefetch(item, { space });
@@ -93,6 +144,24 @@ export class ListedPrimer {
       }
     }
   }
+}
+
+/** The `comments` fields under a list's nodes, per field of the document: null unless all have one name. */
+const commentsFields = new WeakMap<
+  readonly FieldNode[],
+  { nodes: FieldNode[]; info: Pick<GraphQLResolveInfo, 'fieldNodes' | 'fragments'> } | null
+>();
+
+function commentsAsked(info: GraphQLResolveInfo) {
+  let asked = commentsFields.get(info.fieldNodes);
+  if (asked === undefined) {
+    const nodes = fieldNodesAt(info, ['edges', 'node', 'comments']);
+    const names = new Set(nodes.map((n) => (n.alias ?? n.name).value));
+    asked =
+      nodes.length > 0 && names.size === 1 ? { nodes, info: { fieldNodes: nodes, fragments: info.fragments } } : null;
+    commentsFields.set(info.fieldNodes, asked);
+  }
+  return asked;
 }
 
 /** Comments the caller sees, counted per post: one query per request for every post asked. */

@@ -2,7 +2,7 @@ import { Args, ID, Info, Int, Parent, Query, ResolveField, Resolver } from '@nes
 import { GraphQLResolveInfo } from 'graphql';
 import { DenialService } from '../access/denial.service';
 import { CurrentViewer, Viewer } from '../graphql/graphql-context.decorator';
-import { parseId, Connection, PageArgs, pageSize, toConnection } from '../graphql/pagination';
+import { parseId, Connection, PageArgs, pageSize } from '../graphql/pagination';
 import { requestLoader } from '../graphql/request-loaders';
 import { Space } from '../database/entities/space.entity';
 import { SpaceModel } from '../spaces/models/space.model';
@@ -20,7 +20,7 @@ import { ReactionConnection } from './models/reaction.model';
 import { ReactionCountModel } from './models/reaction-count.model';
 import { PostRevisionModel } from './models/revision.model';
 import { ContentRevision } from '../database/entities/content-revision.entity';
-import { commentCountLoader, ListedPrimer, listShape, listShapeKey } from './listed';
+import { commentCountLoader, ListedPrimer, listShape } from './listed';
 import { PostsService } from './posts.service';
 import { visibleSpaceLoader } from '../spaces/space.loader';
 
@@ -48,6 +48,11 @@ export class PostsResolver {
       shape,
     );
     this.primer.prime(v, shape, listed);
+    await this.primer.primeComments(
+      v,
+      info,
+      connection.edges.map((e) => e.node),
+    );
     return connection;
   }
 
@@ -89,24 +94,7 @@ export class PostsResolver {
   ): Promise<Connection<Comment>> {
     if (page.after) return this.postsService.commentsOf(v.ability, post.id, page);
     // First pages of a whole list of posts load in one query, with their authors when asked.
-    const first = pageSize(page.first);
-    const shape = listShape(info);
-    const loader = requestLoader<string, Comment[]>(
-      v.ctx,
-      `firstComments:${first}:${listShapeKey(shape)}`,
-      async (ids) => {
-        const pages = await this.postsService.firstCommentPages(v.ability, ids, first, shape);
-        this.primer.prime(v, shape, [...pages.values()].flat());
-        return ids.map((id) => (pages.get(id) ?? []).map((l) => l.item));
-      },
-    );
-    const rows = await loader.load(post.id);
-    return toConnection(
-      rows,
-      first,
-      (c) => [c.createdAt, c.id],
-      () => commentCountLoader(v, this.postsService).load(post.id),
-    );
+    return this.primer.firstComments(v, post.id, pageSize(page.first), listShape(info));
   }
 
   @ResolveField(() => Boolean)

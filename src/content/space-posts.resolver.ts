@@ -27,6 +27,11 @@ export class SpacePostsResolver {
     const shape = listShape(info);
     const { connection, listed } = await this.postsService.inSpace(v.ability, space.id, page, shape);
     this.primer.prime(v, shape, listed);
+    await this.primer.primeComments(
+      v,
+      info,
+      connection.edges.map((e) => e.node),
+    );
     return connection;
   }
 }

@@ -17,23 +17,51 @@ export function prefetch<T extends object>(item: T, values: Prefetched): T {
   return item;
 }
 
+/** The slot's key of a field's value for one set of arguments (as graphql-js coerces them). */
+function withArgs(field: string, args: Record<string, unknown>): string {
+  return `${field}(${JSON.stringify(args)})`;
+}
+
 /**
- * Lets every argument-free field with a resolver answer from the value attached by `prefetch`
- * when there is one. Field resolvers carry no guard or interceptor here (fieldResolverEnhancers
- * is empty), so serving the attached value skips only the framework's per-field wrapping, which
- * costs more than the rest of a list's execution together.
+ * Attaches to `item` the value its field `field` answers for exactly these arguments (coerced
+ * by graphql-js's getArgumentValues, as execution coerces them); the field is served from it
+ * only when called with the same arguments. The same rule as `prefetch` holds.
+ */
+export function prefetchWithArgs<T extends object>(
+  item: T,
+  field: string,
+  args: Record<string, unknown>,
+  value: unknown,
+): T {
+  return prefetch(item, { [withArgs(field, args)]: value });
+}
+
+/**
+ * Lets every field with a resolver answer from the value attached by `prefetch` (or, for a
+ * field with arguments, by `prefetchWithArgs` for the same arguments) when there is one. Field
+ * resolvers carry no guard or interceptor here (fieldResolverEnhancers is empty), so serving
+ * the attached value skips only the framework's per-field wrapping, which costs more than the
+ * rest of a list's execution together.
  */
 export function servePrefetched(schema: GraphQLSchema): GraphQLSchema {
   for (const type of Object.values(schema.getTypeMap())) {
     if (!isObjectType(type) || type.name.startsWith('__')) continue;
     for (const field of Object.values(type.getFields())) {
       const resolve = field.resolve;
-      if (!resolve || field.args.length > 0) continue;
+      if (!resolve) continue;
       const name = field.name;
-      const served: GraphQLFieldResolver<unknown, unknown> = (source, args, context, info) => {
-        const slot = (source as { [SLOT]?: Prefetched } | null)?.[SLOT];
-        return slot !== undefined && name in slot ? slot[name] : resolve(source, args, context, info);
-      };
+      const served: GraphQLFieldResolver<unknown, unknown> =
+        field.args.length > 0
+          ? (source, args: Record<string, unknown>, context, info) => {
+              const slot = (source as { [SLOT]?: Prefetched } | null)?.[SLOT];
+              if (slot === undefined) return resolve(source, args, context, info);
+              const key = withArgs(name, args);
+              return key in slot ? slot[key] : resolve(source, args, context, info);
+            }
+          : (source, args, context, info) => {
+              const slot = (source as { [SLOT]?: Prefetched } | null)?.[SLOT];
+              return slot !== undefined && name in slot ? slot[name] : resolve(source, args, context, info);
+            };
       field.resolve = served;
     }
   }

@@ -6,7 +6,10 @@ import { FieldNode, FragmentDefinitionNode, GraphQLResolveInfo, SelectionSetNode
  * what the fields below it would otherwise fetch one batch at a time, and only when asked.
  * Directives are not evaluated: a field under @skip counts as selected (fetched, not shown).
  */
-export function selectedFields(info: GraphQLResolveInfo, path: readonly string[] = []): Set<string> {
+export function selectedFields(
+  info: Pick<GraphQLResolveInfo, 'fieldNodes' | 'fragments'>,
+  path: readonly string[] = [],
+): Set<string> {
   let sets = info.fieldNodes.map((n) => n.selectionSet).filter((s): s is SelectionSetNode => !!s);
   for (const step of path) {
     sets = fieldsOf(sets, info.fragments)
@@ -15,6 +18,24 @@ export function selectedFields(info: GraphQLResolveInfo, path: readonly string[]
       .filter((s): s is SelectionSetNode => !!s);
   }
   return new Set(fieldsOf(sets, info.fragments).map((f) => f.name.value));
+}
+
+/**
+ * The nodes of the fields named `path`'s last step under the rest of `path` (through
+ * fragments, directives not evaluated), e.g. every `comments` under `edges.node`.
+ */
+export function fieldNodesAt(
+  info: Pick<GraphQLResolveInfo, 'fieldNodes' | 'fragments'>,
+  path: readonly string[],
+): FieldNode[] {
+  let sets = info.fieldNodes.map((n) => n.selectionSet).filter((s): s is SelectionSetNode => !!s);
+  for (const step of path.slice(0, -1)) {
+    sets = fieldsOf(sets, info.fragments)
+      .filter((f) => f.name.value === step)
+      .map((f) => f.selectionSet)
+      .filter((s): s is SelectionSetNode => !!s);
+  }
+  return fieldsOf(sets, info.fragments).filter((f) => f.name.value === path[path.length - 1]);
 }
 
 function fieldsOf(sets: readonly SelectionSetNode[], fragments: Record<string, FragmentDefinitionNode>): FieldNode[] {
