@@ -165,6 +165,13 @@ describePg('faults', () => {
     });
     afterAll(() => g.close());
 
+    it("sets the statement timeout, and the planner's cost of a random page, on each of the gateway's sessions", async () => {
+      const [row] = await g.t.dataSource.query(
+        `SELECT current_setting('statement_timeout') AS timeout, current_setting('random_page_cost') AS page_cost`,
+      );
+      expect(row).toEqual({ timeout: '500ms', page_cost: '1.1' });
+    });
+
     it('bounds every request by the statement timeout: a 503 naming the timeout, then service again', async () => {
       expectData(await g.t.gql(token, FEED));
       // Someone holds the posts table: every read of it waits.

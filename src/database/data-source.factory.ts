@@ -46,6 +46,11 @@ export async function dataSourceOptions(
           // A transaction left open by a stuck request holds its locks no longer than that.
           idle_in_transaction_session_timeout: config.databaseStatementTimeoutMs * 2,
           keepAlive: true,
+          // The gateway's data is read from memory or SSD, where a random page costs about what
+          // a sequential one does; at PostgreSQL's default (4, for spinning disks) the planner
+          // scans small tables whole once per row of a list instead of using their primary key
+          // (the feed's statement: 1.25 -> 0.7 ms of PostgreSQL CPU). For this session only.
+          options: '-c random_page_cost=1.1',
         };
     return { ...common, url: config.databaseUrl, extra: { ...bounds, application_name: 'passerelle' } };
   }
