@@ -120,6 +120,8 @@ describe('the portal in a browser: journey 1 (a partner)', () => {
     await page.waitForURL(/\/posts\//);
     await page.getByRole('heading', { name: 'Retour terrain Atelier Nord', level: 1 }).waitFor();
     const body = page.locator('.markdown').first();
+    // The mention reads as a name once the API has said whom the reader sees.
+    await body.locator('.mention', { hasText: '@Claire Dubois' }).waitFor();
     await expect(body.locator('strong').innerText()).resolves.toBe('30 rotations');
     // The mention went at the end of the text, into the list's last item.
     await expect(body.locator('li').innerText()).resolves.toBe('point un @Claire Dubois');

@@ -11,11 +11,19 @@ export function linkMentions(text: string): string {
   return text.replace(MENTION, (_m, id: string) => `[@${id}](#mention-${id.toLowerCase()})`);
 }
 
-/** A mentioned person's name as the API shows it to the reader; someone they do not see stays unnamed. */
+/**
+ * A mentioned person's name as the API shows it to the reader; someone they do not see stays
+ * unnamed. Until the API has answered, an ellipsis: never "someone" for a person who has a name.
+ */
 export function MentionName({ id }: { id: string }) {
   const { t } = useI18n();
-  const [{ data }] = useQuery({ query: MentionNameDocument, variables: { id } });
-  return <span className="mention">@{data?.user?.displayName ?? t('someone')}</span>;
+  const [{ data, fetching }] = useQuery({ query: MentionNameDocument, variables: { id } });
+  const name = data ? (data.user?.displayName ?? t('someone')) : fetching ? '…' : t('someone');
+  return (
+    <span className="mention" aria-busy={data ? undefined : fetching}>
+      @{name}
+    </span>
+  );
 }
 
 /**
