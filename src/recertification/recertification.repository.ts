@@ -286,32 +286,7 @@ export class RecertificationRepository {
     after: [Date, string] | null,
     limit: number,
   ): Promise<ItemRow[]> {
-    const mine = this.myItems(ability, userId);
-    const member = this.access.scope(ability, 'User', 'u', 'n_u');
-    const space = this.access.scope(ability, 'Space', 's', 'n_s');
-    const keyset = after ? `AND (i.created_at, i.id) > (:afterAt, :afterId)` : '';
-    return this.run(
-      `SELECT i.id, i.campaign_id AS "campaignId", c.deadline, i.status, i.membership_id AS "membershipId",
-              i.user_id AS "memberId",
-              CASE WHEN (${member.sql}) OR m.sponsor_id = :me THEN u.display_name END AS "memberName",
-              i.space_id AS "spaceId", s.classification::int AS classification,
-              CASE WHEN (${space.sql}) OR m.sponsor_id = :me THEN s.name END AS "spaceName",
-              m.role, m.expires_at AS "expiresAt", i.sponsor_id AS "sponsorId", i.decided_at AS "decidedAt",
-              i.decided_by_id AS "decidedById", i.reason, i.created_at AS "createdAt"
-         ${mine.sql}
-         JOIN users u ON u.id = i.user_id
-         JOIN spaces s ON s.id = i.space_id
-        WHERE ${mine.where} ${keyset}
-        ORDER BY i.created_at, i.id
-        LIMIT :limit`,
-      {
-        ...mine.params,
-        ...member.params,
-        ...space.params,
-        limit,
-        ...(after ? { afterAt: after[0], afterId: after[1] } : {}),
-      },
-    );
+    return this.pageItems(ability, this.myItems(ability, userId), true, after, limit);
   }
 
   async countMyItems(ability: AppAbility, userId: string): Promise<number> {
@@ -335,16 +310,44 @@ export class RecertificationRepository {
     after: [Date, string] | null,
     limit: number,
   ): Promise<ItemRow[]> {
+    return this.pageItems(ability, this.campaignItems(ability, campaignId, status), false, after, limit);
+  }
+
+  async countCampaignItems(
+    ability: AppAbility,
+    campaignId: string,
+    status: RecertificationItemStatus | null,
+  ): Promise<number> {
     const items = this.campaignItems(ability, campaignId, status);
+    const [row] = await this.run<{ n: number }>(
+      `SELECT count(*)::int AS n ${items.sql} WHERE ${items.where}`,
+      items.params,
+    );
+    return row.n;
+  }
+
+  /**
+   * A page of items from `items` (the statement's FROM and WHERE), oldest first. Names of members
+   * and spaces follow the caller's read rule; with `sponsorNames`, a grant's sponsor (`:me`, which
+   * `items` binds) also sees the member and space they answer for.
+   */
+  private pageItems(
+    ability: AppAbility,
+    items: { sql: string; where: string; params: Record<string, unknown> },
+    sponsorNames: boolean,
+    after: [Date, string] | null,
+    limit: number,
+  ): Promise<ItemRow[]> {
     const member = this.access.scope(ability, 'User', 'u', 'n_u');
     const space = this.access.scope(ability, 'Space', 's', 'n_s');
     const keyset = after ? `AND (i.created_at, i.id) > (:afterAt, :afterId)` : '';
+    const sponsor = sponsorNames ? 'OR m.sponsor_id = :me' : '';
     return this.run(
       `SELECT i.id, i.campaign_id AS "campaignId", c.deadline, i.status, i.membership_id AS "membershipId",
               i.user_id AS "memberId",
-              CASE WHEN (${member.sql}) THEN u.display_name END AS "memberName",
+              CASE WHEN (${member.sql}) ${sponsor} THEN u.display_name END AS "memberName",
               i.space_id AS "spaceId", s.classification::int AS classification,
-              CASE WHEN (${space.sql}) THEN s.name END AS "spaceName",
+              CASE WHEN (${space.sql}) ${sponsor} THEN s.name END AS "spaceName",
               m.role, m.expires_at AS "expiresAt", i.sponsor_id AS "sponsorId", i.decided_at AS "decidedAt",
               i.decided_by_id AS "decidedById", i.reason, i.created_at AS "createdAt"
          ${items.sql}
@@ -361,19 +364,6 @@ export class RecertificationRepository {
         ...(after ? { afterAt: after[0], afterId: after[1] } : {}),
       },
     );
-  }
-
-  async countCampaignItems(
-    ability: AppAbility,
-    campaignId: string,
-    status: RecertificationItemStatus | null,
-  ): Promise<number> {
-    const items = this.campaignItems(ability, campaignId, status);
-    const [row] = await this.run<{ n: number }>(
-      `SELECT count(*)::int AS n ${items.sql} WHERE ${items.where}`,
-      items.params,
-    );
-    return row.n;
   }
 
   private campaignItems(
