@@ -54,7 +54,30 @@ export interface Listed<T> {
   authorOrganization?: Organization;
   commentCount?: number;
   space?: Space;
+  /** Posts only, when the list was asked for them (FirstComments): the post's newest comments the caller sees. */
+  comments?: Listed<Comment>[];
 }
+
+/**
+ * A list of posts may fetch each post's newest `limit` comments the caller sees (with what
+ * `shape` selects of them) in its own statement: one row per post and comment.
+ */
+export interface FirstComments {
+  limit: number;
+  shape: ListShape;
+}
+
+/** Where a list joins its items' authors and their organisations. */
+interface AuthorAliases {
+  user: string;
+  organization: string;
+  join: 'CROSS' | 'LEFT';
+  on: string;
+}
+/** Every item has an author. */
+const ITEM_AUTHORS: AuthorAliases = { user: 'au', organization: 'ao', join: 'CROSS', on: '' };
+/** A post's first comments are LEFT joined (a post may have none): so are their authors. */
+const COMMENT_AUTHORS: AuthorAliases = { user: 'cau', organization: 'cao', join: 'LEFT', on: ' ON true' };
 
 const NEWEST_COMMENTS: SortKey<Comment>[] = [
   { sql: 'c.created_at', type: 'date', value: (c) => c.createdAt },
@@ -89,6 +112,7 @@ export class ContentRepository {
     limit: number,
     after: readonly unknown[] | null,
     shape: ListShape,
+    comments?: FirstComments,
   ): Promise<Listed<Post>[]> {
     const values: unknown[] = [];
     // Within each space, the rule's facts about the space hold for feed_space.id (p.space_id
@@ -99,7 +123,7 @@ export class ContentRepository {
       ? ` AND (p.created_at, p.id) < (${this.bind(values, after[0])}, ${this.bind(values, after[1])})`
       : '';
     const spaces = this.bind(values, [...spaceIds]);
-    const { select, joins } = this.listParts(ability, 'p', shape, values);
+    const { select, joins, order } = this.postListParts(ability, shape, comments, values);
     const rows = await preparedQuery<Record<string, unknown>>(
       this.dataSource,
       `SELECT ${select}
@@ -109,10 +133,10 @@ export class ContentRepository {
                                      ORDER BY p.created_at DESC, p.id DESC LIMIT ${limit}) p
                 ORDER BY p.created_at DESC, p.id DESC LIMIT ${limit}) p
          ${joins}
-        ORDER BY p.created_at DESC, p.id DESC`,
+        ORDER BY ${order}`,
       values,
     );
-    return rows.map(this.listed<Post>('p', shape));
+    return this.listedPosts(rows, shape, comments);
   }
 
   /** The newest `limit` posts of one space the caller reads, older than `after` if given. */
@@ -122,6 +146,7 @@ export class ContentRepository {
     limit: number,
     after: readonly unknown[] | null,
     shape: ListShape,
+    comments?: FirstComments,
   ): Promise<Listed<Post>[]> {
     const values: unknown[] = [];
     const space = this.bind(values, spaceId);
@@ -130,15 +155,18 @@ export class ContentRepository {
     const keyset = after
       ? ` AND (p.created_at, p.id) < (${this.bind(values, after[0])}, ${this.bind(values, after[1])})`
       : '';
-    const { select, joins } = this.listParts(ability, 'p', shape, values);
+    const { select, joins, order } = this.postListParts(ability, shape, comments, values);
     const rows = await preparedQuery<Record<string, unknown>>(
       this.dataSource,
-      `SELECT ${select} FROM posts p ${joins}
-        WHERE ${scope} AND p.space_id = ${space}${keyset}
-        ORDER BY p.created_at DESC, p.id DESC LIMIT ${limit}`,
+      `SELECT ${select}
+         FROM (SELECT p.* FROM posts p
+                WHERE ${scope} AND p.space_id = ${space}${keyset}
+                ORDER BY p.created_at DESC, p.id DESC LIMIT ${limit}) p
+         ${joins}
+        ORDER BY ${order}`,
       values,
     );
-    return rows.map(this.listed<Post>('p', shape));
+    return this.listedPosts(rows, shape, comments);
   }
 
   /** Posts the caller reads in a space, counted (a list's totalCount, only when asked for). */
@@ -299,24 +327,56 @@ export class ContentRepository {
     return `$${values.length}`;
   }
 
+  /**
+   * A list of posts' SELECT list, joins and order; with `comments`, each post's newest comments
+   * the caller sees, joined (LEFT: a post may have none) with what their shape selects, and the
+   * rule's conditions on a comment's post said of `p` itself.
+   */
+  private postListParts(
+    ability: AppAbility,
+    shape: ListShape,
+    comments: FirstComments | undefined,
+    values: unknown[],
+  ): { select: string; joins: string; order: string } {
+    const posts = this.listParts(ability, 'p', shape, values);
+    if (!comments) return { ...posts, order: 'p.created_at DESC, p.id DESC' };
+    const scope = this.access.scopeSql(ability, 'Comment', 'c', values, { post: 'p' });
+    const of = this.listParts(
+      ability,
+      'c',
+      { ...comments.shape, commentCounts: false, spaces: false },
+      values,
+      COMMENT_AUTHORS,
+    );
+    return {
+      select: `${posts.select}, ${of.select}`,
+      joins:
+        `${posts.joins} LEFT JOIN LATERAL (SELECT c.* FROM comments c WHERE ${scope} AND c.post_id = p.id` +
+        ` ORDER BY c.created_at DESC, c.id DESC LIMIT ${this.bind(values, comments.limit)}) c ON true ${of.joins}`,
+      order: 'p.created_at DESC, p.id DESC, c.created_at DESC, c.id DESC',
+    };
+  }
+
   /** The SELECT list and joins of a list of posts (`p`) or comments (`c`) of this shape. */
   private listParts(
     ability: AppAbility,
     alias: 'p' | 'c',
     shape: ListShape,
     values: unknown[],
+    authors: AuthorAliases = ITEM_AUTHORS,
   ): { select: string; joins: string } {
     const item = this.itemColumns(alias, shape);
     const select = [item.select];
     let joins = '';
     if (shape.authors) {
-      select.push(this.joined(User, 'au', shape).select);
-      select.push(this.joined(Organization, 'ao', shape).select);
+      const { user, organization, join } = authors;
+      select.push(this.joined(User, user, shape).select);
+      select.push(this.joined(Organization, organization, shape).select);
       // One index lookup per item (OFFSET 0 keeps PostgreSQL from flattening these into hash
       // joins that read whole tables): the cost follows the page, not the number of people.
       joins =
-        `CROSS JOIN LATERAL (SELECT * FROM users au WHERE au.id = ${alias}.author_id OFFSET 0) au ` +
-        `CROSS JOIN LATERAL (SELECT * FROM organizations ao WHERE ao.id = au.organization_id OFFSET 0) ao`;
+        `${join} JOIN LATERAL (SELECT * FROM users ${user} WHERE ${user}.id = ${alias}.author_id OFFSET 0) ${user}${authors.on} ` +
+        `${join} JOIN LATERAL (SELECT * FROM organizations ${organization} WHERE ${organization}.id = ${user}.organization_id OFFSET 0) ${organization}${authors.on}`;
     }
     if (alias === 'p' && shape.spaces) {
       select.push(this.joined(Space, 'ps', shape).select);
@@ -332,10 +392,15 @@ export class ContentRepository {
 
   private joined<T extends User | Organization | Space>(
     entity: { new (): T },
-    alias: 'au' | 'ao' | 'ps',
+    alias: string,
     shape: ListShape,
   ): EntityColumns<T> {
-    const omit = { au: shape.omit?.user, ao: shape.omit?.organization, ps: shape.omit?.space }[alias] ?? [];
+    const omit =
+      (entity === (User as unknown)
+        ? shape.omit?.user
+        : entity === (Organization as unknown)
+          ? shape.omit?.organization
+          : shape.omit?.space) ?? [];
     return EntityColumns.of(this.dataSource, entity, alias, alias, omit);
   }
 
@@ -346,14 +411,33 @@ export class ContentRepository {
       : EntityColumns.of(this.dataSource, Comment, alias, alias, omit);
   }
 
+  /** A list of posts' items from its rows: with `comments`, one row per post and comment (null: none), in order. */
+  private listedPosts(
+    rows: Record<string, unknown>[],
+    shape: ListShape,
+    comments: FirstComments | undefined,
+  ): Listed<Post>[] {
+    const post = this.listed<Post>('p', shape);
+    if (!comments) return rows.map(post);
+    const comment = this.listed<Comment>('c', comments.shape, COMMENT_AUTHORS);
+    const out: Listed<Post>[] = [];
+    let last: (Listed<Post> & { comments: Listed<Comment>[] }) | undefined;
+    for (const row of rows) {
+      if (last?.item.id !== row.p__id) out.push((last = { ...post(row), comments: [] }));
+      if (row.c__id !== null) last?.comments.push(comment(row));
+    }
+    return out;
+  }
+
   /** Turns a list statement's rows into items: the entities' columns are looked up once, not per row. */
   private listed<T extends Post | Comment>(
     alias: 'p' | 'c',
     shape: ListShape,
+    authors: AuthorAliases = ITEM_AUTHORS,
   ): (row: Record<string, unknown>) => Listed<T> {
     const item = this.itemColumns(alias, shape);
-    const author = shape.authors ? this.joined(User, 'au', shape) : null;
-    const organization = shape.authors ? this.joined(Organization, 'ao', shape) : null;
+    const author = shape.authors ? this.joined(User, authors.user, shape) : null;
+    const organization = shape.authors ? this.joined(Organization, authors.organization, shape) : null;
     const space = alias === 'p' && shape.spaces ? this.joined(Space, 'ps', shape) : null;
     const counts = alias === 'p' && shape.commentCounts;
     return (row) => {

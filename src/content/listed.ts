@@ -8,7 +8,7 @@ import { Viewer } from '../graphql/graphql-context.decorator';
 import { prefetch, prefetchWithArgs } from '../graphql/prefetched';
 import { requestLoader } from '../graphql/request-loaders';
 import { visibleEmail } from '../users/user-fields';
-import { Listed, ListShape } from './content.repository';
+import { FirstComments, Listed, ListShape } from './content.repository';
 import { PostsService } from './posts.service';
 
 /** Long texts, arrays and dates of the rows a list joins, fetched only when a field of theirs is selected. */
@@ -105,29 +105,42 @@ export class ListedPrimer {
 
   /**
    * When a list of posts (`info`, its connection field) selects its nodes' `comments` under one
-   * name with one set of arguments and no cursor, hands each post the first page it would
-   * answer (firstComments, as `Post.comments` calls it), so that the field is served without
-   * running once per post. Otherwise (several names, a cursor, a page size refused) the field
-   * runs as usual and says what is wrong.
+   * name with one set of arguments and no cursor, the first page each post's field would answer
+   * (firstComments, as `Post.comments` calls it) can be fetched with the posts: what to fetch,
+   * and the arguments it answers. Otherwise (several names, a cursor, a page size refused) null:
+   * the field runs as usual, once per post, and says what is wrong.
    */
-  async primeComments(v: Viewer, info: GraphQLResolveInfo, posts: readonly Post[]): Promise<void> {
+  commentsRequest(info: GraphQLResolveInfo): CommentsRequest | null {
     const asked = commentsAsked(info);
-    if (!asked || posts.length === 0) return;
+    if (!asked) return null;
     const field = (info.schema.getType('Post') as GraphQLObjectType | undefined)?.getFields().comments;
-    if (!field) return;
-    let args: Record<string, unknown>;
-    let first: number;
+    if (!field) return null;
     try {
       const each = asked.nodes.map((node) => getArgumentValues(field, node, info.variableValues));
-      args = each[0];
-      if (each.some((a) => JSON.stringify(a) !== JSON.stringify(args)) || (args.after ?? null) !== null) return;
-      first = pageSize(args.first as number | undefined);
+      const args = each[0];
+      if (each.some((a) => JSON.stringify(a) !== JSON.stringify(args)) || (args.after ?? null) !== null) return null;
+      const first = pageSize(args.first as number | undefined);
+      return { args, first, fetch: { limit: first + 1, shape: listShape(asked.info) } };
     } catch {
-      return;
+      return null;
     }
-    const shape = listShape(asked.info);
-    const pages = await Promise.all(posts.map((post) => this.firstComments(v, post.id, first, shape)));
-    posts.forEach((post, i) => prefetchWithArgs(post, 'comments', args, pages[i]));
+  }
+
+  /**
+   * Hands each post of a list the page of comments its statement fetched for `request`: the
+   * field is then served without running once per post, with what firstComments would answer.
+   */
+  serveComments(v: Viewer, request: CommentsRequest, listed: readonly Listed<Post>[]): void {
+    for (const { item, comments = [] } of listed) {
+      this.prime(v, request.fetch.shape, comments);
+      const page = toConnection(
+        comments.map((c) => c.item),
+        request.first,
+        (c) => [c.createdAt, c.id],
+        () => commentCountLoader(v, this.posts).load(item.id),
+      );
+      prefetchWithArgs(item, 'comments', request.args, page);
+    }
   }
 
   prime(v: Viewer, shape: ListShape, listed: readonly Listed<Post | Comment>[]): void {
@@ -144,6 +157,13 @@ export class ListedPrimer {
       }
     }
   }
+}
+
+/** The comments a list of posts fetches for its nodes' `comments` field, and the arguments that field is served for. */
+export interface CommentsRequest {
+  args: Record<string, unknown>;
+  first: number;
+  fetch: FirstComments;
 }
 
 /** The `comments` fields under a list's nodes, per field of the document: null unless all have one name. */

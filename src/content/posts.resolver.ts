@@ -41,18 +41,16 @@ export class PostsResolver {
     @Info() info: GraphQLResolveInfo,
   ): Promise<Connection<Post>> {
     const shape = listShape(info);
+    const comments = this.primer.commentsRequest(info);
     const { connection, listed } = await this.postsService.feed(
       v.ability,
       v.principal.activeMemberships.map((m) => m.spaceId),
       page,
       shape,
+      comments?.fetch,
     );
     this.primer.prime(v, shape, listed);
-    await this.primer.primeComments(
-      v,
-      info,
-      connection.edges.map((e) => e.node),
-    );
+    if (comments) this.primer.serveComments(v, comments, listed);
     return connection;
   }
 

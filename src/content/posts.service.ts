@@ -4,7 +4,7 @@ import { Connection, decodeCursor, PageArgs, pageSize, toConnection } from '../g
 import { Comment } from '../database/entities/comment.entity';
 import { Post } from '../database/entities/post.entity';
 import { Reaction } from '../database/entities/reaction.entity';
-import { ContentRepository, Listed, ListShape, ReactionCountRow } from './content.repository';
+import { ContentRepository, FirstComments, Listed, ListShape, ReactionCountRow } from './content.repository';
 
 /** A page of a list, and what its statement fetched with each item (for the request's loaders). */
 export interface ListedPage<T> {
@@ -17,26 +17,38 @@ export interface ListedPage<T> {
 export class PostsService {
   constructor(private readonly content: ContentRepository) {}
 
-  /** Every post the caller reads, across all their spaces, newest first, with what `shape` asks. */
+  /**
+   * Every post the caller reads, across all their spaces, newest first, with what `shape` asks
+   * (and, given `comments`, each post's newest comments in the same statement).
+   */
   async feed(
     ability: AppAbility,
     spaceIds: readonly string[],
     page: PageArgs,
     shape: ListShape,
+    comments?: FirstComments,
   ): Promise<ListedPage<Post>> {
     const first = pageSize(page.first);
     const after = decodeCursor(page.after, ['date', 'uuid']);
     const total = () => this.content.countVisiblePosts(ability);
     const listed =
-      spaceIds.length === 0 ? [] : await this.content.newestVisibleInSpaces(ability, spaceIds, first + 1, after, shape);
+      spaceIds.length === 0
+        ? []
+        : await this.content.newestVisibleInSpaces(ability, spaceIds, first + 1, after, shape, comments);
     return { connection: postConnection(listed, first, total), listed };
   }
 
-  /** A page of the posts of a space the caller reads, newest first, with what `shape` asks. */
-  async inSpace(ability: AppAbility, spaceId: string, page: PageArgs, shape: ListShape): Promise<ListedPage<Post>> {
+  /** A page of the posts of a space the caller reads, newest first, as `feed` fetches them. */
+  async inSpace(
+    ability: AppAbility,
+    spaceId: string,
+    page: PageArgs,
+    shape: ListShape,
+    comments?: FirstComments,
+  ): Promise<ListedPage<Post>> {
     const first = pageSize(page.first);
     const after = decodeCursor(page.after, ['date', 'uuid']);
-    const listed = await this.content.newestVisibleInSpace(ability, spaceId, first + 1, after, shape);
+    const listed = await this.content.newestVisibleInSpace(ability, spaceId, first + 1, after, shape, comments);
     const total = () => this.content.countVisiblePostsInSpace(ability, spaceId);
     return { connection: postConnection(listed, first, total), listed };
   }

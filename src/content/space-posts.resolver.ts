@@ -25,13 +25,10 @@ export class SpacePostsResolver {
     @Info() info: GraphQLResolveInfo,
   ): Promise<Connection<Post>> {
     const shape = listShape(info);
-    const { connection, listed } = await this.postsService.inSpace(v.ability, space.id, page, shape);
+    const comments = this.primer.commentsRequest(info);
+    const { connection, listed } = await this.postsService.inSpace(v.ability, space.id, page, shape, comments?.fetch);
     this.primer.prime(v, shape, listed);
-    await this.primer.primeComments(
-      v,
-      info,
-      connection.edges.map((e) => e.node),
-    );
+    if (comments) this.primer.serveComments(v, comments, listed);
     return connection;
   }
 }

@@ -47,6 +47,7 @@ export async function startGateway(databaseUrl: string, log: (line: string) => v
     // The bench measures throughput from a few callers on one address: no rate limits.
     RATE_LIMIT_ENABLED: 'false',
     MIGRATIONS_RUN: 'false',
+    ...(process.env.DATABASE_POOL_SIZE ? { DATABASE_POOL_SIZE: process.env.DATABASE_POOL_SIZE } : {}),
     LOG_SQL: process.env.LOG_SQL ?? 'false',
     // Shared state the way production keeps it, when the caller provides a Redis.
     ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
@@ -61,6 +62,7 @@ export async function startFloorServer(databaseUrl: string, log: (line: string) 
     PATH: process.env.PATH ?? '',
     DATABASE_URL: databaseUrl,
     PORT: String(port),
+    ...(process.env.DATABASE_POOL_SIZE ? { DATABASE_POOL_SIZE: process.env.DATABASE_POOL_SIZE } : {}),
   });
 }
 

@@ -9,10 +9,13 @@ if (!databaseUrl || !Number.isInteger(port)) {
   process.stderr.write('floor: DATABASE_URL and PORT are required\n');
   process.exit(2);
 }
+// The same pool size as the gateway it is compared with (the benchmark passes the gateway's).
+const poolSize = Number(process.env.DATABASE_POOL_SIZE ?? 20);
 void startFloor(
   databaseUrl,
   port,
   WORKLOADS.map((w) => w.floor),
+  poolSize,
 ).then((floor) => {
   process.stdout.write(`listening on http://127.0.0.1:${port}\n`);
   const stop = () => void floor.close().then(() => process.exit(0));
