@@ -385,7 +385,9 @@ export class ContentRepository {
     if (alias === 'p' && shape.commentCounts) {
       // The comment's post is p itself: the rule's conditions on it are said of p, not looked up again.
       const scope = this.access.scopeSql(ability, 'Comment', 'c', values, { post: 'p' });
-      select.push(`(SELECT COUNT(*) FROM comments c WHERE c.post_id = p.id AND ${scope})::int AS comment_count`);
+      // Joined per post, before a post's first comments are (postListParts): counted once per post, not per row.
+      select.push('pcc.comment_count');
+      joins += ` CROSS JOIN LATERAL (SELECT COUNT(*)::int AS comment_count FROM comments c WHERE c.post_id = p.id AND ${scope}) pcc`;
     }
     return { select: select.join(', '), joins };
   }
