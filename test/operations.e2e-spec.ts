@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { connect, Socket } from 'node:net';
+import { AddressInfo, connect, createServer, Socket } from 'node:net';
 import request from 'supertest';
 import { GracefulShutdown } from '../src/observability/graceful-shutdown';
 import { MAX_OPERATION_LABELS } from '../src/observability/metrics.service';
@@ -99,8 +99,17 @@ describe('operations', () => {
     });
 
     it('answers 503 naming Redis when REDIS_URL points nowhere, without its password; 200 with a live Redis', async () => {
-      const port = await freePort();
-      const t = await startTestApp({ REDIS_URL: `redis://:hunter2@127.0.0.1:${port}` });
+      // A port held for the test by a listener that hangs up at once: a dead Redis that no other
+      // test's server can take over while the gateway keeps reconnecting to it.
+      const dead = createServer((socket) => socket.destroy());
+      await new Promise<void>((listening) => dead.listen(0, '127.0.0.1', listening));
+      const port = (dead.address() as AddressInfo).port;
+      const t = await startTestApp({ REDIS_URL: `redis://:hunter2@127.0.0.1:${port}` }).catch(
+        async (error: unknown) => {
+          dead.close();
+          throw error;
+        },
+      );
       try {
         const started = Date.now();
         const res = await request(t.http).get('/health/ready');
@@ -115,6 +124,7 @@ describe('operations', () => {
         expect(Date.now() - started).toBeLessThan(5000);
       } finally {
         await t.close();
+        await new Promise((closed) => dead.close(closed));
       }
       const live = await startTestApp({ REDIS_URL: LIVE_REDIS });
       try {

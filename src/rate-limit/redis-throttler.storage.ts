@@ -1,6 +1,7 @@
 import { Logger, OnApplicationShutdown } from '@nestjs/common';
 import { ThrottlerStorage, ThrottlerStorageService } from '@nestjs/throttler';
 import Redis from 'ioredis';
+import { closeRedis } from '../common/redis-close';
 
 type ThrottlerStorageRecord = Awaited<ReturnType<ThrottlerStorage['increment']>>;
 
@@ -71,7 +72,7 @@ export class RedisThrottlerStorage implements ThrottlerStorage, OnApplicationShu
 
   async onApplicationShutdown(): Promise<void> {
     this.fallback.onApplicationShutdown();
-    if (this.redis.status !== 'end') await this.redis.quit().catch(() => undefined);
+    await closeRedis(this.redis);
   }
 
   /** At most one line every 30 seconds: a Redis outage must not flood the log either. */

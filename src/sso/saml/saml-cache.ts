@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import Redis from 'ioredis';
+import { closeRedis } from '../../common/redis-close';
 import { DataSource } from 'typeorm';
 import { Clock } from '../../common/clock';
 
@@ -119,7 +120,7 @@ export class RedisSamlCache implements SamlCache {
   }
 
   async close(): Promise<void> {
-    if (this.redis.status !== 'end') await this.redis.quit().catch(() => undefined);
+    await closeRedis(this.redis);
   }
 
   private key(kind: SamlCacheKind, connectionId: string, key: string): string {
