@@ -370,8 +370,8 @@ export class ContentRepository {
     let joins = '';
     if (shape.authors) {
       const { user, organization, join } = authors;
-      select.push(this.joined(User, user, shape).select);
-      select.push(this.joined(Organization, organization, shape).select);
+      select.push(this.joined(User, 'user', user, shape).select);
+      select.push(this.joined(Organization, 'organization', organization, shape).select);
       // One index lookup per item (OFFSET 0 keeps PostgreSQL from flattening these into hash
       // joins that read whole tables): the cost follows the page, not the number of people.
       joins =
@@ -379,7 +379,7 @@ export class ContentRepository {
         `${join} JOIN LATERAL (SELECT * FROM organizations ${organization} WHERE ${organization}.id = ${user}.organization_id OFFSET 0) ${organization}${authors.on}`;
     }
     if (alias === 'p' && shape.spaces) {
-      select.push(this.joined(Space, 'ps', shape).select);
+      select.push(this.joined(Space, 'space', 'ps', shape).select);
       joins += ' CROSS JOIN LATERAL (SELECT * FROM spaces ps WHERE ps.id = p.space_id OFFSET 0) ps';
     }
     if (alias === 'p' && shape.commentCounts) {
@@ -392,18 +392,14 @@ export class ContentRepository {
     return { select: select.join(', '), joins };
   }
 
+  /** The columns of a joined row under `alias`, without those the shape leaves out of its `kind`. */
   private joined<T extends User | Organization | Space>(
     entity: { new (): T },
+    kind: 'user' | 'organization' | 'space',
     alias: string,
     shape: ListShape,
   ): EntityColumns<T> {
-    const omit =
-      (entity === (User as unknown)
-        ? shape.omit?.user
-        : entity === (Organization as unknown)
-          ? shape.omit?.organization
-          : shape.omit?.space) ?? [];
-    return EntityColumns.of(this.dataSource, entity, alias, alias, omit);
+    return EntityColumns.of(this.dataSource, entity, alias, alias, shape.omit?.[kind] ?? []);
   }
 
   private itemColumns(alias: 'p' | 'c', shape: ListShape): EntityColumns<Post> | EntityColumns<Comment> {
@@ -438,9 +434,9 @@ export class ContentRepository {
     authors: AuthorAliases = ITEM_AUTHORS,
   ): (row: Record<string, unknown>) => Listed<T> {
     const item = this.itemColumns(alias, shape);
-    const author = shape.authors ? this.joined(User, authors.user, shape) : null;
-    const organization = shape.authors ? this.joined(Organization, authors.organization, shape) : null;
-    const space = alias === 'p' && shape.spaces ? this.joined(Space, 'ps', shape) : null;
+    const author = shape.authors ? this.joined(User, 'user', authors.user, shape) : null;
+    const organization = shape.authors ? this.joined(Organization, 'organization', authors.organization, shape) : null;
+    const space = alias === 'p' && shape.spaces ? this.joined(Space, 'space', 'ps', shape) : null;
     const counts = alias === 'p' && shape.commentCounts;
     return (row) => {
       const out: Listed<T> = { item: item.hydrate(row) as T };
