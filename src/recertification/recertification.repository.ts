@@ -289,13 +289,8 @@ export class RecertificationRepository {
     return this.pageItems(ability, this.myItems(ability, userId), true, after, limit);
   }
 
-  async countMyItems(ability: AppAbility, userId: string): Promise<number> {
-    const mine = this.myItems(ability, userId);
-    const [row] = await this.run<{ n: number }>(
-      `SELECT count(*)::int AS n ${mine.sql} WHERE ${mine.where}`,
-      mine.params,
-    );
-    return row.n;
+  countMyItems(ability: AppAbility, userId: string): Promise<number> {
+    return this.countItems(this.myItems(ability, userId));
   }
 
   /**
@@ -313,12 +308,16 @@ export class RecertificationRepository {
     return this.pageItems(ability, this.campaignItems(ability, campaignId, status), false, after, limit);
   }
 
-  async countCampaignItems(
+  countCampaignItems(
     ability: AppAbility,
     campaignId: string,
     status: RecertificationItemStatus | null,
   ): Promise<number> {
-    const items = this.campaignItems(ability, campaignId, status);
+    return this.countItems(this.campaignItems(ability, campaignId, status));
+  }
+
+  /** How many items `items` (the statement's FROM and WHERE) holds. */
+  private async countItems(items: { sql: string; where: string; params: Record<string, unknown> }): Promise<number> {
     const [row] = await this.run<{ n: number }>(
       `SELECT count(*)::int AS n ${items.sql} WHERE ${items.where}`,
       items.params,
