@@ -13,7 +13,7 @@ import { metricTotal, scrape } from './prometheus';
 import { benchDatabaseName, benchDatabaseUrl, countRows, SeedReport, seedBenchDatabase, worldSize } from './seed';
 import { WORKLOADS } from './workloads';
 
-const USAGE = `usage: npm run bench -- [--scale N] [--duration S] [--connections C] [--callers N] [--warmup S] [--skip-seed]
+const USAGE = `usage: npm run bench -- [--scale N] [--duration S] [--connections C] [--callers N] [--warmup S] [--only W,…] [--skip-seed]
 
 Seeds PostgreSQL database "passerelle_bench" (passerelle_bench_sN at scale N; on BENCH_DATABASE_URL, else DATABASE_URL, else
 postgres://postgres@127.0.0.1:5432/postgres), starts the gateway in production mode on a
@@ -26,6 +26,8 @@ stdout, progress to stderr.
   --connections C  concurrent connections (default 16)
   --callers N      bearer tokens in the pool, at least 50 (default 64)
   --warmup S       seconds of unrecorded load before each scenario (default 3)
+  --only W,…       measure only these workloads (names as below, comma-separated; all are still
+                   checked against the floor)
   --skip-seed      reuse the database of an earlier run
   --check-only     stop after checking that the gateway and the floor give the same answers
   --json           also write the figures as JSON (with gateway/floor ratios) and print its path
@@ -44,6 +46,7 @@ interface Options {
   skipSeed: boolean;
   json: boolean;
   checkOnly: boolean;
+  only: string[] | null;
 }
 
 class UsageError extends Error {}
@@ -58,6 +61,7 @@ function parseOptions(argv: string[]): Options | null {
     skipSeed: false,
     json: false,
     checkOnly: false,
+    only: null,
   };
   const numeric: Record<string, { key: keyof Options; min: number; integer: boolean }> = {
     '--scale': { key: 'scale', min: 0.01, integer: false },
@@ -76,6 +80,15 @@ function parseOptions(argv: string[]): Options | null {
     };
     if (switches[flag]) {
       options[switches[flag]] = true;
+      continue;
+    }
+    if (flag === '--only') {
+      const names = (inline ?? argv[++i] ?? '').split(',').map((n) => n.trim());
+      const unknown = names.filter((n) => !WORKLOADS.some((w) => w.name === n));
+      if (unknown.length > 0 || names.length === 0) {
+        throw new UsageError(`--only takes workload names among ${WORKLOADS.map((w) => `"${w.name}"`).join(', ')}`);
+      }
+      options.only = names;
       continue;
     }
     const spec = numeric[flag];
@@ -151,7 +164,9 @@ async function main(): Promise<number> {
     if (options.checkOnly) return 0;
     const loadBefore = loadavg()[0];
     const results: Measured[] = [];
-    for (const [i, workload] of WORKLOADS.entries()) {
+    const only = options.only;
+    const measured = WORKLOADS.filter((w) => !only || only.includes(w.name));
+    for (const [i, workload] of measured.entries()) {
       // Alternating who goes first: neither always gets the warmer caches.
       const servers: [Target, Gateway, string][] = [
         ['gateway', gateway, 'passerelle'],

@@ -35,10 +35,17 @@ export async function backendPids(databaseUrl: string, applicationName = 'passer
   }
 }
 
+/** How often the sessions are read: a session the pool closes mid-run keeps what it had spent by its last reading. */
+const SAMPLE_MS = 500;
+
 /** CPU spent by the gateway and by its database sessions between `start` and `stop`. */
 export class CpuMeter {
   private gatewayStart: number | null = null;
-  private readonly backendStart = new Map<number, number | null>();
+  /** Per session: its CPU when first seen (0 when it opened during the run) and at its last reading. */
+  private readonly sessions = new Map<number, { first: number; last: number }>();
+  private remote = false;
+  private timer: NodeJS.Timeout | null = null;
+  private reading: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly gatewayPid: number,
@@ -48,29 +55,39 @@ export class CpuMeter {
 
   async start(): Promise<void> {
     this.gatewayStart = cpuMillis(this.gatewayPid);
-    this.backendStart.clear();
-    for (const pid of await backendPids(this.databaseUrl, this.applicationName))
-      this.backendStart.set(pid, cpuMillis(pid));
+    this.sessions.clear();
+    this.remote = false;
+    await this.read(true);
+    this.timer = setInterval(() => {
+      this.reading = this.reading.then(() => this.read(false)).catch(() => undefined);
+    }, SAMPLE_MS);
+  }
+
+  private async read(initial: boolean): Promise<void> {
+    for (const pid of await backendPids(this.databaseUrl, this.applicationName)) {
+      const now = cpuMillis(pid);
+      // A remote server shows no process here.
+      if (now === null) {
+        this.remote = true;
+        continue;
+      }
+      const seen = this.sessions.get(pid);
+      if (seen) seen.last = now;
+      else this.sessions.set(pid, { first: initial ? now : 0, last: now });
+    }
   }
 
   /** Milliseconds of CPU since start; database sessions opened meanwhile count from zero. */
   async stop(): Promise<{ gateway: number | null; database: number | null }> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.reading;
     const gatewayNow = cpuMillis(this.gatewayPid);
     const gateway = gatewayNow !== null && this.gatewayStart !== null ? gatewayNow - this.gatewayStart : null;
-    let database: number | null = 0;
-    for (const pid of new Set([
-      ...this.backendStart.keys(),
-      ...(await backendPids(this.databaseUrl, this.applicationName)),
-    ])) {
-      const now = cpuMillis(pid);
-      const before = this.backendStart.has(pid) ? this.backendStart.get(pid)! : 0;
-      // A session that ended during the run took its time with it; a remote server shows none.
-      if (now === null || before === null) {
-        database = null;
-        break;
-      }
-      database += now - before;
-    }
+    await this.read(false);
+    if (this.remote) return { gateway, database: null };
+    let database = 0;
+    for (const { first, last } of this.sessions.values()) database += last - first;
     return { gateway, database };
   }
 }
