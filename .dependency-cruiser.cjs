@@ -5,7 +5,7 @@
 
 /** The files of graphql/ that features may use: pagination, the viewer, loaders, the Node interface and registry. */
 const GRAPHQL_PUBLIC =
-  '^src/graphql/(pagination|keyset-page|node[.]interface|node-registry|graphql-context[.]decorator|request-loaders|selection|prefetched|enums)[.]ts$';
+  '^src/graphql/(pagination|keyset-page|node[.]interface|node-registry|graphql-context[.]decorator|request-loaders|selection|prefetched|enums|carried-check)[.]ts$';
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {

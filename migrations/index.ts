@@ -7,6 +7,7 @@ import { Conversations1764600000000 } from './1764600000000-conversations';
 import { RiskRevisionOrder1764612345000 } from './1764612345000-risk-revision-order';
 import { Recertification1764700000000 } from './1764700000000-recertification';
 import { AuditAnchors1764710000000 } from './1764710000000-audit-anchors';
+import { TokenPrincipal1764720000000 } from './1764720000000-token-principal';
 
 // Every migration, in order. Listed by hand so the build, the CLI and the tests load the same set.
 export const MIGRATIONS: Function[] = [
@@ -19,4 +20,5 @@ export const MIGRATIONS: Function[] = [
   RiskRevisionOrder1764612345000,
   Recertification1764700000000,
   AuditAnchors1764710000000,
+  TokenPrincipal1764720000000,
 ];

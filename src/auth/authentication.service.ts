@@ -1,4 +1,6 @@
 import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { Clock } from '../common/clock';
 import { sha256Hex } from '../common/secrets';
@@ -7,6 +9,8 @@ import { sessionCookieOf } from './session-cookie';
 import { AuthenticationException } from './authentication.exception';
 import { Principal } from './principal';
 import { PrincipalService } from './principal.service';
+import { PrincipalCache } from './principal-cache';
+import { attachCheck, PrincipalCheck, pendingCheckOf, principalTextNow } from './principal-check';
 import { AuthenticatedRequest } from './request-context';
 
 interface Refusal {
@@ -22,24 +26,72 @@ interface Refusal {
 @Injectable()
 export class AuthenticationService {
   private readonly refusals = new WeakMap<AuthenticatedRequest, Refusal>();
+  private readonly cache = new PrincipalCache();
 
   constructor(
     private readonly sessions: SessionService,
     private readonly principals: PrincipalService,
     private readonly audit: AuditService,
     private readonly clock: Clock,
+    @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
-  async authenticate(req: AuthenticatedRequest): Promise<void> {
-    if (await this.identify(req)) return;
-    const refusal = this.refusals.get(req) ?? { reason: 'no_credential' };
-    return this.refuse(req, refusal.reason, refusal.userId);
+  /**
+   * Attaches the caller's principal to the request, or refuses (UNAUTHENTICATED, audited).
+   * A bearer token seen recently gets its cached principal with a pending PrincipalCheck:
+   * `carried` says whether the request's statements will prove it (a GraphQL query served by
+   * carried-check.ts); otherwise it is proven here, before anything else runs.
+   */
+  async authenticate(req: AuthenticatedRequest, carried?: () => boolean): Promise<void> {
+    const principal = await this.identify(req);
+    if (!principal) {
+      const refusal = this.refusals.get(req) ?? { reason: 'no_credential' };
+      return this.refuse(req, refusal.reason, refusal.userId);
+    }
+    const check = pendingCheckOf(principal);
+    if (!check || check.carried) return;
+    if (carried?.()) {
+      check.carried = true;
+      return;
+    }
+    await this.settle(req);
+  }
+
+  /**
+   * Proves the request's cached principal current (one statement), or replaces it by the
+   * caller's principal as it stands now, or refuses the request when its credential no longer
+   * authenticates. Nothing to do for a principal that was not cached.
+   */
+  async settle(req: AuthenticatedRequest): Promise<void> {
+    if (!(await this.proveCached(req))) await this.renew(req);
+  }
+
+  /** True once the request's principal is proven current (at once for one not cached); false when it is stale. */
+  async proveCached(req: AuthenticatedRequest): Promise<boolean> {
+    const check = req.principal ? pendingCheckOf(req.principal) : undefined;
+    if (!check) return true;
+    if ((await principalTextNow(this.dataSource, check)) !== check.expected) return false;
+    check.settled = true;
+    return true;
+  }
+
+  /**
+   * The caller's principal loaded again from the database, whatever was cached (a statement
+   * found the cached one stale), or an audited refusal.
+   */
+  async renew(req: AuthenticatedRequest): Promise<Principal> {
+    req.principal = undefined;
+    const refusal = await this.resolve(req, true);
+    const principal = req.principal as Principal | undefined;
+    if (refusal || !principal) return this.refuse(req, refusal?.reason ?? 'no_credential', refusal?.userId);
+    return principal;
   }
 
   /**
    * Resolves the caller without refusing or auditing: the principal (also attached to the
-   * request), or null. The rate limiter calls it before routing; a refusal is kept so that
-   * authenticate() later audits it once without a second lookup.
+   * request; from the cache, with a pending check, for a recently seen token), or null. The
+   * rate limiter calls it before routing; a refusal is kept so that authenticate() later
+   * audits it once without a second lookup.
    */
   async identify(req: AuthenticatedRequest): Promise<Principal | null> {
     if (req.principal) return req.principal;
@@ -52,14 +104,28 @@ export class AuthenticationService {
     return req.principal ?? null;
   }
 
-  private async resolve(req: AuthenticatedRequest): Promise<Refusal | null> {
+  private async resolve(req: AuthenticatedRequest, fresh = false): Promise<Refusal | null> {
     const credential = this.credentialOf(req);
     if (!credential) return { reason: 'no_credential' };
     if (credential.kind === 'token') {
-      // The token and its user's principal in one statement: every API call pays for it.
-      const found = await this.principals.loadByToken(sha256Hex(credential.value), this.clock.now());
-      if (!found) return { reason: 'token_invalid_expired_or_revoked' };
-      if (!found.principal) return { reason: 'user_or_organization_inactive', userId: found.userId };
+      const hash = sha256Hex(credential.value);
+      const now = this.clock.now();
+      const cached = fresh ? undefined : this.cache.get(hash, now.getTime());
+      if (cached) {
+        const principal: Principal = { ...cached.principal, now };
+        attachCheck(principal, new PrincipalCheck(hash, now, cached.text));
+        req.principal = principal;
+        return null;
+      }
+      // The token and its user's principal in one statement.
+      const found = await this.principals.loadByToken(hash, now);
+      if (!found?.principal || found.text === null) {
+        this.cache.delete(hash);
+        return found
+          ? { reason: 'user_or_organization_inactive', userId: found.userId }
+          : { reason: 'token_invalid_expired_or_revoked' };
+      }
+      this.cache.set(hash, { principal: found.principal, text: found.text, loadedAt: now.getTime() });
       req.principal = found.principal;
       return null;
     }

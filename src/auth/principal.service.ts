@@ -36,24 +36,25 @@ export class PrincipalService {
     via: Principal['via'],
     db: Pick<EntityManager, 'query'> = this.dataSource,
   ): Promise<Principal | null> {
-    const rows: PrincipalRow[] = await db.query(`${PRINCIPAL_SQL} AND u.id = $1`, [userId, now]);
+    const rows: PrincipalRow[] = await db.query(`${principalSql('$2')} AND u.id = $1`, [userId, now]);
     return rows[0] ? toPrincipal(rows[0], now, via) : null;
   }
 
   /**
    * The live API token whose SHA-256 is `tokenHash` (not expired at `now`, not revoked) and
    * its user's principal, in one statement: null for no such token; `principal` null when the
-   * token is live but its user no longer counts.
+   * token is live but its user no longer counts. The principal is read from `text`, what the
+   * database function token_principal gives: a later statement proves the principal unchanged
+   * by calling it again and finding the same text (principal-check.ts).
    */
   async loadByToken(
     tokenHash: string,
     now: Date,
-  ): Promise<{ tokenId: string; userId: string; principal: Principal | null } | null> {
-    const rows = await preparedQuery<PrincipalRow & { token_id: string; token_user_id: string }>(
+  ): Promise<{ tokenId: string; userId: string; principal: Principal | null; text: string | null } | null> {
+    const rows = await preparedQuery<{ token_id: string; token_user_id: string; text: string | null }>(
       this.dataSource,
-      `SELECT t.id AS token_id, t.user_id AS token_user_id, p.*
+      `SELECT t.id AS token_id, t.user_id AS token_user_id, ${tokenPrincipalTextSql('$1', '$2')} AS text
          FROM api_tokens t
-         LEFT JOIN LATERAL (${PRINCIPAL_SQL} AND u.id = t.user_id) p ON true
         WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND t.expires_at > $2`,
       [tokenHash, now],
     );
@@ -63,18 +64,36 @@ export class PrincipalService {
     return {
       tokenId: row.token_id,
       userId: row.token_user_id,
-      principal: row.user_id ? toPrincipal(row, now, via) : null,
+      principal: row.text === null ? null : toPrincipal(JSON.parse(row.text) as PrincipalRow, now, via),
+      text: row.text,
     };
   }
 }
 
-/** The principal of users who count; `$2` is the instant memberships are judged at. */
-const PRINCIPAL_SQL = `SELECT u.id AS user_id, u.organization_id, o.kind AS organization_kind, u.email, u.display_name,
+/**
+ * A scalar subquery (run once per statement): the principal of the live token whose hash is
+ * the parameter `hash`, at the instant `now`, as the text loadByToken reads; NULL when the
+ * token is unknown, expired or revoked, or its user no longer counts. Equal texts are equal
+ * principals. The database function (migrations/1764720000000-token-principal.ts) keeps its
+ * plan for the session, so a statement that carries it does not plan its six relations again.
+ */
+export function tokenPrincipalTextSql(hash: string, now: string): string {
+  return `(SELECT token_principal(${hash}, ${now}))`;
+}
+
+/**
+ * The principal of users who count; `now` is the parameter of the instant memberships are
+ * judged at. Memberships are aggregated in a fixed order, so the same facts give the same text.
+ */
+const principalSql = (
+  now: string,
+) => `SELECT u.id AS user_id, u.organization_id, o.kind AS organization_kind, u.email, u.display_name,
        ${effectiveClearanceSql('u', 'o')}::int AS effective_clearance, u.roles,
        (SELECT h.id FROM organizations h WHERE h.kind = 'HOST') AS host_id,
-       (SELECT json_agg(json_build_object('spaceId', s.id, 'role', m.role, 'partnerVisibility', s.partner_visibility))
+       (SELECT json_agg(json_build_object('spaceId', s.id, 'role', m.role, 'partnerVisibility', s.partner_visibility)
+                         ORDER BY s.id)
           FROM memberships m JOIN spaces s ON s.id = m.space_id
-         WHERE m.user_id = u.id AND ${membershipActiveSql('m', '$2')}
+         WHERE m.user_id = u.id AND ${membershipActiveSql('m', now)}
            AND ${clearedForSql(effectiveClearanceSql('u', 'o'), 's')}) AS memberships
   FROM users u JOIN organizations o ON o.id = u.organization_id
  WHERE ${userCountsSql('u', 'o')}`;

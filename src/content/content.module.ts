@@ -1,5 +1,6 @@
 import { ListedPrimer } from './listed';
 import { OrganizationsModule } from '../organizations/organizations.module';
+import { CarriedCheck } from '../graphql/carried-check';
 import { Module, OnModuleInit } from '@nestjs/common';
 import { NodeRegistry } from '../graphql/node-registry';
 import { SpacesModule } from '../spaces/spaces.module';
@@ -25,6 +26,7 @@ import { ReactionsService } from './reactions.service';
     PostsService,
     ListedPrimer,
     PostsResolver,
+    CarriedCheck,
     CommentsResolver,
     ReactionsResolver,
     SpacePostsResolver,

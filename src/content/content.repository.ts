@@ -10,7 +10,7 @@ import { Organization } from '../database/entities/organization.entity';
 import { Space } from '../database/entities/space.entity';
 import { User } from '../database/entities/user.entity';
 import { EntityColumns } from '../database/entity-rows';
-import { preparedQuery } from '../common/prepared-query';
+import { checkedQuery } from '../auth/principal-check';
 import { Post } from '../database/entities/post.entity';
 import { Reaction } from '../database/entities/reaction.entity';
 import { ContentRevision } from '../database/entities/content-revision.entity';
@@ -124,8 +124,9 @@ export class ContentRepository {
       : '';
     const spaces = this.bind(values, [...spaceIds]);
     const { select, joins, order } = this.postListParts(ability, shape, comments, values);
-    const rows = await preparedQuery<Record<string, unknown>>(
+    const rows = await checkedQuery<Record<string, unknown>>(
       this.dataSource,
+      ability,
       `SELECT ${select}
          FROM (SELECT p.* FROM unnest(${spaces}::uuid[]) AS feed_space(id)
                 CROSS JOIN LATERAL (SELECT p.* FROM posts p
@@ -156,8 +157,9 @@ export class ContentRepository {
       ? ` AND (p.created_at, p.id) < (${this.bind(values, after[0])}, ${this.bind(values, after[1])})`
       : '';
     const { select, joins, order } = this.postListParts(ability, shape, comments, values);
-    const rows = await preparedQuery<Record<string, unknown>>(
+    const rows = await checkedQuery<Record<string, unknown>>(
       this.dataSource,
+      ability,
       `SELECT ${select}
          FROM (SELECT p.* FROM posts p
                 WHERE ${scope} AND p.space_id = ${space}${keyset}
@@ -206,8 +208,9 @@ export class ContentRepository {
     const scope = this.access.scopeSql(ability, 'Comment', 'c', values);
     const posts = this.bind(values, [...postIds]);
     const { select, joins } = this.listParts(ability, 'c', { ...shape, commentCounts: false, spaces: false }, values);
-    const rows = await preparedQuery<Record<string, unknown>>(
+    const rows = await checkedQuery<Record<string, unknown>>(
       this.dataSource,
+      ability,
       `SELECT ${select}
          FROM (SELECT c.*, ROW_NUMBER() OVER (PARTITION BY c.post_id ORDER BY c.created_at DESC, c.id DESC) AS rn
                  FROM comments c WHERE ${scope} AND c.post_id = ANY(${posts}::uuid[])) c

@@ -23,6 +23,7 @@ import { ContentRevision } from '../database/entities/content-revision.entity';
 import { commentCountLoader, ListedPrimer, listShape } from './listed';
 import { PostsService } from './posts.service';
 import { visibleSpaceLoader } from '../spaces/space.loader';
+import { CarriedCheck } from '../graphql/carried-check';
 
 @Resolver(() => PostModel)
 export class PostsResolver {
@@ -32,26 +33,30 @@ export class PostsResolver {
     private readonly usersService: UsersService,
     private readonly denials: DenialService,
     private readonly primer: ListedPrimer,
+    private readonly carried: CarriedCheck,
   ) {}
 
   @Query(() => PostConnection, { description: 'Every post the caller reads across their spaces, newest first.' })
-  async feed(
+  feed(
     @CurrentViewer() v: Viewer,
     @Args() page: PageArgs,
     @Info() info: GraphQLResolveInfo,
   ): Promise<Connection<Post>> {
-    const shape = listShape(info);
-    const comments = this.primer.commentsRequest(info);
-    const { connection, listed } = await this.postsService.feed(
-      v.ability,
-      v.principal.activeMemberships.map((m) => m.spaceId),
-      page,
-      shape,
-      comments?.fetch,
-    );
-    this.primer.prime(v, shape, listed);
-    if (comments) this.primer.serveComments(v, comments, listed);
-    return connection;
+    // Its one statement proves a cached principal (carried-check.ts).
+    return this.carried.run(v, async (v) => {
+      const shape = listShape(info);
+      const comments = this.primer.commentsRequest(info);
+      const { connection, listed } = await this.postsService.feed(
+        v.ability,
+        v.principal.activeMemberships.map((m) => m.spaceId),
+        page,
+        shape,
+        comments?.fetch,
+      );
+      this.primer.prime(v, shape, listed);
+      if (comments) this.primer.serveComments(v, comments, listed);
+      return connection;
+    });
   }
 
   @Query(() => PostModel, { nullable: true, description: 'A post the caller reads; NOT_FOUND otherwise.' })

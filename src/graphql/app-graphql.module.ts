@@ -24,6 +24,8 @@ import { operationObservationPlugin } from './operation-observation.plugin';
 import { observationOf } from '../observability/request-observation';
 import { NodeResolver } from './node.resolver';
 import { RequestGate } from './request-gate.plugin';
+import { carriesCheck } from './carried-check';
+import { principalCheckPlugin } from './principal-check.plugin';
 import { SERVICE_UNAVAILABLE, serviceUnavailablePlugin } from './service-unavailable.plugin';
 import { limitSocketFrames, SubscriptionSockets, SubscriptionSocketsModule } from './subscription-server';
 
@@ -31,9 +33,9 @@ import { limitSocketFrames, SubscriptionSockets, SubscriptionSocketsModule } fro
  * Every GraphQL operation needs a caller: they are identified before the document is even
  * parsed, so an anonymous request costs one credential check and is refused (HTTP 401).
  */
-async function authenticateOrRefuse(authentication: AuthenticationService, req: AuthenticatedRequest): Promise<void> {
+async function refusingAtTheDoor(req: AuthenticatedRequest, check: () => Promise<void>): Promise<void> {
   try {
-    await authentication.authenticate(req);
+    await check();
   } catch (error) {
     const fault = databaseFaultOf(error);
     if (fault) {
@@ -95,6 +97,7 @@ export function graphqlOptions(
     plugins: [
       gate.plugin(),
       operationObservationPlugin(),
+      principalCheckPlugin(authentication),
       serviceUnavailablePlugin(),
       // Responses are per caller and never cached: cache hints would only wrap every field.
       ApolloServerPluginCacheControlDisabled(),
@@ -111,8 +114,17 @@ export function graphqlOptions(
     ...(sockets ? { subscriptions: sockets.options(gate) } : {}),
     context: async ({ req, res }: { req: AuthenticatedRequest; res: Response }): Promise<GraphqlContext> => {
       req.requestId ??= randomUUID();
-      await authenticateOrRefuse(authentication, req);
-      await gate.checkSource(req);
+      // A cached principal is proven by the query's own first statement when it can be (carried-check.ts).
+      await refusingAtTheDoor(req, () =>
+        authentication.authenticate(req, () => carriesCheck(req, config.graphqlMaxTokens)),
+      );
+      try {
+        await gate.checkSource(req);
+      } catch (error) {
+        // A refused document is answered to a caller proven current, or the answer is their 401.
+        await refusingAtTheDoor(req, () => authentication.settle(req));
+        throw error;
+      }
       return { req, res, loaders: new Map() };
     },
   };

@@ -5,6 +5,7 @@ import { AccessException } from '../access/access.exception';
 import { Principal } from '../auth/principal';
 import { AuthenticatedRequest, GraphqlContext } from '../auth/request-context';
 import { AppAbility } from '../access/subjects';
+import { attachCheck, pendingCheckOf } from '../auth/principal-check';
 
 /** What a field resolver needs: the request's caller, ability and loaders. */
 export interface Viewer {
@@ -19,15 +20,36 @@ type AuthorizedRequest = AuthenticatedRequest & { ability?: AppAbility };
 const abilities = new AbilityFactory();
 
 /** The viewer of a GraphQL request; root resolvers have been through the guard already. */
-export const CurrentViewer = createParamDecorator((_: unknown, execution: ExecutionContext): Viewer => {
-  const ctx = GqlExecutionContext.create(execution).getContext<GraphqlContext>();
+export const CurrentViewer = createParamDecorator((_: unknown, execution: ExecutionContext): Viewer =>
+  viewerOf(GqlExecutionContext.create(execution).getContext<GraphqlContext>()),
+);
+
+function viewerOf(ctx: GraphqlContext): Viewer {
   const req: AuthorizedRequest = ctx.req;
   const { principal } = req;
   if (!principal) throw AccessException.unauthenticated();
   // Built once per request, when a resolver first asks for it.
-  const ability = (req.ability ??= abilities.createFor(principal));
+  let ability = req.ability;
+  if (!ability) {
+    ability = req.ability = abilities.createFor(principal);
+    // Statements built from a cached principal's ability carry its check (principal-check.ts).
+    const check = pendingCheckOf(principal);
+    if (check) attachCheck(ability, check);
+  }
   return { principal, ability, ctx };
-});
+}
+
+/**
+ * The viewer of a request whose principal was just loaded again (its cached one proved stale):
+ * a fresh ability and fresh loaders, so nothing built from the stale principal is used.
+ */
+export function renewedViewer(ctx: GraphqlContext, principal: Principal): Viewer {
+  const req: AuthorizedRequest = ctx.req;
+  req.principal = principal;
+  req.ability = undefined;
+  ctx.loaders = new Map();
+  return viewerOf(ctx);
+}
 
 /**
  * The WebSocket a subscription runs on (graphql-ws). Its caller is not trusted for the

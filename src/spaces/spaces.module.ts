@@ -1,3 +1,4 @@
+import { CarriedCheck } from '../graphql/carried-check';
 import { Module, OnModuleInit } from '@nestjs/common';
 import { NodeRegistry } from '../graphql/node-registry';
 import { UsersModule } from '../users/users.module';
@@ -15,6 +16,7 @@ import { SpacesService } from './spaces.service';
     SpacesRepository,
     SpacesService,
     SpacesResolver,
+    CarriedCheck,
     MembershipResolver,
     NotificationSpaceResolver,
     SpaceAdminService,

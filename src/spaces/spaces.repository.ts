@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AccessService } from '../access/access.service';
 import { AppAbility } from '../access/subjects';
-import { preparedQuery } from '../common/prepared-query';
+import { checkedQuery } from '../auth/principal-check';
 import { EntityColumns } from '../database/entity-rows';
 import { keysetPage } from '../graphql/keyset-page';
 import { Connection, PageArgs } from '../graphql/pagination';
@@ -42,8 +42,9 @@ export class SpacesRepository {
     const scope = this.access.scopeSql(ability, 'Space', 's', values);
     values.push([...ids]);
     const space = EntityColumns.of(this.dataSource, Space, 's');
-    const rows = await preparedQuery<Record<string, unknown>>(
+    const rows = await checkedQuery<Record<string, unknown>>(
       this.dataSource,
+      ability,
       `SELECT ${space.select} FROM spaces s WHERE ${scope} AND s.id = ANY($${values.length}::uuid[])`,
       values,
     );

@@ -9,12 +9,14 @@ import { MembershipConnection } from './models/membership.model';
 import { SpaceConnection, SpaceModel } from './models/space.model';
 import { SpacePermissionsModel } from './models/viewer-permissions.model';
 import { SpacesService } from './spaces.service';
+import { CarriedCheck } from '../graphql/carried-check';
 
 @Resolver(() => SpaceModel)
 export class SpacesResolver {
   constructor(
     private readonly spacesService: SpacesService,
     private readonly denials: DenialService,
+    private readonly carried: CarriedCheck,
   ) {}
 
   @Query(() => SpaceConnection, { description: 'The spaces the caller sees, by name.' })
@@ -23,11 +25,17 @@ export class SpacesResolver {
   }
 
   @Query(() => SpaceModel, { nullable: true, description: 'A space the caller sees; NOT_FOUND otherwise.' })
-  async space(@CurrentViewer() v: Viewer, @Args('id', { type: () => ID }) id: string): Promise<Space> {
-    const uuid = parseId(id);
-    const found = uuid ? await this.spacesService.findVisible(v.ability, uuid) : null;
-    if (!found) throw await this.denials.notFound(v.principal, 'Space', id, v.ctx.req.requestId);
-    return found;
+  space(@CurrentViewer() v: Viewer, @Args('id', { type: () => ID }) id: string): Promise<Space> {
+    // Its statement proves a cached principal (carried-check.ts); a malformed id is refused once it is proven.
+    return this.carried.run(v, async (v) => {
+      const uuid = parseId(id);
+      const found = uuid ? await this.spacesService.findVisible(v.ability, uuid) : null;
+      if (!found) {
+        await this.carried.prove(v);
+        throw await this.denials.notFound(v.principal, 'Space', id, v.ctx.req.requestId);
+      }
+      return found;
+    });
   }
 
   @Query(() => Int, {

@@ -8,7 +8,7 @@ import { Connection, PageArgs } from '../graphql/pagination';
 import { Organization } from '../database/entities/organization.entity';
 import { User } from '../database/entities/user.entity';
 import { EntityColumns } from '../database/entity-rows';
-import { preparedQuery } from '../common/prepared-query';
+import { checkedQuery } from '../auth/principal-check';
 import { clearedForSql, effectiveClearanceSql, membershipActiveSql, userCountsSql } from '../auth/membership-rules';
 
 /** The facts of the directory rule about the caller. */
@@ -124,8 +124,9 @@ export class UsersRepository {
     values.push(id);
     const user = EntityColumns.of(this.dataSource, User, 'u');
     const organization = EntityColumns.of(this.dataSource, Organization, 'uo');
-    const rows = await preparedQuery<Record<string, unknown>>(
+    const rows = await checkedQuery<Record<string, unknown>>(
       this.dataSource,
+      ability,
       `SELECT ${user.select}, ${organization.select}
          FROM users u JOIN organizations uo ON uo.id = u.organization_id
         WHERE ${scope} AND u.id = $${values.length}`,
