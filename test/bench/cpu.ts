@@ -64,17 +64,19 @@ export class CpuMeter {
   }
 
   private async read(initial: boolean): Promise<void> {
-    for (const pid of await backendPids(this.databaseUrl, this.applicationName)) {
+    const pids = await backendPids(this.databaseUrl, this.applicationName);
+    let readable = 0;
+    for (const pid of pids) {
+      // A session that ended since it was listed keeps its last reading.
       const now = cpuMillis(pid);
-      // A remote server shows no process here.
-      if (now === null) {
-        this.remote = true;
-        continue;
-      }
+      if (now === null) continue;
+      readable++;
       const seen = this.sessions.get(pid);
       if (seen) seen.last = now;
       else this.sessions.set(pid, { first: initial ? now : 0, last: now });
     }
+    // A remote server shows none of its processes here.
+    if (pids.length > 0 && readable === 0) this.remote = true;
   }
 
   /** Milliseconds of CPU since start; database sessions opened meanwhile count from zero. */
