@@ -55,7 +55,7 @@ describe('principal cache', () => {
     expect(await principals.load(ids.ghost, now, via)).toBeNull();
   });
 
-  it('serves a repeated feed in one statement, and a space page in two', async () => {
+  it('serves a repeated feed in one statement, a space page in two, and me in one', async () => {
     const token = await t.tokenFor(ids.owner);
     const [first, cold] = await statements(() => titles(token));
     const [again, warm] = await statements(() => titles(token));
@@ -66,6 +66,9 @@ describe('principal cache', () => {
     const [page, spacePage] = await statements(async () => expectData(await t.gql(token, SPACE, { id: ids.open })));
     expect(page.space.name).toEqual(expect.any(String));
     expect(spacePage).toBe(2);
+    const [me, meCost] = await statements(async () => expectData(await t.gql(token, '{ me { id email } }')));
+    expect(me.me.id).toBe(ids.owner);
+    expect(meCost).toBe(1);
   });
 
   it('proves the cached principal first for a query whose statements do not carry it', async () => {
@@ -73,7 +76,8 @@ describe('principal cache', () => {
     expectData(await t.gql(token, FEED));
     await sql(`UPDATE users SET display_name = 'Staff, renamed' WHERE id = $1`, [ids.staff]);
     try {
-      const me = expectData(await t.gql(token, '{ me { displayName } }')).me;
+      // Two root fields: proven before they run.
+      const me = expectData(await t.gql(token, '{ spaces { totalCount } me { displayName } }')).me;
       expect(me.displayName).toBe('Staff, renamed');
     } finally {
       await sql(`UPDATE users SET display_name = 'Sam Staff' WHERE id = $1`, [ids.staff]);

@@ -1,3 +1,4 @@
+import { CarriedCheck } from '../graphql/carried-check';
 import { Module, OnModuleInit } from '@nestjs/common';
 import { NodeRegistry } from '../graphql/node-registry';
 import { OrganizationsModule } from '../organizations/organizations.module';
@@ -13,6 +14,7 @@ import { UsersService } from './users.service';
     UsersRepository,
     UsersService,
     UsersResolver,
+    CarriedCheck,
     UserAdminService,
     UserAdminResolver,
     OrganizationSponsorResolver,

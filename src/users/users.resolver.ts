@@ -1,3 +1,4 @@
+import { CarriedCheck } from '../graphql/carried-check';
 import { Args, ID, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { DenialService } from '../access/denial.service';
 import { CurrentViewer, Viewer } from '../graphql/graphql-context.decorator';
@@ -20,6 +21,7 @@ export class UsersResolver {
     private readonly usersService: UsersService,
     private readonly organizationsService: OrganizationsService,
     private readonly denials: DenialService,
+    private readonly carried: CarriedCheck,
   ) {}
 
   /** A person the caller sees, their organisation and email fetched with them (prefetched.ts). */
@@ -31,18 +33,27 @@ export class UsersResolver {
   }
 
   @Query(() => UserModel, { description: 'The signed-in caller.' })
-  async me(@CurrentViewer() v: Viewer): Promise<User> {
-    const me = await this.findWithOrganization(v, v.principal.userId);
-    if (!me) throw await this.denials.notFound(v.principal, 'User', v.principal.userId, v.ctx.req.requestId);
-    return me;
+  me(@CurrentViewer() v: Viewer): Promise<User> {
+    // Its statement proves a cached principal (carried-check.ts).
+    return this.carried.run(v, async (v) => {
+      const me = await this.findWithOrganization(v, v.principal.userId);
+      if (!me) throw await this.denials.notFound(v.principal, 'User', v.principal.userId, v.ctx.req.requestId);
+      return me;
+    });
   }
 
   @Query(() => UserModel, { nullable: true, description: 'A person the caller sees; NOT_FOUND otherwise.' })
-  async user(@CurrentViewer() v: Viewer, @Args('id', { type: () => ID }) id: string): Promise<User> {
-    const uuid = parseId(id);
-    const found = uuid ? await this.findWithOrganization(v, uuid) : null;
-    if (!found) throw await this.denials.notFound(v.principal, 'User', id, v.ctx.req.requestId);
-    return found;
+  user(@CurrentViewer() v: Viewer, @Args('id', { type: () => ID }) id: string): Promise<User> {
+    // Its statement proves a cached principal (carried-check.ts); a malformed id is refused once it is proven.
+    return this.carried.run(v, async (v) => {
+      const uuid = parseId(id);
+      const found = uuid ? await this.findWithOrganization(v, uuid) : null;
+      if (!found) {
+        await this.carried.prove(v);
+        throw await this.denials.notFound(v.principal, 'User', id, v.ctx.req.requestId);
+      }
+      return found;
+    });
   }
 
   @Query(() => UserConnection, { description: 'The directory: every person the caller sees.' })
