@@ -73,14 +73,20 @@ describe('principal cache', () => {
 
   it('proves the cached principal first for a query whose statements do not carry it', async () => {
     const token = await t.tokenFor(ids.staff);
-    expectData(await t.gql(token, FEED));
+    const before = expectData(await t.gql(token, '{ spaces { totalCount } me { displayName } }'));
+    expect(before).toEqual({ spaces: { totalCount: 1 }, me: { displayName: 'Sam Staff' } });
     await sql(`UPDATE users SET display_name = 'Staff, renamed' WHERE id = $1`, [ids.staff]);
+    await sql(`UPDATE memberships SET status = 'SUSPENDED' WHERE user_id = $1 AND space_id = $2`, [
+      ids.staff,
+      ids.open,
+    ]);
     try {
-      // Two root fields: proven before they run.
-      const me = expectData(await t.gql(token, '{ spaces { totalCount } me { displayName } }')).me;
-      expect(me.displayName).toBe('Staff, renamed');
+      // Two root fields: proven before they run (spaces' statement does not carry the check).
+      const after = expectData(await t.gql(token, '{ spaces { totalCount } me { displayName } }'));
+      expect(after).toEqual({ spaces: { totalCount: 0 }, me: { displayName: 'Staff, renamed' } });
     } finally {
       await sql(`UPDATE users SET display_name = 'Sam Staff' WHERE id = $1`, [ids.staff]);
+      await sql(`UPDATE memberships SET status = 'ACTIVE' WHERE user_id = $1 AND space_id = $2`, [ids.staff, ids.open]);
     }
   });
 
