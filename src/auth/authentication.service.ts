@@ -10,7 +10,7 @@ import { AuthenticationException } from './authentication.exception';
 import { Principal } from './principal';
 import { PrincipalService } from './principal.service';
 import { PrincipalCache } from './principal-cache';
-import { attachCheck, PrincipalCheck, pendingCheckOf, principalTextNow } from './principal-check';
+import { attachCheck, PrincipalCheck, pendingCheckOf, proveAlone } from './principal-check';
 import { AuthenticatedRequest } from './request-context';
 
 interface Refusal {
@@ -69,10 +69,7 @@ export class AuthenticationService {
   /** True once the request's principal is proven current (at once for one not cached); false when it is stale. */
   async proveCached(req: AuthenticatedRequest): Promise<boolean> {
     const check = req.principal ? pendingCheckOf(req.principal) : undefined;
-    if (!check) return true;
-    if ((await principalTextNow(this.dataSource, check)) !== check.expected) return false;
-    check.settled = true;
-    return true;
+    return !check || proveAlone(this.dataSource, check);
   }
 
   /**

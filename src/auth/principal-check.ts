@@ -72,19 +72,23 @@ export async function checkedQuery<T>(
        FROM (${text}) q`,
     [...values, check.tokenHash, check.now, check.expected],
   );
-  const current =
-    rows.length > 0 ? rows[0][CHECK_COLUMN] === true : (await principalTextNow(dataSource, check)) === check.expected;
+  const current = rows.length > 0 ? rows[0][CHECK_COLUMN] === true : await proveAlone(dataSource, check);
   if (!current) throw new StalePrincipal();
   check.settled = true;
   return rows;
 }
 
-/** The text of the check's token's principal at the check's instant, in a statement of its own. */
-export async function principalTextNow(dataSource: DataSource, check: PrincipalCheck): Promise<string | null> {
+/**
+ * Proves the check in a statement of its own (settling it), or answers false when the
+ * token's principal is no longer the cached one.
+ */
+export async function proveAlone(dataSource: DataSource, check: PrincipalCheck): Promise<boolean> {
   const rows = await preparedQuery<{ text: string | null }>(
     dataSource,
     `SELECT ${tokenPrincipalTextSql('$1', '$2')} AS text`,
     [check.tokenHash, check.now],
   );
-  return rows[0]?.text ?? null;
+  if (rows[0]?.text !== check.expected) return false;
+  check.settled = true;
+  return true;
 }

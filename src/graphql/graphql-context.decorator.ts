@@ -44,10 +44,7 @@ function viewerOf(ctx: GraphqlContext): Viewer {
  * a fresh ability and fresh loaders, so nothing built from the stale principal is used.
  */
 export function renewedViewer(ctx: GraphqlContext, principal: Principal): Viewer {
-  const req: AuthorizedRequest = ctx.req;
-  req.principal = principal;
-  req.ability = undefined;
-  ctx.loaders = new Map();
+  renewViewer(ctx, principal, abilities.createFor(principal));
   return viewerOf(ctx);
 }
 
@@ -75,10 +72,11 @@ export function isSubscriptionContext(ctx: GraphqlContext): ctx is SubscriptionC
 }
 
 /**
- * Makes the next resolution of a long-lived subscription context see `principal`: a fresh
- * ability and fresh loaders, so nothing cached for an earlier event leaks into this one.
+ * Makes the next resolution of a context see `principal`: a fresh ability and fresh loaders,
+ * so nothing cached for an earlier principal leaks (a subscription's next event, or a field run
+ * again once its cached principal proved stale).
  */
-export function renewViewer(ctx: SubscriptionContext, principal: Principal, ability: AppAbility): void {
+export function renewViewer(ctx: GraphqlContext, principal: Principal, ability: AppAbility): void {
   const req: AuthorizedRequest = ctx.req;
   req.principal = principal;
   req.ability = ability;
