@@ -109,7 +109,7 @@ describe('the portal in a browser: journey 2 (a host owner)', () => {
     await page.getByLabel('Adresse e-mail de la personne invitée').fill('nadia.benali@host.passerelle.test');
     await page.getByLabel('Rôle').selectOption({ label: 'propriétaire' });
     await page.getByRole('button', { name: 'Inviter', exact: true }).click();
-    await page.getByText('Invitation envoyée à nadia.benali@host.passerelle.test.').waitFor();
+    await page.getByText('Invitation envoyée à nadia.benali@host.passerelle.test.', { exact: true }).waitFor();
 
     const n = await nadia.newPage();
     await signIn(n, 'Passerelle Host', 'Nadia Benali', 'Bonjour Nadia Benali');
@@ -129,13 +129,13 @@ describe('the portal in a browser: journey 2 (a host owner)', () => {
       .getByText(`Invitation de ${LOUIS} enregistrée : elle attend l’approbation d’un second propriétaire.`)
       .waitFor();
     const louisCard = card(page, LOUIS);
-    await louisCard.getByText('en attente d’approbation').waitFor();
+    await louisCard.getByText('en attente d’approbation', { exact: true }).waitFor();
     await expect(louisCard.innerText()).resolves.toContain('parrain : Nadia Benali');
     // The inviter may withdraw it, never approve it herself.
     await expect(louisCard.getByRole('button', { name: `Approuver l’invitation de ${LOUIS}` }).count()).resolves.toBe(
       0,
     );
-    await louisCard.getByText('Retirer l’invitation…').waitFor();
+    await louisCard.getByText('Retirer l’invitation…', { exact: true }).waitFor();
     expect(await grantDays(page, LOUIS)).toBe(90);
     await check(page, 'space-invitations-fr');
     // Nothing waits for Claire's own signature.
@@ -153,10 +153,10 @@ describe('the portal in a browser: journey 2 (a host owner)', () => {
     await check(n, 'approvals-fr');
     await n.getByRole('button', { name: `Approuver l’invitation de ${LOUIS}` }).click();
     // Approved: it went out to Louis, and waits for his answer.
-    await card(n, LOUIS).getByText('en attente de réponse').waitFor();
+    await card(n, LOUIS).getByText('en attente de réponse', { exact: true }).waitFor();
     await expect(card(n, LOUIS).innerText()).resolves.toContain('approuvée par Nadia Benali');
     await n.reload();
-    await n.getByText('Aucune invitation n’attend d’approbation.').waitFor();
+    await n.getByText('Aucune invitation n’attend d’approbation.', { exact: true }).waitFor();
 
     const l = await louis.newPage();
     await signIn(l, 'Studio Sud', 'Louis Bernard', 'Bonjour Louis Bernard');
@@ -178,7 +178,7 @@ describe('the portal in a browser: journey 2 (a host owner)', () => {
     const until = await louisCard.getByLabel('Nouvelle date de fin').inputValue();
     await check(page, 'members-owner-fr');
     await louisCard.getByRole('button', { name: 'Renouveler' }).click();
-    await page.getByText('Accès de Louis Bernard renouvelé.').waitFor();
+    await page.getByText('Accès de Louis Bernard renouvelé.', { exact: true }).waitFor();
     const expected = new Intl.DateTimeFormat('fr-FR', { day: 'numeric', month: 'long', year: 'numeric' }).format(
       new Date(`${until}T12:00:00Z`),
     );
@@ -200,31 +200,31 @@ describe('the portal in a browser: journey 2 (a host owner)', () => {
     expect(posted.errors).toBeUndefined();
     await page.goto(`/posts/${posted.data.createPost.id}`);
     await page.getByRole('heading', { name: 'Grille Studio Sud', level: 1 }).waitFor();
-    await page.getByText('Masquer la publication…').click();
+    await page.getByText('Masquer la publication…', { exact: true }).click();
     await page.getByLabel('Motif (visible des modérateurs)').fill('Chiffres à valider');
     await page.getByRole('button', { name: 'Masquer la publication' }).click();
-    await page.getByText('Publication masquée aux membres. Motif : Chiffres à valider').waitFor();
+    await page.getByText('Publication masquée aux membres. Motif : Chiffres à valider', { exact: true }).waitFor();
     await check(page, 'post-moderated-fr');
     await page.getByRole('button', { name: 'Rendre la publication visible' }).click();
-    await page.getByText('Masquer la publication…').waitFor();
+    await page.getByText('Masquer la publication…', { exact: true }).waitFor();
   });
 
   it('records a critical risk; a new external grant is then shorter (30 days, not 90)', async () => {
     await page.goto(`/spaces/${spaceId}/risks`);
     await page.getByRole('heading', { name: `Carte des risques — ${SPACE_NAME}` }).waitFor();
-    await page.getByText('Aucun risque enregistré.').waitFor();
+    await page.getByText('Aucun risque enregistré.', { exact: true }).waitFor();
     await page.getByLabel('Description du risque').fill('Fuite de la grille tarifaire avant l’annonce');
     await page.getByLabel('Probabilité').selectOption({ label: '2 · sensible' });
     await page.getByLabel('Impact', { exact: true }).selectOption({ label: '3 · critique' });
     await page.getByLabel('Atténuation (facultatif)').fill('Partage limité aux responsables grands comptes');
     await page.getByRole('button', { name: 'Enregistrer le risque' }).click();
-    await page.getByText('Risque enregistré.').waitFor();
+    await page.getByText('Risque enregistré.', { exact: true }).waitFor();
     await page.getByText(/Un risque critique est ouvert/).waitFor();
     // The heat map: one risk at probability 2 (row) × impact 3 (column).
     const table = page.getByRole('table', { name: /Carte des risques/ });
     const row = table.getByRole('row').filter({ has: page.getByRole('rowheader', { name: /sensible/ }) });
     await expect(row.getByRole('cell').allInnerTexts()).resolves.toEqual(['0', '0', '0', '1', '0']);
-    await page.getByText('Fuite de la grille tarifaire avant l’annonce').waitFor();
+    await page.getByText('Fuite de la grille tarifaire avant l’annonce', { exact: true }).waitFor();
     await check(page, 'risks-fr');
 
     await page.getByRole('link', { name: 'Invitations', exact: true }).last().click();

@@ -77,7 +77,9 @@ describe('the portal in a browser: journey 1 (a partner)', () => {
   it('Emma asks for her invitations, is sent to the start page, signs in through her IdP and lands on them', async () => {
     await page.goto('/invitations');
     await page.getByRole('heading', { name: 'Connexion' }).waitFor();
-    await expect(page.getByText('Connectez-vous pour ouvrir cette page.').isVisible()).resolves.toBe(true);
+    await expect(page.getByText('Connectez-vous pour ouvrir cette page.', { exact: true }).isVisible()).resolves.toBe(
+      true,
+    );
     await check('start-fr');
     await page.getByLabel('Adresse e-mail professionnelle').fill('emma.roussel@atelier-nord.test');
     await page.getByRole('button', { name: 'Continuer' }).click();
@@ -85,7 +87,9 @@ describe('the portal in a browser: journey 1 (a partner)', () => {
     await page.waitForURL(/\/demo-idp\//);
     await page.getByRole('button', { name: 'Emma Roussel', exact: true }).click();
     await page.waitForURL(`${base}/invitations`);
-    await page.getByText('Claire Dubois vous invite dans « Hub Emballage durable » comme membre.').waitFor();
+    await page
+      .getByText('Claire Dubois vous invite dans « Hub Emballage durable » comme membre.', { exact: true })
+      .waitFor();
     await check('invitations-fr');
   });
 
@@ -149,12 +153,18 @@ describe('the portal in a browser: journey 1 (a partner)', () => {
   it('cannot find the competitor’s post by any page or URL', async () => {
     // By its URL: the same answer as a post that does not exist.
     await page.goto(`/posts/${COMPETITOR_POST}`);
-    await page.getByText('Introuvable : cette page n’existe pas ou vous n’y avez pas accès.').waitFor();
+    await page
+      .getByText('Introuvable : cette page n’existe pas ou vous n’y avez pas accès.', { exact: true })
+      .waitFor();
     await page.goto(`/posts/${worldId('post', 'no-such-post')}`);
-    await page.getByText('Introuvable : cette page n’existe pas ou vous n’y avez pas accès.').waitFor();
+    await page
+      .getByText('Introuvable : cette page n’existe pas ou vous n’y avez pas accès.', { exact: true })
+      .waitFor();
     // A space she is not in: the same.
     await page.goto(`/spaces/${STRATEGY}`);
-    await page.getByText('Introuvable : cette page n’existe pas ou vous n’y avez pas accès.').waitFor();
+    await page
+      .getByText('Introuvable : cette page n’existe pas ou vous n’y avez pas accès.', { exact: true })
+      .waitFor();
     // The feed lists her own post (so it loaded), never the competitor's.
     await page.goto('/feed');
     await page.getByRole('link', { name: 'Retour terrain Atelier Nord' }).waitFor();
@@ -174,7 +184,7 @@ describe('the portal in a browser: journey 1 (a partner)', () => {
     await page.locator('.cards li.card').first().waitFor();
     await check('experts-fr');
     await page.goto(`/spaces/${HUB}/members`);
-    await page.getByText('Claire Dubois').first().waitFor();
+    await page.getByText('Claire Dubois', { exact: true }).first().waitFor();
     await check('members-fr');
     await page.getByRole('link', { name: 'Mon profil' }).click();
     await page.getByText(/Votre accès à « Hub Emballage durable » se termine le \d+ \S+ \d{4}\./).waitFor();
@@ -203,10 +213,12 @@ describe('the portal in a browser: journey 1 (a partner)', () => {
       await check(name);
     }
     await page.goto(`/spaces/${HUB}`);
-    await page.getByText('HUB space: each partner organisation sees only its own contributions.').waitFor();
+    await page
+      .getByText('HUB space: each partner organisation sees only its own contributions.', { exact: true })
+      .waitFor();
     await check('space-en');
     await page.getByRole('link', { name: 'Retour terrain Atelier Nord' }).click();
-    await page.getByText('Merci Emma, bravo !').waitFor();
+    await page.getByText('Merci Emma, bravo !', { exact: true }).waitFor();
     await check('post-en');
     // A phone's width: nothing scrolls sideways, the menu wraps.
     await page.setViewportSize({ width: 390, height: 844 });
@@ -225,7 +237,7 @@ describe('the portal in a browser: journey 1 (a partner)', () => {
 
   it('signs out to the start page with a clear message; an ended session does the same', async () => {
     await page.getByRole('button', { name: 'Sign out' }).click();
-    await page.getByText('You are signed out. See you soon!').waitFor();
+    await page.getByText('You are signed out. See you soon!', { exact: true }).waitFor();
     await check('signed-out-en');
     await page.goto('/home');
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
@@ -237,7 +249,7 @@ describe('the portal in a browser: journey 1 (a partner)', () => {
     const ended = await claire.request.post('/auth/logout', { headers: { accept: 'application/json' } });
     expect(ended.status()).toBe(200);
     await p.getByRole('link', { name: 'Fil d’actualité' }).click();
-    await p.getByText('Votre session a expiré. Connectez-vous de nouveau pour continuer.').waitFor();
+    await p.getByText('Votre session a expiré. Connectez-vous de nouveau pour continuer.', { exact: true }).waitFor();
   });
 
   it('met no script error on any page', () => {

@@ -140,7 +140,7 @@ describe('the portal in a browser: journey 3 (a security reviewer)', () => {
     await page.getByLabel('ou l’identifiant d’une publication').fill(COMPETITOR_POST);
     await page.getByRole('button', { name: 'Expliquer' }).click();
     await page.getByRole('status').filter({ hasText: 'Refusé' }).waitFor();
-    await page.getByText('HUB_OTHER_ORGANIZATION').waitFor();
+    await page.getByText('HUB_OTHER_ORGANIZATION', { exact: true }).waitFor();
     await page.getByText('auteur d’une autre organisation').waitFor();
   });
 
@@ -186,7 +186,7 @@ describe('the portal in a browser: journey 3 (a security reviewer)', () => {
     await check(page, 'reviews-fr');
 
     const campaigns = page.locator('section').filter({ hasText: 'Campagnes de recertification' });
-    await campaigns.getByText('Lancer une campagne').click();
+    await campaigns.getByText('Lancer une campagne', { exact: true }).click();
     await campaigns.getByLabel('Organisation', { exact: true }).selectOption({ label: 'Atelier Nord' });
     const deadline = new Date(Date.now() + 14 * 86_400_000).toISOString().slice(0, 10);
     await campaigns.getByLabel('Date limite').fill(deadline);
@@ -202,7 +202,7 @@ describe('the portal in a browser: journey 3 (a security reviewer)', () => {
     await page.getByRole('link', { name: 'Journal d’audit' }).click();
     await page.getByRole('heading', { name: 'Journal d’audit', level: 1 }).waitFor();
     await page.getByRole('button', { name: 'Vérifier la chaîne d’audit' }).click();
-    await page.getByText('La chaîne est intacte.').waitFor();
+    await page.getByText('La chaîne est intacte.', { exact: true }).waitFor();
     const api = await gql(samir, `{ verifyAuditChain { ok headSeq } }`);
     expect(api.errors).toBeUndefined();
     expect(api.data.verifyAuditChain.ok).toBe(true);
@@ -237,9 +237,9 @@ describe('the portal in a browser: journey 3 (a security reviewer)', () => {
     // No switch before the dry run.
     await expect(admin.getByRole('button', { name: 'Suspendre « Atelier Nord »' }).count()).resolves.toBe(0);
     await admin.getByRole('button', { name: 'Essai à blanc' }).click();
-    await admin.getByText('Essai à blanc : rien n’a été modifié.').waitFor();
+    await admin.getByText('Essai à blanc : rien n’a été modifié.', { exact: true }).waitFor();
     const preview = admin.getByRole('region', { name: 'Résultat de l’essai à blanc' });
-    await preview.getByText('Tom Girard').first().waitFor();
+    await preview.getByText('Tom Girard', { exact: true }).first().waitFor();
     // The switch waits for a reason and an explicit confirmation.
     const suspend = admin.getByRole('button', { name: 'Suspendre « Atelier Nord »' });
     await expect(suspend.isDisabled()).resolves.toBe(true);
@@ -263,11 +263,11 @@ describe('the portal in a browser: journey 3 (a security reviewer)', () => {
     await admin.reload();
     await admin.getByLabel('Organisation', { exact: true }).selectOption({ label: 'Atelier Éphémère' });
     await admin.getByRole('button', { name: 'Essai à blanc' }).click();
-    await admin.getByText('Essai à blanc : rien n’a été modifié.').waitFor();
+    await admin.getByText('Essai à blanc : rien n’a été modifié.', { exact: true }).waitFor();
     await admin.getByLabel('Motif de la suspension').fill('Fin du partenariat');
     await admin.getByLabel('Je confirme la suspension immédiate de « Atelier Éphémère »').check();
     await admin.getByRole('button', { name: 'Suspendre « Atelier Éphémère »' }).click();
-    await admin.getByText('« Atelier Éphémère » est suspendue.').first().waitFor();
+    await admin.getByText('« Atelier Éphémère » est suspendue.', { exact: true }).first().waitFor();
     const after = await gql(alice, `query($o: ID!) { organization(id: $o) { status } }`, { o: id });
     expect(after.errors).toBeUndefined();
     expect(after.data.organization.status).toBe('SUSPENDED');
@@ -313,7 +313,7 @@ describe('the portal in a browser: journey 3 (a security reviewer)', () => {
     await p.getByRole('link', { name: 'Journal d’audit' }).waitFor();
     await expect(p.locator('main li.card').count()).resolves.toBe(2);
     await p.getByRole('link', { name: 'Revues d’accès' }).click();
-    await p.getByText('Les accès des personnes de Atelier Nord.').waitFor();
+    await p.getByText('Les accès des personnes de Atelier Nord.', { exact: true }).waitFor();
     await p.getByRole('button', { name: 'Revoir les accès' }).click();
     await p.locator('li.card').filter({ hasText: 'Tom Girard' }).first().waitFor();
     // No campaigns for her (the API answers them to overseers only), and no policy page.
