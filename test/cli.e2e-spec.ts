@@ -19,6 +19,7 @@ import { TokenService } from '../src/auth/token.service';
 import { worldId } from '../src/world-import/world-id';
 import { WorldImportModule } from '../src/world-import/world-import.module';
 import { createTestDatabase } from './support/test-database';
+import { buildOnce } from './support/child-gateway';
 
 const ROOT = resolve(__dirname, '..');
 const MAIN = join(ROOT, 'dist/src/cli/main.js');
@@ -293,11 +294,7 @@ describe('admin CLI (e2e)', () => {
     let file: string;
 
     beforeAll(() => {
-      // Errors elsewhere in a tree under work must not stop the CLI from being emitted.
-      spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], {
-        cwd: ROOT,
-        encoding: 'utf8',
-      });
+      buildOnce();
       expect(existsSync(MAIN)).toBe(true);
       // PGlite in a folder the child processes share; or the test's PostgreSQL database.
       env = { ...process.env, NODE_ENV: 'test', ...(db.env.DATABASE_URL ? db.env : { DATA_DIR: join(dir, 'pglite') }) };

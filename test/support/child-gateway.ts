@@ -6,12 +6,14 @@ export const ROOT = resolve(__dirname, '../..');
 export const MAIN = join(ROOT, 'dist/src/main.js');
 export const CLI_MAIN = join(ROOT, 'dist/src/cli/main.js');
 
-/** Builds dist/ as `npm run build` does (errors elsewhere in the tree must not stop the emit). */
+/**
+ * Builds dist/ as `npm start` does (scripts/build-if-stale.mjs): only when a source is newer
+ * than the last build, so the suites that start the built gateway share one build (CI's, or
+ * the first suite's). Errors elsewhere in the tree must not stop the emit: tsc still writes
+ * dist/, and without a stamp the next call builds again.
+ */
 export function buildOnce(): void {
-  spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], {
-    cwd: ROOT,
-    encoding: 'utf8',
-  });
+  spawnSync(process.execPath, [join(ROOT, 'scripts/build-if-stale.mjs')], { cwd: ROOT, encoding: 'utf8' });
 }
 
 export function freePort(): Promise<number> {
