@@ -1,8 +1,9 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { closeSync, openSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { resolve } from 'node:path';
-import { createInterface } from 'node:readline';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 
 /** The gateway under test, a child process in production mode on a loopback port. */
 export interface Gateway {
@@ -30,7 +31,7 @@ export function freePort(): Promise<number> {
 
 /**
  * Starts `node dist/src/main.js` against `databaseUrl` and resolves once /metrics answers.
- * Its output goes to our stderr, prefixed, so stdout stays the report.
+ * Its output goes to a log file (logServer), as production's goes to a collector.
  */
 export async function startGateway(databaseUrl: string, log: (line: string) => void): Promise<Gateway> {
   const port = await freePort();
@@ -73,10 +74,12 @@ async function startServer(
   log: (line: string) => void,
   env: NodeJS.ProcessEnv,
 ): Promise<Gateway> {
-  const child = spawn(process.execPath, [main], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  for (const stream of [child.stdout, child.stderr]) {
-    if (stream) createInterface({ input: stream }).on('line', (line) => process.stderr.write(`[${name}] ${line}\n`));
-  }
+  // The server writes its logs (one JSON line per request) straight to a file: relayed through
+  // this process, they would cost the load generator CPU the floor, which logs nothing, does not.
+  const logPath = join(tmpdir(), `passerelle-bench-${name}-${process.pid}.log`);
+  const logFd = openSync(logPath, 'w');
+  const child = spawn(process.execPath, [main], { env, stdio: ['ignore', logFd, logFd] });
+  closeSync(logFd);
   const gateway = { baseUrl, pid: child.pid ?? -1, stop: () => stopChild(child) };
   // Whatever happens to us, the child does not outlive this process.
   const killNow = () => child.exitCode === null && child.signalCode === null && child.kill('SIGKILL');
@@ -85,10 +88,17 @@ async function startServer(
     await waitReady(child, `${baseUrl}/metrics`);
   } catch (error) {
     await gateway.stop();
+    process.stderr.write(tailOf(logPath, name));
     throw error;
   }
-  log(`${name} pid ${child.pid} ready on ${baseUrl}`);
+  log(`${name} pid ${child.pid} ready on ${baseUrl}; its log: ${logPath}`);
   return gateway;
+}
+
+/** The last lines of a server's log, prefixed with its name, for a start-up that failed. */
+function tailOf(path: string, name: string): string {
+  const lines = readFileSync(path, 'utf8').trimEnd().split('\n').slice(-40);
+  return lines.map((line) => `[${name}] ${line}\n`).join('');
 }
 
 async function waitReady(child: ChildProcess, url: string): Promise<void> {
