@@ -167,8 +167,11 @@ export class ContentRepository {
     return this.listedPosts(rows, shape, comments);
   }
 
-  /** The newest `limit` posts of one space the caller reads, older than `after` if given. */
-  async newestVisibleInSpace(
+  /**
+   * The newest `limit` posts of one space the caller reads, older than `after` if given: the
+   * feed's statement on that one space, whose plan does not hinge on the space's id.
+   */
+  newestVisibleInSpace(
     ability: AppAbility,
     spaceId: string,
     limit: number,
@@ -176,26 +179,7 @@ export class ContentRepository {
     shape: ListShape,
     comments?: FirstComments,
   ): Promise<Listed<Post>[]> {
-    const values: unknown[] = [];
-    const space = this.bind(values, spaceId);
-    // The rule's facts about the space, said of the one space asked for (see newestVisibleInSpaces).
-    const scope = onSpace(this.access.scopeSql(ability, 'Post', 'p', values), `${space}::uuid`);
-    const keyset = after
-      ? ` AND (p.created_at, p.id) < (${this.bind(values, after[0])}, ${this.bind(values, after[1])})`
-      : '';
-    const { select, joins, order } = this.postListParts(ability, shape, comments, values);
-    const rows = await checkedQuery<Record<string, unknown>>(
-      this.dataSource,
-      ability,
-      `SELECT ${select}
-         FROM (SELECT p.* FROM posts p
-                WHERE ${scope} AND p.space_id = ${space}${keyset}
-                ORDER BY p.created_at DESC, p.id DESC LIMIT ${limit}) p
-         ${joins}
-        ORDER BY ${order}`,
-      values,
-    );
-    return this.listedPosts(rows, shape, comments);
+    return this.newestVisibleInSpaces(ability, [spaceId], limit, after, shape, comments);
   }
 
   /** Posts the caller reads in a space, counted (a list's totalCount, only when asked for). */
