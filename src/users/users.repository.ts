@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, SelectQueryBuilder } from 'typeorm';
 import { AccessService } from '../access/access.service';
-import { AppAbility } from '../access/subjects';
+import { AppAbility, asSubject } from '../access/subjects';
 import { keysetPage } from '../graphql/keyset-page';
 import { Connection, PageArgs } from '../graphql/pagination';
 import { Organization } from '../database/entities/organization.entity';
@@ -133,6 +133,35 @@ export class UsersRepository {
       values,
     );
     return rows[0] ? { user: user.hydrate(rows[0]), organization: organization.hydrate(rows[0]) } : null;
+  }
+
+  /**
+   * The caller's own row and organisation, by id alone: U sees U and U's own organisation
+   * (DESIGN 2), which the ability says in memory (`{ id }` rules) without the clauses about
+   * memberships and posts, so the statement is a primary-key lookup whose plan depends on
+   * nothing else. Null if the ability does not grant both (it always does for a caller who
+   * counts).
+   */
+  async findSelfWithOrganization(
+    ability: AppAbility,
+    id: string,
+  ): Promise<{ user: User; organization: Organization } | null> {
+    const user = EntityColumns.of(this.dataSource, User, 'u');
+    const organization = EntityColumns.of(this.dataSource, Organization, 'uo');
+    const rows = await checkedQuery<Record<string, unknown>>(
+      this.dataSource,
+      ability,
+      `SELECT ${user.select}, ${organization.select}
+         FROM users u JOIN organizations uo ON uo.id = u.organization_id
+        WHERE u.id = $1`,
+      [id],
+    );
+    if (!rows[0]) return null;
+    const found = { user: user.hydrate(rows[0]), organization: organization.hydrate(rows[0]) };
+    const seen =
+      ability.can('read', asSubject('User', found.user)) &&
+      ability.can('read', asSubject('Organization', found.organization));
+    return seen ? found : null;
   }
 
   findVisibleByIds(ability: AppAbility, ids: readonly string[]): Promise<User[]> {

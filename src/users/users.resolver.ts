@@ -24,9 +24,11 @@ export class UsersResolver {
     private readonly carried: CarriedCheck,
   ) {}
 
-  /** A person the caller sees, their organisation and email fetched with them (prefetched.ts). */
-  private async findWithOrganization(v: Viewer, id: string): Promise<User | null> {
-    const found = await this.usersService.findVisibleWithOrganization(v.ability, id);
+  /** A person the caller sees (or the caller, `self`), their organisation and email fetched with them (prefetched.ts). */
+  private async findWithOrganization(v: Viewer, id: string, self = false): Promise<User | null> {
+    const found = self
+      ? await this.usersService.findSelfWithOrganization(v.ability, id)
+      : await this.usersService.findVisibleWithOrganization(v.ability, id);
     if (!found) return null;
     knownOrganizationLoader(v, this.organizationsService).prime(found.organization.id, found.organization);
     return prefetch(found.user, { organization: found.organization, email: visibleEmail(v.ability, found.user) });
@@ -36,7 +38,7 @@ export class UsersResolver {
   me(@CurrentViewer() v: Viewer): Promise<User> {
     // Its statement proves a cached principal (carried-check.ts).
     return this.carried.run(v, async (v) => {
-      const me = await this.findWithOrganization(v, v.principal.userId);
+      const me = await this.findWithOrganization(v, v.principal.userId, true);
       if (!me) throw await this.denials.notFound(v.principal, 'User', v.principal.userId, v.ctx.req.requestId);
       return me;
     });

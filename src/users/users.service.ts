@@ -70,6 +70,10 @@ export class UsersService {
     return this.users.findVisibleWithOrganization(ability, id);
   }
 
+  findSelfWithOrganization(ability: AppAbility, id: string) {
+    return this.users.findSelfWithOrganization(ability, id);
+  }
+
   findManyVisible(ability: AppAbility, ids: readonly string[]): Promise<User[]> {
     return this.users.findVisibleByIds(ability, ids);
   }
