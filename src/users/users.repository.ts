@@ -115,24 +115,14 @@ export class UsersRepository {
   }
 
   /** A person the caller sees, with their organisation (which the caller then sees too), in one statement. */
-  async findVisibleWithOrganization(
+  findVisibleWithOrganization(
     ability: AppAbility,
     id: string,
   ): Promise<{ user: User; organization: Organization } | null> {
     const values: unknown[] = [];
     const scope = this.access.scopeSql(ability, 'User', 'u', values);
     values.push(id);
-    const user = EntityColumns.of(this.dataSource, User, 'u');
-    const organization = EntityColumns.of(this.dataSource, Organization, 'uo');
-    const rows = await checkedQuery<Record<string, unknown>>(
-      this.dataSource,
-      ability,
-      `SELECT ${user.select}, ${organization.select}
-         FROM users u JOIN organizations uo ON uo.id = u.organization_id
-        WHERE ${scope} AND u.id = $${values.length}`,
-      values,
-    );
-    return rows[0] ? { user: user.hydrate(rows[0]), organization: organization.hydrate(rows[0]) } : null;
+    return this.userWithOrganization(ability, `${scope} AND u.id = $${values.length}`, values);
   }
 
   /**
@@ -146,6 +136,20 @@ export class UsersRepository {
     ability: AppAbility,
     id: string,
   ): Promise<{ user: User; organization: Organization } | null> {
+    const found = await this.userWithOrganization(ability, 'u.id = $1', [id]);
+    const seen =
+      found !== null &&
+      ability.can('read', asSubject('User', found.user)) &&
+      ability.can('read', asSubject('Organization', found.organization));
+    return seen ? found : null;
+  }
+
+  /** The one user `where` selects, with their organisation, through checkedQuery. */
+  private async userWithOrganization(
+    ability: AppAbility,
+    where: string,
+    values: unknown[],
+  ): Promise<{ user: User; organization: Organization } | null> {
     const user = EntityColumns.of(this.dataSource, User, 'u');
     const organization = EntityColumns.of(this.dataSource, Organization, 'uo');
     const rows = await checkedQuery<Record<string, unknown>>(
@@ -153,15 +157,10 @@ export class UsersRepository {
       ability,
       `SELECT ${user.select}, ${organization.select}
          FROM users u JOIN organizations uo ON uo.id = u.organization_id
-        WHERE u.id = $1`,
-      [id],
+        WHERE ${where}`,
+      values,
     );
-    if (!rows[0]) return null;
-    const found = { user: user.hydrate(rows[0]), organization: organization.hydrate(rows[0]) };
-    const seen =
-      ability.can('read', asSubject('User', found.user)) &&
-      ability.can('read', asSubject('Organization', found.organization));
-    return seen ? found : null;
+    return rows[0] ? { user: user.hydrate(rows[0]), organization: organization.hydrate(rows[0]) } : null;
   }
 
   findVisibleByIds(ability: AppAbility, ids: readonly string[]): Promise<User[]> {
