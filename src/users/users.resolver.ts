@@ -24,11 +24,13 @@ export class UsersResolver {
     private readonly carried: CarriedCheck,
   ) {}
 
-  /** A person the caller sees (or the caller, `self`), their organisation and email fetched with them (prefetched.ts). */
-  private async findWithOrganization(v: Viewer, id: string, self = false): Promise<User | null> {
-    const found = self
-      ? await this.usersService.findSelfWithOrganization(v.ability, id)
-      : await this.usersService.findVisibleWithOrganization(v.ability, id);
+  /** A person the caller sees, their organisation and email fetched with them (prefetched.ts). */
+  private async findWithOrganization(v: Viewer, id: string): Promise<User | null> {
+    return this.served(v, await this.usersService.findVisibleWithOrganization(v.ability, id));
+  }
+
+  /** A person and their organisation, fetched together: the organisation and email served from them. */
+  private served(v: Viewer, found: { user: User; organization: Organization } | null): User | null {
     if (!found) return null;
     knownOrganizationLoader(v, this.organizationsService).prime(found.organization.id, found.organization);
     return prefetch(found.user, { organization: found.organization, email: visibleEmail(v.ability, found.user) });
@@ -38,7 +40,7 @@ export class UsersResolver {
   me(@CurrentViewer() v: Viewer): Promise<User> {
     // Its statement proves a cached principal (carried-check.ts).
     return this.carried.run(v, async (v) => {
-      const me = await this.findWithOrganization(v, v.principal.userId, true);
+      const me = this.served(v, await this.usersService.findSelfWithOrganization(v.ability, v.principal.userId));
       if (!me) throw await this.denials.notFound(v.principal, 'User', v.principal.userId, v.ctx.req.requestId);
       return me;
     });

@@ -31,7 +31,7 @@ export function freePort(): Promise<number> {
 
 /**
  * Starts `node dist/src/main.js` against `databaseUrl` and resolves once /metrics answers.
- * Its output goes to a log file (logServer), as production's goes to a collector.
+ * Its output goes to a log file (startServer), as production's goes to a collector.
  */
 export async function startGateway(databaseUrl: string, log: (line: string) => void): Promise<Gateway> {
   const port = await freePort();
