@@ -18,6 +18,7 @@ import { AuditService } from '../audit/audit.service';
 import { DATABASE_FAULT_MESSAGES, DATABASE_FAULT_RETRY_AFTER_SECONDS, databaseFaultOf } from '../common/database-fault';
 import { DomainException, httpStatusOf } from '../common/domain.exception';
 import { AppConfig } from '../config/app-config';
+import { CompiledExecution } from './compiled-execution';
 import { codeOfKind, formatGraphqlError } from './graphql-error.formatter';
 import { NodeRegistryModule } from './node-registry';
 import { operationObservationPlugin } from './operation-observation.plugin';
@@ -78,6 +79,7 @@ export function graphqlOptions(
     config.graphqlMaxTokens,
     audit,
   );
+  const execution = new CompiledExecution();
   return {
     driver: ApolloDriver,
     path: '/graphql',
@@ -108,8 +110,10 @@ export function graphqlOptions(
         : ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: true }),
     ] as ApolloDriverConfig['plugins'],
     buildSchemaOptions: { dateScalarMode: 'isoDate' },
-    // Lists hand their fields what their one statement fetched (prefetched.ts).
-    transformSchema: servePrefetched,
+    // Lists hand their fields what their one statement fetched (prefetched.ts); operations run compiled.
+    transformSchema: (schema) => execution.adopt(servePrefetched(schema)),
+    // The driver's type leaves out the gateway option, which is how Apollo takes an executor.
+    ...({ gateway: execution.gateway() } as object),
     // graphql-ws on the same path; the sockets authenticate and are re-checked (subscription-server.ts).
     ...(sockets ? { subscriptions: sockets.options(gate) } : {}),
     context: async ({ req, res }: { req: AuthenticatedRequest; res: Response }): Promise<GraphqlContext> => {
