@@ -132,6 +132,18 @@ export function decodeCursor(cursor: string | undefined | null, shape: CursorPar
   });
 }
 
+/** An edge whose cursor is encoded when read: most pages are read without their cursors. */
+class LazyEdge<T> implements Edge<T> {
+  constructor(
+    readonly node: T,
+    private readonly keyOf: (row: T) => unknown[],
+  ) {}
+
+  get cursor(): string {
+    return encodeCursor(this.keyOf(this.node).map((k) => (k instanceof Date ? k.toISOString() : k)));
+  }
+}
+
 /** Builds a connection from rows fetched with limit first+1. */
 export function toConnection<T>(
   rows: T[],
@@ -139,11 +151,7 @@ export function toConnection<T>(
   keyOf: (row: T) => unknown[],
   totalCount: () => Promise<number>,
 ): Connection<T> {
-  const page = rows.slice(0, first);
-  const edges = page.map((node) => ({
-    node,
-    cursor: encodeCursor(keyOf(node).map((k) => (k instanceof Date ? k.toISOString() : k))),
-  }));
+  const edges = rows.slice(0, first).map((node) => new LazyEdge(node, keyOf));
   let count: Promise<number> | undefined;
   return {
     edges,

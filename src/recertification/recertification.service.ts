@@ -138,9 +138,15 @@ export class RecertificationService {
     await this.requireCampaignReader(reviewer);
     const found = await this.repository.pageCampaigns(reviewer.ability, page);
     const progress = await this.repository.progressOf(found.edges.map((e) => e.node.id));
+    // Not spread: spreading reads totalCount, which would count the campaigns unasked.
     return {
-      ...found,
-      edges: found.edges.map((e) => ({ ...e, node: { ...e.node, progress: progress.get(e.node.id) ?? EMPTY } })),
+      pageInfo: found.pageInfo,
+      edges: found.edges.map((e) => ({
+        get cursor() {
+          return e.cursor;
+        },
+        node: { ...e.node, progress: progress.get(e.node.id) ?? EMPTY },
+      })),
       get totalCount() {
         return found.totalCount;
       },
