@@ -68,4 +68,20 @@ describe('query limits', () => {
   it('prices a connection reached through a fragment on the connection type', () => {
     expect(cost('{ spaces(first: 5) { ...S } } fragment S on SpaceConnection { edges { node { id } } }')).toBe(100 + 5);
   });
+
+  it('prices the same operation again for other page sizes, from memory for the same ones', () => {
+    const document = parse(
+      'query($n: Int, $m: Int) { spaces(first: $n) { edges { node { members(first: $m) { edges { node { id } } } } } } }',
+    );
+    const operation = document.definitions[0] as OperationDefinitionNode;
+    const price = (variables: Record<string, unknown>) => operationCost(SCHEMA, operation, document, variables);
+    const each = (n: number, m: number) => 100 + n * (1 + 10 + m);
+    expect(price({ n: 2, m: 3 })).toBe(each(2, 3));
+    expect(price({ n: 50, m: 3 })).toBe(each(50, 3));
+    expect(price({ n: 2, m: 40 })).toBe(each(2, 40));
+    expect(price({ n: 2, m: 3, other: 'x' })).toBe(each(2, 3));
+    // Absent and null both price the default page (20).
+    expect(price({ m: 3 })).toBe(each(20, 3));
+    expect(price({ n: null, m: 3 })).toBe(each(20, 3));
+  });
 });

@@ -190,28 +190,67 @@ function pageOf(
   field: GraphQLField<unknown, unknown>,
   node: { arguments?: readonly { name: { value: string }; value: any }[] },
   variables: Record<string, unknown>,
+  read: Set<string>,
 ): number {
   if (!field.args.some((a) => a.name === 'first')) return DEFAULT_PAGE_SIZE;
   const arg = node.arguments?.find((a) => a.name.value === 'first');
   let first: unknown = DEFAULT_PAGE_SIZE;
   if (arg?.value.kind === Kind.INT) first = Number(arg.value.value);
-  else if (arg?.value.kind === Kind.VARIABLE) first = variables[arg.value.name.value] ?? DEFAULT_PAGE_SIZE;
+  else if (arg?.value.kind === Kind.VARIABLE) {
+    read.add(arg.value.name.value);
+    first = variables[arg.value.name.value] ?? DEFAULT_PAGE_SIZE;
+  }
   // Out of range is refused when it runs; priced at the bound it cannot exceed.
   return typeof first === 'number' && Number.isFinite(first)
     ? Math.min(MAX_PAGE_SIZE, Math.max(1, Math.trunc(first)))
     : DEFAULT_PAGE_SIZE;
 }
 
+/** Prices already computed, by operation: the variables its page sizes read, and a price per set of their values. */
+const priced = new WeakMap<
+  OperationDefinitionNode,
+  { schema: GraphQLSchema; variables: readonly string[]; byValues: Map<string, number> }
+>();
+/** Sets of values remembered per operation: beyond, each new set is priced without being kept. */
+const MAX_PRICED_VALUES = 64;
+
 /**
  * The estimated cost of the operation that will run, in time linear in the document
- * (each fragment priced once per request: its price depends only on the variables).
- * Aliases each pay: a hundred aliased lookups are a hundred queries.
+ * (each fragment priced once: its price depends only on the variables). Aliases each pay:
+ * a hundred aliased lookups are a hundred queries. The price depends only on the document
+ * and the values of the variables page sizes read, so it is computed once for each (the
+ * document is the one Apollo keeps per query text).
  */
 export function operationCost(
   schema: GraphQLSchema,
   operation: OperationDefinitionNode,
   document: DocumentNode,
   variables: Record<string, unknown>,
+): number {
+  const known = priced.get(operation);
+  if (known?.schema === schema) {
+    const values = JSON.stringify(known.variables.map((name) => variables[name] ?? null));
+    let cost = known.byValues.get(values);
+    if (cost === undefined) {
+      cost = priceOperation(schema, operation, document, variables, new Set());
+      if (known.byValues.size < MAX_PRICED_VALUES) known.byValues.set(values, cost);
+    }
+    return cost;
+  }
+  const read = new Set<string>();
+  const cost = priceOperation(schema, operation, document, variables, read);
+  const names = [...read];
+  const values = JSON.stringify(names.map((name) => variables[name] ?? null));
+  priced.set(operation, { schema, variables: names, byValues: new Map([[values, cost]]) });
+  return cost;
+}
+
+function priceOperation(
+  schema: GraphQLSchema,
+  operation: OperationDefinitionNode,
+  document: DocumentNode,
+  variables: Record<string, unknown>,
+  read: Set<string>,
 ): number {
   const fragments = fragmentsOf(document);
   const memo = new Map<string, Cost>();
@@ -244,7 +283,7 @@ export function operationCost(
           const base =
             own ??
             (rootTypes.has(parent as never) ? COSTS.rootField : isConnectionType(type) ? COSTS.connection : COSTS.row);
-          cost = base + child.once + pageOf(field, s, variables) * child.perEdge;
+          cost = base + child.once + pageOf(field, s, variables, read) * child.perEdge;
         }
         once += cost;
       } else {
