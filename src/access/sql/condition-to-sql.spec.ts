@@ -19,9 +19,9 @@ describe('conditionToSql', () => {
   it('says conditions through a to-one relation of a row the statement holds of that row, without EXISTS', () => {
     const onPost = new FieldCondition('eq', 'post.hidden', false);
     const looked = conditionToSql(onPost, 'Comment', 'c');
-    expect(looked.sql).toMatch(/^\(EXISTS \(SELECT 1 FROM posts pos_casl0 WHERE .*pos_casl0\."hidden" = :casl0/);
+    expect(looked.sql).toMatch(/^\(EXISTS \(SELECT 1 FROM posts pos_casl0 WHERE .*pos_casl0\."hidden" = FALSE/);
     const held = conditionToSql(onPost, 'Comment', 'c', 'casl', { post: 'p' });
-    expect(held.sql).toBe('(COALESCE((p."hidden" = :casl0), FALSE))');
+    expect(held.sql).toBe('(COALESCE((p."hidden" = FALSE), FALSE))');
     // Another relation bound leaves this one looked up.
     expect(conditionToSql(onPost, 'Comment', 'c', 'casl', { author: 'u' }).sql).toBe(looked.sql);
   });
@@ -61,7 +61,7 @@ describe('conditionToSql', () => {
       'u',
     );
     expect(f.sql).toMatch(
-      /^u\."id" IN \(SELECT pos_casl0\."author_id" FROM posts pos_casl0 WHERE pos_casl0\."author_id" IS NOT NULL AND pos_casl0\."label" <= :casl0\)$/,
+      /^u\."id" IN \(SELECT pos_casl0\."author_id" FROM posts pos_casl0 WHERE pos_casl0\."author_id" IS NOT NULL AND pos_casl0\."label" <= 2\)$/,
     );
   });
 
@@ -89,5 +89,25 @@ describe('conditionToSql', () => {
     expect(() => conditionToSql(new FieldCondition('regex', 'id', /x/), 'Post', 'p')).toThrow(
       UntranslatableConditionError,
     );
+  });
+
+  it('writes flags and small counts into the text, and binds everything else', () => {
+    const f = conditionToSql(
+      new CompoundCondition('and', [
+        new FieldCondition('eq', 'hidden', true),
+        new FieldCondition('lte', 'label', 3),
+        new FieldCondition('eq', 'spaceId', "s1'; DROP TABLE posts"),
+        new FieldCondition('gt', 'label', -1),
+        new FieldCondition('lt', 'label', 2.5),
+      ]),
+      'Post',
+      'p',
+    );
+    expect(f.sql).toContain('p."hidden" = TRUE');
+    expect(f.sql).toContain('p."label" <= 3');
+    expect(f.sql).toContain('p."space_id" = :casl0');
+    expect(f.sql).toContain('p."label" > :casl1');
+    expect(f.sql).toContain('p."label" < :casl2');
+    expect(f.params).toEqual({ casl0: "s1'; DROP TABLE posts", casl1: -1, casl2: 2.5 });
   });
 });

@@ -23,6 +23,11 @@ class Context {
   ) {}
 
   param(value: unknown): string {
+    // Flags, clearances and labels are written into the text, where the planner's estimates
+    // cannot depend on them: a list's plan then does not depend on its caller, so PostgreSQL
+    // keeps the prepared statement's generic plan instead of planning it again on every call.
+    if (typeof value === 'boolean') return value ? 'TRUE' : 'FALSE';
+    if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return String(value);
     const name = `${this.prefix}${this.n++}`;
     this.params[name] = value;
     return `:${name}`;
