@@ -1,6 +1,13 @@
 import type { ApolloServerOptionsWithGateway, BaseContext } from '@apollo/server';
-import { DocumentNode, execute, ExecutionResult, GraphQLError, GraphQLSchema, printSchema } from 'graphql';
-import { getVariableValues } from 'graphql/execution/values';
+import {
+  DocumentNode,
+  execute,
+  ExecutionResult,
+  getVariableValues,
+  GraphQLError,
+  GraphQLSchema,
+  printSchema,
+} from 'graphql';
 import { CompiledQuery, compileQuery, isCompiledQuery } from 'graphql-jit';
 
 type Gateway = ApolloServerOptionsWithGateway<BaseContext>['gateway'];

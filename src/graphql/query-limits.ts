@@ -227,22 +227,24 @@ export function operationCost(
   document: DocumentNode,
   variables: Record<string, unknown>,
 ): number {
-  const known = priced.get(operation);
-  if (known?.schema === schema) {
-    const values = JSON.stringify(known.variables.map((name) => variables[name] ?? null));
-    let cost = known.byValues.get(values);
-    if (cost === undefined) {
-      cost = priceOperation(schema, operation, document, variables, new Set());
-      if (known.byValues.size < MAX_PRICED_VALUES) known.byValues.set(values, cost);
-    }
-    return cost;
+  let entry = priced.get(operation);
+  if (entry?.schema === schema) {
+    const cached = entry.byValues.get(pageSizes(entry.variables, variables));
+    if (cached !== undefined) return cached;
   }
   const read = new Set<string>();
   const cost = priceOperation(schema, operation, document, variables, read);
-  const names = [...read];
-  const values = JSON.stringify(names.map((name) => variables[name] ?? null));
-  priced.set(operation, { schema, variables: names, byValues: new Map([[values, cost]]) });
+  if (!entry || entry.schema !== schema) {
+    entry = { schema, variables: [...read], byValues: new Map() };
+    priced.set(operation, entry);
+  }
+  if (entry.byValues.size < MAX_PRICED_VALUES) entry.byValues.set(pageSizes(entry.variables, variables), cost);
   return cost;
+}
+
+/** The values of the variables an operation's page sizes read, as one key. */
+function pageSizes(names: readonly string[], variables: Record<string, unknown>): string {
+  return JSON.stringify(names.map((name) => variables[name] ?? null));
 }
 
 function priceOperation(
