@@ -1,4 +1,5 @@
 import { MongoAbility, MongoQuery } from '@casl/ability';
+import { isPartialEntity } from '../database/entity-rows';
 import { HOST_ONLY_USER_ROLES } from '../common/domain.enums';
 
 /** Everything the rules speak of: the confidentiality rule's objects, and IdP connections (section 3). */
@@ -79,6 +80,13 @@ export function asSubject(
   type: SubjectName,
   object: object,
 ): { __caslSubjectType__: SubjectName } & Record<string, unknown> {
+  // An entity its list hydrated without some columns: a spread would drop them unseen, so the
+  // subject reads through it, and a condition on a column left out throws instead of failing to match.
+  if (isPartialEntity(object)) {
+    const subject = Object.create(object) as Record<string, unknown>;
+    subject.__caslSubjectType__ = type;
+    return subject as { __caslSubjectType__: SubjectName } & Record<string, unknown>;
+  }
   return { ...(object as Record<string, unknown>), __caslSubjectType__: type };
 }
 

@@ -66,12 +66,18 @@ export interface ListShape {
   commentCounts?: boolean;
   /** Posts only: the space (seen by whoever reads one of its posts). */
   spaces?: boolean;
-  /** The body (left out, and undefined, when no field reads it). */
-  bodies: boolean;
   /** Whether the authors' email field is asked for (its field rule is then decided once per author). */
   emails?: boolean;
-  /** Properties of the joined rows (long texts, arrays) that no selected field reads: left out, undefined. */
-  omit?: { user: readonly string[]; organization: readonly string[]; space: readonly string[] };
+  /**
+   * Properties of the items and of the joined rows that no selected field reads: left out (an
+   * entity hydrated without them throws when one is read, and is no subject for the rules).
+   */
+  omit?: {
+    item: readonly string[];
+    user: readonly string[];
+    organization: readonly string[];
+    space: readonly string[];
+  };
 }
 
 /** An item of such a list. */
@@ -418,7 +424,7 @@ export class ContentRepository {
   }
 
   private itemColumns(alias: 'p' | 'c', shape: ListShape): EntityColumns<Post> | EntityColumns<Comment> {
-    const omit = shape.bodies ? [] : ['body'];
+    const omit = shape.omit?.item ?? [];
     return alias === 'p'
       ? EntityColumns.of(this.dataSource, Post, alias, alias, omit)
       : EntityColumns.of(this.dataSource, Comment, alias, alias, omit);

@@ -1,44 +1,92 @@
 import { Injectable } from '@nestjs/common';
-import { FieldNode, getArgumentValues, GraphQLObjectType, GraphQLResolveInfo } from 'graphql';
+import { FieldNode, getArgumentValues, GraphQLObjectType, GraphQLResolveInfo, GraphQLSchema } from 'graphql';
 import { fieldNodesAt, selectedFields } from '../graphql/selection';
 import { Connection, pageSize, toConnection } from '../graphql/pagination';
 import { Comment } from '../database/entities/comment.entity';
+import { Organization } from '../database/entities/organization.entity';
+import { Space } from '../database/entities/space.entity';
+import { User } from '../database/entities/user.entity';
+import { entityColumnProperties } from '../database/entity-rows';
 import { Post } from '../database/entities/post.entity';
 import { Viewer } from '../graphql/graphql-context.decorator';
-import { prefetch, prefetchWithArgs } from '../graphql/prefetched';
+import { isPlainField, prefetch, prefetchWithArgs } from '../graphql/prefetched';
 import { requestLoader } from '../graphql/request-loaders';
 import { visibleEmail } from '../users/user-fields';
 import { FirstComments, Listed, ListShape } from './content.repository';
 import { PostsService } from './posts.service';
-
-/** Long texts, arrays and dates of the rows a list joins, fetched only when a field of theirs is selected. */
-const LAZY = {
-  user: ['jobTitle', 'skills', 'bio'],
-  organization: ['domains'],
-  space: ['purpose', 'createdAt'],
-} as const;
 
 /**
  * Columns of the joined rows no field of theirs reads (the schema does not expose them), never
  * fetched: every timestamp costs PostgreSQL its formatting and the gateway its parsing, per row.
  */
 const UNREAD = {
-  user: ['disabledAt', 'disabledReason', 'lastLoginAt', 'createdAt', 'updatedAt'],
-  organization: ['suspendedAt', 'suspensionReason', 'createdAt', 'updatedAt'],
-  space: ['updatedAt'],
+  User: ['disabledAt', 'disabledReason', 'lastLoginAt', 'createdAt', 'updatedAt'],
+  Organization: ['suspendedAt', 'suspensionReason', 'createdAt', 'updatedAt'],
+  Space: ['updatedAt'],
+  Post: [],
+  Comment: [],
 } as const;
+
+/**
+ * What a field with a resolver reads of its parent when it runs (instead of being served from
+ * the list's statement), besides what the list always reads. A field with a resolver that is
+ * not named here makes the list fetch its parent's every column: the field rules' checks read
+ * a whole row (email, clearance, roles, an organisation's domains...). A field without a
+ * resolver reads the property of its own name.
+ */
+const RESOLVER_READS: Readonly<Record<ListedType, Readonly<Record<string, readonly string[]>>>> = {
+  Post: {
+    author: ['authorId'],
+    space: ['spaceId'],
+    commentCount: [],
+    comments: [],
+    deleted: ['deletedAt'],
+    history: ['label'],
+    reactionCounts: [],
+    reactions: [],
+    unreachableMentions: ['authorId'],
+  },
+  Comment: {
+    author: ['authorId'],
+    post: ['postId'],
+    deleted: ['deletedAt'],
+    history: [],
+    reactionCounts: [],
+    reactions: [],
+    unreachableMentions: ['authorId', 'postId'],
+  },
+  User: { organization: ['organizationId'] },
+  Organization: {},
+  Space: { viewerCan: ['classification'], posts: [], members: [] },
+};
+
+/** What a list reads of each row whatever is selected: the key, the cursor's, and a comment's post (pages are grouped by it). */
+const ALWAYS: Readonly<Record<ListedType, readonly string[]>> = {
+  Post: ['id', 'createdAt'],
+  Comment: ['id', 'createdAt', 'postId'],
+  User: ['id'],
+  Organization: ['id'],
+  Space: ['id'],
+};
+
+const ENTITIES: Readonly<Record<ListedType, Function>> = { Post, Comment, User, Organization, Space };
+
+type ListedType = 'Post' | 'Comment' | 'User' | 'Organization' | 'Space';
+
+/** A list's document, as much of the resolver's info as its shape depends on. */
+export type ListInfo = Pick<GraphQLResolveInfo, 'fieldNodes' | 'fragments' | 'schema'>;
 
 /** Shapes by the field's nodes in the document: a field under a list is resolved once per item. */
 const shapes = new WeakMap<readonly FieldNode[], ListShape>();
 const shapeKeys = new WeakMap<ListShape, string>();
 
 /**
- * What a list of posts or comments should fetch with its items, from the fields the request
- * selects (which depend only on the document: selectedFields evaluates no directive).
+ * What a list of posts or comments (`items`) should fetch with its items, from the fields the
+ * request selects (which depend only on the document: selectedFields evaluates no directive).
  */
-export function listShape(info: Pick<GraphQLResolveInfo, 'fieldNodes' | 'fragments'>): ListShape {
+export function listShape(info: ListInfo, items: 'Post' | 'Comment'): ListShape {
   let shape = shapes.get(info.fieldNodes);
-  if (!shape) shapes.set(info.fieldNodes, (shape = shapeOf(info)));
+  if (!shape) shapes.set(info.fieldNodes, (shape = shapeOf(info, items)));
   return shape;
 }
 
@@ -49,24 +97,66 @@ export function listShapeKey(shape: ListShape): string {
   return key;
 }
 
-function shapeOf(info: Pick<GraphQLResolveInfo, 'fieldNodes' | 'fragments'>): ListShape {
+function shapeOf(info: ListInfo, items: 'Post' | 'Comment'): ListShape {
   const node = selectedFields(info, ['edges', 'node']);
   const author = selectedFields(info, ['edges', 'node', 'author']);
-  const organization = selectedFields(info, ['edges', 'node', 'author', 'organization']);
-  const space = selectedFields(info, ['edges', 'node', 'space']);
   return {
     authors: node.has('author'),
     commentCounts: node.has('commentCount'),
     spaces: node.has('space'),
-    bodies: node.has('body'),
     emails: author.has('email'),
     omit: {
-      user: [...UNREAD.user, ...LAZY.user.filter((f) => !author.has(f))],
-      organization: [...UNREAD.organization, ...LAZY.organization.filter((f) => !organization.has(f))],
-      space: [...UNREAD.space, ...LAZY.space.filter((f) => !space.has(f))],
+      item: unread(info.schema, items, node),
+      user: unread(info.schema, 'User', author),
+      organization: unread(
+        info.schema,
+        'Organization',
+        selectedFields(info, ['edges', 'node', 'author', 'organization']),
+      ),
+      space: unread(info.schema, 'Space', selectedFields(info, ['edges', 'node', 'space'])),
     },
   };
 }
+
+/**
+ * The columns of `type`'s rows that none of the `selected` fields reads (by RESOLVER_READS and
+ * ALWAYS): left out of the statement. When a selected field's reads are unknown, only the
+ * columns no field ever reads (UNREAD) are, and those of the fields without a resolver that are
+ * not selected (long texts, arrays, dates).
+ */
+function unread(schema: GraphQLSchema, type: ListedType, selected: ReadonlySet<string>): readonly string[] {
+  const fields = (schema.getType(type) as GraphQLObjectType).getFields();
+  const columns = entityColumnProperties(ENTITIES[type]);
+  const reads = new Set<string>(ALWAYS[type]);
+  let whole = false;
+  for (const name of selected) {
+    const field = fields[name];
+    if (name === '__typename') continue;
+    if (field && isPlainField(field) && columns.includes(name)) reads.add(name);
+    else if (field && !isPlainField(field) && RESOLVER_READS[type][name])
+      RESOLVER_READS[type][name].forEach((p) => reads.add(p));
+    else whole = true;
+  }
+  if (whole) {
+    // Every column a resolver or the rules may read; the ones only a field of their own name reads when selected.
+    const ownField = (p: string) => !!fields[p] && isPlainField(fields[p]) && !selected.has(p);
+    return columns.filter(
+      (p) =>
+        (UNREAD[type] as readonly string[]).includes(p) ||
+        ((LAZY[type] as readonly string[]).includes(p) && ownField(p)),
+    );
+  }
+  return columns.filter((p) => !reads.has(p));
+}
+
+/** Long texts, arrays and dates fetched, when a row is fetched whole, only if their own field is selected. */
+const LAZY = {
+  User: ['jobTitle', 'skills', 'bio'],
+  Organization: ['domains'],
+  Space: ['purpose', 'createdAt'],
+  Post: ['body'],
+  Comment: ['body'],
+} as const;
 
 /**
  * Hands what a list statement fetched with its items to their fields (prefetched.ts): the
@@ -120,7 +210,7 @@ export class ListedPrimer {
       const args = each[0];
       if (each.some((a) => JSON.stringify(a) !== JSON.stringify(args)) || (args.after ?? null) !== null) return null;
       const first = pageSize(args.first as number | undefined);
-      return { args, first, fetch: { limit: first + 1, shape: listShape(asked.info) } };
+      return { args, first, fetch: { limit: first + 1, shape: listShape(asked.info, 'Comment') } };
     } catch {
       return null;
     }
@@ -167,10 +257,7 @@ export interface CommentsRequest {
 }
 
 /** The `comments` fields under a list's nodes, per field of the document: null unless all have one name. */
-const commentsFields = new WeakMap<
-  readonly FieldNode[],
-  { nodes: FieldNode[]; info: Pick<GraphQLResolveInfo, 'fieldNodes' | 'fragments'> } | null
->();
+const commentsFields = new WeakMap<readonly FieldNode[], { nodes: FieldNode[]; info: ListInfo } | null>();
 
 function commentsAsked(info: GraphQLResolveInfo) {
   let asked = commentsFields.get(info.fieldNodes);
@@ -178,7 +265,9 @@ function commentsAsked(info: GraphQLResolveInfo) {
     const nodes = fieldNodesAt(info, ['edges', 'node', 'comments']);
     const names = new Set(nodes.map((n) => (n.alias ?? n.name).value));
     asked =
-      nodes.length > 0 && names.size === 1 ? { nodes, info: { fieldNodes: nodes, fragments: info.fragments } } : null;
+      nodes.length > 0 && names.size === 1
+        ? { nodes, info: { fieldNodes: nodes, fragments: info.fragments, schema: info.schema } }
+        : null;
     commentsFields.set(info.fieldNodes, asked);
   }
   return asked;

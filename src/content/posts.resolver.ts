@@ -44,7 +44,7 @@ export class PostsResolver {
   ): Promise<Connection<Post>> {
     // Its one statement proves a cached principal (carried-check.ts).
     return this.carried.run(v, async (v) => {
-      const shape = listShape(info);
+      const shape = listShape(info, 'Post');
       const comments = this.primer.commentsRequest(info);
       const { connection, listed } = await this.postsService.feed(
         v.ability,
@@ -97,7 +97,7 @@ export class PostsResolver {
   ): Promise<Connection<Comment>> {
     if (page.after) return this.postsService.commentsOf(v.ability, post.id, page);
     // First pages of a whole list of posts load in one query, with their authors when asked.
-    return this.primer.firstComments(v, post.id, pageSize(page.first), listShape(info));
+    return this.primer.firstComments(v, post.id, pageSize(page.first), listShape(info, 'Comment'));
   }
 
   @ResolveField(() => Boolean)

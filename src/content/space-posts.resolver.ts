@@ -24,7 +24,7 @@ export class SpacePostsResolver {
     @Args() page: PageArgs,
     @Info() info: GraphQLResolveInfo,
   ): Promise<Connection<Post>> {
-    const shape = listShape(info);
+    const shape = listShape(info, 'Post');
     const comments = this.primer.commentsRequest(info);
     const { connection, listed } = await this.postsService.inSpace(v.ability, space.id, page, shape, comments?.fetch);
     this.primer.prime(v, shape, listed);

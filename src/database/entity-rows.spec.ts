@@ -1,7 +1,9 @@
 import { DataSource } from 'typeorm';
 import { ENTITIES } from './entities';
 import { User } from './entities/user.entity';
-import { EntityColumns, positional } from './entity-rows';
+import { createMongoAbility } from '@casl/ability';
+import { asSubject } from '../access/subjects';
+import { entityColumnProperties, EntityColumns, isPartialEntity, positional } from './entity-rows';
 
 describe('EntityColumns', () => {
   // Metadata only: no connection is opened.
@@ -43,6 +45,28 @@ describe('EntityColumns', () => {
   it('hydrates every column when none is left out', () => {
     const user = EntityColumns.of(dataSource, User, 'au').hydrate(row);
     expect(user.createdAt).toEqual(new Date('2026-01-01T00:00:00Z'));
+    expect(isPartialEntity(user)).toBe(false);
+  });
+
+  it('makes a partial entity a subject that reads through it: a condition on a column left out throws', () => {
+    const user = EntityColumns.of(dataSource, User, 'au', 'au', ['organizationId']).hydrate(row);
+    expect(isPartialEntity(user)).toBe(true);
+    const ability = createMongoAbility([
+      { action: 'read', subject: 'User', conditions: { id: 'u1' } },
+      { action: 'read', subject: 'User', fields: ['email'], inverted: true, conditions: { organizationId: 'o2' } },
+    ]);
+    const subject = asSubject('User', user);
+    // The fetched column decides; the one left out is never taken for absent (undefined).
+    expect(ability.can('read', subject as never)).toBe(true);
+    expect(() => ability.can('read', subject as never, 'email')).toThrow(
+      'User.organizationId was not fetched by this list',
+    );
+  });
+
+  it('lists the column properties of an entity', () => {
+    const columns = entityColumnProperties(User);
+    expect(columns).toEqual(expect.arrayContaining(['id', 'organizationId', 'email', 'displayName', 'createdAt']));
+    expect(columns).not.toContain('organization');
   });
 });
 

@@ -1,4 +1,4 @@
-import { DataSource, EntityTarget, ObjectLiteral } from 'typeorm';
+import { DataSource, EntityTarget, getMetadataArgsStorage, ObjectLiteral } from 'typeorm';
 
 /**
  * The columns of one entity, selected under a prefix in a hand-written statement and turned
@@ -83,16 +83,47 @@ const AS_DRIVER_READS = new Set([
   'jsonb',
 ]);
 
+const columnProperties = new WeakMap<Function, readonly string[]>();
+
+/** The properties of an entity class that are columns (as its decorators declare them), for a list's `omit`. */
+export function entityColumnProperties(target: Function): readonly string[] {
+  let properties = columnProperties.get(target);
+  if (!properties) {
+    properties = [
+      ...new Set(
+        getMetadataArgsStorage()
+          .filterColumns(target)
+          .map((c) => c.propertyName),
+      ),
+    ];
+    columnProperties.set(target, properties);
+  }
+  return properties;
+}
+
+/** Marks the prototype of entities hydrated without some of their columns (see `unfetched`). */
+const PARTIAL = Symbol('passerelle.partialEntity');
+
+/**
+ * Whether `object` is an entity hydrated without some of its columns: it is no subject for the
+ * rules, whose conditions read its properties (asSubject refuses it).
+ */
+export function isPartialEntity(object: object): boolean {
+  return PARTIAL in object;
+}
+
 /**
  * A prototype for entities hydrated without the `omit` columns: it is the entity's own (so
  * `instanceof` holds), and reading an omitted property throws instead of answering undefined,
  * so that a field resolver reading what its list did not fetch fails loudly in tests rather
- * than answering null. Writing one defines it on the object.
+ * than answering null. Writing one defines it on the object. Copying such an entity's own
+ * properties (a spread) would silently leave the omitted ones out: it is marked partial.
  */
 function unfetched(target: unknown, omit: readonly string[]): object | null {
   if (omit.length === 0 || typeof target !== 'function') return null;
   const entity = target as { prototype: object; name: string };
   const prototype = Object.create(entity.prototype) as object;
+  Object.defineProperty(prototype, PARTIAL, { value: true });
   for (const property of omit) {
     Object.defineProperty(prototype, property, {
       get() {

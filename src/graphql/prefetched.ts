@@ -1,4 +1,4 @@
-import { GraphQLFieldResolver, GraphQLSchema, isObjectType } from 'graphql';
+import { GraphQLField, GraphQLFieldResolver, GraphQLSchema, isObjectType } from 'graphql';
 
 const SLOT = Symbol('passerelle.prefetched');
 
@@ -36,12 +36,40 @@ export function prefetchWithArgs<T extends object>(
   return prefetch(item, { [withArgs(field, args)]: value });
 }
 
+/** The resolvers of plain fields, as servePrefetched found them (a copy of the schema keeps them). */
+const plainResolvers = new WeakSet<GraphQLFieldResolver<unknown, unknown>>();
+
+/**
+ * Whether the field reads its source's property of its own name and nothing else (a field
+ * without a resolver, or with the framework's resolver of a plain field: servePrefetched).
+ */
+export function isPlainField(field: GraphQLField<unknown, unknown>): boolean {
+  return !field.resolve || plainResolvers.has(field.resolve);
+}
+
+/**
+ * Whether `resolve` is the framework's resolver of a plain field: it reads the source's
+ * property of the field's own name, with no default value (@nestjs/graphql gives every field of
+ * a code-first type one, named `rootFieldResolver`, until a @ResolveField replaces it). Only such
+ * a function is called here, on probes: a resolver of the application is never run.
+ */
+function readsOwnProperty(resolve: GraphQLFieldResolver<unknown, unknown>, name: string): boolean {
+  if (resolve.name !== 'rootFieldResolver' || resolve.length !== 1) return false;
+  const probe = {};
+  const read = resolve as unknown as (source: object) => unknown;
+  return read({ [name]: probe }) === probe && read({}) === undefined;
+}
+
 /**
  * Lets every field with a resolver answer from the value attached by `prefetch` (or, for a
  * field with arguments, by `prefetchWithArgs` for the same arguments) when there is one. Field
  * resolvers carry no guard or interceptor here (fieldResolverEnhancers is empty), so serving
  * the attached value skips only the framework's per-field wrapping, which costs more than the
  * rest of a list's execution together.
+ *
+ * A plain field (one that reads its source's property of the same name) keeps the framework's
+ * resolver, unwrapped: values are attached only for fields with resolvers of their own. It is
+ * recorded (isPlainField), for a list to tell what a field reads of its row (listed.ts).
  */
 export function servePrefetched(schema: GraphQLSchema): GraphQLSchema {
   for (const type of Object.values(schema.getTypeMap())) {
@@ -50,6 +78,10 @@ export function servePrefetched(schema: GraphQLSchema): GraphQLSchema {
       const resolve = field.resolve;
       if (!resolve) continue;
       const name = field.name;
+      if (field.args.length === 0 && readsOwnProperty(resolve, name)) {
+        plainResolvers.add(resolve);
+        continue;
+      }
       const served: GraphQLFieldResolver<unknown, unknown> =
         field.args.length > 0
           ? (source, args: Record<string, unknown>, context, info) => {
