@@ -141,11 +141,16 @@ describe('columns a list fetches', () => {
     expect(narrow.omit.user).toEqual(expect.arrayContaining(['email', 'roles', 'clearance', 'organizationId']));
     for (const read of ['id', 'displayName']) expect(narrow.omit.user).not.toContain(read);
 
-    // The email's field rule decides on the author's row: fetched whole (but for what no field reads).
+    // The email's field rule decides on the author's organisation: fetched with the address.
     const email = shapeOf('{ space(id: "x") { posts(first: 20) { edges { node { id author { email } } } } } }');
     expect(email.emails).toBe(true);
-    expect(email.omit.user).toEqual(expect.arrayContaining(['lastLoginAt', 'bio']));
+    expect(email.omit.user).toEqual(expect.arrayContaining(['lastLoginAt', 'bio', 'roles', 'clearance']));
+    for (const read of ['id', 'email', 'organizationId']) expect(email.omit.user).not.toContain(read);
+
+    // A field whose reads are not declared (the rules decide on the row): the row whole, but for what no field reads.
+    const roles = shapeOf('{ space(id: "x") { posts(first: 20) { edges { node { id author { roles } } } } } }');
+    expect(roles.omit.user).toEqual(expect.arrayContaining(['lastLoginAt', 'bio']));
     for (const read of ['id', 'email', 'organizationId', 'roles', 'clearance', 'hiddenFromExternals', 'status'])
-      expect(email.omit.user).not.toContain(read);
+      expect(roles.omit.user).not.toContain(read);
   });
 });

@@ -55,7 +55,9 @@ const RESOLVER_READS: Readonly<Record<ListedType, Readonly<Record<string, readon
     reactions: [],
     unreachableMentions: ['authorId', 'postId'],
   },
-  User: { organization: ['organizationId'] },
+  // The email's field rule (visibleEmail) reads the user's organisation; a condition of the
+  // rules on a column left out would throw (asSubject reads through a partial entity).
+  User: { organization: ['organizationId'], email: ['email', 'organizationId'] },
   Organization: {},
   Space: { viewerCan: ['classification'], posts: [], members: [] },
 };

@@ -17,6 +17,20 @@ export function visibleEmail(ability: AppAbility, user: User): string | null {
     withholds.set(ability, mayWithhold);
   }
   if (!mayWithhold) return user.email;
-  const rule = ability.relevantRuleFor('read', asSubject('User', user), 'email');
-  return rule?.inverted ? null : user.email;
+  // A list names the same authors again and again: decided once per person and organisation.
+  let decided = withheldFor.get(ability);
+  if (!decided) withheldFor.set(ability, (decided = new Map()));
+  const key = `${user.id}/${user.organizationId}`;
+  let withheld = decided.get(key);
+  if (withheld === undefined) {
+    withheld = ability.relevantRuleFor('read', asSubject('User', user), 'email')?.inverted === true;
+    decided.set(key, withheld);
+  }
+  return withheld ? null : user.email;
 }
+
+/**
+ * Per ability (one request's, or one subscription event's), whether a person's email is
+ * withheld, by person and organisation: the rules decide on the person's row, the same row.
+ */
+const withheldFor = new WeakMap<AppAbility, Map<string, boolean>>();
