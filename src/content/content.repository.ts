@@ -70,9 +70,9 @@ export interface ListShape {
   emails?: boolean;
   /**
    * Properties of the items and of the joined rows that no selected field reads: left out (an
-   * entity hydrated without them throws when one is read, and is no subject for the rules).
+   * entity hydrated without them throws when one is read, also by a rule's condition).
    */
-  omit?: {
+  omit: {
     item: readonly string[];
     user: readonly string[];
     organization: readonly string[];
@@ -420,11 +420,11 @@ export class ContentRepository {
     alias: string,
     shape: ListShape,
   ): EntityColumns<T> {
-    return EntityColumns.of(this.dataSource, entity, alias, alias, shape.omit?.[kind] ?? []);
+    return EntityColumns.of(this.dataSource, entity, alias, alias, shape.omit[kind]);
   }
 
   private itemColumns(alias: 'p' | 'c', shape: ListShape): EntityColumns<Post> | EntityColumns<Comment> {
-    const omit = shape.omit?.item ?? [];
+    const omit = shape.omit.item;
     return alias === 'p'
       ? EntityColumns.of(this.dataSource, Post, alias, alias, omit)
       : EntityColumns.of(this.dataSource, Comment, alias, alias, omit);

@@ -27,6 +27,15 @@ const UNREAD = {
   Comment: [],
 } as const;
 
+/** Long texts, arrays and dates fetched, when a row is fetched whole, only if their own field is selected. */
+const LAZY = {
+  User: ['jobTitle', 'skills', 'bio'],
+  Organization: ['domains'],
+  Space: ['purpose', 'createdAt'],
+  Post: ['body'],
+  Comment: ['body'],
+} as const;
+
 /**
  * What a field with a resolver reads of its parent when it runs (instead of being served from
  * the list's statement), besides what the list always reads. A field with a resolver that is
@@ -132,11 +141,11 @@ function unread(schema: GraphQLSchema, type: ListedType, selected: ReadonlySet<s
   const reads = new Set<string>(ALWAYS[type]);
   let whole = false;
   for (const name of selected) {
-    const field = fields[name];
     if (name === '__typename') continue;
+    const field = fields[name];
+    const declared = field && !isPlainField(field) ? RESOLVER_READS[type][name] : undefined;
     if (field && isPlainField(field) && columns.includes(name)) reads.add(name);
-    else if (field && !isPlainField(field) && RESOLVER_READS[type][name])
-      RESOLVER_READS[type][name].forEach((p) => reads.add(p));
+    else if (declared) declared.forEach((p) => reads.add(p));
     else whole = true;
   }
   if (whole) {
@@ -150,15 +159,6 @@ function unread(schema: GraphQLSchema, type: ListedType, selected: ReadonlySet<s
   }
   return columns.filter((p) => !reads.has(p));
 }
-
-/** Long texts, arrays and dates fetched, when a row is fetched whole, only if their own field is selected. */
-const LAZY = {
-  User: ['jobTitle', 'skills', 'bio'],
-  Organization: ['domains'],
-  Space: ['purpose', 'createdAt'],
-  Post: ['body'],
-  Comment: ['body'],
-} as const;
 
 /**
  * Hands what a list statement fetched with its items to their fields (prefetched.ts): the

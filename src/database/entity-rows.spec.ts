@@ -1,8 +1,6 @@
 import { DataSource } from 'typeorm';
 import { ENTITIES } from './entities';
 import { User } from './entities/user.entity';
-import { createMongoAbility } from '@casl/ability';
-import { asSubject } from '../access/subjects';
 import { entityColumnProperties, EntityColumns, isPartialEntity, positional } from './entity-rows';
 
 describe('EntityColumns', () => {
@@ -46,21 +44,6 @@ describe('EntityColumns', () => {
     const user = EntityColumns.of(dataSource, User, 'au').hydrate(row);
     expect(user.createdAt).toEqual(new Date('2026-01-01T00:00:00Z'));
     expect(isPartialEntity(user)).toBe(false);
-  });
-
-  it('makes a partial entity a subject that reads through it: a condition on a column left out throws', () => {
-    const user = EntityColumns.of(dataSource, User, 'au', 'au', ['organizationId']).hydrate(row);
-    expect(isPartialEntity(user)).toBe(true);
-    const ability = createMongoAbility([
-      { action: 'read', subject: 'User', conditions: { id: 'u1' } },
-      { action: 'read', subject: 'User', fields: ['email'], inverted: true, conditions: { organizationId: 'o2' } },
-    ]);
-    const subject = asSubject('User', user);
-    // The fetched column decides; the one left out is never taken for absent (undefined).
-    expect(ability.can('read', subject as never)).toBe(true);
-    expect(() => ability.can('read', subject as never, 'email')).toThrow(
-      'User.organizationId was not fetched by this list',
-    );
   });
 
   it('lists the column properties of an entity', () => {

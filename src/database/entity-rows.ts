@@ -105,8 +105,8 @@ export function entityColumnProperties(target: Function): readonly string[] {
 const PARTIAL = Symbol('passerelle.partialEntity');
 
 /**
- * Whether `object` is an entity hydrated without some of its columns: it is no subject for the
- * rules, whose conditions read its properties (asSubject refuses it).
+ * Whether `object` is an entity hydrated without some of its columns: a copy of its own
+ * properties would lose them unseen (asSubject reads through it instead).
  */
 export function isPartialEntity(object: object): boolean {
   return PARTIAL in object;
