@@ -8,6 +8,7 @@ import { AppConfig, ConfigError } from './config/app-config';
 import { reachDatabase } from './database/reach-database';
 import { GracefulShutdown } from './observability/graceful-shutdown';
 import { loggerParams } from './observability/logging';
+import { inWorkerPool, runWorkerPool } from './observability/worker-pool';
 import { describeUnreadableSecrets, findUnreadableSecrets } from './sso/stored-secrets.check';
 
 /** A reason not to start, already one line naming what to change. */
@@ -15,9 +16,20 @@ class StartupError extends Error {}
 
 async function bootstrap(): Promise<void> {
   const config = AppConfig.fromEnv();
-  // What can be checked before Nest starts is checked first, each failure one line.
-  if (config.databaseUrl) await reachDatabase(config.databaseUrl);
-  await checkPortFree(config);
+  // What can be checked before Nest starts is checked first, each failure one line (in a
+  // pool of workers, by the primary, before it starts them).
+  if (!inWorkerPool()) {
+    if (config.databaseUrl) await reachDatabase(config.databaseUrl);
+    await checkPortFree(config);
+  }
+  if (config.workers > 1 && !inWorkerPool()) {
+    const log = jsonLogger(config);
+    const code = await runWorkerPool(config, {
+      info: (message) => log.log(message, 'Passerelle'),
+      error: (message) => log.error(message, 'Passerelle'),
+    });
+    process.exit(code);
+  }
   const app = await createApp(config, { logger: jsonLogger(config) });
   await app.init();
   const unreadable = await findUnreadableSecrets(app.get(DataSource), config.secretKey);
@@ -43,7 +55,9 @@ function handleSignals(shutdown: GracefulShutdown): void {
     void shutdown.run(signal).then((code) => process.exit(code));
   };
   process.on('SIGTERM', onSignal);
-  process.on('SIGINT', onSignal);
+  // A pool's worker drains when its primary tells it to (SIGTERM); a terminal's Ctrl-C, sent to
+  // the whole process group, reaches the primary, which tells it.
+  process.on('SIGINT', inWorkerPool() ? () => undefined : onSignal);
 }
 
 async function stop(app: INestApplication, message: string): Promise<never> {

@@ -49,6 +49,33 @@ describe('AppConfig', () => {
     });
   });
 
+  describe('WORKERS', () => {
+    const production = { NODE_ENV: 'production', SECRET_KEY: KEY };
+    it('is one process by default; more need PostgreSQL and Redis, as instances do', () => {
+      expect(new AppConfig({ ...production, DATABASE_URL: 'postgres://db/x' }).workers).toBe(1);
+      expect(
+        new AppConfig({ ...production, DATABASE_URL: 'postgres://db/x', REDIS_URL: 'redis://r:6379', WORKERS: '4' })
+          .workers,
+      ).toBe(4);
+      expect(() => new AppConfig({ ...production, DATABASE_URL: 'postgres://db/x', WORKERS: '2' })).toThrow(
+        /^WORKERS: more than one worker needs DATABASE_URL .* and REDIS_URL/,
+      );
+      expect(
+        () =>
+          new AppConfig({
+            ...production,
+            EMBEDDED_DATABASE: 'true',
+            DATA_DIR: dir,
+            REDIS_URL: 'redis://r:6379',
+            WORKERS: '2',
+          }),
+      ).toThrow(/^WORKERS: more than one worker needs DATABASE_URL/);
+      expect(() => new AppConfig({ ...production, DATABASE_URL: 'postgres://db/x', WORKERS: '0' })).toThrow(
+        /^WORKERS: must be between 1 and 64/,
+      );
+    });
+  });
+
   describe('the database in production', () => {
     it('requires DATABASE_URL unless EMBEDDED_DATABASE=true', () => {
       expect(() => new AppConfig({ NODE_ENV: 'production', SECRET_KEY: KEY })).toThrow(

@@ -98,6 +98,11 @@ export class AppConfig {
   readonly mailFrom: string;
   /** Run the scheduled jobs (reminders, lapses, invitation expiry, mail retries) in this instance. */
   readonly jobsEnabled: boolean;
+  /**
+   * Processes serving the port (node:cluster): one by default; more use more cores of one
+   * machine, as as many instances would, so they need what instances share (PostgreSQL, Redis).
+   */
+  readonly workers: number;
   /** How often every open subscription socket re-checks its credential (besides at each event). */
   readonly subscriptionRecheckMs: number;
   /** Redis channel of the subscription events (instances that serve the same clients share it). */
@@ -126,6 +131,13 @@ export class AppConfig {
       throw new ConfigError('DEMO_IDP', 'the demo identity providers cannot run in production');
     }
     this.redisUrl = optionalUrl(env, 'REDIS_URL', ['redis:', 'rediss:']);
+    this.workers = int(env, 'WORKERS', 1, 1, 64);
+    if (this.workers > 1 && (this.databaseUrl === null || this.redisUrl === null)) {
+      throw new ConfigError(
+        'WORKERS',
+        'more than one worker needs DATABASE_URL (the embedded database lives in one process) and REDIS_URL (workers share the SAML replay cache, rate limits and subscription events through it, as instances do)',
+      );
+    }
     // Fails here, in one line naming DATA_DIR, rather than later in the database driver.
     if (this.dataDir !== null && this.databaseUrl === null) usableDataDir(this.dataDir);
     this.secretKey = secretKey(env, this.nodeEnv, this.dataDir);

@@ -1,3 +1,4 @@
+import cluster from 'node:cluster';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Params } from 'nestjs-pino';
 import type { DestinationStream, LoggerOptions } from 'pino';
@@ -49,7 +50,11 @@ const PROBES = new Set(['/health/live', '/health/ready']);
 export function pinoOptions(config: AppConfig): LoggerOptions {
   return {
     level: config.logLevel,
-    base: { service: 'passerelle' },
+    // A pool's worker (WORKERS > 1) says which it is.
+    base:
+      cluster.isWorker && cluster.worker
+        ? { service: 'passerelle', worker: cluster.worker.id }
+        : { service: 'passerelle' },
     timestamp: () => `,"time":"${new Date().toISOString()}"`,
     formatters: { level: (label) => ({ level: label }) },
     // Belt and braces: the serializers below print no header at all.

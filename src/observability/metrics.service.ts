@@ -4,6 +4,7 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { QueryCountingLogger } from './query-counting.logger';
+import { inWorkerPool, joinPoolMetrics, poolMetrics } from './worker-pool';
 
 /** Labels that come from clients are capped: past this many distinct names, the rest are `other`. */
 export const MAX_OPERATION_LABELS = 50;
@@ -143,6 +144,8 @@ export class MetricsService implements OnModuleDestroy {
       name: 'process_uptime_seconds',
       help: 'Seconds since the process started.',
       registers,
+      // Of a pool of workers (WORKERS > 1): the oldest.
+      aggregator: 'max',
       collect() {
         this.set(Math.round(process.uptime()));
       },
@@ -150,6 +153,7 @@ export class MetricsService implements OnModuleDestroy {
     if (config?.metricsEnabled ?? true) {
       collectDefaultMetrics({ register: this.registry, eventLoopMonitoringPrecision: 20 });
     }
+    if (inWorkerPool()) joinPoolMetrics(this.registry);
   }
 
   get contentType(): string {
@@ -188,8 +192,9 @@ export class MetricsService implements OnModuleDestroy {
     this.mail.inc({ outcome });
   }
 
+  /** This instance's metrics; in a pool of workers (WORKERS > 1), every worker's, summed by the primary. */
   render(): Promise<string> {
-    return this.registry.metrics();
+    return inWorkerPool() ? poolMetrics() : this.registry.metrics();
   }
 
   onModuleDestroy(): void {

@@ -13,7 +13,7 @@ import { metricTotal, scrape } from './prometheus';
 import { benchDatabaseName, benchDatabaseUrl, countRows, SeedReport, seedBenchDatabase, worldSize } from './seed';
 import { WORKLOADS } from './workloads';
 
-const USAGE = `usage: npm run bench -- [--scale N] [--duration S] [--connections C] [--callers N] [--warmup S] [--only W,…] [--skip-seed]
+const USAGE = `usage: npm run bench -- [--scale N] [--duration S] [--connections C] [--callers N] [--warmup S] [--workers N] [--only W,…] [--skip-seed]
 
 Seeds PostgreSQL database "passerelle_bench" (passerelle_bench_sN at scale N; on BENCH_DATABASE_URL, else DATABASE_URL, else
 postgres://postgres@127.0.0.1:5432/postgres), starts the gateway in production mode on a
@@ -26,6 +26,8 @@ stdout, progress to stderr.
   --connections C  concurrent connections (default 16)
   --callers N      bearer tokens in the pool, at least 50 (default 64)
   --warmup S       seconds of unrecorded load before each scenario (default 3)
+  --workers N      the gateway's WORKERS (default 1: one process); more than one needs REDIS_URL,
+                   which the gateway then uses (the pool shares what instances share through it)
   --only W,…       measure only these workloads (names as below, comma-separated; all are still
                    checked against the floor)
   --skip-seed      reuse the database of an earlier run
@@ -43,6 +45,7 @@ interface Options {
   connections: number;
   callers: number;
   warmup: number;
+  workers: number;
   skipSeed: boolean;
   json: boolean;
   checkOnly: boolean;
@@ -58,6 +61,7 @@ function parseOptions(argv: string[]): Options | null {
     connections: 16,
     callers: 64,
     warmup: 3,
+    workers: 1,
     skipSeed: false,
     json: false,
     checkOnly: false,
@@ -69,6 +73,7 @@ function parseOptions(argv: string[]): Options | null {
     '--connections': { key: 'connections', min: 1, integer: true },
     '--callers': { key: 'callers', min: 50, integer: true },
     '--warmup': { key: 'warmup', min: 0, integer: true },
+    '--workers': { key: 'workers', min: 1, integer: true },
   };
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i].split('=', 2) as [string, string | undefined];
@@ -123,6 +128,10 @@ async function main(): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
+  if (options.workers > 1 && !process.env.REDIS_URL) {
+    process.stderr.write(`--workers ${options.workers} needs REDIS_URL (the gateway's WORKERS > 1 does)\n`);
+    return 2;
+  }
   const baseUrl =
     process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
   const database = benchDatabaseName(options.scale);
@@ -157,7 +166,7 @@ async function main(): Promise<number> {
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
-    gateway = await startGateway(databaseUrl, log);
+    gateway = await startGateway(databaseUrl, log, options.workers);
     floor = await startFloorServer(databaseUrl, log);
     const compared = await checkSameAnswers(gateway.baseUrl, floor.baseUrl, callers, WORKLOADS);
     log(`the floor and the gateway gave the same ${compared} answers`);
@@ -288,7 +297,7 @@ function report(
     `- world: ${n(rows.organizations)} organisations, ${n(rows.users)} users, ${n(rows.spaces)} spaces, ${n(rows.memberships)} memberships, ${n(rows.posts)} posts, ${n(rows.comments)} comments (${(databaseBytes / 2 ** 20).toFixed(0)} MiB, PostgreSQL ${serverVersion})`,
     `- seed: ${seed ? `${seed.seconds.toFixed(1)} s at scale ${options.scale}` : 'skipped (database reused)'}`,
     `- load: ${options.duration} s per scenario after ${options.warmup} s of warm-up, ${options.connections} connections, ${callers.length} callers' tokens round-robin (${hosts} host, ${callers.length - hosts} external; ${spacesPerCaller.toFixed(1)} readable spaces each)`,
-    `- gateway: NODE_ENV=production, one Node ${process.version} process, loopback; resident memory at the end ${(rss / 2 ** 20).toFixed(0)} MiB`,
+    `- gateway: NODE_ENV=production, ${options.workers === 1 ? `one Node ${process.version} process` : `${options.workers} Node ${process.version} worker processes (WORKERS=${options.workers}, with Redis) and their primary`}, loopback; resident memory at the end ${(rss / 2 ** 20).toFixed(0)} MiB${options.workers === 1 ? '' : ' (the workers together)'}`,
     `- machine: ${cpus().length} × ${cpus()[0]?.model.trim() ?? 'CPU'}, shared by the gateway, PostgreSQL and the load generator; 1-minute load average ${machine.loadBefore.toFixed(2)} before, ${machine.loadAfter.toFixed(2)} after`,
     ``,
     `| workload | server | requests | req/s | p50 ms | p99 ms | SQL queries/request | CPU ms/request: gateway | CPU ms/request: PostgreSQL | rows/response | non-2xx | GraphQL errors | socket errors |`,

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { Client } from 'pg';
 
 /** Linux reports process CPU time in clock ticks; 100 per second on every common build. */
@@ -17,6 +17,26 @@ export function cpuMillis(pid: number): number | null {
     return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
   } catch {
     return null;
+  }
+}
+
+/**
+ * cpuMillis of `pid` and of its descendants (a gateway with WORKERS > 1 serves from child
+ * processes), as they are now: a child that exited is no longer counted.
+ */
+export function treeCpuMillis(pid: number): number | null {
+  const own = cpuMillis(pid);
+  if (own === null) return null;
+  return childrenOf(pid).reduce((sum, child) => sum + (treeCpuMillis(child) ?? 0), own);
+}
+
+function childrenOf(pid: number): number[] {
+  try {
+    return readdirSync(`/proc/${pid}/task`).flatMap((tid) =>
+      readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8').split(' ').filter(Boolean).map(Number),
+    );
+  } catch {
+    return [];
   }
 }
 
@@ -54,7 +74,7 @@ export class CpuMeter {
   ) {}
 
   async start(): Promise<void> {
-    this.gatewayStart = cpuMillis(this.gatewayPid);
+    this.gatewayStart = treeCpuMillis(this.gatewayPid);
     this.sessions.clear();
     this.remote = false;
     await this.read(true);
@@ -84,7 +104,7 @@ export class CpuMeter {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     await this.reading;
-    const gatewayNow = cpuMillis(this.gatewayPid);
+    const gatewayNow = treeCpuMillis(this.gatewayPid);
     const gateway = gatewayNow !== null && this.gatewayStart !== null ? gatewayNow - this.gatewayStart : null;
     await this.read(false);
     if (this.remote) return { gateway, database: null };

@@ -33,7 +33,7 @@ export function freePort(): Promise<number> {
  * Starts `node dist/src/main.js` against `databaseUrl` and resolves once /metrics answers.
  * Its output goes to a log file (startServer), as production's goes to a collector.
  */
-export async function startGateway(databaseUrl: string, log: (line: string) => void): Promise<Gateway> {
+export async function startGateway(databaseUrl: string, log: (line: string) => void, workers = 1): Promise<Gateway> {
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
   return startServer('gateway', resolve(__dirname, '../../src/main.js'), baseUrl, log, {
@@ -52,6 +52,7 @@ export async function startGateway(databaseUrl: string, log: (line: string) => v
     LOG_SQL: process.env.LOG_SQL ?? 'false',
     // Shared state the way production keeps it, when the caller provides a Redis.
     ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
+    WORKERS: String(workers),
   });
 }
 
