@@ -1,9 +1,9 @@
-import cluster from 'node:cluster';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Params } from 'nestjs-pino';
 import type { DestinationStream, LoggerOptions } from 'pino';
 import type { AppConfig } from '../config/app-config';
 import { observationOf } from './request-observation';
+import { poolWorkerId } from './worker-pool';
 import type { Request } from 'express';
 
 /** Query parameters whose values never reach a log line. */
@@ -51,10 +51,7 @@ export function pinoOptions(config: AppConfig): LoggerOptions {
   return {
     level: config.logLevel,
     // A pool's worker (WORKERS > 1) says which it is.
-    base:
-      cluster.isWorker && cluster.worker
-        ? { service: 'passerelle', worker: cluster.worker.id }
-        : { service: 'passerelle' },
+    base: poolWorkerId() === null ? { service: 'passerelle' } : { service: 'passerelle', worker: poolWorkerId() },
     timestamp: () => `,"time":"${new Date().toISOString()}"`,
     formatters: { level: (label) => ({ level: label }) },
     // Belt and braces: the serializers below print no header at all.

@@ -16,7 +16,17 @@ export class MetricsController {
   @Get()
   @Header('Cache-Control', 'no-store')
   async scrape(@Res() res: Response): Promise<void> {
-    const text = await this.metrics.render();
+    let text: string;
+    try {
+      text = await this.metrics.render();
+    } catch (error) {
+      // A pool's primary that does not answer (worker-pool.ts): the scrape fails, clearly.
+      res
+        .status(503)
+        .type('text/plain')
+        .send(`${(error as Error).message}\n`);
+      return;
+    }
     res.type(this.metrics.contentType).send(text);
   }
 }

@@ -43,7 +43,7 @@ export function runWorkerPool(options: WorkerPoolOptions, log: PoolLogger): Prom
     let exitCode = 0;
 
     const fork = (slot: number) => {
-      const worker = cluster.fork(slots[slot].env);
+      const worker = cluster.fork({ ...slots[slot].env, [POOL_WORKER]: '1' });
       slotOf.set(worker, slot);
       worker.once('listening', () => {
         log.info(`worker ${slot + 1} listening (pid ${worker.process.pid})`);
@@ -103,9 +103,17 @@ export function runWorkerPool(options: WorkerPoolOptions, log: PoolLogger): Prom
   });
 }
 
-/** Whether this process is a worker of a pool (WORKERS > 1). */
+/** Set by the primary for its workers: a process manager's own cluster workers (PM2's) are not ours. */
+const POOL_WORKER = 'PASSERELLE_POOL_WORKER';
+
+/** Whether this process is a worker of a pool (WORKERS > 1) started by runWorkerPool. */
 export function inWorkerPool(): boolean {
-  return cluster.isWorker;
+  return cluster.isWorker && process.env[POOL_WORKER] === '1';
+}
+
+/** This worker's number in its pool (1 to WORKERS), or null outside a pool. */
+export function poolWorkerId(): number | null {
+  return inWorkerPool() ? (cluster.worker?.id ?? null) : null;
 }
 
 /** In a pool's worker: `registry` answers the primary's collection for the pool's /metrics. */
@@ -118,12 +126,26 @@ export function joinPoolMetrics(registry: Registry): void {
 let asked = 0;
 const waiting = new Map<number, { resolve: (text: string) => void; reject: (error: Error) => void }>();
 
+/** Longer than prom-client's own bound on the primary's collection (5 s). */
+const METRICS_TIMEOUT_MS = 7_000;
+
 /** In a pool's worker: the metrics of every worker of the pool, summed by the primary. */
 export function poolMetrics(): Promise<string> {
   if (waiting.size === 0) process.on('message', onAnswer);
   const id = ++asked;
   return new Promise((resolve, reject) => {
-    waiting.set(id, { resolve, reject });
+    const timer = setTimeout(() => {
+      waiting.delete(id);
+      if (waiting.size === 0) process.off('message', onAnswer);
+      reject(new Error('metrics of the pool: the primary did not answer'));
+    }, METRICS_TIMEOUT_MS);
+    const settle =
+      <T>(done: (value: T) => void) =>
+      (value: T) => {
+        clearTimeout(timer);
+        done(value);
+      };
+    waiting.set(id, { resolve: settle(resolve), reject: settle(reject) });
     process.send?.({ type: METRICS_ASKED, id });
   });
 }
