@@ -5,7 +5,7 @@ import { GracefulShutdown } from '../src/observability/graceful-shutdown';
 import { MAX_OPERATION_LABELS } from '../src/observability/metrics.service';
 import { QueryCountingLogger } from '../src/observability/query-counting.logger';
 import { SMALL_WORLD } from './fixtures/small-world';
-import { baseEnv, buildOnce, freePort, startChild, stopAllChildren } from './support/child-gateway';
+import { baseEnv, buildOnce, freePort, jsonLines, startChild, stopAllChildren } from './support/child-gateway';
 import { expectData, expectError } from './support/graphql-expect';
 import { startTestApp, TestApp } from './support/test-app';
 
@@ -308,11 +308,6 @@ describe('operations', () => {
       await sleep(300);
       return { ...raw, finish: () => raw.socket.write(body.slice(5)) };
     }
-    const jsonLines = (text: string) =>
-      text
-        .split('\n')
-        .filter((l) => l.startsWith('{'))
-        .map((l) => JSON.parse(l) as Record<string, any>);
 
     it('on SIGTERM answers the request in flight, then exits 0, logging JSON lines only on stdout', async () => {
       const port = await freePort();

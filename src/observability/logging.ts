@@ -50,8 +50,7 @@ const PROBES = new Set(['/health/live', '/health/ready']);
 export function pinoOptions(config: AppConfig): LoggerOptions {
   return {
     level: config.logLevel,
-    // A pool's worker (WORKERS > 1) says which it is.
-    base: poolWorkerId() === null ? { service: 'passerelle' } : { service: 'passerelle', worker: poolWorkerId() },
+    base: withWorker({ service: 'passerelle' }),
     timestamp: () => `,"time":"${new Date().toISOString()}"`,
     formatters: { level: (label) => ({ level: label }) },
     // Belt and braces: the serializers below print no header at all.
@@ -78,6 +77,12 @@ export function pinoOptions(config: AppConfig): LoggerOptions {
       },
     },
   };
+}
+
+/** A pool's worker (WORKERS > 1) says which it is in every line. */
+function withWorker(base: Record<string, unknown>): Record<string, unknown> {
+  const worker = poolWorkerId();
+  return worker === null ? base : { ...base, worker };
 }
 
 /**

@@ -32,6 +32,14 @@ export function baseEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   return { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', HOST: '127.0.0.1', ...extra };
 }
 
+/** The JSON lines of a child's output (its logs), parsed; other lines left out. */
+export function jsonLines(text: string): Record<string, any>[] {
+  return text
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as Record<string, any>);
+}
+
 export interface ChildGateway {
   child: ChildProcess;
   stdout(): string;
