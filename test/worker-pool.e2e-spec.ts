@@ -1,5 +1,5 @@
 import { SMALL_WORLD } from './fixtures/small-world';
-import { baseEnv, buildOnce, freePort, startChild, stopAllChildren } from './support/child-gateway';
+import { baseEnv, buildOnce, freePort, jsonLines, startChild, stopAllChildren } from './support/child-gateway';
 import { createTestDatabase } from './support/test-database';
 import { startTestApp } from './support/test-app';
 
@@ -11,12 +11,6 @@ const describePg = base ? describe : describe.skip;
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const SECRET_KEY = 'ab'.repeat(32);
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
-
-const jsonLines = (text: string) =>
-  text
-    .split('\n')
-    .filter((l) => l.startsWith('{'))
-    .map((l) => JSON.parse(l) as Record<string, any>);
 
 describePg('a pool of workers (WORKERS=2)', () => {
   let db: Awaited<ReturnType<typeof createTestDatabase>>;
@@ -118,4 +112,63 @@ describePg('a pool of workers (WORKERS=2)', () => {
     g.child.kill('SIGTERM');
     expect(await g.exited).toBe(0);
   });
+});
+
+// Another process manager's cluster (PM2 runs apps as cluster workers): node -e runs this
+// primary with the gateway's script as its argument (startChild puts it after the node flags).
+const FOREIGN_PRIMARY = `
+  const cluster = require('node:cluster');
+  cluster.setupPrimary({ exec: process.argv[1], execArgv: [] });
+  const worker = cluster.fork();
+  process.on('SIGTERM', () => worker.process.kill('SIGTERM'));
+  worker.on('exit', (code) => process.exit(code ?? 1));
+`;
+
+describe("a worker of another manager's cluster", () => {
+  beforeAll(() => buildOnce());
+  afterEach(() => stopAllChildren());
+
+  async function underForeignPrimary(extra: Record<string, string> = {}) {
+    const port = await freePort();
+    const g = await startChild(
+      baseEnv({
+        NODE_ENV: 'development',
+        PORT: String(port),
+        DATA_DIR: 'memory',
+        DEMO_SEED: 'false',
+        DEMO_IDP: 'false',
+        JOBS_ENABLED: 'false',
+        METRICS_ENABLED: 'true',
+        LOG_LEVEL: 'info',
+        ...extra,
+      }),
+      120_000,
+      { nodeArgs: ['-e', FOREIGN_PRIMARY] },
+    );
+    expect(g.listening).toBe(true);
+    return { g, url: `http://127.0.0.1:${port}` };
+  }
+
+  it('is a gateway of its own: its /metrics, its log lines without a pool worker', async () => {
+    const { g, url } = await underForeignPrimary();
+    const res = await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(3000) });
+    expect(res.status).toBe(200);
+    expect(await res.text()).toMatch(/^process_uptime_seconds \d+$/m);
+    const lines = jsonLines(g.stdout());
+    expect(lines.some((l) => /^listening on /.test(l.msg))).toBe(true);
+    expect(lines.filter((l) => 'worker' in l)).toEqual([]);
+    g.child.kill('SIGTERM');
+    expect(await g.exited).toBe(0);
+  });
+
+  it("answers /metrics 503 with a reason when the pool's primary does not answer", async () => {
+    // The flag the pool's primary sets, under a primary that never answers the workers.
+    const { g, url } = await underForeignPrimary({ PASSERELLE_POOL_WORKER: '1' });
+    const res = await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(15_000) });
+    expect(res.status).toBe(503);
+    expect(await res.text()).toBe('metrics of the pool: the primary did not answer\n');
+    expect(jsonLines(g.stdout()).some((l) => l.worker === 1)).toBe(true);
+    g.child.kill('SIGTERM');
+    expect(await g.exited).toBe(0);
+  }, 30_000);
 });
