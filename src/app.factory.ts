@@ -10,6 +10,7 @@ import { AppConfig } from './config/app-config';
 import { HttpExceptionFilter } from './common/http-exception.filter';
 import { securityHeaders } from './config/security-headers';
 import { portalHandlers } from './portal/portal';
+import { requestLogging } from './observability/logging';
 import { RateLimitMiddleware } from './rate-limit/rate-limit.middleware';
 
 /** Builds the gateway (not listening) from a validated configuration. */
@@ -53,6 +54,8 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): IN
     res.setHeader('X-Request-Id', id);
     next();
   });
+  // One JSON line per request, on stdout, refused ones included (observability/logging.ts).
+  app.use(requestLogging(config, process.stdout));
   // Before any body is parsed: a refused request costs as little as possible.
   app.use(app.get(RateLimitMiddleware).handler);
   // JSON bodies are GraphQL requests: bounded by GRAPHQL_MAX_BODY_BYTES (larger ones get 413).

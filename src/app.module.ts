@@ -1,5 +1,4 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { LoggerModule } from 'nestjs-pino';
 import { APP_GUARD } from '@nestjs/core';
 import { AccessModule } from './access/access.module';
 import { ApiModule } from './api.module';
@@ -13,7 +12,6 @@ import { AppGraphqlModule } from './graphql/app-graphql.module';
 import { DemoIdpModule } from './dev/demo-idp/demo-idp.module';
 import { SamlModule } from './sso/saml/saml.module';
 import { ObservabilityModule } from './observability/observability.module';
-import { loggerParams } from './observability/logging';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { WorldImportModule } from './world-import/world-import.module';
 import { JobsModule } from './jobs/jobs.module';
@@ -27,8 +25,6 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
-        // One JSON line per request (pino-http), on stdout.
-        LoggerModule.forRoot(loggerParams(config, process.stdout)),
         DatabaseModule,
         AuditModule,
         AuthModule,

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { Logger } from '@nestjs/common';
 import request from 'supertest';
+import { UsersService } from '../src/users/users.service';
 import { SMALL_WORLD } from './fixtures/small-world';
 import { expectError } from './support/graphql-expect';
 import { startTestApp, TestApp } from './support/test-app';
@@ -79,6 +81,27 @@ describe('request logs', () => {
     expect(text).not.toContain(cookie);
     expect(text).not.toContain(saml);
     expect(text).not.toMatch(/authorization|cookie/i);
+  });
+
+  it("names the request in an unexpected error's log line", async () => {
+    const failure = jest
+      .spyOn(t.app.get(UsersService), 'findSelfWithOrganization')
+      .mockRejectedValueOnce(new Error('disk on fire'));
+    const logged = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+    try {
+      const from = written.length;
+      const res = await t.gql(token, 'query Broken { me { id } }');
+      expectError(res, 'INTERNAL_SERVER_ERROR');
+      const line = requestLines(from).find((l) => l.operation === 'Broken');
+      expect(line).toMatchObject({ errorCodes: ['INTERNAL_SERVER_ERROR'] });
+      const messages = logged.mock.calls.map((call) => String(call[0]));
+      expect(messages.filter((m) => m.includes('disk on fire'))).toEqual([
+        expect.stringContaining(`unexpected error at me (request ${line!.requestId}): Error: disk on fire`),
+      ]);
+    } finally {
+      failure.mockRestore();
+      logged.mockRestore();
+    }
   });
 
   it('carries the same request id into the audit log', async () => {

@@ -60,8 +60,9 @@ export function httpErrorOf(exception: unknown, req?: Request): HttpError {
     return { status: 400, code: 'BAD_USER_INPUT', message: 'Malformed request body', unexpected: false };
   const fault = databaseFaultOf(exception);
   if (fault) {
+    const request = requestIdOf(req);
     logger.warn(
-      `database fault on ${req ? `${req.method} ${req.path}` : 'request'}: ${fault}: ${(exception as Error).message}`,
+      `database fault on ${req ? `${req.method} ${req.path}` : 'request'}${request ? ` (request ${request})` : ''}: ${fault}: ${(exception as Error).message}`,
     );
     return {
       status: 503,

@@ -19,7 +19,7 @@ import { DATABASE_FAULT_MESSAGES, DATABASE_FAULT_RETRY_AFTER_SECONDS, databaseFa
 import { DomainException, httpStatusOf } from '../common/domain.exception';
 import { AppConfig } from '../config/app-config';
 import { CompiledExecution } from './compiled-execution';
-import { codeOfKind, formatGraphqlError } from './graphql-error.formatter';
+import { codeOfKind, formatGraphqlError, noteRequestOf } from './graphql-error.formatter';
 import { NodeRegistryModule } from './node-registry';
 import { operationObservationPlugin } from './operation-observation.plugin';
 import { observationOf } from '../observability/request-observation';
@@ -118,15 +118,20 @@ export function graphqlOptions(
     ...(sockets ? { subscriptions: sockets.options(gate) } : {}),
     context: async ({ req, res }: { req: AuthenticatedRequest; res: Response }): Promise<GraphqlContext> => {
       req.requestId ??= randomUUID();
-      // A cached principal is proven by the query's own first statement when it can be (carried-check.ts).
-      await refusingAtTheDoor(req, () =>
-        authentication.authenticate(req, () => carriesCheck(req, config.graphqlMaxTokens)),
-      );
       try {
-        await gate.checkSource(req);
+        // A cached principal is proven by the query's own first statement when it can be (carried-check.ts).
+        await refusingAtTheDoor(req, () =>
+          authentication.authenticate(req, () => carriesCheck(req, config.graphqlMaxTokens)),
+        );
+        try {
+          await gate.checkSource(req);
+        } catch (error) {
+          // A refused document is answered to a caller proven current, or the answer is their 401.
+          await refusingAtTheDoor(req, () => authentication.settle(req));
+          throw error;
+        }
       } catch (error) {
-        // A refused document is answered to a caller proven current, or the answer is their 401.
-        await refusingAtTheDoor(req, () => authentication.settle(req));
+        noteRequestOf(error, req.requestId);
         throw error;
       }
       return { req, res, loaders: new Map() };

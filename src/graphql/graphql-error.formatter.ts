@@ -42,6 +42,23 @@ const CLIENT_CODES = new Set([
   'BAD_REQUEST',
 ]);
 
+/** The request each error was met in, for its log line (no request context reaches formatError). */
+const requestOfError = new WeakMap<object, string>();
+
+/** Notes the request an error belongs to, before Apollo formats it (operation-observation.plugin.ts, the context). */
+export function noteRequestOf(error: unknown, requestId: string | undefined): void {
+  if (requestId && typeof error === 'object' && error !== null) requestOfError.set(error, requestId);
+}
+
+/** ` (request <id>)` for an error noted with its request, or nothing; follows originalError. */
+function inRequest(error: unknown): string {
+  for (let e = error; typeof e === 'object' && e !== null; e = (e as { originalError?: unknown }).originalError) {
+    const id = requestOfError.get(e);
+    if (id) return ` (request ${id})`;
+  }
+  return '';
+}
+
 /**
  * One mapping from whatever was thrown to what a client sees: a stable code, a clear
  * message, never a stack trace; unknown errors are logged with their path and hidden.
@@ -60,7 +77,7 @@ export function formatGraphqlError(formatted: GraphQLFormattedError, error: unkn
   const fault = databaseFaultOf(original);
   if (fault) {
     logger.warn(
-      `database fault at ${formatted.path?.join('.') ?? '(request)'}: ${fault}: ${(original as Error).message}`,
+      `database fault at ${formatted.path?.join('.') ?? '(request)'}${inRequest(error)}: ${fault}: ${(original as Error).message}`,
     );
     return {
       ...base,
@@ -82,7 +99,7 @@ export function formatGraphqlError(formatted: GraphQLFormattedError, error: unkn
   const status = (original as { status?: number; getStatus?: () => number })?.getStatus?.();
   if (status === 400) return { ...base, extensions: { code: 'BAD_USER_INPUT' } };
   logger.error(
-    `unexpected error at ${formatted.path?.join('.') ?? '(request)'}: ${(original as Error)?.stack ?? String(original)}`,
+    `unexpected error at ${formatted.path?.join('.') ?? '(request)'}${inRequest(error)}: ${(original as Error)?.stack ?? String(original)}`,
   );
   return {
     message: 'Internal server error',

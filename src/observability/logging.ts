@@ -4,7 +4,8 @@ import type { DestinationStream, LoggerOptions } from 'pino';
 import type { AppConfig } from '../config/app-config';
 import { observationOf } from './request-observation';
 import { poolWorkerId } from './worker-pool';
-import type { Request } from 'express';
+import type { Request, RequestHandler } from 'express';
+import { pinoHttp } from 'pino-http';
 
 /** Query parameters whose values never reach a log line. */
 const SECRET_QUERY_KEYS = /^(samlresponse|samlrequest|signature|token|access_token|code|password|relaystate)$/i;
@@ -86,36 +87,53 @@ function withWorker(base: Record<string, unknown>): Record<string, unknown> {
 }
 
 /**
- * nestjs-pino's parameters: one JSON line per request with the request id app.factory gave
- * it (the same as the X-Request-Id header and the audit events' request_id), the GraphQL
- * operation name, status and duration. Bodies and headers are never printed. Successful
- * health probes are not logged (a load balancer asks every few seconds).
+ * The Nest logger's parameters (main.ts gives them to nestjs-pino's Logger): pino's options,
+ * on `destination`.
  */
 export function loggerParams(config: AppConfig, destination?: DestinationStream): Params {
-  const pinoHttp = {
-    ...pinoOptions(config),
-    genReqId: (req: IncomingMessage) => (req as IncomingMessage & { requestId?: string }).requestId ?? 'none',
-    quietReqLogger: true,
-    customAttributeKeys: { reqId: 'requestId', responseTime: 'durationMs' },
-    serializers: {
-      req: (req: { method?: string; url?: string; raw?: IncomingMessage }) => ({
-        method: req.method,
-        url: safeUrl((req.raw as (IncomingMessage & { originalUrl?: string }) | undefined)?.originalUrl ?? req.url),
-      }),
-      res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),
+  const options = pinoOptions(config);
+  return { pinoHttp: destination ? [options, destination] : options } as Params;
+}
+
+/**
+ * One JSON line per request (pino-http), with the request id app.factory gave it (the same
+ * as the X-Request-Id header and the audit events' request_id), the GraphQL operation name,
+ * status and duration. Bodies and headers are never printed. Successful health probes are
+ * not logged (a load balancer asks every few seconds).
+ *
+ * Mounted as plain middleware, not through nestjs-pino's LoggerModule: that module runs every
+ * request inside an AsyncLocalStorage, and on Node 20 an AsyncLocalStorage in use installs
+ * promise hooks that every promise of the process pays for (about a tenth of a space page's
+ * CPU). Lines written during a request say which request where it matters: errors carry the
+ * request id in their text (graphql/operation-observation.plugin.ts, common/http-exception.filter.ts).
+ */
+export function requestLogging(config: AppConfig, destination: DestinationStream): RequestHandler {
+  return pinoHttp(
+    {
+      ...pinoOptions(config),
+      genReqId: (req: IncomingMessage) => (req as IncomingMessage & { requestId?: string }).requestId ?? 'none',
+      quietReqLogger: true,
+      customAttributeKeys: { reqId: 'requestId', responseTime: 'durationMs' },
+      serializers: {
+        req: (req: { method?: string; url?: string; raw?: IncomingMessage }) => ({
+          method: req.method,
+          url: safeUrl((req.raw as (IncomingMessage & { originalUrl?: string }) | undefined)?.originalUrl ?? req.url),
+        }),
+        res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),
+      },
+      customLogLevel: (req: IncomingMessage, res: ServerResponse, error?: Error) => {
+        if (error || res.statusCode >= 500) return 'error';
+        if (PROBES.has((req.url ?? '').split('?')[0]) && res.statusCode < 400) return 'silent';
+        return 'info';
+      },
+      customSuccessMessage: (req: IncomingMessage, res: ServerResponse) => `${req.method} ${res.statusCode}`,
+      customErrorMessage: (req: IncomingMessage, res: ServerResponse) => `${req.method} ${res.statusCode}`,
+      customSuccessObject: (req: IncomingMessage, _res: ServerResponse, value: object) => withOperation(req, value),
+      customErrorObject: (req: IncomingMessage, _res: ServerResponse, _error: Error, value: object) =>
+        withOperation(req, value),
     },
-    customLogLevel: (req: IncomingMessage, res: ServerResponse, error?: Error) => {
-      if (error || res.statusCode >= 500) return 'error';
-      if (PROBES.has((req.url ?? '').split('?')[0]) && res.statusCode < 400) return 'silent';
-      return 'info';
-    },
-    customSuccessMessage: (req: IncomingMessage, res: ServerResponse) => `${req.method} ${res.statusCode}`,
-    customErrorMessage: (req: IncomingMessage, res: ServerResponse) => `${req.method} ${res.statusCode}`,
-    customSuccessObject: (req: IncomingMessage, _res: ServerResponse, value: object) => withOperation(req, value),
-    customErrorObject: (req: IncomingMessage, _res: ServerResponse, _error: Error, value: object) =>
-      withOperation(req, value),
-  } as unknown as Params['pinoHttp'];
-  return { pinoHttp: destination ? [pinoHttp as object, destination] : pinoHttp } as Params;
+    destination,
+  ) as unknown as RequestHandler;
 }
 
 function withOperation(req: IncomingMessage, value: object): object {
