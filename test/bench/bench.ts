@@ -7,7 +7,7 @@ import type { Caller } from './callers';
 import { mintCallers } from './callers';
 import { CpuMeter } from './cpu';
 import { checkSameAnswers } from './floor/check';
-import { Gateway, startFloorServer, startGateway } from './gateway';
+import { Gateway, productionNodeFlags, startFloorServer, startGateway } from './gateway';
 import { runScenario, ScenarioResult, warmUp } from './load';
 import { metricTotal, scrape } from './prometheus';
 import { benchDatabaseName, benchDatabaseUrl, countRows, SeedReport, seedBenchDatabase, worldSize } from './seed';
@@ -297,7 +297,7 @@ function report(
     `- world: ${n(rows.organizations)} organisations, ${n(rows.users)} users, ${n(rows.spaces)} spaces, ${n(rows.memberships)} memberships, ${n(rows.posts)} posts, ${n(rows.comments)} comments (${(databaseBytes / 2 ** 20).toFixed(0)} MiB, PostgreSQL ${serverVersion})`,
     `- seed: ${seed ? `${seed.seconds.toFixed(1)} s at scale ${options.scale}` : 'skipped (database reused)'}`,
     `- load: ${options.duration} s per scenario after ${options.warmup} s of warm-up, ${options.connections} connections, ${callers.length} callers' tokens round-robin (${hosts} host, ${callers.length - hosts} external; ${spacesPerCaller.toFixed(1)} readable spaces each)`,
-    `- gateway: NODE_ENV=production, ${options.workers === 1 ? `one Node ${process.version} process` : `${options.workers} Node ${process.version} worker processes (WORKERS=${options.workers}, with Redis) and their primary`}, loopback; resident memory at the end ${(rss / 2 ** 20).toFixed(0)} MiB${options.workers === 1 ? '' : ' (the workers together)'}`,
+    `- gateway: NODE_ENV=production, node ${productionNodeFlags().join(' ')}, ${options.workers === 1 ? `one Node ${process.version} process` : `${options.workers} Node ${process.version} worker processes (WORKERS=${options.workers}, with Redis) and their primary`}, loopback; resident memory at the end ${(rss / 2 ** 20).toFixed(0)} MiB${options.workers === 1 ? '' : ' (the workers together)'}`,
     `- machine: ${cpus().length} × ${cpus()[0]?.model.trim() ?? 'CPU'}, shared by the gateway, PostgreSQL and the load generator; 1-minute load average ${machine.loadBefore.toFixed(2)} before, ${machine.loadAfter.toFixed(2)} after`,
     ``,
     `| workload | server | requests | req/s | p50 ms | p99 ms | SQL queries/request | CPU ms/request: gateway | CPU ms/request: PostgreSQL | rows/response | non-2xx | GraphQL errors | socket errors |`,

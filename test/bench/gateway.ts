@@ -30,30 +30,38 @@ export function freePort(): Promise<number> {
 }
 
 /**
- * Starts `node dist/src/main.js` against `databaseUrl` and resolves once /metrics answers.
+ * Starts `node dist/src/main.js` against `databaseUrl`, with production's node flags, and
+ * resolves once /metrics answers.
  * Its output goes to a log file (startServer), as production's goes to a collector.
  */
 export async function startGateway(databaseUrl: string, log: (line: string) => void, workers = 1): Promise<Gateway> {
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
-  return startServer('gateway', resolve(__dirname, '../../src/main.js'), baseUrl, log, {
-    PATH: process.env.PATH ?? '',
-    NODE_ENV: 'production',
-    SECRET_KEY: randomBytes(32).toString('hex'),
-    DATABASE_URL: databaseUrl,
-    HOST: '127.0.0.1',
-    PORT: String(port),
-    PUBLIC_URL: baseUrl,
-    METRICS_ENABLED: 'true',
-    // The bench measures throughput from a few callers on one address: no rate limits.
-    RATE_LIMIT_ENABLED: 'false',
-    MIGRATIONS_RUN: 'false',
-    ...(process.env.DATABASE_POOL_SIZE ? { DATABASE_POOL_SIZE: process.env.DATABASE_POOL_SIZE } : {}),
-    LOG_SQL: process.env.LOG_SQL ?? 'false',
-    // Shared state the way production keeps it, when the caller provides a Redis.
-    ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
-    WORKERS: String(workers),
-  });
+  return startServer(
+    'gateway',
+    resolve(__dirname, '../../src/main.js'),
+    baseUrl,
+    log,
+    {
+      PATH: process.env.PATH ?? '',
+      NODE_ENV: 'production',
+      SECRET_KEY: randomBytes(32).toString('hex'),
+      DATABASE_URL: databaseUrl,
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      PUBLIC_URL: baseUrl,
+      METRICS_ENABLED: 'true',
+      // The bench measures throughput from a few callers on one address: no rate limits.
+      RATE_LIMIT_ENABLED: 'false',
+      MIGRATIONS_RUN: 'false',
+      ...(process.env.DATABASE_POOL_SIZE ? { DATABASE_POOL_SIZE: process.env.DATABASE_POOL_SIZE } : {}),
+      LOG_SQL: process.env.LOG_SQL ?? 'false',
+      // Shared state the way production keeps it, when the caller provides a Redis.
+      ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
+      WORKERS: String(workers),
+    },
+    productionNodeFlags(),
+  );
 }
 
 /** The floor (floor/main.ts), a child process too, on the same database. */
@@ -68,18 +76,30 @@ export async function startFloorServer(databaseUrl: string, log: (line: string) 
   });
 }
 
+/** The node flags production starts the gateway with: those of package.json's `start:prod`. */
+export function productionNodeFlags(): string[] {
+  const pkg = JSON.parse(readFileSync(resolve(__dirname, '../../../package.json'), 'utf8')) as {
+    scripts: Record<string, string>;
+  };
+  const command = pkg.scripts['start:prod'].split(/\s+/);
+  if (command[0] !== 'node' || command[command.length - 1] !== 'dist/src/main.js')
+    throw new Error(`start:prod is not "node [flags] dist/src/main.js": ${pkg.scripts['start:prod']}`);
+  return command.slice(1, -1);
+}
+
 async function startServer(
   name: string,
   main: string,
   baseUrl: string,
   log: (line: string) => void,
   env: NodeJS.ProcessEnv,
+  nodeFlags: string[] = [],
 ): Promise<Gateway> {
   // The server writes its logs (one JSON line per request) straight to a file: relayed through
   // this process, they would cost the load generator CPU the floor, which logs nothing, does not.
   const logPath = join(tmpdir(), `passerelle-bench-${name}-${process.pid}.log`);
   const logFd = openSync(logPath, 'w');
-  const child = spawn(process.execPath, [main], { env, stdio: ['ignore', logFd, logFd] });
+  const child = spawn(process.execPath, [...nodeFlags, main], { env, stdio: ['ignore', logFd, logFd] });
   closeSync(logFd);
   const gateway = { baseUrl, pid: child.pid ?? -1, stop: () => stopChild(child) };
   // Whatever happens to us, the child does not outlive this process.
