@@ -42,10 +42,11 @@ export class AbilityFactory {
     else if (allSpaceIds.length) can('read', 'Space', { id: { $in: allSpaceIds } });
 
     // Posts, comments and reactions: only through an active membership, whatever the role.
-    for (const g of groups) {
-      can('read', 'Post', postConditions(g, p.effectiveClearance, ownSide));
-      can('read', 'Comment', commentConditions(g, p.effectiveClearance, ownSide));
-      can('read', 'Reaction', reactionConditions(g, p.effectiveClearance, ownSide));
+    const content = groups.map((g) => contentConditions(g, p.effectiveClearance, ownSide));
+    for (const c of content) {
+      can('read', 'Post', c.post);
+      can('read', 'Comment', c.comment);
+      can('read', 'Reaction', c.reaction);
     }
 
     // The risk map: the space's OWNERs and ANIMATORs, and security reviewers (DESIGN 1).
@@ -57,18 +58,19 @@ export class AbilityFactory {
 
     // Members: whoever sees the space sees its active members who count (HUB: own side only).
     const activeMember = { ...activeMembershipConditions(p.now), memberCounts: true };
+    const open = spacesWhere(groups, false);
+    const hub = spacesWhere(groups, true);
     if (overseer) {
       can('read', 'Membership', activeMember);
     } else {
-      const open = spacesWhere(groups, (g) => !g.hubRestricted);
-      const hub = spacesWhere(groups, (g) => g.hubRestricted);
       if (open.length) can('read', 'Membership', { ...activeMember, spaceId: { $in: open } });
       if (hub.length)
         can('read', 'Membership', { ...activeMember, spaceId: { $in: hub }, userOrganizationId: { $in: ownSide } });
     }
 
-    // People.
-    for (const conditions of userConditions(p, groups)) can('read', 'User', conditions);
+    // People: who U sees through spaces and work, said once for people and for organisations.
+    const seen = relationalUserConditions(p, { open, hub }, content);
+    for (const conditions of [...ownUserConditions(p), ...seen]) can('read', 'User', conditions);
     if (overseer) can('read', 'User');
 
     // Organisations: own, host, and the organisation of every user U sees.
@@ -76,7 +78,7 @@ export class AbilityFactory {
       can('read', 'Organization');
     } else {
       can('read', 'Organization', { id: { $in: ownSide } });
-      for (const conditions of userConditions(p, groups, { relationalOnly: true })) {
+      for (const conditions of seen) {
         can('read', 'Organization', { users: { $elemMatch: conditions } });
       }
     }
@@ -129,75 +131,77 @@ function groupSpaces(p: Principal): SpaceGroup[] {
   return [...groups.values()];
 }
 
-function spacesWhere(groups: SpaceGroup[], keep: (g: SpaceGroup) => boolean): string[] {
-  return groups.filter(keep).flatMap((g) => g.spaceIds);
+/** The spaces of the groups with (true) or without (false) the HUB restriction. */
+function spacesWhere(groups: SpaceGroup[], hubRestricted: boolean): string[] {
+  const out: string[] = [];
+  for (const g of groups) if (g.hubRestricted === hubRestricted) out.push(...g.spaceIds);
+  return out;
 }
 
-function postConditions(g: SpaceGroup, clearance: number, ownSide: string[]): Conditions {
-  return {
-    spaceId: { $in: g.spaceIds },
-    label: { $lte: clearance },
-    ...(g.readsHidden ? {} : { hidden: false }),
-    ...(g.hubRestricted ? { authorOrganizationId: { $in: ownSide } } : {}),
-  };
+/** What one group of spaces lets U read: posts, comments and reactions, built together (once per request). */
+interface ContentConditions {
+  post: Conditions;
+  comment: Conditions;
+  reaction: Conditions;
 }
 
-/** Comments follow their post, plus the HUB rule on their own author; hidden ones are for moderators. */
-function commentConditions(g: SpaceGroup, clearance: number, ownSide: string[]): Conditions {
-  const post = postConditions(g, clearance, ownSide);
-  const onPost = Object.fromEntries(Object.entries(post).map(([field, value]) => [`post.${field}`, value]));
-  return {
-    ...onPost,
-    ...(g.readsHidden ? {} : { hidden: false }),
-    ...(g.hubRestricted ? { authorOrganizationId: { $in: ownSide } } : {}),
-  };
+function contentConditions(g: SpaceGroup, clearance: number, ownSide: string[]): ContentConditions {
+  const post: Conditions = { spaceId: { $in: g.spaceIds }, label: { $lte: clearance } };
+  if (!g.readsHidden) post.hidden = false;
+  if (g.hubRestricted) post.authorOrganizationId = { $in: ownSide };
+  const onPost: Conditions = {};
+  for (const field of Object.keys(post)) onPost[`post.${field}`] = post[field as keyof Conditions];
+
+  // Comments follow their post, plus the HUB rule on their own author; hidden ones are for moderators.
+  const comment: Conditions = { ...onPost };
+  if (!g.readsHidden) comment.hidden = false;
+  if (g.hubRestricted) comment.authorOrganizationId = { $in: ownSide };
+
+  // Reactions follow what they answer: the post, and for a reaction to a comment that comment
+  // too (`target*`: the comment's facts, or the post's for a reaction to the post); plus the
+  // HUB rule on the reaction's own author.
+  const reaction: Conditions = { ...onPost };
+  if (!g.readsHidden) reaction.targetHidden = false;
+  if (g.hubRestricted) {
+    reaction.authorOrganizationId = { $in: ownSide };
+    reaction.targetAuthorOrganizationId = { $in: ownSide };
+  }
+  return { post, comment, reaction };
+}
+
+/** U sees U, and U's own organisation (and a host member, the host's people). */
+function ownUserConditions(p: Principal): Conditions[] {
+  const out: Conditions[] = [{ id: p.userId }, { organizationId: p.organizationId }];
+  if (p.isHost) out.push({ organizationId: p.hostOrganizationId });
+  return out;
 }
 
 /**
- * Reactions follow what they answer: the post, and for a reaction to a comment that comment
- * too (`target*`: the comment's facts, or the post's for a reaction to the post); plus the
- * HUB rule on the reaction's own author.
+ * Who else U sees, clause by clause: the clauses organisations are seen through too (an
+ * organisation of someone U sees), beyond "own organisation or host".
  */
-function reactionConditions(g: SpaceGroup, clearance: number, ownSide: string[]): Conditions {
-  const post = postConditions(g, clearance, ownSide);
-  const onPost = Object.fromEntries(Object.entries(post).map(([field, value]) => [`post.${field}`, value]));
-  return {
-    ...onPost,
-    ...(g.readsHidden ? {} : { targetHidden: false }),
-    ...(g.hubRestricted
-      ? { authorOrganizationId: { $in: ownSide }, targetAuthorOrganizationId: { $in: ownSide } }
-      : {}),
-  };
-}
-
-/**
- * Who U sees, clause by clause. With relationalOnly, the clauses that are already covered
- * by "own organisation or host" for organisations are left out.
- */
-function userConditions(p: Principal, groups: SpaceGroup[], options: { relationalOnly?: boolean } = {}): Conditions[] {
+function relationalUserConditions(
+  p: Principal,
+  spaces: { open: string[]; hub: string[] },
+  content: ContentConditions[],
+): Conditions[] {
   const out: Conditions[] = [];
   const ownSide = [p.hostOrganizationId, p.organizationId];
-  if (!options.relationalOnly) {
-    out.push({ id: p.userId });
-    out.push({ organizationId: p.organizationId });
-    if (p.isHost) out.push({ organizationId: p.hostOrganizationId });
-  }
   // A V who counts and shares an active membership where the HUB rule lets U see V.
   const activeNow = activeMembershipConditions(p.now);
-  const open = spacesWhere(groups, (g) => !g.hubRestricted);
-  const hub = spacesWhere(groups, (g) => g.hubRestricted);
-  if (open.length) out.push({ counts: true, memberships: { $elemMatch: { ...activeNow, spaceId: { $in: open } } } });
-  if (hub.length) {
+  if (spaces.open.length)
+    out.push({ counts: true, memberships: { $elemMatch: { ...activeNow, spaceId: { $in: spaces.open } } } });
+  if (spaces.hub.length) {
     out.push({
       counts: true,
       organizationId: { $in: ownSide },
-      memberships: { $elemMatch: { ...activeNow, spaceId: { $in: hub } } },
+      memberships: { $elemMatch: { ...activeNow, spaceId: { $in: spaces.hub } } },
     });
   }
   // A V who wrote a post or a comment U reads (counting or not: past work keeps its author).
-  for (const g of groups) {
-    out.push({ posts: { $elemMatch: postConditions(g, p.effectiveClearance, ownSide) } });
-    out.push({ comments: { $elemMatch: commentConditions(g, p.effectiveClearance, ownSide) } });
+  for (const c of content) {
+    out.push({ posts: { $elemMatch: c.post } });
+    out.push({ comments: { $elemMatch: c.comment } });
   }
   return out;
 }
