@@ -103,7 +103,7 @@ export function loggerParams(config: AppConfig, destination?: DestinationStream)
  *
  * Mounted as plain middleware, not through nestjs-pino's LoggerModule: that module runs every
  * request inside an AsyncLocalStorage, and on Node 20 an AsyncLocalStorage in use installs
- * promise hooks that every promise of the process pays for (about a tenth of a space page's
+ * promise hooks that every promise of the process pays for (about a tenth of `me`'s
  * CPU). Lines written during a request say which request where it matters: errors carry the
  * request id in their text (graphql/operation-observation.plugin.ts, common/http-exception.filter.ts).
  */
