@@ -5,7 +5,14 @@ import { GracefulShutdown } from '../src/observability/graceful-shutdown';
 import { MAX_OPERATION_LABELS } from '../src/observability/metrics.service';
 import { QueryCountingLogger } from '../src/observability/query-counting.logger';
 import { SMALL_WORLD } from './fixtures/small-world';
-import { baseEnv, buildOnce, freePort, jsonLines, startChild, stopAllChildren } from './support/child-gateway';
+import {
+  buildOnce,
+  embeddedGatewayEnv,
+  freePort,
+  jsonLines,
+  startChild,
+  stopAllChildren,
+} from './support/child-gateway';
 import { expectData, expectError } from './support/graphql-expect';
 import { startTestApp, TestApp } from './support/test-app';
 
@@ -286,17 +293,6 @@ describe('operations', () => {
     beforeAll(() => buildOnce());
     afterEach(() => stopAllChildren());
 
-    const env = (port: number, extra: Record<string, string> = {}) =>
-      baseEnv({
-        NODE_ENV: 'development',
-        PORT: String(port),
-        DATA_DIR: 'memory',
-        DEMO_SEED: 'false',
-        DEMO_IDP: 'false',
-        JOBS_ENABLED: 'false',
-        LOG_LEVEL: 'info',
-        ...extra,
-      });
     const body = JSON.stringify({ query: '{ me { id } }' });
     /** A request whose body is half sent: in flight until `finish`. */
     async function inFlight(port: number) {
@@ -311,7 +307,7 @@ describe('operations', () => {
 
     it('on SIGTERM answers the request in flight, then exits 0, logging JSON lines only on stdout', async () => {
       const port = await freePort();
-      const g = await startChild(env(port));
+      const g = await startChild(embeddedGatewayEnv(port));
       expect(g.listening).toBe(true);
       const pending = await inFlight(port);
       g.child.kill('SIGTERM');
@@ -338,7 +334,7 @@ describe('operations', () => {
 
     it('past SHUTDOWN_TIMEOUT_MS exits 1, naming the request still open', async () => {
       const port = await freePort();
-      const g = await startChild(env(port, { SHUTDOWN_TIMEOUT_MS: '500' }));
+      const g = await startChild(embeddedGatewayEnv(port, { SHUTDOWN_TIMEOUT_MS: '500' }));
       expect(g.listening).toBe(true);
       const stuck = await inFlight(port);
       try {

@@ -1,5 +1,13 @@
 import { SMALL_WORLD } from './fixtures/small-world';
-import { baseEnv, buildOnce, freePort, jsonLines, startChild, stopAllChildren } from './support/child-gateway';
+import {
+  baseEnv,
+  buildOnce,
+  embeddedGatewayEnv,
+  freePort,
+  jsonLines,
+  startChild,
+  stopAllChildren,
+} from './support/child-gateway';
 import { createTestDatabase } from './support/test-database';
 import { startTestApp } from './support/test-app';
 
@@ -130,21 +138,9 @@ describe("a worker of another manager's cluster", () => {
 
   async function underForeignPrimary(extra: Record<string, string> = {}) {
     const port = await freePort();
-    const g = await startChild(
-      baseEnv({
-        NODE_ENV: 'development',
-        PORT: String(port),
-        DATA_DIR: 'memory',
-        DEMO_SEED: 'false',
-        DEMO_IDP: 'false',
-        JOBS_ENABLED: 'false',
-        METRICS_ENABLED: 'true',
-        LOG_LEVEL: 'info',
-        ...extra,
-      }),
-      120_000,
-      { nodeArgs: ['-e', FOREIGN_PRIMARY] },
-    );
+    const g = await startChild(embeddedGatewayEnv(port, { METRICS_ENABLED: 'true', ...extra }), 120_000, {
+      nodeArgs: ['-e', FOREIGN_PRIMARY],
+    });
     expect(g.listening).toBe(true);
     return { g, url: `http://127.0.0.1:${port}` };
   }

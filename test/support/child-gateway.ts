@@ -32,6 +32,20 @@ export function baseEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   return { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', HOST: '127.0.0.1', ...extra };
 }
 
+/** A gateway on the embedded database in memory, on `port`: no demo data, no jobs, logs at info. */
+export function embeddedGatewayEnv(port: number, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return baseEnv({
+    NODE_ENV: 'development',
+    PORT: String(port),
+    DATA_DIR: 'memory',
+    DEMO_SEED: 'false',
+    DEMO_IDP: 'false',
+    JOBS_ENABLED: 'false',
+    LOG_LEVEL: 'info',
+    ...extra,
+  });
+}
+
 /** The JSON lines of a child's output (its logs), parsed; other lines left out. */
 export function jsonLines(text: string): Record<string, any>[] {
   return text
