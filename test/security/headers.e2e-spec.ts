@@ -2,6 +2,7 @@ import request from 'supertest';
 import { AppConfig } from '../../src/config/app-config';
 import { cspRoutes } from '../../src/config/security-headers';
 import { autoPostPage, page } from '../../src/sso/saml/saml-http';
+import { SMALL_WORLD } from '../fixtures/small-world';
 import { startTestApp, TestApp } from '../support/test-app';
 
 // Security headers (helmet) on every kind of response: GraphQL, SAML routes, errors; HSTS
@@ -66,6 +67,19 @@ describe('security headers over plain http (development)', () => {
     expect(res.status).toBe(401);
     expectStrictHeaders(res, origin);
     expect(res.headers['strict-transport-security']).toBeUndefined();
+  });
+
+  it('gives GraphQL answers no ETag: they are per caller and never revalidated', async () => {
+    const { owner } = await t.importWorld(SMALL_WORLD);
+    const token = await t.tokenFor(owner);
+    const res = await request(t.http)
+      .post('/graphql')
+      .set('Content-Type', 'application/json')
+      .set('Authorization', `Bearer ${token}`)
+      .send({ query: '{ me { id } }' });
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ data: { me: { id: owner } } });
+    expect(res.headers.etag).toBeUndefined();
   });
 
   it('sets them on SAML routes and their error pages, which carry no inline script or style', async () => {
