@@ -7,6 +7,7 @@ import { QueryCountingLogger } from '../src/observability/query-counting.logger'
 import { SMALL_WORLD } from './fixtures/small-world';
 import {
   buildOnce,
+  describeOnEmbeddedOnce,
   embeddedGatewayEnv,
   freePort,
   jsonLines,
@@ -289,7 +290,7 @@ describe('operations', () => {
     });
   });
 
-  describe('the process (built gateway, child processes)', () => {
+  describeOnEmbeddedOnce('the process (built gateway, child processes)', () => {
     beforeAll(() => buildOnce());
     afterEach(() => stopAllChildren());
 

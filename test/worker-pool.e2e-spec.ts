@@ -2,6 +2,7 @@ import { SMALL_WORLD } from './fixtures/small-world';
 import {
   baseEnv,
   buildOnce,
+  describeOnEmbeddedOnce,
   embeddedGatewayEnv,
   freePort,
   jsonLines,
@@ -132,7 +133,7 @@ const FOREIGN_PRIMARY = `
   worker.on('exit', (code) => process.exit(code ?? 1));
 `;
 
-describe("a worker of another manager's cluster", () => {
+describeOnEmbeddedOnce("a worker of another manager's cluster", () => {
   beforeAll(() => buildOnce());
   afterEach(() => stopAllChildren());
 

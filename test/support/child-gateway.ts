@@ -32,6 +32,14 @@ export function baseEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   return { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', HOST: '127.0.0.1', ...extra };
 }
 
+/**
+ * `describe` for tests of the built gateway on the embedded database (embeddedGatewayEnv):
+ * they run the same whatever DATABASE_URL says. CI runs the end-to-end suite twice, on
+ * PostgreSQL then on the embedded database; its second pass sets EMBEDDED_REPEAT=1 and skips
+ * these, which ran in its first.
+ */
+export const describeOnEmbeddedOnce: jest.Describe = process.env.EMBEDDED_REPEAT === '1' ? describe.skip : describe;
+
 /** A gateway on the embedded database in memory, on `port`: no demo data, no jobs, logs at info. */
 export function embeddedGatewayEnv(port: number, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   return baseEnv({

@@ -41,7 +41,8 @@ export interface TestApp {
  * database when DATABASE_URL is set), with its real migrations and a movable clock.
  */
 export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
-  const db = await createTestDatabase();
+  // A caller's own database (env.DATABASE_URL) is theirs to create and drop.
+  const db = env.DATABASE_URL ? { env: {}, drop: async () => undefined } : await createTestDatabase({ migrated: true });
   // Generous rate limits: property tests fire thousands of requests from one address.
   const limits = {
     RATE_LIMIT_ANONYMOUS_PER_MINUTE: '1000000',
