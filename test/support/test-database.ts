@@ -60,8 +60,8 @@ async function migratedTemplate(admin: Client, base: string): Promise<string> {
     const names: string[] = found.rows.map((r: { datname: string }) => r.datname);
     if (names.includes(template)) return template;
     for (const stale of names) await admin.query(`DROP DATABASE IF EXISTS "${stale}" WITH (FORCE)`);
+    // A building_ left by a run cut short matched the pattern above, and is gone.
     const building = `passerelle_tmpl_building_${process.pid}`;
-    await admin.query(`DROP DATABASE IF EXISTS "${building}" WITH (FORCE)`);
     await admin.query(`CREATE DATABASE "${building}"`);
     const url = withDatabase(base, building);
     await runMigrationsUnbounded(new AppConfig({ NODE_ENV: 'test', DATABASE_URL: url, SECRET_KEY: '0'.repeat(64) }));
