@@ -4,6 +4,8 @@ const base = require('./jest.config.js');
 
 module.exports = {
   testTimeout: 180000,
+  globalSetup: base.globalSetup,
+  globalTeardown: base.globalTeardown,
   projects: [
     {
       ...base.projects[0],

@@ -15,6 +15,9 @@ const common = { testEnvironment: 'node', rootDir: '.', transform, transformIgno
 module.exports = {
   // Boots of the gateway on PGlite take seconds; suites set longer limits where they need them.
   testTimeout: 120000,
+  // One migrated template for every in-memory embedded database of the run (PGLITE_TEMPLATE_DIR).
+  globalSetup: '<rootDir>/test/jest/global-setup.js',
+  globalTeardown: '<rootDir>/test/jest/global-teardown.js',
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/**/*.spec.ts'] },
     { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'] },

@@ -64,21 +64,23 @@ export async function dataSourceOptions(
 
 /**
  * The embedded database. Tests start many in-memory ones: with PGLITE_TEMPLATE_DIR set, the
- * first one migrated is kept there as a tarball named by the migrations it holds, and later
- * ones start from it instead of running initdb and every migration again (seconds each on
- * WebAssembly). The migrations still run at start-up and apply whatever a template lacks.
+ * first one migrated is kept there as a gzipped tarball named by the migrations it holds, and
+ * later ones start from it instead of running initdb and every migration again (seconds each
+ * on WebAssembly). Gzipped, it is 5 MB instead of 42 (a 16 MB WAL segment, three databases'
+ * catalogs), which reads faster than the plain tar (measured, 0.3–0.4 s saved per start).
+ * The migrations still run at start-up and apply whatever a template lacks.
  */
 async function embeddedDatabase(dataDir: string | null, options: DataSourceOptions): Promise<PGlite> {
   const templates = process.env.PGLITE_TEMPLATE_DIR;
   if (dataDir || !templates) return PGlite.create({ dataDir: dataDir ?? undefined, serializers: PGLITE_SERIALIZERS });
   const names = MIGRATIONS.map((m) => m.name).join(',');
-  const file = join(templates, `pglite-${createHash('sha256').update(names).digest('hex').slice(0, 16)}.tar`);
+  const file = join(templates, `pglite-${createHash('sha256').update(names).digest('hex').slice(0, 16)}.tar.gz`);
   if (!existsSync(file)) {
     const fresh = await PGlite.create({ serializers: PGLITE_SERIALIZERS });
     const migrator = new DataSource({ ...options, driver: pgliteDriverFor(fresh) } as DataSourceOptions);
     await migrator.initialize();
     await migrator.runMigrations({ transaction: 'each' });
-    const dump = await fresh.dumpDataDir('none');
+    const dump = await fresh.dumpDataDir('gzip');
     await migrator.destroy();
     // Written aside, then renamed: a test running beside this one reads a whole file or none.
     const partial = `${file}.${process.pid}.partial`;

@@ -27,9 +27,14 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** Only what a newcomer's shell would pass, plus the test's settings. */
+/**
+ * Only what a newcomer's shell would pass, plus the test's settings, and the run's migrated
+ * template for in-memory embedded databases (test/jest/global-setup.js): a data folder never
+ * uses it, so the newcomer's first start still runs initdb and every migration.
+ */
 export function baseEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
-  return { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', HOST: '127.0.0.1', ...extra };
+  const template = process.env.PGLITE_TEMPLATE_DIR ? { PGLITE_TEMPLATE_DIR: process.env.PGLITE_TEMPLATE_DIR } : {};
+  return { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', HOST: '127.0.0.1', ...template, ...extra };
 }
 
 /**
