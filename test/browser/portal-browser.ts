@@ -31,7 +31,7 @@ export function newContext(browser: Browser, base: string, locale: 'fr-FR' | 'en
 
 /** Serious and critical accessibility violations of the page as it is now (axe-core). */
 export async function seriousViolations(page: Page): Promise<string[]> {
-  const result = await new AxeBuilder({ page }).analyze();
+  const result = await new AxeBuilder({ page }).options({ resultTypes: ['violations'] }).analyze();
   return result.violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
