@@ -172,6 +172,11 @@ describePg('faults', () => {
       expect(row).toEqual({ timeout: '500ms', page_cost: '1.1' });
     });
 
+    it('keeps an idle session 5 minutes (DATABASE_IDLE_TIMEOUT_MS), not pg’s 10 seconds, with its prepared statements', () => {
+      const pool = (g.t.dataSource.driver as unknown as { master: { options: { idleTimeoutMillis?: number } } }).master;
+      expect(pool.options.idleTimeoutMillis).toBe(300_000);
+    });
+
     it('bounds every request by the statement timeout: a 503 naming the timeout, then service again', async () => {
       expectData(await g.t.gql(token, FEED));
       // Someone holds the posts table: every read of it waits.

@@ -97,6 +97,14 @@ describe('AppConfig', () => {
       expect(embedded.demoIdp).toBe(false);
     });
 
+    it('keeps idle pool connections 5 minutes unless DATABASE_IDLE_TIMEOUT_MS says otherwise, within bounds', () => {
+      const base = { NODE_ENV: 'test', DATABASE_URL: 'postgres://db/x' };
+      expect(new AppConfig(base).databaseIdleTimeoutMs).toBe(300_000);
+      expect(new AppConfig({ ...base, DATABASE_IDLE_TIMEOUT_MS: '10000' }).databaseIdleTimeoutMs).toBe(10_000);
+      expect(() => new AppConfig({ ...base, DATABASE_IDLE_TIMEOUT_MS: '10' })).toThrow(/^DATABASE_IDLE_TIMEOUT_MS: /);
+      expect(() => new AppConfig({ ...base, DATABASE_IDLE_TIMEOUT_MS: 'soon' })).toThrow(/^DATABASE_IDLE_TIMEOUT_MS: /);
+    });
+
     it('refuses contradictions, and keeps the embedded default outside production', () => {
       expect(
         () =>

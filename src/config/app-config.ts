@@ -43,6 +43,8 @@ export class AppConfig {
   readonly databaseConnectTimeoutMs: number;
   /** PostgreSQL cancels any statement of the gateway running longer (migrations excepted). */
   readonly databaseStatementTimeoutMs: number;
+  /** The pool closes a connection left idle this long (its session's prepared plans go with it). */
+  readonly databaseIdleTimeoutMs: number;
   /** Load the demo world into an empty embedded database on first start. */
   readonly demoSeed: boolean;
   /** Serve the built-in demo IdPs (never in production). */
@@ -123,6 +125,7 @@ export class AppConfig {
     this.databasePoolSize = int(env, 'DATABASE_POOL_SIZE', 20, 1, 1000);
     this.databaseConnectTimeoutMs = int(env, 'DATABASE_CONNECT_TIMEOUT_MS', 5_000, 100, 120_000);
     this.databaseStatementTimeoutMs = int(env, 'DATABASE_STATEMENT_TIMEOUT_MS', 10_000, 100, 3_600_000);
+    this.databaseIdleTimeoutMs = int(env, 'DATABASE_IDLE_TIMEOUT_MS', 300_000, 1_000, 86_400_000);
     // Never on its own in production, even on an embedded database asked for there.
     this.demoSeed = bool(env, 'DEMO_SEED', this.databaseUrl === null && this.nodeEnv === 'development');
     // Anyone can sign in as anyone at a demo IdP: on by default only for a local trial.

@@ -55,6 +55,9 @@ export async function startGateway(databaseUrl: string, log: (line: string) => v
       RATE_LIMIT_ENABLED: 'false',
       MIGRATIONS_RUN: 'false',
       ...(process.env.DATABASE_POOL_SIZE ? { DATABASE_POOL_SIZE: process.env.DATABASE_POOL_SIZE } : {}),
+      ...(process.env.DATABASE_IDLE_TIMEOUT_MS
+        ? { DATABASE_IDLE_TIMEOUT_MS: process.env.DATABASE_IDLE_TIMEOUT_MS }
+        : {}),
       LOG_SQL: process.env.LOG_SQL ?? 'false',
       // Shared state the way production keeps it, when the caller provides a Redis.
       ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),

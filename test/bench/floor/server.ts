@@ -23,7 +23,14 @@ export function startFloor(
   workloads: FloorWorkload[],
   connections = 20,
 ): Promise<{ close(): Promise<void> }> {
-  const pool = new Pool({ connectionString: databaseUrl, max: connections, application_name: 'passerelle-floor' });
+  // Idle sessions kept as long as the gateway keeps its own (DATABASE_IDLE_TIMEOUT_MS' default):
+  // neither server loses its warm sessions while the other one is measured.
+  const pool = new Pool({
+    connectionString: databaseUrl,
+    max: connections,
+    idleTimeoutMillis: 300_000,
+    application_name: 'passerelle-floor',
+  });
   const byDocument = new Map(workloads.map((w) => [w.document, w]));
   let requests = 0;
   let statements = 0;
