@@ -45,7 +45,7 @@ export async function dataSourceOptions(
           statement_timeout: config.databaseStatementTimeoutMs,
           // A transaction left open by a stuck request holds its locks no longer than that.
           idle_in_transaction_session_timeout: config.databaseStatementTimeoutMs * 2,
-          // A session keeps what it paid for: the read path's prepared statements (about 10 ms of
+          // A session keeps what it paid for: the read path's prepared statements (10 to 20 ms of
           // PostgreSQL CPU each on a new session: parse, catalog caches, five custom plans) and
           // its backend's caches. At pg's default (10 s) a lull closed every connection, and the
           // next burst paid it all again (DATABASE_IDLE_TIMEOUT_MS, 5 minutes by default).
