@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { InitialSchema1764190000000 } from './1764190000000-initial-schema';
 import { IdpConnectionKeys1764300000000 } from './1764300000000-idp-connection-keys';
 import { PartnerRolesOutsideHost1764400000000 } from './1764400000000-partner-roles-outside-host';
@@ -22,3 +23,22 @@ export const MIGRATIONS: Function[] = [
   AuditAnchors1764710000000,
   TokenPrincipal1764720000000,
 ];
+
+/**
+ * A digest of every migration's name and code: what names a migrated template (the tests'
+ * PostgreSQL template database, the embedded template tarball), so that editing a migration
+ * in place, or adding one, makes a new template instead of reusing a stale one. Whole-line
+ * comments are left out, so that the build (which drops them) and ts-jest (which keeps them)
+ * name the same template; any other difference only costs a second template, never a stale one.
+ */
+export function migrationsFingerprint(): string {
+  const digest = createHash('sha256');
+  for (const migration of MIGRATIONS) {
+    const code = String(migration)
+      .split('\n')
+      .filter((line) => !line.trimStart().startsWith('//'))
+      .join('\n');
+    digest.update(migration.name).update('\0').update(code).update('\0');
+  }
+  return digest.digest('hex').slice(0, 16);
+}

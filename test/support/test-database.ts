@@ -1,6 +1,6 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import { MIGRATIONS } from '../../migrations';
+import { migrationsFingerprint } from '../../migrations';
 import { AppConfig } from '../../src/config/app-config';
 import { runMigrationsUnbounded } from '../../src/database/data-source.factory';
 
@@ -51,9 +51,7 @@ function withDatabase(base: string, name: string): string {
  * so a run cut short leaves no half-migrated template; templates of older migrations go.
  */
 async function migratedTemplate(admin: Client, base: string): Promise<string> {
-  const digest = createHash('sha256');
-  for (const migration of MIGRATIONS) digest.update(migration.name).update('\0').update(String(migration)).update('\0');
-  const template = `passerelle_tmpl_${digest.digest('hex').slice(0, 16)}`;
+  const template = `passerelle_tmpl_${migrationsFingerprint()}`;
   await admin.query(`SELECT pg_advisory_lock(hashtext('passerelle test template'))`);
   try {
     const found = await admin.query(`SELECT datname FROM pg_database WHERE datname LIKE 'passerelle\\_tmpl\\_%'`);
