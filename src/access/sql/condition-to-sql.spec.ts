@@ -110,4 +110,33 @@ describe('conditionToSql', () => {
     expect(f.sql).toContain('p."label" < :casl2');
     expect(f.params).toEqual({ casl0: "s1'; DROP TABLE posts", casl1: -1, casl2: 2.5 });
   });
+
+  it('writes disjuncts in an order of their own, so that the order of the rules does not change the text', () => {
+    // Comments a member reads in two ways, each with an EXISTS on the post: the rules in either
+    // order give one text, and the values follow it.
+    const inHiddenSpaces = new CompoundCondition('and', [
+      new FieldCondition('in', 'post.spaceId', ['s1']),
+      new FieldCondition('lte', 'post.label', 3),
+    ]);
+    const inOtherSpaces = new CompoundCondition('and', [
+      new FieldCondition('in', 'post.spaceId', ['s2', 's3']),
+      new FieldCondition('lte', 'post.label', 3),
+      new FieldCondition('eq', 'post.hidden', false),
+      new FieldCondition('eq', 'hidden', false),
+    ]);
+    const one = conditionToSql(new CompoundCondition('or', [inHiddenSpaces, inOtherSpaces]), 'Comment', 'c');
+    const other = conditionToSql(new CompoundCondition('or', [inOtherSpaces, inHiddenSpaces]), 'Comment', 'c');
+    expect(other.sql).toBe(one.sql);
+    expect(other.params).toEqual(one.params);
+    expect(one.sql.match(/EXISTS/g)).toHaveLength(2);
+    expect(one.sql).toContain('pos_casl0');
+    expect(one.sql).toContain('pos_casl1');
+    // Each value still sits beside its own test: the one-space array with the disjunct without flags.
+    const [first, second] = one.sql.split(' OR ');
+    const arrayIn = (sql: string) => one.params[/ANY\(:(casl\d+)\)/.exec(sql)![1]];
+    expect(second).toContain('"hidden" = FALSE');
+    expect(first).not.toContain('"hidden"');
+    expect(arrayIn(first)).toEqual(['s1']);
+    expect(arrayIn(second)).toEqual(['s2', 's3']);
+  });
 });

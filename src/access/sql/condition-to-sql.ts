@@ -33,6 +33,11 @@ class Context {
     return `:${name}`;
   }
 
+  /** A context numbering from zero, with the same names: what a disjunct reads as alone. */
+  fresh(): Context {
+    return new Context(this.prefix, this.root, this.bound);
+  }
+
   alias(base: string): string {
     return `${base}_${this.prefix}${this.aliases++}`;
   }
@@ -71,7 +76,9 @@ function translate(node: Condition, schema: SqlSubjectSchema, alias: string, ctx
       case 'or':
         return children.length === 0
           ? 'FALSE'
-          : `(${children.map((c) => translate(c, schema, alias, ctx)).join(' OR ')})`;
+          : `(${canonicalOrder(children, schema, alias, ctx)
+              .map((c) => translate(c, schema, alias, ctx))
+              .join(' OR ')})`;
       case 'not':
         return `NOT COALESCE(${andOf(children, schema, alias, ctx)}, FALSE)`;
       default:
@@ -79,6 +86,20 @@ function translate(node: Condition, schema: SqlSubjectSchema, alias: string, ctx
     }
   }
   return field(node as FieldCondition, schema, alias, ctx);
+}
+
+/**
+ * The disjuncts in an order of their own: by their SQL as each reads alone. The order of a
+ * caller's rules (which of their spaces, roles or grants came first) then no longer changes
+ * the statement's text, so callers whose rules differ only in that order share one prepared
+ * statement and its generic plan instead of each text being prepared on every session. OR
+ * commutes, in SQL's logic as in CASL's: the rows are the same. Parameters and aliases are
+ * numbered afterwards, in the order the disjuncts are written.
+ */
+function canonicalOrder(children: Condition[], schema: SqlSubjectSchema, alias: string, ctx: Context): Condition[] {
+  if (children.length < 2) return children;
+  const keyed = children.map((child) => ({ child, key: translate(child, schema, alias, ctx.fresh()) }));
+  return keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)).map(({ child }) => child);
 }
 
 function isCompound(node: Condition): boolean {
