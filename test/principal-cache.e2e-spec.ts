@@ -55,7 +55,7 @@ describe('principal cache', () => {
     expect(await principals.load(ids.ghost, now, via)).toBeNull();
   });
 
-  it('serves a repeated feed in one statement, a space page in two, and me in one', async () => {
+  it('serves a repeated feed in one statement, a space page in two, and me and the directory in one', async () => {
     const token = await t.tokenFor(ids.owner);
     const [first, cold] = await statements(() => titles(token));
     const [again, warm] = await statements(() => titles(token));
@@ -69,6 +69,14 @@ describe('principal cache', () => {
     const [me, meCost] = await statements(async () => expectData(await t.gql(token, '{ me { id email } }')));
     expect(me.me.id).toBe(ids.owner);
     expect(meCost).toBe(1);
+    // People with their organisations, and the proof of the principal, in one statement.
+    const directory = `{ users(first: 50) { edges { node { id displayName organization { name } } } } }`;
+    const [people, directoryCost] = await statements(async () => expectData(await t.gql(token, directory)));
+    expect(people.users.edges.length).toBeGreaterThan(2);
+    expect(
+      people.users.edges.map((e: { node: { organization: { name: string } } }) => e.node.organization.name),
+    ).toContain('Host');
+    expect(directoryCost).toBe(1);
   });
 
   it('proves the cached principal first for a query whose statements do not carry it', async () => {

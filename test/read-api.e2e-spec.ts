@@ -146,6 +146,45 @@ describe('read API', () => {
     expect(second.feed.totalCount).toBe(8);
   });
 
+  it('finds people by name, job title or skill, never by email, among those the caller sees, page by page', async () => {
+    const PEOPLE = `query($s: String, $first: Int, $after: String) { users(search: $s, first: $first, after: $after) {
+      totalCount pageInfo { hasNextPage endCursor } edges { node { id displayName jobTitle skills organization { name } } } } }`;
+    type Person = { id: string; displayName: string; jobTitle: string | null; skills: string[] };
+    const all = async (who: string, s: string | null, first: number) => {
+      const people: Person[] = [];
+      let after: string | null = null;
+      for (let page = 0; page < 20; page++) {
+        const { users } = expectData(await t.gql(tokens[who], PEOPLE, { s, first, after }));
+        people.push(...users.edges.map((e: { node: Person }) => e.node));
+        if (!users.pageInfo.hasNextPage) return { people, totalCount: users.totalCount as number };
+        after = users.pageInfo.endCursor;
+      }
+      throw new Error('more pages than people');
+    };
+    const byNameThenId = (a: Person, b: Person) =>
+      a.displayName < b.displayName ? -1 : a.displayName > b.displayName ? 1 : a.id < b.id ? -1 : 1;
+    let found = 0;
+    for (const who of ['owner', 'alice', 'bob', 'staff']) {
+      const seen = (await all(who, null, 100)).people;
+      expect(seen.length).toBeGreaterThan(1);
+      expect(seen).toEqual([...seen].sort(byNameThenId));
+      for (const term of ['a', 'ACME', 'design', 'host.test', '%', '_', ' olga ']) {
+        const needle = term.trim().toLowerCase();
+        const expected = seen.filter((u) =>
+          [u.displayName, u.jobTitle ?? '', ...u.skills].some((text) => text.toLowerCase().includes(needle)),
+        );
+        const { people, totalCount } = await all(who, term, 2);
+        expect([who, term, people.map((u) => u.displayName)]).toEqual([who, term, expected.map((u) => u.displayName)]);
+        expect(totalCount).toBe(expected.length);
+        found += people.length;
+      }
+    }
+    expect(found).toBeGreaterThan(10);
+    // By skill alone: the owner's 'design'. By email alone: nobody, whoever asks.
+    expect((await all('owner', 'design', 5)).people.map((u) => u.displayName)).toEqual(['Olga Owner']);
+    expect((await all('admin', 'host.test', 5)).people).toEqual([]);
+  });
+
   it('fetches any visible node by id', async () => {
     const q = `query($id: ID!) { node(id: $id) { __typename ... on Organization { name } } }`;
     expectError(await t.gql(tokens.alice, q, { id: ids.bolt }), 'NOT_FOUND');

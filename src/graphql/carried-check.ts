@@ -9,7 +9,7 @@ import { renewedViewer, Viewer } from './graphql-context.decorator';
  * Root fields whose resolvers run through CarriedCheck: their first statement proves a cached
  * principal (checkedQuery), so a query made of one of them costs no statement for its caller.
  */
-export const CHECK_CARRYING_ROOTS: ReadonlySet<string> = new Set(['feed', 'space', 'me', 'user']);
+export const CHECK_CARRYING_ROOTS: ReadonlySet<string> = new Set(['feed', 'space', 'me', 'user', 'users']);
 
 const VERDICTS_KEPT = 1000;
 const SOURCE_KEPT_CHARS = 8_000;

@@ -31,7 +31,10 @@ export class UsersResolver {
 
   /** A person and their organisation, fetched together: the organisation and email served from them. */
   private served(v: Viewer, found: { user: User; organization: Organization } | null): User | null {
-    if (!found) return null;
+    return found ? this.serve(v, found) : null;
+  }
+
+  private serve(v: Viewer, found: { user: User; organization: Organization }): User {
     knownOrganizationLoader(v, this.organizationsService).prime(found.organization.id, found.organization);
     return prefetch(found.user, { organization: found.organization, email: visibleEmail(v.ability, found.user) });
   }
@@ -62,7 +65,12 @@ export class UsersResolver {
 
   @Query(() => UserConnection, { description: 'The directory: every person the caller sees.' })
   users(@CurrentViewer() v: Viewer, @Args() args: DirectoryArgs): Promise<Connection<User>> {
-    return this.usersService.directory(v.ability, { first: args.first, after: args.after }, args.search);
+    // Its one statement, people with their organisations, proves a cached principal (carried-check.ts).
+    return this.carried.run(v, (v) =>
+      this.usersService.directory(v.ability, { first: args.first, after: args.after }, args.search, (found) =>
+        this.serve(v, found),
+      ),
+    );
   }
 
   @Query(() => UserConnection, {

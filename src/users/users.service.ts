@@ -4,6 +4,7 @@ import { WriteErrorCode, WriteException } from '../access/write.exception';
 import { Principal } from '../auth/principal';
 import { PartnerVisibility } from '../common/domain.enums';
 import { Connection, PageArgs } from '../graphql/pagination';
+import { Organization } from '../database/entities/organization.entity';
 import { User } from '../database/entities/user.entity';
 import { UsersRepository } from './users.repository';
 
@@ -14,11 +15,19 @@ const SEARCH_MAX = 200;
 export class UsersService {
   constructor(private readonly users: UsersRepository) {}
 
-  /** The people the caller sees; search matches names, job titles and skills (never emails). */
-  directory(ability: AppAbility, page: PageArgs, search?: string | null): Promise<Connection<User>> {
+  /**
+   * The people the caller sees; search matches names, job titles and skills (never emails).
+   * `node` makes each person, fetched with their organisation, into the page's node.
+   */
+  directory(
+    ability: AppAbility,
+    page: PageArgs,
+    search: string | null | undefined,
+    node: (found: { user: User; organization: Organization }) => User,
+  ): Promise<Connection<User>> {
     const term = search?.trim();
     const like = term ? `%${escapeLike(term)}%` : null;
-    return this.users.searchVisible(ability, page, like);
+    return this.users.searchVisible(ability, page, like, node);
   }
 
   /**
