@@ -150,13 +150,18 @@ describe('read API', () => {
     const PEOPLE = `query($s: String, $first: Int, $after: String) { users(search: $s, first: $first, after: $after) {
       totalCount pageInfo { hasNextPage endCursor } edges { node { id displayName jobTitle skills organization { name } } } } }`;
     type Person = { id: string; displayName: string; jobTitle: string | null; skills: string[] };
+    type PeoplePage = {
+      totalCount: number;
+      pageInfo: { hasNextPage: boolean; endCursor: string | null };
+      edges: { node: Person }[];
+    };
     const all = async (who: string, s: string | null, first: number) => {
       const people: Person[] = [];
       let after: string | null = null;
       for (let page = 0; page < 20; page++) {
-        const { users } = expectData(await t.gql(tokens[who], PEOPLE, { s, first, after }));
-        people.push(...users.edges.map((e: { node: Person }) => e.node));
-        if (!users.pageInfo.hasNextPage) return { people, totalCount: users.totalCount as number };
+        const users: PeoplePage = expectData(await t.gql(tokens[who], PEOPLE, { s, first, after })).users;
+        people.push(...users.edges.map((e) => e.node));
+        if (!users.pageInfo.hasNextPage) return { people, totalCount: users.totalCount };
         after = users.pageInfo.endCursor;
       }
       throw new Error('more pages than people');

@@ -68,20 +68,13 @@ export class UsersRepository {
     const scope = this.access.scopeSql(ability, 'User', 'u', values);
     const search = like ? ` AND ${searchSql(bind(like))}` : '';
     const keyset = after ? ` AND (u.display_name, u.id) > (${bind(after[0])}, ${bind(after[1])})` : '';
-    const user = EntityColumns.of(this.dataSource, User, 'u');
-    const organization = EntityColumns.of(this.dataSource, Organization, 'uo');
-    const rows = await checkedQuery<Record<string, unknown>>(
-      this.dataSource,
+    const found = await this.usersWithOrganizations(
       ability,
-      `SELECT ${user.select}, ${organization.select}
-         FROM users u JOIN organizations uo ON uo.id = u.organization_id
-        WHERE ${scope}${search}${keyset}
-        ORDER BY u.display_name ASC, u.id ASC
-        LIMIT ${first + 1}`,
+      `${scope}${search}${keyset} ORDER BY u.display_name ASC, u.id ASC LIMIT ${first + 1}`,
       values,
     );
     return toConnection(
-      rows.map((row) => node({ user: user.hydrate(row), organization: organization.hydrate(row) })),
+      found.map(node),
       first,
       (u) => [u.displayName, u.id],
       () => {
@@ -175,6 +168,15 @@ export class UsersRepository {
     where: string,
     values: unknown[],
   ): Promise<{ user: User; organization: Organization } | null> {
+    return (await this.usersWithOrganizations(ability, where, values))[0] ?? null;
+  }
+
+  /** The users `where` (and what follows it: order, limit) selects, each with their organisation, through checkedQuery. */
+  private async usersWithOrganizations(
+    ability: AppAbility,
+    where: string,
+    values: unknown[],
+  ): Promise<{ user: User; organization: Organization }[]> {
     const user = EntityColumns.of(this.dataSource, User, 'u');
     const organization = EntityColumns.of(this.dataSource, Organization, 'uo');
     const rows = await checkedQuery<Record<string, unknown>>(
@@ -185,7 +187,7 @@ export class UsersRepository {
         WHERE ${where}`,
       values,
     );
-    return rows[0] ? { user: user.hydrate(rows[0]), organization: organization.hydrate(rows[0]) } : null;
+    return rows.map((row) => ({ user: user.hydrate(row), organization: organization.hydrate(row) }));
   }
 
   findVisibleByIds(ability: AppAbility, ids: readonly string[]): Promise<User[]> {
