@@ -12,6 +12,7 @@ import { startTestApp, TestApp } from './support/test-app';
 // must be the one a token never seen before gets.
 
 const FEED = `{ feed(first: 50) { edges { node { title } } } }`;
+const DIRECTORY = `query($after: String) { users(search: "a", after: $after) { edges { node { displayName } } } }`;
 const SPACE = `query($id: ID!) { space(id: $id) { name posts(first: 20) { edges { node { title } } } } }`;
 
 describe('principal cache', () => {
@@ -130,7 +131,7 @@ describe('principal cache', () => {
     expect(await titles(token)).toEqual(before);
   });
 
-  it('refuses a token revoked after caching (401) on a feed, a space page, a malformed id or a refused document, and audits it', async () => {
+  it('refuses a token revoked after caching (401) on a feed, a space page, the directory, a malformed id or cursor or a refused document, and audits it', async () => {
     const refusals = async (): Promise<number> =>
       (
         await sql(
@@ -145,6 +146,8 @@ describe('principal cache', () => {
       [FEED, {}],
       [SPACE, { id: ids.open }],
       [SPACE, { id: 'not-an-id' }],
+      [DIRECTORY, {}],
+      [DIRECTORY, { after: 'not-a-cursor' }],
       [tooManyAliases, {}],
     ] as const) {
       // A token of its own for each, cached by one answer, then revoked.

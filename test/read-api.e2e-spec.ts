@@ -188,6 +188,9 @@ describe('read API', () => {
     // By skill alone: the owner's 'design'. By email alone: nobody, whoever asks.
     expect((await all('owner', 'design', 5)).people.map((u) => u.displayName)).toEqual(['Olga Owner']);
     expect((await all('admin', 'host.test', 5)).people).toEqual([]);
+    // A cursor this list did not write, and no credential at all, are refused.
+    expectError(await t.gql(tokens.owner, PEOPLE, { s: 'a', after: 'not-a-cursor' }), 'BAD_USER_INPUT');
+    expectError(await t.gql(null, PEOPLE, { s: 'a' }), 'UNAUTHENTICATED');
   });
 
   it('fetches any visible node by id', async () => {
