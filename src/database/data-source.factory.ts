@@ -68,9 +68,9 @@ export async function dataSourceOptions(
 
 /**
  * The embedded database. Tests start many in-memory ones: with PGLITE_TEMPLATE_DIR set, the
- * first one migrated is kept there as a gzipped tarball named by its migrations' names and code, and
- * later ones start from it instead of running initdb and every migration again (seconds each
- * on WebAssembly). Gzipped, it is 5 MB instead of 42 (a 16 MB WAL segment, three databases'
+ * first one migrated is kept there as a gzipped tarball named by its migrations' names and
+ * code (migrationsFingerprint), and later ones start from it instead of running initdb and
+ * every migration again (seconds each on WebAssembly). Gzipped, it is 5 MB instead of 42 (a 16 MB WAL segment, three databases'
  * catalogs), which reads faster than the plain tar (measured, 0.3–0.4 s saved per start).
  * The migrations still run at start-up and apply whatever a template lacks.
  */
