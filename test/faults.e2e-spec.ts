@@ -165,11 +165,12 @@ describePg('faults', () => {
     });
     afterAll(() => g.close());
 
-    it("sets the statement timeout, and the planner's cost of a random page, on each of the gateway's sessions", async () => {
+    it("sets the statement timeout, the planner's cost of a random page and generic plans on each of the gateway's sessions", async () => {
       const [row] = await g.t.dataSource.query(
-        `SELECT current_setting('statement_timeout') AS timeout, current_setting('random_page_cost') AS page_cost`,
+        `SELECT current_setting('statement_timeout') AS timeout, current_setting('random_page_cost') AS page_cost,
+                current_setting('plan_cache_mode') AS plans`,
       );
-      expect(row).toEqual({ timeout: '500ms', page_cost: '1.1' });
+      expect(row).toEqual({ timeout: '500ms', page_cost: '1.1', plans: 'force_generic_plan' });
     });
 
     it('keeps an idle session 5 minutes (DATABASE_IDLE_TIMEOUT_MS), not pg’s 10 seconds, with its prepared statements', () => {

@@ -54,7 +54,18 @@ export async function dataSourceOptions(
           // a sequential one does; at PostgreSQL's default (4, for spinning disks) the planner
           // scans small tables whole once per row of a list instead of using their primary key
           // (the feed's statement: 1.25 -> 0.7 ms of PostgreSQL CPU). For this session only.
-          options: '-c random_page_cost=1.1',
+          //
+          // Generic plans only. The read path's statements are written for them (the rule's
+          // facts in the text, arrays behind subqueries) and prepared once per session. Left to
+          // choose, PostgreSQL plans each one five times with the caller's values, then keeps
+          // planning it on every call wherever those custom plans were estimated a little
+          // cheaper: a quarter of the feed's calls and a tenth of the space page's in the
+          // bench, each paying 0.3-0.6 ms of planning for an execution no faster, often slower
+          // (an external caller's space page: 0.36 + 0.43 ms against 0.01 + 0.25 ms). TypeORM's
+          // statements, unnamed, are still planned on every call, now without their values: the
+          // suites that read most through them ran as fast (docs/benchmarks.md). Checked by
+          // test/generic-plans.e2e-spec.ts.
+          options: '-c random_page_cost=1.1 -c plan_cache_mode=force_generic_plan',
         };
     return { ...common, url: config.databaseUrl, extra: { ...bounds, application_name: 'passerelle' } };
   }
