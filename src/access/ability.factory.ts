@@ -5,6 +5,7 @@ import { hasRole, isOverseer, Principal } from '../auth/principal';
 import { AppAbility } from './subjects';
 import { defineReviewRules } from './review-rules';
 import { defineWriteRules } from './write-rules';
+import { abilityAt, INSTANT } from './instant-ability';
 
 /** The caller's active spaces, grouped by what the rule lets them read in each. */
 interface SpaceGroup {
@@ -29,6 +30,23 @@ type Conditions = MongoQuery;
  */
 @Injectable()
 export class AbilityFactory {
+  /** Abilities shared by the requests of one cached principal, built with INSTANT for now. */
+  private readonly shared = new WeakMap<Principal, AppAbility>();
+
+  /**
+   * The ability of `{ ...base, now }`, for a request whose principal is the cached `base` at
+   * `now`: the rules are built once per cached principal and read at each request's instant
+   * (instant-ability.ts). `base` must not change while it is cached (the cache freezes it).
+   */
+  createAt(base: Principal, now: Date): AppAbility {
+    let shared = this.shared.get(base);
+    if (!shared) {
+      shared = this.createFor({ ...base, now: INSTANT });
+      this.shared.set(base, shared);
+    }
+    return abilityAt(shared, now);
+  }
+
   createFor(p: Principal): AppAbility {
     const builder = new AbilityBuilder<AppAbility>(createMongoAbility);
     const { can, cannot, build } = builder;

@@ -2,8 +2,38 @@ import { rulesToAST } from '@casl/ability/extra';
 import { Injectable } from '@nestjs/common';
 import { Brackets, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { positional } from '../database/entity-rows';
+import { bindInstant, instantOf } from './instant-ability';
 import { conditionToSql, SqlFragment } from './sql/condition-to-sql';
-import { AppAbility, SubjectName } from './subjects';
+import { Action, AppAbility, SubjectName } from './subjects';
+
+/** The SQL of a shared ability's rules, by what was asked (abilitySql): its rules never change. */
+const translated = new WeakMap<AppAbility, Map<string, SqlFragment>>();
+
+/**
+ * The WHERE fragment selecting exactly the rows of `subject` on which the ability may do
+ * `action`. For a request's view of a shared ability (instant-ability.ts) the translation is
+ * made once per shared ability and the request's instant is bound into its parameters.
+ */
+export function abilitySql(
+  ability: AppAbility,
+  action: Action,
+  subject: SubjectName,
+  alias: string,
+  paramPrefix: string,
+  bound: Readonly<Record<string, string>> = {},
+): SqlFragment {
+  const at = instantOf(ability);
+  if (!at) return conditionToSql(rulesToAST(ability, action, subject), subject, alias, paramPrefix, bound);
+  let byQuestion = translated.get(at.shared);
+  if (!byQuestion) translated.set(at.shared, (byQuestion = new Map()));
+  const key = JSON.stringify([action, subject, alias, paramPrefix, Object.entries(bound)]);
+  let fragment = byQuestion.get(key);
+  if (!fragment) {
+    fragment = conditionToSql(rulesToAST(at.shared, action, subject), subject, alias, paramPrefix, bound);
+    byQuestion.set(key, fragment);
+  }
+  return { sql: fragment.sql, params: bindInstant(fragment.params, at.now) };
+}
 
 /** Pushes the caller's abilities down into SQL: every list is filtered in the database. */
 @Injectable()
@@ -16,7 +46,7 @@ export class AccessService {
     paramPrefix = `${alias}_casl`,
     bound: Readonly<Record<string, string>> = {},
   ): SqlFragment {
-    return conditionToSql(rulesToAST(ability, 'read', subject), subject, alias, paramPrefix, bound);
+    return abilitySql(ability, 'read', subject, alias, paramPrefix, bound);
   }
 
   /**

@@ -1,9 +1,8 @@
-import { rulesToAST } from '@casl/ability/extra';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { AccessService } from '../access/access.service';
-import { conditionToSql, SqlFragment } from '../access/sql/condition-to-sql';
+import { abilitySql, AccessService } from '../access/access.service';
+import { SqlFragment } from '../access/sql/condition-to-sql';
 import { AppAbility, SubjectName } from '../access/subjects';
 import { effectiveClearanceSql } from '../auth/membership-rules';
 import { MembershipRole, MembershipStatus, OrganizationKind } from '../common/domain.enums';
@@ -186,7 +185,7 @@ export class AccessReviewRepository {
 
   /** The rows of `subject` the caller may `review`, as SQL (the read scope's translator, on another action). */
   private reviewScope(ability: AppAbility, subject: SubjectName, alias: string): SqlFragment {
-    const { sql, params } = conditionToSql(rulesToAST(ability, 'review', subject), subject, alias, `${alias}_casl`);
+    const { sql, params } = abilitySql(ability, 'review', subject, alias, `${alias}_casl`);
     return { sql: `(${sql})`, params };
   }
 

@@ -1,9 +1,7 @@
-import { rulesToAST } from '@casl/ability/extra';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { AccessService } from '../access/access.service';
-import { conditionToSql } from '../access/sql/condition-to-sql';
+import { abilitySql, AccessService } from '../access/access.service';
 import { AppAbility } from '../access/subjects';
 import { MembershipRole, MembershipStatus, OrganizationKind, SpaceStatus } from '../common/domain.enums';
 import {
@@ -385,7 +383,7 @@ export class RecertificationRepository {
     ability: AppAbility,
     userId: string,
   ): { sql: string; where: string; params: Record<string, unknown> } {
-    const certify = conditionToSql(rulesToAST(ability, 'certify', 'Membership'), 'Membership', 'm', 'cert');
+    const certify = abilitySql(ability, 'certify', 'Membership', 'm', 'cert');
     return {
       sql: `FROM recertification_items i
          JOIN recertification_campaigns c ON c.id = i.campaign_id
