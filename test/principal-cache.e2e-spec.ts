@@ -185,6 +185,58 @@ describe('principal cache', () => {
     }
   });
 
+  it("judges other people's memberships at the instant of each request, with the rules the cached caller's requests share", async () => {
+    // Staff sees Alice only through the open space they share (her posts there are above
+    // staff's clearance). Her membership lapses between two requests of staff's cached token,
+    // which stays current: only the instant of the request can drop her.
+    const PEOPLE = `query($space: ID!) {
+      space(id: $space) { members(first: 50) { edges { node { user { displayName } } } } }
+      users(search: "Alice") { edges { node { displayName } } }
+    }`;
+    const people = async (token: string) => {
+      const data = expectData(await t.gql(token, PEOPLE, { space: ids.open }));
+      const alice = await t.gql(token, `query($id: ID!) { user(id: $id) { displayName } }`, { id: ids.alice });
+      return {
+        members: data.space.members.edges.map(
+          (e: { node: { user: { displayName: string } } }) => e.node.user.displayName,
+        ),
+        found: data.users.edges.map((e: { node: { displayName: string } }) => e.node.displayName),
+        alice: alice.body.errors ? alice.body.errors.map((e) => e.extensions.code) : alice.body.data?.user.displayName,
+      };
+    };
+    const token = await t.tokenFor(ids.staff);
+    await people(token); // cached from here on
+    await sql(`UPDATE memberships SET expires_at = $3 WHERE user_id = $1 AND space_id = $2`, [
+      ids.alice,
+      ids.open,
+      new Date('2026-06-01T00:00:01Z'),
+    ]);
+    try {
+      const before = await people(token);
+      expect(before).toEqual({
+        members: expect.arrayContaining(['Alice Acme']),
+        found: ['Alice Acme'],
+        alice: 'Alice Acme',
+      });
+      t.clock.set(new Date('2026-06-01T00:00:01Z'));
+      const after = await people(token);
+      expect(after).toEqual(await people(await t.tokenFor(ids.staff)));
+      expect(after.members).not.toContain('Alice Acme');
+      expect(after.members).toContain('Sam Staff');
+      expect(after.found).toEqual([]);
+      expect(after.alice).toEqual(['NOT_FOUND']);
+      // And back, on the same cached token.
+      t.clock.set(new Date('2026-06-01T00:00:00Z'));
+      expect(await people(token)).toEqual(before);
+    } finally {
+      t.clock.set(new Date('2026-06-01T00:00:00Z'));
+      await sql(`UPDATE memberships SET expires_at = '2999-01-01T00:00:00Z' WHERE user_id = $1 AND space_id = $2`, [
+        ids.alice,
+        ids.open,
+      ]);
+    }
+  });
+
   it('judges a cached membership at the instant of each request', async () => {
     const token = await t.tokenFor(ids.owner);
     const before = await titles(token);

@@ -9,7 +9,7 @@ import { sessionCookieOf } from './session-cookie';
 import { AuthenticationException } from './authentication.exception';
 import { Principal } from './principal';
 import { PrincipalService } from './principal.service';
-import { PrincipalCache } from './principal-cache';
+import { PrincipalCache, principalAt } from './principal-cache';
 import { attachCheck, PrincipalCheck, pendingCheckOf, proveAlone } from './principal-check';
 import { AuthenticatedRequest } from './request-context';
 
@@ -109,7 +109,7 @@ export class AuthenticationService {
       const now = this.clock.now();
       const cached = fresh ? undefined : this.cache.get(hash, now.getTime());
       if (cached) {
-        const principal: Principal = { ...cached.principal, now };
+        const principal = principalAt(cached.principal, now);
         attachCheck(principal, new PrincipalCheck(hash, now, cached.text));
         req.principal = principal;
         return null;

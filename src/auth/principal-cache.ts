@@ -51,3 +51,21 @@ export class PrincipalCache {
     return this.entries.size;
   }
 }
+
+/** The cached principal each request's principal was made from. */
+const bases = new WeakMap<Principal, Principal>();
+
+/**
+ * A request's principal from a cached one: the same facts at the request's instant. Frozen, like
+ * the cached one, so that what is shared with it (the ability of cachedBaseOf) stays true of it.
+ */
+export function principalAt(cached: Principal, now: Date): Principal {
+  const principal = Object.freeze({ ...cached, now });
+  bases.set(principal, cached);
+  return principal;
+}
+
+/** The cached principal `principal` was made from by principalAt, if it was. */
+export function cachedBaseOf(principal: Principal): Principal | undefined {
+  return bases.get(principal);
+}

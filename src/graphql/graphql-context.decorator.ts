@@ -6,6 +6,7 @@ import { Principal } from '../auth/principal';
 import { AuthenticatedRequest, GraphqlContext } from '../auth/request-context';
 import { AppAbility } from '../access/subjects';
 import { attachCheck, pendingCheckOf } from '../auth/principal-check';
+import { cachedBaseOf } from '../auth/principal-cache';
 
 /** What a field resolver needs: the request's caller, ability and loaders. */
 export interface Viewer {
@@ -31,7 +32,9 @@ function viewerOf(ctx: GraphqlContext): Viewer {
   // Built once per request, when a resolver first asks for it.
   let ability = req.ability;
   if (!ability) {
-    ability = req.ability = abilities.createFor(principal);
+    // A cached principal's requests share its rules, each read at its own instant.
+    const base = cachedBaseOf(principal);
+    ability = req.ability = base ? abilities.createAt(base, principal.now) : abilities.createFor(principal);
     // Statements built from a cached principal's ability carry its check (principal-check.ts).
     const check = pendingCheckOf(principal);
     if (check) attachCheck(ability, check);
