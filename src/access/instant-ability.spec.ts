@@ -103,6 +103,9 @@ describe('a shared ability read at an instant', () => {
     expect(withoutInstant(a.rules, a.now)).toEqual(withoutInstant(b.rules, b.now));
     // The instant is in the rules at all (else this test proves nothing about it).
     expect(datesIn(a.rules).length).toBeGreaterThan(0);
+    // Between calls the instant is no time at all, so a comparison with it fails: that
+    // refuses only while no inverted rule (a `cannot`) compares with it.
+    expect(a.rules.filter((r) => r.inverted).flatMap((r) => datesIn(r.conditions))).toEqual([]);
   });
 
   it.each(Object.keys(CALLERS))('answers in memory what an ability built at that instant answers (%s)', (who) => {
