@@ -97,7 +97,8 @@ type Kind = 'Organization' | 'User' | 'Space' | 'Post' | 'Comment';
 const TYPED_FETCH: Record<Kind, { field: string; fields: string } | null> = {
   Organization: { field: 'organization', fields: ORG_FIELDS },
   User: { field: 'user', fields: USER_FIELDS },
-  Space: { field: 'space', fields: SPACE_FIELDS },
+  // With a page of posts, as a space page asks: an invisible space must refuse alike.
+  Space: { field: 'space', fields: `${SPACE_FIELDS} posts(first: 3) { edges { node { ${POST_FIELDS} } } }` },
   Post: { field: 'post', fields: POST_FIELDS },
   Comment: null,
 };
@@ -596,6 +597,7 @@ async function fetchEveryId(ctx: Ctx, targets: ByIdTarget[], obs: Observed): Pro
         fetchable.set(p.target.kind, set);
       } else {
         obs.node({ ...value, __typename: p.target.kind }, `${p.field}(id)`);
+        for (const edge of value.posts?.edges ?? []) obs.post(edge.node, `${p.field}(id) posts`);
       }
       continue;
     }
