@@ -1,29 +1,11 @@
-import { MembershipRole, OrganizationKind, PartnerVisibility, UserRole } from '../common/domain.enums';
+import { MembershipRole, PartnerVisibility, UserRole } from '../common/domain.enums';
 import { AbilityFactory } from './ability.factory';
 import { Principal } from '../auth/principal';
 import { asSubject, idpConnectionSubject } from './subjects';
+import { ACME, HOST, testPrincipal } from './testing/test-principal';
 
-const HOST = 'host-org';
-const ACME = 'acme-org';
 const now = new Date('2026-06-01T00:00:00Z');
-
-function principal(overrides: Partial<Principal>): Principal {
-  return {
-    userId: 'u1',
-    organizationId: ACME,
-    organizationKind: OrganizationKind.PARTNER,
-    hostOrganizationId: HOST,
-    email: 'u1@acme.test',
-    displayName: 'U1',
-    effectiveClearance: 2,
-    roles: [],
-    isHost: false,
-    activeMemberships: [],
-    now,
-    via: { kind: 'token', id: 't' },
-    ...overrides,
-  };
-}
+const principal = (overrides: Partial<Principal>): Principal => testPrincipal(now, overrides);
 
 const post = (o: object) =>
   asSubject('Post', { spaceId: 's1', label: 1, hidden: false, authorOrganizationId: HOST, ...o });

@@ -12,35 +12,23 @@ import { abilitySql } from './access.service';
 import { INSTANT } from './instant-ability';
 import { conditionToSql } from './sql/condition-to-sql';
 import { ACTIONS, asSubject, SubjectName } from './subjects';
+import { ACME, HOST, testPrincipal } from './testing/test-principal';
 
 // A cached principal's requests share one ability built with INSTANT for `now` (instant-ability.ts).
 // Each request's view must answer, in memory and in SQL, exactly what an ability built for that
 // request's principal answers: these tests compare the two, never the view with itself.
 
-const HOST = 'host-org';
-const ACME = 'acme-org';
 const T0 = new Date('2026-06-01T00:00:00Z');
 
 function principal(overrides: Partial<Principal>): Principal {
-  return {
-    userId: 'u1',
-    organizationId: ACME,
-    organizationKind: OrganizationKind.PARTNER,
-    hostOrganizationId: HOST,
-    email: 'u1@acme.test',
-    displayName: 'U1',
-    effectiveClearance: 2,
-    roles: [],
-    isHost: false,
+  return testPrincipal(T0, {
     activeMemberships: [
       { spaceId: 's-open', role: MembershipRole.MEMBER, partnerVisibility: PartnerVisibility.OPEN },
       { spaceId: 's-hub', role: MembershipRole.OBSERVER, partnerVisibility: PartnerVisibility.HUB },
       { spaceId: 's-led', role: MembershipRole.OWNER, partnerVisibility: PartnerVisibility.OPEN },
     ],
-    now: T0,
-    via: { kind: 'token', id: 't' },
     ...overrides,
-  };
+  });
 }
 
 const CALLERS: Record<string, Principal> = {
