@@ -120,7 +120,7 @@ describe('the portal in a browser: journey 3 (a security reviewer)', () => {
     await posts.selectOption({ label: `${OWN_POST_TITLE} · 1 faible` });
     await expect(page.getByLabel('ou l’identifiant d’une publication').inputValue()).resolves.toBe(OWN_POST);
     await page.getByRole('button', { name: 'Expliquer' }).click();
-    await page.getByRole('heading', { name: 'Décision' }).waitFor();
+    await page.getByRole('heading', { name: 'Décision', exact: true }).waitFor();
     await page.getByRole('status').filter({ hasText: 'Autorisé' }).waitFor();
     // The page says what the API says: the same deciding rule, in its French words.
     const api = await gql(
