@@ -1,5 +1,5 @@
 import { GraphQLSchemaHost } from '@nestjs/graphql';
-import { FieldNode, Kind, OperationDefinitionNode, parse } from 'graphql';
+import { FieldNode, GraphQLObjectType, Kind, OperationDefinitionNode, parse } from 'graphql';
 import { listShape } from '../src/content/listed';
 import { SMALL_WORLD } from './fixtures/small-world';
 import { expectData } from './support/graphql-expect';
@@ -129,6 +129,30 @@ describe('columns a list fetches', () => {
     ) as FieldNode;
     return listShape({ fieldNodes: [posts], fragments: {}, schema }, 'Post');
   };
+
+  it('has the listed columns, the edges and the nodes read in line, and what may be a promise through resolvers', () => {
+    const { schema } = t.app.get(GraphQLSchemaHost);
+    const resolved = (type: string) => {
+      const fields = (schema.getType(type) as GraphQLObjectType).getFields();
+      return (name: string) => fields[name].resolve !== undefined;
+    };
+    for (const field of ['id', 'title', 'label', 'createdAt']) expect(resolved('Post')(field)).toBe(false);
+    for (const field of ['id', 'body']) expect(resolved('Comment')(field)).toBe(false);
+    for (const field of ['id', 'displayName', 'bio']) expect(resolved('User')(field)).toBe(false);
+    expect(resolved('Organization')('name')).toBe(false);
+    expect(resolved('Space')('name')).toBe(false);
+    for (const connection of ['PostConnection', 'CommentConnection', 'UserConnection']) {
+      expect([resolved(connection)('edges'), resolved(connection)('pageInfo')]).toEqual([false, false]);
+      // A count is a promise; a cursor is encoded when read.
+      expect(resolved(connection)('totalCount')).toBe(true);
+      const edge = connection.replace('Connection', 'Edge');
+      expect([resolved(edge)('node'), resolved(edge)('cursor')]).toEqual([false, true]);
+    }
+    // Fields with resolvers of their own keep them, and a plain field nothing declared keeps the framework's.
+    for (const field of ['author', 'commentCount', 'comments', 'space']) expect(resolved('Post')(field)).toBe(true);
+    expect(resolved('User')('email')).toBe(true);
+    expect(resolved('Membership')('role')).toBe(true);
+  });
 
   it('leaves out of a list the columns none of its selected fields reads, and only those', () => {
     const narrow = shapeOf(

@@ -9,7 +9,7 @@ import { User } from '../database/entities/user.entity';
 import { entityColumnProperties } from '../database/entity-rows';
 import { Post } from '../database/entities/post.entity';
 import { Viewer } from '../graphql/graphql-context.decorator';
-import { isPlainField, prefetch, prefetchWithArgs } from '../graphql/prefetched';
+import { holdValues, isPlainField, prefetch, prefetchWithArgs } from '../graphql/prefetched';
 import { requestLoader } from '../graphql/request-loaders';
 import { visibleEmail } from '../users/user-fields';
 import { FirstComments, Listed, ListShape } from './content.repository';
@@ -82,6 +82,11 @@ const ALWAYS: Readonly<Record<ListedType, readonly string[]>> = {
 
 const ENTITIES: Readonly<Record<ListedType, Function>> = { Post, Comment, User, Organization, Space };
 
+// A listed type's fields named after its entity's columns hold the columns' values, and a row
+// hydrated without some columns still reads a selected one: `unread` never leaves out what a
+// selected field without a resolver reads (prefetched.ts, holdValues).
+for (const [type, entity] of Object.entries(ENTITIES)) holdValues(type, entityColumnProperties(entity));
+
 type ListedType = 'Post' | 'Comment' | 'User' | 'Organization' | 'Space';
 
 /** A list's document, as much of the resolver's info as its shape depends on. */
@@ -153,8 +158,9 @@ function unread(schema: GraphQLSchema, type: ListedType, selected: ReadonlySet<s
     const ownField = (p: string) => !!fields[p] && isPlainField(fields[p]) && !selected.has(p);
     return columns.filter(
       (p) =>
-        (UNREAD[type] as readonly string[]).includes(p) ||
-        ((LAZY[type] as readonly string[]).includes(p) && ownField(p)),
+        !reads.has(p) &&
+        ((UNREAD[type] as readonly string[]).includes(p) ||
+          ((LAZY[type] as readonly string[]).includes(p) && ownField(p))),
     );
   }
   return columns.filter((p) => !reads.has(p));

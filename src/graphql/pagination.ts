@@ -2,6 +2,7 @@ import { Type } from '@nestjs/common';
 import { ArgsType, Extensions, Field, Int, ObjectType } from '@nestjs/graphql';
 import { DomainException, ErrorKind } from '../common/domain.exception';
 import { isUuid } from '../common/ids';
+import { holdValues } from './prefetched';
 
 export { parseId } from '../common/ids';
 
@@ -27,6 +28,7 @@ export class PageInfo {
   @Field(() => String, { nullable: true })
   endCursor: string | null;
 }
+holdValues('PageInfo', ['hasNextPage', 'endCursor']);
 
 export interface Edge<T> {
   cursor: string;
@@ -64,6 +66,10 @@ export function ConnectionType<T>(node: Type<T>, name: string): Type<Connection<
     @Extensions({ cost: COUNT_COST })
     totalCount: number;
   }
+  // A connection's edges and page, and an edge's node, are values (Connection<T>); its
+  // totalCount is a promise, and a LazyEdge's cursor is computed when read.
+  holdValues(`${name}Connection`, ['edges', 'pageInfo']);
+  holdValues(`${name}Edge`, ['node']);
   return ConnectionClass as unknown as Type<Connection<T>>;
 }
 
