@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { INestApplication, LoggerService, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { ExpressAdapter, NestExpressApplication } from '@nestjs/platform-express';
+import { NestExpressApplication } from '@nestjs/platform-express';
 import cookieParser from 'cookie-parser';
 import type { NextFunction, Request, Response } from 'express';
 import { AuthenticatedRequest } from './auth/request-context';
 import { AppModule } from './app.module';
 import { AppConfig } from './config/app-config';
+import { GatewayExpressAdapter } from './common/gateway-express-adapter';
 import { HttpExceptionFilter } from './common/http-exception.filter';
 import { securityHeaders } from './config/security-headers';
 import { portalHandlers } from './portal/portal';
@@ -20,7 +21,7 @@ export async function createApp(
 ): Promise<INestApplication> {
   const app = await NestFactory.create<NestExpressApplication>(
     AppModule.forRoot(config),
-    new ExpressAdapter(),
+    new GatewayExpressAdapter(),
     appOptions(config, options),
   );
   return configureApp(app, config);

@@ -6,6 +6,7 @@ import cookieParser from 'cookie-parser';
 import { DataSource } from 'typeorm';
 import { AuditModule } from '../../src/audit/audit.module';
 import { Clock } from '../../src/common/clock';
+import { GatewayExpressAdapter } from '../../src/common/gateway-express-adapter';
 import { AppConfig } from '../../src/config/app-config';
 import { ConfigModule } from '../../src/config/config.module';
 import { DatabaseModule } from '../../src/database/database.module';
@@ -57,7 +58,7 @@ export async function startSamlApp(
   if (options.shareDataSource)
     builder = builder.overrideProvider(getDataSourceToken()).useValue(options.shareDataSource);
   const moduleRef = await builder.compile();
-  const app = moduleRef.createNestApplication({ bodyParser: false, logger: ['error'] });
+  const app = moduleRef.createNestApplication(new GatewayExpressAdapter(), { bodyParser: false, logger: ['error'] });
   app.use(cookieParser());
   await app.init();
   const dataSource = moduleRef.get(DataSource);

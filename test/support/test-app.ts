@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import 'reflect-metadata';
 import { INestApplication } from '@nestjs/common';
-import { ExpressAdapter, NestExpressApplication } from '@nestjs/platform-express';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { GatewayExpressAdapter } from '../../src/common/gateway-express-adapter';
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
@@ -67,7 +68,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     .useClass(TestClock)
     .compile();
   const app = configureApp(
-    moduleRef.createNestApplication<NestExpressApplication>(new ExpressAdapter(), appOptions(config)),
+    moduleRef.createNestApplication<NestExpressApplication>(new GatewayExpressAdapter(), appOptions(config)),
     config,
   );
   await app.init();
