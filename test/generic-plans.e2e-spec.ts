@@ -4,8 +4,9 @@ import { startTestApp, TestApp } from './support/test-app';
 
 // The read path's statements are prepared once per session and run on PostgreSQL's generic
 // plan from their first call (plan_cache_mode, data-source.factory.ts): never planned again
-// with a caller's values. Read from PostgreSQL's own count of each prepared statement's plans,
-// on a gateway with one connection, so that the session the test asks is the one that served.
+// with a caller's values, and never JIT-compiled. Read from PostgreSQL's own count of each
+// prepared statement's plans and from the session's settings, on a gateway with one
+// connection, so that the session the test asks is the one that served.
 // Needs a PostgreSQL server (DATABASE_URL); the embedded database prepares nothing.
 const describePg = process.env.DATABASE_URL ? describe : describe.skip;
 
@@ -52,5 +53,16 @@ describePg('generic plans', () => {
     const listCalls = lists.reduce((n, p) => n + Number(p.generic_plans) + Number(p.custom_plans), 0);
     expect(listCalls).toBe(callers.length * calls * 2);
     expect(plans.filter((p) => Number(p.custom_plans) > 0).map((p) => p.statement)).toEqual([]);
+  });
+
+  it('runs its statements without JIT compilation, whatever the server default', async () => {
+    // The pool's one session is the one that serves the gateway's requests.
+    const [{ jit }] = await t.dataSource.query<{ jit: string }[]>(`SHOW jit`);
+    expect(jit).toBe('off');
+    const [{ server }] = await t.dataSource.query<{ server: string }[]>(
+      `SELECT boot_val AS server FROM pg_settings WHERE name = 'jit'`,
+    );
+    // Not a server already set so: the session turned it off (PostgreSQL's default is on).
+    expect(server).toBe('on');
   });
 });

@@ -65,7 +65,14 @@ export async function dataSourceOptions(
           // statements, unnamed, are still planned on every call, now without their values: the
           // suites that read most through them ran as fast (docs/benchmarks.md). Checked by
           // test/generic-plans.e2e-spec.ts.
-          options: '-c random_page_cost=1.1 -c plan_cache_mode=force_generic_plan',
+          //
+          // No JIT compilation. A generic plan is costed without the caller's values, and the
+          // people search's estimate passes PostgreSQL's jit_above_cost once the directory
+          // holds 20,000 people: half its calls then compiled ~140 expressions before running,
+          // for a statement that runs in milliseconds (bench at scale 10: 142-160 ms of
+          // PostgreSQL CPU per search with JIT, 84 without). No statement of the gateway scans
+          // enough rows to win it back.
+          options: '-c random_page_cost=1.1 -c plan_cache_mode=force_generic_plan -c jit=off',
         };
     return { ...common, url: config.databaseUrl, extra: { ...bounds, application_name: 'passerelle' } };
   }
